@@ -1,0 +1,32 @@
+// Shared rollup recipe for every package: ESM + CJS from esbuild (never minified: gpu.js
+// parses kernel bodies from their source text) and one bundled .d.ts from rollup-plugin-dts.
+import esbuild from 'rollup-plugin-esbuild';
+import dts from 'rollup-plugin-dts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function packageConfig(dir, inputs = { index: 'src/index.ts' }) {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const deps = [
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+    ...Object.keys(pkg.optionalDependencies ?? {}),
+  ];
+  const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
+  const js = {
+    input: inputs,
+    external,
+    plugins: [esbuild({ target: 'es2022', minify: false, keepNames: true, sourceMap: true })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+    ],
+  };
+  const types = Object.entries(inputs).map(([name, input]) => ({
+    input,
+    external,
+    plugins: [dts({ tsconfig: join(dir, 'tsconfig.json') })],
+    output: [{ file: `dist/${name}.d.ts`, format: 'es' }, { file: `dist/${name}.d.cts`, format: 'es' }],
+  }));
+  return [js, ...types];
+}

@@ -1,0 +1,61 @@
+// Shared vitest setup for every package: a `node` project for all tests and a `browser`
+// project (headless Debian chromium via playwright) for the backend-matrix tests.
+// Naming: `*.test.ts` runs in Node only; `*.backends.test.ts` runs in Node and in Chromium.
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { fileURLToPath } from 'node:url';
+
+const tensorGpuSource = fileURLToPath(new URL('../packages/tensor-gpu/src/index.ts', import.meta.url));
+
+/** Chromium flags: a closed network, root user, and WebGL2/WebGPU on SwiftShader. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--use-angle=swiftshader',
+  '--enable-features=Vulkan',
+];
+
+export function packageVitestConfig(options: { browser?: boolean; testTimeout?: number } = {}) {
+  const alias = { '@nnlab/tensor-gpu': tensorGpuSource };
+  const testTimeout = options.testTimeout ?? 120_000;
+  const projects: any[] = [
+    {
+      resolve: { alias },
+      test: {
+        name: 'node',
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        environment: 'node',
+        testTimeout,
+        hookTimeout: testTimeout,
+      },
+    },
+  ];
+  if (options.browser) {
+    projects.push({
+      resolve: { alias },
+      optimizeDeps: { include: ['gpu.js'] },
+      test: {
+        name: 'browser',
+        include: ['src/**/*.backends.test.ts'],
+        testTimeout,
+        hookTimeout: testTimeout,
+        browser: {
+          enabled: true,
+          headless: true,
+          screenshotFailures: false,
+          provider: playwright({
+            launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+          }),
+          instances: [{ browser: 'chromium' }],
+        },
+      },
+    });
+  }
+  return defineConfig({ test: { projects, fileParallelism: false } });
+}
