@@ -5,6 +5,22 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 
+// vitest 5 formats failures with Map.groupBy, which Node 20 lacks; without this a failing test
+// crashes the reporter instead of being reported.
+if (typeof (Map as any).groupBy !== 'function') {
+  (Map as any).groupBy = <K, V>(items: Iterable<V>, key: (item: V, index: number) => K): Map<K, V[]> => {
+    const groups = new Map<K, V[]>();
+    let i = 0;
+    for (const item of items) {
+      const k = key(item, i++);
+      const list = groups.get(k);
+      if (list) list.push(item);
+      else groups.set(k, [item]);
+    }
+    return groups;
+  };
+}
+
 const tensorGpuSource = fileURLToPath(new URL('../packages/tensor-gpu/src/index.ts', import.meta.url));
 
 /** Chromium flags: a closed network, root user, and WebGL2/WebGPU on SwiftShader. */

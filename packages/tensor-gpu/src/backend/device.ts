@@ -1,0 +1,158 @@
+import { GPU } from 'gpu.js';
+import { DeviceBuffer } from './device-buffer';
+import { KERNEL_CLASS_OF, type BackendName } from './names';
+
+/** A kernel to run: its gpu.js source text, the flat output length and its longest loop. */
+export interface KernelSpec {
+  /** Short name of the primitive, used in errors and statistics. */
+  readonly name: string;
+  /** gpu.js kernel source (`function (a, b) { ... }`); shapes are baked into the text. */
+  readonly source: string;
+  /** Number of output values (the kernel's 1-D output size). */
+  readonly outSize: number;
+  /** Longest loop in the kernel, so gpu.js's loop limit never truncates a reduction. */
+  readonly loopMax?: number;
+}
+
+type KernelFunction = ((...args: unknown[]) => unknown) & { kernel?: any; destroy?: () => void };
+
+const UPLOAD_SOURCE = 'function (a) { return a[this.thread.x]; }';
+
+/**
+ * One gpu.js instance on one backend, with its kernel cache. Kernels are compiled once per
+ * (source, output size): the source text already encodes shapes and dtype, so a training loop
+ * compiles nothing after its first step. Every compiled kernel is checked to really run on the
+ * requested backend: gpu.js may silently degrade a kernel to its cpu backend, which is an error here.
+ */
+export class Device {
+  private readonly gpu: any;
+  private readonly kernels = new Map<string, KernelFunction>();
+  private readonly verified = new WeakSet<object>();
+  /** Kernels compiled so far on this device. */
+  compiledKernels = 0;
+  /** Live device buffers and their bytes. */
+  liveBuffers = 0;
+  liveBytes = 0;
+
+  constructor(readonly backend: BackendName) {
+    this.gpu = new GPU({ mode: backend });
+  }
+
+  /** True for backends whose kernels resolve asynchronously (webgpu). */
+  get asynchronous(): boolean {
+    return this.backend === 'webgpu';
+  }
+
+  /** True where tensors live in host memory (cpu, webasm): uploads and reads are plain copies. */
+  get hostResident(): boolean {
+    return this.backend === 'cpu' || this.backend === 'webasm';
+  }
+
+  /** Copies host values into a new device buffer. */
+  upload(values: Float32Array): DeviceBuffer {
+    if (this.hostResident) return this.track(new DeviceBuffer(Float32Array.from(values), values.length));
+    return this.run({ name: 'upload', source: UPLOAD_SOURCE, outSize: values.length }, [values]);
+  }
+
+  /**
+   * Runs a kernel whose arguments are `args` in order: device buffers, host arrays or scalar
+   * numbers. Returns the output as a new buffer.
+   */
+  run(spec: KernelSpec, args: readonly (DeviceBuffer | Float32Array | number)[]): DeviceBuffer {
+    const inputs = args.filter((a): a is DeviceBuffer => a instanceof DeviceBuffer);
+    const fn = this.kernel(spec);
+    const pending = inputs.some((b) => b.pending);
+    let handle: unknown;
+    if (pending) {
+      handle = Promise.all(args.map((a) => (a instanceof DeviceBuffer ? a.handle : a))).then((hs) => this.call(fn, spec, hs));
+    } else {
+      handle = this.call(fn, spec, args.map((a) => (a instanceof DeviceBuffer ? a.handle : a)));
+    }
+    if (handle instanceof Promise) {
+      handle.catch(() => undefined); // readers see the rejection; this branch only silences it
+      for (const b of inputs) b.uses.push(handle);
+    }
+    return this.track(new DeviceBuffer(handle, spec.outSize));
+  }
+
+  /** Reads a buffer back to the host. */
+  async read(buffer: DeviceBuffer): Promise<Float32Array> {
+    const handle: any = await buffer.handle;
+    if (handle instanceof Float32Array) return Float32Array.from(handle);
+    const values = await handle.toArray();
+    return values instanceof Float32Array ? Float32Array.from(values) : Float32Array.from(values as ArrayLike<number>);
+  }
+
+  /** Frees a buffer once every kernel that reads it has been submitted. */
+  free(buffer: DeviceBuffer): void {
+    this.liveBuffers--;
+    this.liveBytes -= buffer.bytes;
+    if (this.hostResident) return;
+    const release = (h: any) => h?.delete?.();
+    if (buffer.pending || buffer.uses.length > 0) {
+      void Promise.allSettled([buffer.handle, ...buffer.uses]).then(([own]) => {
+        if (own.status === 'fulfilled') release(own.value);
+      });
+    } else {
+      release(buffer.handle);
+    }
+  }
+
+  /** Destroys every compiled kernel and the gpu.js instance. */
+  destroy(): void {
+    for (const k of this.kernels.values()) k.destroy?.();
+    this.kernels.clear();
+    this.gpu.destroy?.();
+  }
+
+  /** True when `buffer` was made by this device. */
+  owns(buffer: DeviceBuffer): boolean {
+    return buffer.device === this;
+  }
+
+  private track(buffer: DeviceBuffer): DeviceBuffer {
+    buffer.device = this;
+    this.liveBuffers++;
+    this.liveBytes += buffer.bytes;
+    return buffer;
+  }
+
+  private kernel(spec: KernelSpec): KernelFunction {
+    const key = `${spec.outSize}|${spec.source}`;
+    let fn = this.kernels.get(key);
+    if (!fn) {
+      fn = this.gpu.createKernel(spec.source, {
+        output: [spec.outSize],
+        precision: 'single',
+        tactic: 'precision',
+        pipeline: true,
+        immutable: true,
+        loopMaxIterations: Math.max(1000, (spec.loopMax ?? 0) + 1),
+      }) as KernelFunction;
+      this.kernels.set(key, fn);
+      this.compiledKernels++;
+    }
+    return fn;
+  }
+
+  private call(fn: KernelFunction, spec: KernelSpec, args: unknown[]): unknown {
+    const result = fn(...args);
+    if (result instanceof Promise) return result.then((r) => (this.verify(fn, spec), r));
+    this.verify(fn, spec);
+    return result;
+  }
+
+  /** Fails when gpu.js ran the kernel anywhere but on the requested backend. */
+  private verify(fn: KernelFunction, spec: KernelSpec): void {
+    const impl = fn.kernel;
+    if (!impl || this.verified.has(impl)) return;
+    const ran = impl.constructor?.name;
+    if (ran !== KERNEL_CLASS_OF[this.backend] || impl.fallbackReason) {
+      throw new Error(
+        `tensor-gpu: kernel '${spec.name}' did not run on backend '${this.backend}' (gpu.js used ${ran}` +
+          `${impl.fallbackReason ? `: ${impl.fallbackReason}` : ''}); refusing a silent fallback`,
+      );
+    }
+    this.verified.add(impl);
+  }
+}

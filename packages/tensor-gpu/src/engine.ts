@@ -1,0 +1,241 @@
+import { availableBackends, isBackendAvailable } from './backend/availability';
+import { Device } from './backend/device';
+import type { DeviceBuffer } from './backend/device-buffer';
+import { isBackendRequest, type BackendName, type BackendRequest } from './backend/names';
+import type { DType } from './dtype';
+import type { Shape } from './shape';
+import { Tensor } from './tensor';
+
+/** A recorded op: how to turn the gradient of its output into gradients of its inputs. */
+export interface TapeEntry {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
+}
+
+/** One active gradient recording (nested `valueAndGrad` calls each have one). */
+export interface Tape {
+  readonly entries: TapeEntry[];
+  /** Ids of tensors that depend on a watched input. */
+  readonly watched: Set<number>;
+  /** Tensors the recorded backward rules still read; `tidy` leaves them to the tape's owner. */
+  readonly held: Set<Tensor>;
+}
+
+/** What `memory()` reports. */
+export interface MemoryInfo {
+  /** Live tensors. */
+  numTensors: number;
+  /** Bytes held by live device buffers. */
+  numBytes: number;
+  /** Live device buffers (reshaped tensors share one). */
+  numBuffers: number;
+  /** Kernels compiled on the current backend so far. */
+  numKernels: number;
+}
+
+/**
+ * The state behind the functional API: the current device, memory scopes and gradient tapes.
+ * The package creates one engine for its module-level functions (`setBackend`, `tidy`, ops);
+ * nothing else is global.
+ */
+export class Engine {
+  private device: Device | null = null;
+  private readonly devices = new Map<BackendName, Device>();
+  private lastId = 0;
+  private liveTensors = 0;
+  private readonly scopes: Set<Tensor>[] = [];
+  private readonly kept = new Set<number>();
+  /** Active gradient tapes, innermost last. */
+  readonly tapes: Tape[] = [];
+  private noGradDepth = 0;
+
+  /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
+  async setBackend(request: BackendRequest): Promise<BackendName> {
+    if (!isBackendRequest(request)) {
+      throw new Error(`setBackend: unknown backend '${String(request)}'; expected 'auto', 'cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2' or 'webgpu'`);
+    }
+    let name: BackendName;
+    if (request === 'auto') {
+      const found = await availableBackends();
+      name = found[0] ?? 'cpu';
+    } else {
+      if (!(await isBackendAvailable(request))) {
+        throw new Error(`setBackend: backend '${request}' is not available in this environment` +
+          (request === 'headlessgl' ? ' (headless-gl needs the gl package built and an X display, e.g. xvfb-run)' : ''));
+      }
+      name = request;
+    }
+    let device = this.devices.get(name);
+    if (!device) {
+      device = new Device(name);
+      this.devices.set(name, device);
+    }
+    this.device = device;
+    return name;
+  }
+
+  /** The backend that runs kernels now, or null before `setBackend`. */
+  getBackend(): BackendName | null {
+    return this.device?.backend ?? null;
+  }
+
+  /** The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
+  currentDevice(): Device {
+    if (!this.device) {
+      const cpu = new Device('cpu');
+      this.devices.set('cpu', cpu);
+      this.device = cpu;
+    }
+    return this.device;
+  }
+
+  /** A fresh seed for random creation functions called without one. */
+  nextRandomSeed(): number {
+    return (Math.random() * 4294967296) >>> 0;
+  }
+
+  /** @internal Next tensor id. */
+  nextTensorId(): number {
+    return ++this.lastId;
+  }
+
+  /** Wraps a device buffer in a new tensor owned by the current scope. */
+  makeTensor(shape: Shape, dtype: DType, buffer: DeviceBuffer | null): Tensor {
+    const t = new Tensor(Object.freeze([...shape]), dtype, buffer, this);
+    this.liveTensors++;
+    this.scopes[this.scopes.length - 1]?.add(t);
+    return t;
+  }
+
+  /** A new tensor viewing the same buffer under another shape (no copy). */
+  view(x: Tensor, shape: Shape): Tensor {
+    if (x.buffer) x.buffer.refs++;
+    return this.makeTensor(shape, x.dtype, x.buffer);
+  }
+
+  /** @internal Called by `Tensor.dispose`. */
+  release(t: Tensor): void {
+    this.liveTensors--;
+    this.kept.delete(t.id);
+    for (const s of this.scopes) s.delete(t);
+    const b = t.buffer;
+    if (b && --b.refs === 0) this.deviceOf(b).free(b);
+  }
+
+  /** @internal Reads a buffer back through the device that owns it. */
+  read(buffer: DeviceBuffer): Promise<Float32Array> {
+    return this.deviceOf(buffer).read(buffer);
+  }
+
+  /**
+   * Runs `fn`, then disposes every tensor it created except those it returns (a tensor, or
+   * tensors inside a returned array or plain object) and those passed to `keep`.
+   */
+  tidy<T>(fn: () => T): T {
+    if (typeof fn !== 'function') throw new Error('tidy: expected a function');
+    const scope = new Set<Tensor>();
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.scopes.pop();
+      this.disposeScope(scope, new Set());
+      throw e;
+    }
+    if (result instanceof Promise) {
+      this.scopes.pop();
+      this.disposeScope(scope, new Set());
+      throw new Error('tidy: fn must be synchronous (it returned a Promise); read values after tidy returns');
+    }
+    this.scopes.pop();
+    const survivors = new Set<Tensor>();
+    collectTensors(result, survivors);
+    this.disposeScope(scope, survivors);
+    const parent = this.scopes[this.scopes.length - 1];
+    if (parent) for (const t of survivors) if (!t.isDisposed) parent.add(t);
+    return result;
+  }
+
+  /** Exempts a tensor from disposal by the enclosing `tidy` scopes. */
+  keep<T extends Tensor>(t: T): T {
+    this.kept.add(t.id);
+    for (const s of this.scopes) s.delete(t);
+    return t;
+  }
+
+  /** Live tensors, device bytes and buffers, and compiled kernels. */
+  memory(): MemoryInfo {
+    let numBytes = 0;
+    let numBuffers = 0;
+    for (const d of this.devices.values()) {
+      numBytes += d.liveBytes;
+      numBuffers += d.liveBuffers;
+    }
+    return { numTensors: this.liveTensors, numBytes, numBuffers, numKernels: this.device?.compiledKernels ?? 0 };
+  }
+
+  /** True while gradients are being recorded (inside `valueAndGrad` and outside `noGrad`). */
+  get recording(): boolean {
+    return this.tapes.length > 0 && this.noGradDepth === 0;
+  }
+
+  /** Records an op on every active tape where one of its inputs is watched. */
+  record(output: Tensor, inputs: readonly Tensor[], backward: TapeEntry['backward']): void {
+    if (!this.recording) return;
+    for (const tape of this.tapes) {
+      if (inputs.some((x) => tape.watched.has(x.id))) {
+        tape.watched.add(output.id);
+        tape.entries.push({ inputs, output, backward });
+        tape.held.add(output);
+        for (const x of inputs) tape.held.add(x);
+      }
+    }
+  }
+
+  /** Runs `fn` without recording gradients. */
+  noGrad<T>(fn: () => T): T {
+    this.noGradDepth++;
+    try {
+      return fn();
+    } finally {
+      this.noGradDepth--;
+    }
+  }
+
+  /** Frees every device of this engine (kernels and gpu.js instances). */
+  destroy(): void {
+    for (const d of this.devices.values()) d.destroy();
+    this.devices.clear();
+    this.device = null;
+  }
+
+  private deviceOf(buffer: DeviceBuffer): Device {
+    // A buffer belongs to the device that was current when it was made; tensors from an earlier
+    // backend stay readable after setBackend because their device is kept.
+    for (const d of this.devices.values()) if (d.owns(buffer)) return d;
+    throw new Error('tensor-gpu: buffer belongs to no device of this engine');
+  }
+
+  private disposeScope(scope: Set<Tensor>, survivors: Set<Tensor>): void {
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of [...scope]) {
+      if (survivors.has(t) || this.kept.has(t.id)) continue;
+      // A recorded backward rule may still read t: hand it to the enclosing scope, which
+      // belongs to (or encloses) the gradient computation that owns the tape.
+      if (this.tapes.some((tape) => tape.held.has(t))) parent?.add(t);
+      else t.dispose();
+    }
+  }
+}
+
+function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
+  if (depth > 4 || value === null || typeof value !== 'object') return;
+  if (value instanceof Tensor) {
+    into.add(value);
+    return;
+  }
+  if (Array.isArray(value)) for (const v of value) collectTensors(v, into, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collectTensors(v, into, depth + 1);
+}

@@ -1,0 +1,113 @@
+/**
+ * Tensors on gpu.js with reverse-mode autodiff. Layouts follow PyTorch (NCHW images,
+ * `[out, in]` linear weights). Ops return tensors synchronously and keep values on the device;
+ * `await x.data()` reads them back.
+ *
+ * @packageDocumentation
+ */
+import type { BackendName, BackendRequest } from './backend/names';
+import { defaultEngine } from './default-engine';
+import type { DType } from './dtype';
+import type { MemoryInfo } from './engine';
+import * as creation from './ops/creation';
+import type { RandomOptions, TensorLike } from './ops/creation';
+import type { Shape } from './shape';
+import type { Tensor } from './tensor';
+
+export { Tensor } from './tensor';
+export type { NestedArray } from './tensor';
+export { Engine } from './engine';
+export type { MemoryInfo, Tape, TapeEntry } from './engine';
+export { defaultEngine } from './default-engine';
+export type { BackendName, BackendRequest } from './backend/names';
+export { BACKEND_NAMES } from './backend/names';
+export { availableBackends, isBackendAvailable } from './backend/availability';
+export type { DType } from './dtype';
+export type { Shape } from './shape';
+export type { TensorLike, RandomOptions } from './ops/creation';
+export type { TensorOrNumber } from './ops/elementwise';
+export type { Axes } from './ops/reduce';
+
+export {
+  neg, exp, log, sqrt, abs, relu, sigmoid, tanh, square, reciprocal, sign, floor, step, isFinite,
+  add, sub, mul, div, maximum, minimum, pow, equal, notEqual, greater, greaterEqual, less, lessEqual, where,
+} from './ops/elementwise';
+export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
+export { matmul, bmm } from './ops/matmul';
+export { reshape, transpose, broadcastTo, slice, pad, concat, stack } from './ops/layout';
+export { softmax, logSoftmax, crossEntropy } from './ops/softmax';
+export { valueAndGrad, grad, customGrad } from './autodiff/grad';
+export type { GradsOf, ValueAndGrads, CustomGradContext } from './autodiff/grad';
+export { roundToFloat16, toFloat16Bits, fromFloat16Bits, roundFloat32ArrayToFloat16 } from './fp16/host';
+export { assertFinite } from './ops/checks';
+
+/** Selects the backend that runs kernels (`'auto'`: the best one available here). */
+export function setBackend(name: BackendRequest): Promise<BackendName> {
+  return defaultEngine.setBackend(name);
+}
+
+/** The backend that actually runs kernels now (null before the first `setBackend`). */
+export function getBackend(): BackendName | null {
+  return defaultEngine.getBackend();
+}
+
+/** Creates a tensor from a number, nested arrays or a typed array. */
+export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
+  return creation.tensor(defaultEngine, values, shape, dtype);
+}
+
+/** A scalar tensor. */
+export function scalar(value: number, dtype?: DType): Tensor {
+  return creation.tensor(defaultEngine, value, [], dtype);
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: Shape, dtype?: DType): Tensor {
+  return creation.full(defaultEngine, shape, 0, dtype);
+}
+
+/** A tensor of ones. */
+export function ones(shape: Shape, dtype?: DType): Tensor {
+  return creation.full(defaultEngine, shape, 1, dtype);
+}
+
+/** A tensor filled with `value`. */
+export function full(shape: Shape, value: number, dtype?: DType): Tensor {
+  return creation.full(defaultEngine, shape, value, dtype);
+}
+
+/** Standard normal values (or `mean`, `std`), reproducible from `seed` on every backend. */
+export function randn(shape: Shape, options?: RandomOptions & { mean?: number; std?: number }): Tensor {
+  return creation.randn(defaultEngine, shape, options);
+}
+
+/** Uniform values in `[low, high)` (default `[0, 1)`), reproducible from `seed` on every backend. */
+export function rand(shape: Shape, options?: RandomOptions & { low?: number; high?: number }): Tensor {
+  return creation.rand(defaultEngine, shape, options);
+}
+
+/** Runs `fn` and frees every tensor it created except those it returns. */
+export function tidy<T>(fn: () => T): T {
+  return defaultEngine.tidy(fn);
+}
+
+/** Keeps a tensor alive past the enclosing `tidy` scopes. */
+export function keep<T extends Tensor>(t: T): T {
+  return defaultEngine.keep(t);
+}
+
+/** Disposes a tensor, or every tensor in an array or plain object. */
+export function dispose(value: Tensor | readonly Tensor[] | Record<string, Tensor>): void {
+  const list = Array.isArray(value) ? value : 'dispose' in value && typeof value.dispose === 'function' ? [value as Tensor] : Object.values(value);
+  for (const t of list as Tensor[]) t.dispose();
+}
+
+/** Live tensors, device bytes and buffers, and kernels compiled on the current backend. */
+export function memory(): MemoryInfo {
+  return defaultEngine.memory();
+}
+
+/** Runs `fn` without recording gradients. */
+export function noGrad<T>(fn: () => T): T {
+  return defaultEngine.noGrad(fn);
+}

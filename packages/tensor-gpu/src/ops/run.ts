@@ -1,0 +1,34 @@
+import type { KernelSpec } from '../backend/device';
+import type { DType } from '../dtype';
+import type { Engine } from '../engine';
+import { fmt, type Shape } from '../shape';
+import { Tensor } from '../tensor';
+
+/**
+ * Runs a kernel on the engine's current device and wraps the output in a tensor. `args` are the
+ * kernel's arguments in order: tensors, or numbers passed as scalar arguments.
+ */
+export function runKernel(engine: Engine, spec: KernelSpec, args: readonly (Tensor | number)[], shape: Shape, dtype: DType = 'float32'): Tensor {
+  const device = engine.currentDevice();
+  for (const x of args) {
+    if (!(x instanceof Tensor)) continue;
+    x.assertLive(spec.name);
+    if (x.buffer && !device.owns(x.buffer)) {
+      throw new Error(`${spec.name}: tensor #${x.id} ${fmt(x.shape)} lives on another backend than '${device.backend}'; create it after setBackend or copy it with tensor(await x.data(), x.shape)`);
+    }
+  }
+  if (spec.outSize === 0) return engine.makeTensor(shape, dtype, null);
+  return engine.makeTensor(shape, dtype, device.run(spec, args.map((x) => (x instanceof Tensor ? x.buffer! : x))));
+}
+
+/** The engine of the first tensor among `values`; throws naming `op` when there is none. */
+export function engineOf(op: string, ...values: unknown[]): Engine {
+  for (const v of values) if (v instanceof Tensor) return v.engine;
+  throw new Error(`${op}: expected at least one Tensor argument`);
+}
+
+/** Throws a clear error unless `x` is a live Tensor; `arg` names the argument. */
+export function checkTensor(x: unknown, op: string, arg = 'x'): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${op}: ${arg} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  x.assertLive(op);
+}

@@ -1,0 +1,66 @@
+import { fmt, normAxis } from '../shape';
+import { Tensor } from '../tensor';
+import { elementwise, exp, log, mul, neg, sub } from './elementwise';
+import { reshape } from './layout';
+import { max, mean, sum } from './reduce';
+import { fromHost } from './creation';
+import { checkTensor } from './run';
+
+/** Runs a composite op: drops its intermediates unless a gradient tape still needs them. */
+function composite<T>(x: Tensor, fn: () => T): T {
+  return x.engine.tidy(fn);
+}
+
+/** The input shifted by its (constant) maximum along `axis`, for numerically stable exponentials. */
+function shifted(x: Tensor, axis: number): Tensor {
+  const m = x.engine.noGrad(() => max(x, axis, true));
+  return sub(x, m);
+}
+
+/** Log of the softmax along `axis` (default last), computed stably. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  checkTensor(x, 'logSoftmax');
+  const ax = normAxis(axis, x.rank, 'logSoftmax');
+  return composite(x, () => {
+    const z = shifted(x, ax);
+    return sub(z, log(sum(exp(z), ax, true)));
+  });
+}
+
+/** Softmax along `axis` (default last), computed stably. */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  checkTensor(x, 'softmax');
+  const ax = normAxis(axis, x.rank, 'softmax');
+  return composite(x, () => exp(logSoftmax(x, ax)));
+}
+
+/**
+ * Mean softmax cross-entropy over a batch: `logits` `[B, C]`, `labels` integer class ids (`[B]`
+ * as an array, typed array or tensor of whole numbers in `[0, C)`).
+ */
+export function crossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+  checkTensor(logits, 'crossEntropy', 'logits');
+  if (logits.rank !== 2) throw new Error(`crossEntropy: logits must be [batch, classes], got ${fmt(logits.shape)}`);
+  const [batch, classes] = logits.shape;
+  if (labels instanceof Tensor) {
+    if (labels.rank !== 1 || labels.shape[0] !== batch) {
+      throw new Error(`crossEntropy: labels must be [${batch}] to match logits ${fmt(logits.shape)}, got ${fmt(labels.shape)}`);
+    }
+    return composite(logits, () => {
+      const ids = reshape(labels, [batch, 1]);
+      const classIds = fromHost(logits.engine, Float32Array.from({ length: classes }, (_, i) => i), [1, classes]);
+      return neg(mean(sum(mul(logSoftmax(logits, 1), elementwise('equal', ids, classIds)), 1)));
+    });
+  }
+  const ids = Array.from(labels);
+  if (ids.length !== batch) throw new Error(`crossEntropy: got ${ids.length} labels for a batch of ${batch}`);
+  const oneHot = new Float32Array(batch * classes);
+  ids.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < 0 || c >= classes) {
+      throw new Error(`crossEntropy: label ${c} at index ${i} is not a class id in [0, ${classes})`);
+    }
+    oneHot[i * classes + c] = 1;
+  });
+  return composite(logits, () => neg(mean(sum(mul(logSoftmax(logits, 1), fromHost(logits.engine, oneHot, [batch, classes])), 1))));
+}
+

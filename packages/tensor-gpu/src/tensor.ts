@@ -1,0 +1,81 @@
+import type { DeviceBuffer } from './backend/device-buffer';
+import type { DType } from './dtype';
+import type { Engine } from './engine';
+import { fmt, sizeOf, type Shape } from './shape';
+
+/** Nested arrays of numbers as returned by `Tensor.array()`. */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * An n-dimensional array on a gpu.js device. Tensors are immutable; ops return new tensors
+ * synchronously and keep values on the device. Reading values (`data()`, `array()`) is the only
+ * asynchronous step. The library owns device memory: free a tensor with `dispose()` or create it
+ * inside `tidy()`.
+ */
+export class Tensor {
+  /** Unique id, for debugging and gradient bookkeeping. */
+  readonly id: number;
+  /** Number of elements. */
+  readonly size: number;
+  private disposedFlag = false;
+
+  /** @internal Created by ops through the engine; not a public constructor. */
+  constructor(
+    /** Size of each axis, PyTorch layout (NCHW images, `[out, in]` linear weights). */
+    readonly shape: Shape,
+    /** Element type. */
+    readonly dtype: DType,
+    /** @internal The device memory holding the values (shared by reshapes). */
+    readonly buffer: DeviceBuffer | null,
+    /** @internal The engine that owns this tensor. */
+    readonly engine: Engine,
+  ) {
+    this.id = engine.nextTensorId();
+    this.size = sizeOf(shape);
+  }
+
+  /** Number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** True once `dispose()` has run (directly or through `tidy`). */
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /** Reads the values back, row-major, as a new Float32Array. */
+  async data(): Promise<Float32Array> {
+    this.assertLive('data');
+    if (this.buffer === null) return new Float32Array(0);
+    return this.engine.read(this.buffer);
+  }
+
+  /** Reads the values back as nested arrays following the shape (a number for a scalar). */
+  async array(): Promise<NestedArray> {
+    const flat = await this.data();
+    const build = (axis: number, offset: number): NestedArray => {
+      if (axis === this.shape.length) return flat[offset];
+      const stride = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: this.shape[axis] }, (_, i) => build(axis + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** Frees the tensor's device memory. Safe to call twice. */
+  dispose(): void {
+    if (this.disposedFlag) return;
+    this.disposedFlag = true;
+    this.engine.release(this);
+  }
+
+  /** Throws a clear error when the tensor was disposed; `op` names the caller. */
+  assertLive(op: string): void {
+    if (this.disposedFlag) throw new Error(`${op}: tensor #${this.id} (shape ${fmt(this.shape)}) was already disposed`);
+  }
+
+  /** A short description: `Tensor#3 float32 [2,3]`. */
+  toString(): string {
+    return `Tensor#${this.id} ${this.dtype} ${fmt(this.shape)}`;
+  }
+}

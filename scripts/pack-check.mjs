@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+// Packaging check: packs @nnlab/tensor-gpu and @nnlab/lca the way they are published, installs the
+// tarballs into a fresh project outside the workspace and uses them from ES modules and CommonJS.
+//
+//   node scripts/pack-check.mjs [--keep] [--json <file>]
+//
+// Needs the packages built first (`pnpm exec turbo run build --filter=@nnlab/lca...`), `pnpm`, `npm`
+// and `tar` on PATH, and the npm registry (or a warm npm cache) for the third-party dependencies.
+// Exits 1 and lists every failed check; --keep leaves the temporary directory in place.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
+
+const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** The packages under test, and the named exports each must offer to both module systems. */
+const packages = [
+  {
+    name: '@nnlab/tensor-gpu',
+    dir: 'packages/tensor-gpu',
+    // Every function the usage example in packages/tensor-gpu/README.md calls.
+    exports: ['getBackend', 'matmul', 'mean', 'memory', 'mul', 'relu', 'setBackend', 'sqrt', 'sum', 'tensor', 'tidy', 'transpose', 'valueAndGrad'],
+  },
+  { name: '@nnlab/lca', dir: 'packages/lca', exports: ['status'] },
+];
+
+/** What a tarball may contain (paths inside its `package/` folder). */
+const allowedInTarball = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICEN[CS]E(\.md|\.txt)?$/, /^dist\//];
+
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+
+const failures = [];
+const summary = { packages: {}, esm: null, cjs: null, readmeExample: null, types: null };
+const fail = (message) => {
+  failures.push(message);
+  console.log(`  FAIL ${message}`);
+};
+const ok = (message) => console.log(`  ok   ${message}`);
+
+/** Runs a command; returns its stdout, or throws with its output when it exits non-zero. */
+function run(command, commandArgs, options = {}) {
+  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status}\n${output}`);
+  }
+  return result.stdout;
+}
+
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((entry) => join(dir, entry))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => relative(dir, path).split('\\').join('/'));
+}
+
+/** Every file path an `exports` value points to, with the chain of conditions that leads to it. */
+function exportTargets(value, conditions = []) {
+  if (typeof value === 'string') return [{ conditions, target: value }];
+  if (Array.isArray(value)) return value.flatMap((item) => exportTargets(item, conditions));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => exportTargets(item, [...conditions, key]));
+  }
+  return [];
+}
+
+/** The environment for npm: this script often runs under `pnpm run`, whose npm_* variables are not meant for npm. */
+function npmEnv() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('npm_') && !key.startsWith('npm_config_')) continue;
+    if (key === 'npm_config_user_agent' || key.startsWith('PNPM_') || key === 'INIT_CWD') continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'nnlab-pack-check-'));
+const tarballDir = join(work, 'tarballs');
+const project = join(work, 'project');
+mkdirSync(tarballDir);
+mkdirSync(project);
+console.log(`pack-check: working in ${work}`);
+
+try {
+  // 1. Pack each package as `pnpm publish` would (workspace: ranges become version ranges).
+  const tarballs = [];
+  for (const pkg of packages) {
+    console.log(`\n${pkg.name}`);
+    const pkgDir = join(repoRoot, pkg.dir);
+    if (!existsSync(join(pkgDir, 'dist'))) {
+      fail(`${pkg.name}: ${pkg.dir}/dist does not exist; build first (pnpm exec turbo run build --filter=${pkg.name})`);
+      continue;
+    }
+    const packed = JSON.parse(run('pnpm', ['--dir', pkgDir, 'pack', '--pack-destination', tarballDir, '--json']));
+    tarballs.push(packed.filename);
+    ok(`packed ${relative(work, packed.filename)}`);
+
+    const extracted = join(work, 'extracted', pkg.dir);
+    mkdirSync(extracted, { recursive: true });
+    run('tar', ['-xzf', packed.filename, '-C', extracted]);
+    const root = join(extracted, 'package');
+    const files = filesUnder(root).sort();
+    summary.packages[pkg.name] = { tarball: packed.filename, files };
+    console.log(`  files: ${files.join(', ')}`);
+
+    // 2. Contents: the build output and the package's own documents, nothing else.
+    const unexpected = files.filter((file) => !allowedInTarball.some((pattern) => pattern.test(file)));
+    if (unexpected.length) fail(`${pkg.name}: unexpected files in the tarball: ${unexpected.join(', ')}`);
+    else ok('contains only dist/, README, package.json (and CHANGELOG, LICENSE when present)');
+    for (const required of ['package.json', 'README.md']) {
+      if (!files.includes(required)) fail(`${pkg.name}: the tarball has no ${required}`);
+    }
+    if (!files.some((file) => file.startsWith('dist/'))) fail(`${pkg.name}: the tarball has no dist/ files`);
+    const testFiles = files.filter((file) => /\.(test|spec)\.|\.tsbuildinfo$/.test(file));
+    if (testFiles.length) fail(`${pkg.name}: test or build-cache files in the tarball: ${testFiles.join(', ')}`);
+
+    // 3. The packed manifest: no workspace: ranges, every entry point and types file present.
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+      for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
+        if (String(range).startsWith('workspace:')) fail(`${pkg.name}: ${field}.${dep} is still "${range}"`);
+      }
+    }
+    const targets = [
+      ...exportTargets(manifest.exports ?? {}),
+      ...['main', 'module', 'types'].filter((field) => manifest[field]).map((field) => ({ conditions: [field], target: manifest[field] })),
+    ];
+    if (!targets.some(({ conditions }) => conditions.includes('types'))) fail(`${pkg.name}: exports declare no types`);
+    for (const { conditions, target } of targets) {
+      const path = target.replace(/^\.\//, '');
+      if (files.includes(path)) ok(`${conditions.join(' > ')} -> ${target}`);
+      else fail(`${pkg.name}: ${conditions.join(' > ')} points to ${target}, which is not in the tarball`);
+    }
+  }
+  if (tarballs.length !== packages.length) throw new Error('not every package could be packed');
+
+  // 4. Install into a project outside the workspace. Both tarballs go into one npm command, so the
+  //    `@nnlab/tensor-gpu` range in lca's packed manifest is met by the local tarball rather than
+  //    looked up in the registry. `--omit=optional` leaves out gpu.js's optional native dependency
+  //    `gl` (a slow compile, and only the headlessgl backend needs it) and `--ignore-scripts` skips
+  //    every other install script: this check is about the packages' files, not about native builds.
+  console.log('\ninstall');
+  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'pack-check-consumer', version: '1.0.0', private: true }, null, 2)}\n`);
+  run('npm', ['install', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', '--prefer-offline', ...tarballs], { cwd: project, env: npmEnv() });
+  ok(`npm install ${tarballs.map((file) => relative(work, file)).join(' ')}`);
+
+  const node = (nodeArgs) => run(process.execPath, nodeArgs, { cwd: project, env: npmEnv() });
+  const checkNames = (system, found) => {
+    for (const pkg of packages) {
+      const missing = pkg.exports.filter((name) => !found[pkg.name]?.includes(name));
+      console.log(`  ${system} ${pkg.name}: ${found[pkg.name].join(', ')}`);
+      if (missing.length) fail(`${system}: ${pkg.name} lacks ${missing.join(', ')}`);
+      else ok(`${system}: ${pkg.name} has ${pkg.exports.join(', ')}`);
+    }
+  };
+
+  // 5. ES modules (the "import" condition) with a tiny computation on the cpu backend.
+  console.log('\nES modules');
+  const esm = JSON.parse(
+    node([
+      '--input-type=module',
+      '-e',
+      `import * as t from '@nnlab/tensor-gpu';
+import * as l from '@nnlab/lca';
+await t.setBackend('cpu');
+const product = t.matmul(t.tensor([1, 2, 3, 4], [2, 2]), t.tensor([5, 6, 7, 8], [2, 2]));
+console.log(JSON.stringify({
+  resolved: { '@nnlab/tensor-gpu': import.meta.resolve('@nnlab/tensor-gpu'), '@nnlab/lca': import.meta.resolve('@nnlab/lca') },
+  names: { '@nnlab/tensor-gpu': Object.keys(t).sort(), '@nnlab/lca': Object.keys(l).sort() },
+  lcaStatus: l.status,
+  backend: t.getBackend(),
+  matmul: Array.from(await product.data()),
+}));`,
+    ]).trim().split('\n').pop(),
+  );
+  summary.esm = esm;
+  console.log(`  resolved: ${JSON.stringify(esm.resolved)}`);
+  checkNames('ESM', esm.names);
+  for (const [name, url] of Object.entries(esm.resolved)) {
+    if (!url.endsWith('/dist/index.js')) fail(`ESM: ${name} resolved to ${url}, not dist/index.js`);
+  }
+  if (esm.lcaStatus !== 'planned') fail(`ESM: @nnlab/lca status is ${JSON.stringify(esm.lcaStatus)}`);
+  if (JSON.stringify(esm.matmul) === JSON.stringify([19, 22, 43, 50])) ok(`ESM: matmul on backend ${esm.backend} = [19, 22, 43, 50]`);
+  else fail(`ESM: matmul on backend ${esm.backend} gave ${JSON.stringify(esm.matmul)}, expected [19, 22, 43, 50]`);
+
+  // 6. CommonJS (the "require" condition).
+  console.log('\nCommonJS');
+  const cjs = JSON.parse(
+    node([
+      '-e',
+      `const t = require('@nnlab/tensor-gpu');
+const l = require('@nnlab/lca');
+console.log(JSON.stringify({
+  resolved: { '@nnlab/tensor-gpu': require.resolve('@nnlab/tensor-gpu'), '@nnlab/lca': require.resolve('@nnlab/lca') },
+  names: { '@nnlab/tensor-gpu': Object.keys(t).sort(), '@nnlab/lca': Object.keys(l).sort() },
+  lcaStatus: l.status,
+}));`,
+    ]).trim().split('\n').pop(),
+  );
+  summary.cjs = cjs;
+  console.log(`  resolved: ${JSON.stringify(cjs.resolved)}`);
+  checkNames('CJS', cjs.names);
+  for (const [name, path] of Object.entries(cjs.resolved)) {
+    if (!path.endsWith('/dist/index.cjs')) fail(`CJS: ${name} resolved to ${path}, not dist/index.cjs`);
+  }
+  if (cjs.lcaStatus !== 'planned') fail(`CJS: @nnlab/lca status is ${JSON.stringify(cjs.lcaStatus)}`);
+
+  // 7. The usage example of the tensor-gpu README runs against the installed package.
+  console.log('\nREADME example');
+  const readme = readFileSync(join(repoRoot, 'packages/tensor-gpu/README.md'), 'utf8');
+  const example = readme.match(/## Usage\s+```ts\n([\s\S]*?)```/)?.[1];
+  if (!example) fail('packages/tensor-gpu/README.md has no ```ts block under "## Usage"');
+  else {
+    writeFileSync(join(project, 'readme-example.mjs'), transformSync(example, { loader: 'ts', format: 'esm' }).code);
+    summary.readmeExample = node(['readme-example.mjs']);
+    console.log(summary.readmeExample.trimEnd().replace(/^/gm, '  | '));
+    ok('the usage example in packages/tensor-gpu/README.md ran');
+  }
+
+  // 8. Types resolve through the exports map for ES module and CommonJS consumers.
+  console.log('\ntypes');
+  writeFileSync(join(project, 'esm.mts'), `import * as t from '@nnlab/tensor-gpu';\nimport { status } from '@nnlab/lca';\nexport const planned: 'planned' = status;\nexport const make: typeof t.tensor = t.tensor;\n`);
+  writeFileSync(join(project, 'cjs.cts'), `import t = require('@nnlab/tensor-gpu');\nimport l = require('@nnlab/lca');\nexport const planned: 'planned' = l.status;\nexport const make: typeof t.tensor = t.tensor;\n`);
+  const tsconfig = { compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['esm.mts', 'cjs.cts'] };
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--traceResolution'], { cwd: project, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const lines = `${tsc.stdout}${tsc.stderr}`.split('\n');
+  const resolved = lines
+    .filter((line) => /^======== Module name '@nnlab\/.*' was successfully resolved/.test(line))
+    .map((line) => line.replace(/^======== Module name |\s*========$/g, '').replaceAll(`${project}/`, ''));
+  resolved.forEach((line) => console.log(`  ${line}`));
+  summary.types = { status: tsc.status, resolved, errors: lines.filter((line) => /error TS\d+/.test(line)) };
+  if (tsc.status !== 0) fail(`types: tsc failed:\n${summary.types.errors.join('\n') || lines.slice(-20).join('\n')}`);
+  else ok('tsc (node16 resolution) type-checks an .mts and a .cts consumer');
+  for (const [file, consumer] of [['dist/index.d.ts', 'ES module'], ['dist/index.d.cts', 'CommonJS']]) {
+    if (!resolved.some((line) => line.startsWith("'@nnlab/tensor-gpu'") && line.includes(`/@nnlab/tensor-gpu/${file}'`))) {
+      fail(`types: the ${consumer} consumer did not get @nnlab/tensor-gpu's ${file}`);
+    }
+  }
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+} finally {
+  if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ ok: failures.length === 0, failures, ...summary }, null, 2)}\n`);
+  if (keep) console.log(`\nkept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+if (failures.length) {
+  console.log(`\npack-check: ${failures.length} check(s) failed:\n${failures.map((failure) => `- ${failure}`).join('\n')}`);
+  process.exit(1);
+}
+console.log('\npack-check: all checks passed');
