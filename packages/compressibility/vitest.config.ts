@@ -1,3 +1,3 @@
-import { packageVitestConfig } from '../../scripts/vitest-package';
+import { packageVitestConfig } from '../../scripts/vitest-package.ts';
 
 export default packageVitestConfig({ browser: false });

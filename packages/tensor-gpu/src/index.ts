@@ -36,10 +36,14 @@ export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { matmul, bmm } from './ops/matmul';
 export { reshape, transpose, broadcastTo, slice, pad, concat, stack } from './ops/layout';
 export { softmax, logSoftmax, crossEntropy } from './ops/softmax';
+export { conv2d, maxPool2d, avgPool2d } from './ops/conv';
+export type { Conv2dOptions, Pool2dOptions, Pair } from './ops/conv';
 export { valueAndGrad, grad, customGrad } from './autodiff/grad';
 export type { GradsOf, ValueAndGrads, CustomGradContext } from './autodiff/grad';
 export { roundToFloat16, toFloat16Bits, fromFloat16Bits, roundFloat32ArrayToFloat16 } from './fp16/host';
 export { assertFinite } from './ops/checks';
+export { expectNoLeaks } from './testing/leaks';
+export * as data from './data/index';
 
 /** Selects the backend that runs kernels (`'auto'`: the best one available here). */
 export function setBackend(name: BackendRequest): Promise<BackendName> {

@@ -199,6 +199,62 @@ for (const backend of backendsUnderTest()) {
       await gradCheck([[4, 5]], (x) => t.reshape(t.crossEntropy(x, [1, 0, 4, 4]), [1]), (x) => R.ref([1], [R.crossEntropy(x, [1, 0, 4, 4])]), 813);
     });
 
+    const CONV_CASES: [number[], number[], R.ConvRefOptions][] = [
+      [[2, 3, 7, 6], [4, 3, 3, 3], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+      [[1, 4, 8, 9], [6, 2, 3, 2], { stride: [2, 1], padding: [1, 2], dilation: [1, 1], groups: 2 }],
+      [[2, 2, 9, 9], [3, 2, 3, 3], { stride: [2, 2], padding: [2, 1], dilation: [2, 2], groups: 1 }],
+      [[1, 1, 5, 5], [1, 1, 1, 1], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+    ];
+
+    test('conv2d with stride, padding, dilation and groups', async () => {
+      let seed = 1000;
+      for (const [sx, sw, o] of CONV_CASES) {
+        const [x, xr] = pair(sx, seed++);
+        const [w, wr] = pair(sw, seed++);
+        const y = t.conv2d(x, w, o);
+        await check(y, R.conv2d(xr, wr, o), 1e-5, 1e-5);
+        t.dispose([x, w, y]);
+      }
+      expect(() => t.tidy(() => t.conv2d(t.zeros([1, 3, 5, 5]), t.zeros([2, 2, 3, 3])))).toThrow(/conv2d: groups 1 does not fit/);
+    });
+
+    test('max and average pooling', async () => {
+      const [x, xr] = pair([2, 3, 7, 8], 1100);
+      const cases: [[number, number], [number, number], [number, number]][] = [[[2, 2], [2, 2], [0, 0]], [[3, 3], [2, 2], [1, 1]], [[3, 2], [1, 2], [0, 1]]];
+      for (const [k, st, p] of cases) {
+        const mp = t.maxPool2d(x, { kernel: k, stride: st, padding: p });
+        await check(mp, R.pool2d(xr, k, st, p, 'max'), 0, 0);
+        const ap = t.avgPool2d(x, { kernel: k, stride: st, padding: p });
+        await check(ap, R.pool2d(xr, k, st, p, 'avg'), 1e-5, 1e-6);
+        t.dispose([mp, ap]);
+      }
+      x.dispose();
+    });
+
+    test('gradients of conv2d and pooling match finite differences', async () => {
+      let seed = 1200;
+      for (const [sx, sw, o] of CONV_CASES.slice(0, 3)) {
+        await gradCheck([sx, sw], (x, w) => t.conv2d(x, w, o), (x, w) => R.conv2d(x, w, o), seed++);
+      }
+      await gradCheck([[1, 2, 6, 7]], (x) => t.maxPool2d(x, { kernel: 3, stride: 2, padding: 1 }), (x) => R.pool2d(x, [3, 3], [2, 2], [1, 1], 'max'), seed++);
+      await gradCheck([[1, 2, 6, 7]], (x) => t.avgPool2d(x, { kernel: [2, 3], stride: [2, 1] }), (x) => R.pool2d(x, [2, 3], [2, 1], [0, 0], 'avg'), seed++);
+    });
+
+    test('a small CNN end to end: gradients match finite differences', async () => {
+      const labels = [1, 0];
+      const cnnRef = (x: R.Ref, k: R.Ref, wf: R.Ref) => {
+        const c = R.map([R.conv2d(x, k, { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 })], R.UNARY.relu);
+        const p = R.pool2d(c, [2, 2], [2, 2], [0, 0], 'max');
+        return R.ref([1], [R.crossEntropy(R.matmul({ shape: [2, 3 * 3 * 3], data: p.data }, wf), labels)]);
+      };
+      await gradCheck(
+        [[2, 2, 6, 6], [3, 2, 3, 3], [27, 2]],
+        (x, k, wf) => t.reshape(t.crossEntropy(t.matmul(t.reshape(t.maxPool2d(t.relu(t.conv2d(x, k, { padding: 1 })), { kernel: 2 }), [2, 27]), wf), labels), [1]),
+        cnnRef,
+        1300,
+      );
+    });
+
     test('customGrad replaces a backward rule', async () => {
       const [x] = pair([3], 901);
       const straightThrough = t.customGrad((v: t.Tensor) => t.floor(v), (dy) => [dy]);

@@ -204,3 +204,45 @@ export function numericGrad(f: (x: Float64Array) => number, x: Float64Array, h =
   }
   return g;
 }
+
+export interface ConvRefOptions { stride: [number, number]; padding: [number, number]; dilation: [number, number]; groups: number }
+
+export function conv2d(x: Ref, w: Ref, o: ConvRefOptions): Ref {
+  const [n, c, h, wd] = x.shape;
+  const [oc, cg, kh, kw] = w.shape;
+  const oh = Math.floor((h + 2 * o.padding[0] - o.dilation[0] * (kh - 1) - 1) / o.stride[0]) + 1;
+  const ow = Math.floor((wd + 2 * o.padding[1] - o.dilation[1] * (kw - 1) - 1) / o.stride[1]) + 1;
+  const og = oc / o.groups;
+  const out = new Float64Array(n * oc * oh * ow);
+  for (let b = 0; b < n; b++) for (let k = 0; k < oc; k++) for (let y = 0; y < oh; y++) for (let xx = 0; xx < ow; xx++) {
+    let s = 0;
+    const grp = Math.floor(k / og);
+    for (let ci = 0; ci < cg; ci++) for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
+      const iy = y * o.stride[0] - o.padding[0] + ky * o.dilation[0];
+      const ix = xx * o.stride[1] - o.padding[1] + kx * o.dilation[1];
+      if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+      s += x.data[((b * c + grp * cg + ci) * h + iy) * wd + ix] * w.data[((k * cg + ci) * kh + ky) * kw + kx];
+    }
+    out[((b * oc + k) * oh + y) * ow + xx] = s;
+  }
+  return { shape: [n, oc, oh, ow], data: out };
+}
+
+export function pool2d(x: Ref, kernel: [number, number], stride: [number, number], padding: [number, number], kind: 'max' | 'avg'): Ref {
+  const [n, c, h, w] = x.shape;
+  const oh = Math.floor((h + 2 * padding[0] - kernel[0]) / stride[0]) + 1;
+  const ow = Math.floor((w + 2 * padding[1] - kernel[1]) / stride[1]) + 1;
+  const out = new Float64Array(n * c * oh * ow);
+  for (let p = 0; p < n * c; p++) for (let y = 0; y < oh; y++) for (let xx = 0; xx < ow; xx++) {
+    let acc = kind === 'max' ? -Infinity : 0;
+    for (let ky = 0; ky < kernel[0]; ky++) for (let kx = 0; kx < kernel[1]; kx++) {
+      const iy = y * stride[0] - padding[0] + ky;
+      const ix = xx * stride[1] - padding[1] + kx;
+      if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+      const v = x.data[(p * h + iy) * w + ix];
+      acc = kind === 'max' ? Math.max(acc, v) : acc + v;
+    }
+    out[(p * oh + y) * ow + xx] = kind === 'max' ? acc : acc / (kernel[0] * kernel[1]);
+  }
+  return { shape: [n, c, oh, ow], data: out };
+}

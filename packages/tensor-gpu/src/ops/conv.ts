@@ -1,0 +1,93 @@
+import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel, type ConvGeometry } from '../kernels/conv';
+import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel, type PoolGeometry } from '../kernels/pool';
+import { fmt } from '../shape';
+import type { Tensor } from '../tensor';
+import { checkTensor, runKernel } from './run';
+
+/** A size given once for both spatial axes or as `[height, width]`. */
+export type Pair = number | readonly [number, number];
+
+/** Options of `conv2d`. */
+export interface Conv2dOptions {
+  /** Step between windows (default 1). */
+  stride?: Pair;
+  /** Zeros added on each side (default 0). */
+  padding?: Pair;
+  /** Spacing between kernel taps (default 1). */
+  dilation?: Pair;
+  /** Channel groups: input and output channels are split into this many independent convolutions (default 1). */
+  groups?: number;
+}
+
+/** Options of the pooling ops. */
+export interface Pool2dOptions {
+  /** Window size. */
+  kernel: Pair;
+  /** Step between windows (default: the window size). */
+  stride?: Pair;
+  /** Padding on each side (default 0); padded positions never win a max and count in an average. */
+  padding?: Pair;
+}
+
+function pair(v: Pair | undefined, fallback: number, op: string, name: string, min: number): [number, number] {
+  const p: [number, number] = v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (p.some((x) => !Number.isInteger(x) || x < min)) throw new Error(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
+  return p;
+}
+
+/** 2-D convolution (cross-correlation, as in PyTorch): x `[N, C, H, W]`, w `[O, C/groups, kH, kW]`. */
+export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
+  checkTensor(x, 'conv2d', 'x');
+  checkTensor(w, 'conv2d', 'w');
+  if (x.rank !== 4 || w.rank !== 4) throw new Error(`conv2d: x must be [N, C, H, W] and w [O, C/groups, kH, kW], got ${fmt(x.shape)} and ${fmt(w.shape)}`);
+  const [sh, sw] = pair(options.stride, 1, 'conv2d', 'stride', 1);
+  const [ph, pw] = pair(options.padding, 0, 'conv2d', 'padding', 0);
+  const [dh, dw] = pair(options.dilation, 1, 'conv2d', 'dilation', 1);
+  const groups = options.groups ?? 1;
+  const [n, c, h, wd] = x.shape;
+  const [o, cg, kh, kw] = w.shape;
+  if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0 || o % groups !== 0 || cg !== c / groups) {
+    throw new Error(`conv2d: groups ${groups} does not fit x ${fmt(x.shape)} and w ${fmt(w.shape)} (need C and O divisible by groups and w.shape[1] = C/groups)`);
+  }
+  const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
+  const ow = Math.floor((wd + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+  if (oh < 1 || ow < 1) throw new Error(`conv2d: kernel ${kh}x${kw} (dilation ${dh}x${dw}) does not fit input ${h}x${wd} with padding ${ph}x${pw}`);
+  const g: ConvGeometry = { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, groups };
+  const out = runKernel(x.engine, conv2dKernel(g), [x, w], [n, o, oh, ow]);
+  x.engine.record(out, [x, w], (dy) => [
+    runKernel(x.engine, conv2dInputGradKernel(g), [dy, w], x.shape),
+    runKernel(x.engine, conv2dWeightGradKernel(g), [dy, x], w.shape),
+  ]);
+  return out;
+}
+
+function poolGeometry(x: Tensor, options: Pool2dOptions, op: string): PoolGeometry {
+  checkTensor(x, op);
+  if (x.rank !== 4) throw new Error(`${op}: x must be [N, C, H, W], got ${fmt(x.shape)}`);
+  if (!options || options.kernel === undefined) throw new Error(`${op}: options.kernel is required`);
+  const [kh, kw] = pair(options.kernel, 1, op, 'kernel', 1);
+  const stride = options.stride === undefined ? ([kh, kw] as [number, number]) : pair(options.stride, 1, op, 'stride', 1);
+  const [ph, pw] = pair(options.padding, 0, op, 'padding', 0);
+  if (ph * 2 > kh || pw * 2 > kw) throw new Error(`${op}: padding ${ph}x${pw} must be at most half the window ${kh}x${kw}`);
+  const [n, c, h, w] = x.shape;
+  const oh = Math.floor((h + 2 * ph - kh) / stride[0]) + 1;
+  const ow = Math.floor((w + 2 * pw - kw) / stride[1]) + 1;
+  if (oh < 1 || ow < 1) throw new Error(`${op}: window ${kh}x${kw} does not fit input ${h}x${w}`);
+  return { n, c, h, w, oh, ow, kh, kw, sh: stride[0], sw: stride[1], ph, pw };
+}
+
+/** Max pooling over NCHW windows; the gradient goes to the first maximum of each window. */
+export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  const g = poolGeometry(x, options, 'maxPool2d');
+  const out = runKernel(x.engine, maxPoolKernel(g), [x], [g.n, g.c, g.oh, g.ow]);
+  x.engine.record(out, [x], (dy) => [runKernel(x.engine, maxPoolGradKernel(g), [x, dy], x.shape)]);
+  return out;
+}
+
+/** Average pooling over NCHW windows (padding counts in the divisor, as PyTorch's default). */
+export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  const g = poolGeometry(x, options, 'avgPool2d');
+  const out = runKernel(x.engine, avgPoolKernel(g), [x], [g.n, g.c, g.oh, g.ow]);
+  x.engine.record(out, [x], (dy) => [runKernel(x.engine, avgPoolGradKernel(g), [dy], x.shape)]);
+  return out;
+}
