@@ -84,11 +84,16 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor): (.
     engine.tapes.push(tape);
     try {
       return engine.tidy(() => {
-        const result = f(...args);
+        let result: Tensor;
+        try {
+          result = f(...args);
+        } finally {
+          // Stop recording before anything is freed, so the tape no longer holds the forward pass.
+          engine.tapes.splice(engine.tapes.indexOf(tape), 1);
+        }
         if (!(result instanceof Tensor)) throw new Error('valueAndGrad: f must return a Tensor');
         const value = args.includes(result) ? elementwise('identity', result) : result;
         if (value.size !== 1) throw new Error(`valueAndGrad: f must return a scalar (one value), got shape ${fmt(value.shape)}`);
-        engine.tapes.splice(engine.tapes.indexOf(tape), 1);
         const byId = backprop(tape, result);
         // Every returned gradient is a distinct tensor the caller may dispose independently.
         const handedOut = new Set<Tensor>();
