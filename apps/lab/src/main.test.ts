@@ -1,0 +1,118 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Experiment } from './experiment';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, main, parseCommandLine, usage } from './main';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { isTTY: false, write: (s: string) => err.push(s) } },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+const ok: Experiment = {
+  id: 'ok-one',
+  title: 'Always fine',
+  description: 'returns one number',
+  options: { level: { type: 'string', description: 'a level', parse: (raw) => Number(raw) } },
+  async run(ctx) {
+    const bar = ctx.progress('counting', 2);
+    bar.tick();
+    bar.tick();
+    bar.done();
+    return { summary: [{ metric: 'answer', value: 42 + Number(ctx.options.values.level ?? 0) }], sections: [{ title: 'Body', html: '<p>fine</p>' }], data: { seed: ctx.options.seed } };
+  },
+};
+const broken: Experiment = {
+  id: 'broken',
+  title: 'Always throws',
+  description: 'throws on purpose',
+  async run() {
+    throw new Error('on purpose');
+  },
+};
+
+describe('command line', () => {
+  it('rejects an unknown command with exit code 2, naming it', async () => {
+    const c = capture();
+    expect(await main(['frobnicate'], c.io)).toBe(EXIT_USAGE);
+    expect(c.err()).toContain("unknown command 'frobnicate'");
+    expect(c.err()).toContain('backends');
+    expect(c.out()).toBe('');
+  });
+
+  it('rejects unknown options, missing values, stray arguments and bad values with exit code 2', async () => {
+    for (const [argv, message] of [
+      [['all', '--bogus'], "unknown option '--bogus'"],
+      [['backends', '--out'], '--out'],
+      [['backends', 'extra'], "unexpected argument 'extra'"],
+      [['backends', '--seed', 'x'], "'--seed'"],
+      [['backends', '--sizes', '0'], "'--sizes'"],
+      [['list', '--sizes', '8'], "option '--sizes' does not apply to 'list'"],
+      [[], 'missing command'],
+    ] as Array<[string[], string]>) {
+      const c = capture();
+      expect(await main(argv, c.io), argv.join(' ')).toBe(EXIT_USAGE);
+      expect(c.err()).toContain(message);
+    }
+  });
+
+  it('prints help and the list of experiments', async () => {
+    const help = capture();
+    expect(await main(['--help'], help.io)).toBe(EXIT_OK);
+    expect(help.out()).toContain('Usage: nnlab <command> [options]');
+    expect(help.out()).toContain('--sizes LIST');
+    expect(usage()).toContain('backends');
+    const list = capture();
+    expect(await main(['list'], list.io)).toBe(EXIT_OK);
+    expect(list.out()).toMatch(/backends\s+Backends/);
+  });
+
+  it('passes declared options to the experiments that declared them', () => {
+    const parsed = parseCommandLine(['ok-one', '--level', '3', '--seed', '7', '--quick'], [ok, broken], '/base');
+    expect(parsed.selected.map((e) => e.id)).toEqual(['ok-one']);
+    expect(parsed.options).toEqual({ seed: 7, quick: true, values: { level: 3 } });
+    expect(parsed.outDir).toBe('/base/out/lab');
+  });
+});
+
+describe('runs', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs the backends experiment in-process and writes report.html and report.json', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nnlab-main-'));
+    const c = capture();
+    const code = await main(['backends', '--out', 'rep', '--backends', 'cpu,webgl', '--sizes', '16', '--repeats', '1'], { ...c.io, cwd: dir });
+    expect(code, c.err()).toBe(EXIT_OK);
+    expect((await stat(join(dir, 'rep', 'report.html'))).isFile()).toBe(true);
+    const json = JSON.parse(await readFile(join(dir, 'rep', 'report.json'), 'utf8'));
+    expect(json.experiments.map((e: { id: string }) => e.id)).toEqual(['backends']);
+    expect(json.experiments[0].result.data.sizes).toEqual([16]);
+    const html = await readFile(join(dir, 'rep', 'report.html'), 'utf8');
+    expect(html).toContain('cpu: matmul max rel. error');
+    expect(c.out()).toMatch(/backends\s+cpu: matmul max rel\. error/);
+    expect(c.out()).toMatch(/webgl\s+unavailable: /);
+    expect(c.err()).toContain('backends matmul');
+  });
+
+  it('keeps running after an experiment throws, reports it and exits with 1', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nnlab-main-'));
+    const c = capture();
+    const code = await main(['all', '--out', dir, '--level', '1'], { ...c.io, experiments: [broken, ok] });
+    expect(code).toBe(EXIT_FAILED);
+    const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(json.experiments.map((e: { id: string; status: string }) => `${e.id}:${e.status}`)).toEqual(['broken:failed', 'ok-one:ok']);
+    expect(json.experiments[1].result.summary[0].value).toBe(43);
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('on purpose');
+    expect(c.out()).toMatch(/broken\s+error\s+on purpose\s+FAIL/);
+    expect(c.out()).toMatch(/ok-one\s+answer\s+43/);
+  });
+});

@@ -1,0 +1,272 @@
+/**
+ * The `nnlab` command, as a function: parses the arguments, runs the chosen experiments with
+ * progress bars, writes the report and prints the summary table. `cli.ts` only calls {@link main}.
+ */
+import { resolve, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Experiment, ExperimentOptionSpec, ExperimentOptions } from './experiment';
+import { Terminal, formatDuration, type ProgressSink, type TerminalOptions } from './progress';
+import { RESERVED_COMMANDS, experiments as registered } from './registry';
+import { writeReport } from './report/html';
+import { collectEnvironment, runFailed, type ExperimentRecord, type LabReport } from './report/model';
+import { summaryTable, textTable } from './report/table';
+
+/** Exit code of a run where every experiment finished and every check passed. */
+export const EXIT_OK = 0;
+/** Exit code of a run where an experiment threw or a check failed. */
+export const EXIT_FAILED = 1;
+/** Exit code of a command line that could not be understood (unknown command or option, bad value). */
+export const EXIT_USAGE = 2;
+
+/** A command-line mistake: printed with a hint to `--help`, exit code {@link EXIT_USAGE}. */
+export class UsageError extends Error {
+  /** Always {@link EXIT_USAGE}. */
+  readonly exitCode = EXIT_USAGE;
+
+  /** Creates the error with the message shown to the user. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Where {@link main} reads and writes; every field has a default from `process`. */
+export interface MainIO {
+  /** Receives the summary table, `list` and `--help` (default `process.stdout`). */
+  stdout?: { write(text: string): unknown };
+  /** Receives progress bars, log lines and errors (default `process.stderr`). */
+  stderr?: ProgressSink;
+  /** The directory `--out` is resolved against (default `process.cwd()`). */
+  cwd?: string;
+  /** The experiments to offer (default: the registry). */
+  experiments?: readonly Experiment[];
+  /** Options of the progress display (a fake clock in tests). */
+  terminal?: TerminalOptions;
+}
+
+/** Where the report goes when `--out` is not given, relative to the current directory. */
+export const DEFAULT_OUT_DIR = 'out/lab';
+
+type ParseOption = { type: 'string' | 'boolean'; short?: string };
+
+const COMMON_OPTIONS: Record<string, ParseOption & { valueName?: string; description: string }> = {
+  out: { type: 'string', valueName: 'DIR', description: `where report.html and report.json go (default ${DEFAULT_OUT_DIR})` },
+  seed: { type: 'string', valueName: 'N', description: 'base seed of every random draw (default 1)' },
+  quick: { type: 'boolean', description: 'smaller sizes and fewer iterations (a smoke run of seconds)' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+/** Checks that the experiments can share one command line: unique ids, no clashing option names. */
+export function validateExperiments(list: readonly Experiment[]): void {
+  const ids = new Set<string>();
+  const owners = new Map<string, { spec: ExperimentOptionSpec; id: string }>();
+  for (const e of list) {
+    if (!/^[a-z][a-z0-9-]*$/.test(e.id)) throw new Error(`experiment id '${e.id}' must be lowercase letters, digits and dashes`);
+    if (RESERVED_COMMANDS.includes(e.id)) throw new Error(`experiment id '${e.id}' is a reserved command`);
+    if (ids.has(e.id)) throw new Error(`experiment id '${e.id}' is registered twice`);
+    ids.add(e.id);
+    for (const [name, spec] of Object.entries(e.options ?? {})) {
+      if (name in COMMON_OPTIONS) throw new Error(`experiment '${e.id}' declares --${name}, which is a common option`);
+      const other = owners.get(name);
+      if (other && other.spec.type !== spec.type) {
+        throw new Error(`experiments '${other.id}' and '${e.id}' declare --${name} with different types`);
+      }
+      owners.set(name, { spec, id: e.id });
+    }
+  }
+}
+
+function optionLine(name: string, spec: { type: string; valueName?: string; short?: string; description: string }): [string, string] {
+  const flag = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
+  return [`  ${flag}`, spec.description];
+}
+
+function columns(rows: ReadonlyArray<[string, string]>): string {
+  const w = Math.max(...rows.map(([a]) => a.length));
+  return rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n');
+}
+
+/** The text of `nnlab --help`. */
+export function usage(list: readonly Experiment[] = registered): string {
+  const commands: Array<[string, string]> = [
+    ['  all', 'run every experiment in order, then write the report'],
+    ...list.map((e): [string, string] => [`  ${e.id}`, `run one experiment: ${e.title}`]),
+    ['  list', 'list the experiments'],
+  ];
+  const sections = [
+    'Usage: nnlab <command> [options]',
+    '',
+    'Commands:',
+    columns(commands),
+    '',
+    'Options:',
+    columns(Object.entries(COMMON_OPTIONS).map(([n, s]) => optionLine(n, s))),
+  ];
+  for (const e of list) {
+    const own = Object.entries(e.options ?? {});
+    if (own.length) sections.push('', `Options of ${e.id}:`, columns(own.map(([n, s]) => optionLine(n, s))));
+  }
+  sections.push(
+    '',
+    `Each run writes report.html and report.json into the output directory and prints a summary table.`,
+    `Exit code: ${EXIT_OK} all passed, ${EXIT_FAILED} an experiment failed, ${EXIT_USAGE} a command-line error.`,
+  );
+  return `${sections.join('\n')}\n`;
+}
+
+/** A parsed command line. */
+export interface ParsedCommand {
+  /** What to do. */
+  command: 'help' | 'list' | 'run';
+  /** The experiments to run, in order (for `run`). */
+  selected: Experiment[];
+  /** The options passed to every experiment. */
+  options: ExperimentOptions;
+  /** The output directory, absolute. */
+  outDir: string;
+}
+
+function parseError(e: unknown): UsageError {
+  const err = e as { code?: string; message?: string };
+  const message = err.message ?? String(e);
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = /'([^']+)'/.exec(message)?.[1] ?? message;
+    return new UsageError(`unknown option '${name}'`);
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return new UsageError(message.replace(/^Option/, 'option'));
+  }
+  return new UsageError(message);
+}
+
+/**
+ * Parses the arguments (without `node` and the script path) against the experiments' options.
+ * Throws a {@link UsageError} for an unknown command or option, or a bad value.
+ */
+export function parseCommandLine(argv: readonly string[], list: readonly Experiment[] = registered, cwd = process.cwd()): ParsedCommand {
+  const specs: Record<string, ParseOption> = {};
+  for (const [name, spec] of Object.entries(COMMON_OPTIONS)) specs[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+  for (const e of list) for (const [name, spec] of Object.entries(e.options ?? {})) specs[name] = { type: spec.type };
+
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options: specs, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (e) {
+    throw parseError(e);
+  }
+  const { values, positionals } = parsed;
+  const outDir = resolve(cwd, typeof values.out === 'string' ? values.out : DEFAULT_OUT_DIR);
+  const seedText = typeof values.seed === 'string' ? values.seed : '1';
+  const seed = Number(seedText);
+  if (!/^\d+$/.test(seedText.trim()) || !Number.isSafeInteger(seed)) throw new UsageError(`option '--seed' needs a non-negative integer, got '${seedText}'`);
+  const base = { seed, quick: values.quick === true };
+
+  if (values.help === true) return { command: 'help', selected: [], options: { ...base, values: {} }, outDir };
+  if (positionals.length === 0) throw new UsageError('missing command');
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' after '${positionals[0]}'`);
+  const [name] = positionals;
+
+  let command: ParsedCommand['command'] = 'run';
+  let selected: Experiment[];
+  if (name === 'help') {
+    command = 'help';
+    selected = [];
+  } else if (name === 'list') {
+    command = 'list';
+    selected = [];
+  } else if (name === 'all') {
+    selected = [...list];
+  } else {
+    const found = list.find((e) => e.id === name);
+    if (!found) throw new UsageError(`unknown command '${name}'; expected one of: all, list, ${list.map((e) => e.id).join(', ')}`);
+    selected = [found];
+  }
+
+  const own: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(values)) {
+    if (key in COMMON_OPTIONS || raw === undefined) continue;
+    const owner = selected.find((e) => e.options && key in e.options);
+    if (!owner) throw new UsageError(`option '--${key}' does not apply to '${name}'`);
+    const spec = owner.options![key];
+    if (spec.type === 'string' && spec.parse) {
+      try {
+        own[key] = spec.parse(raw as string);
+      } catch (e) {
+        throw new UsageError(`option '--${key}': ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else {
+      own[key] = raw;
+    }
+  }
+  return { command, selected, options: { ...base, values: own }, outDir };
+}
+
+async function runExperiment(e: Experiment, options: ExperimentOptions, outDir: string, terminal: Terminal): Promise<ExperimentRecord> {
+  const start = performance.now();
+  const record: ExperimentRecord = { id: e.id, title: e.title, description: e.description, status: 'ok', durationMs: 0 };
+  terminal.log(`== ${e.id}: ${e.title}`);
+  try {
+    record.result = await e.run({
+      progress: (label, total) => terminal.progress(label, total),
+      log: (message) => terminal.log(message),
+      options,
+      outDir: join(outDir, e.id),
+    });
+  } catch (err) {
+    record.status = 'failed';
+    record.error = err instanceof Error ? { message: err.message, stack: err.stack } : { message: String(err) };
+  }
+  record.durationMs = performance.now() - start;
+  terminal.log(
+    record.status === 'ok'
+      ? `== ${e.id}: done in ${formatDuration(record.durationMs)}`
+      : `== ${e.id}: FAILED after ${formatDuration(record.durationMs)}: ${record.error?.message}`,
+  );
+  return record;
+}
+
+/**
+ * Runs the `nnlab` command with `argv` (the arguments after the script path) and resolves to
+ * the exit code: {@link EXIT_OK}, {@link EXIT_FAILED} or {@link EXIT_USAGE}. It never calls
+ * `process.exit`.
+ */
+export async function main(argv: readonly string[], io: MainIO = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const list = io.experiments ?? registered;
+  validateExperiments(list);
+
+  let parsed: ParsedCommand;
+  try {
+    parsed = parseCommandLine(argv, list, io.cwd ?? process.cwd());
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    stderr.write(`nnlab: ${e.message}\nRun 'nnlab --help' for usage.\n`);
+    return EXIT_USAGE;
+  }
+
+  if (parsed.command === 'help') {
+    stdout.write(usage(list));
+    return EXIT_OK;
+  }
+  if (parsed.command === 'list') {
+    stdout.write(`${textTable(['id', 'title'], list.map((e) => [e.id, e.title]))}\n`);
+    return EXIT_OK;
+  }
+
+  const terminal = new Terminal(stderr, io.terminal);
+  const report: LabReport = {
+    title: 'nnlab report',
+    startedAt: new Date().toISOString(),
+    command: ['nnlab', ...argv].join(' '),
+    environment: collectEnvironment(),
+    experiments: [],
+  };
+  for (const e of parsed.selected) report.experiments.push(await runExperiment(e, parsed.options, parsed.outDir, terminal));
+
+  const written = await writeReport(parsed.outDir, report);
+  const failed = runFailed(report);
+  stdout.write(`\n${summaryTable(report)}\n\nreport: ${written.html}\n        ${written.json}\n`);
+  if (failed) stderr.write('nnlab: some experiments failed; see the summary above and the report\n');
+  return failed ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,17 @@
+/**
+ * Every experiment `nnlab` knows, in the order `nnlab all` runs them. A technique package adds
+ * its headline experiment by importing it here and appending it to the list.
+ */
+import type { Experiment } from './experiment';
+import { backendsExperiment } from './experiments/backends';
+
+/** The registered experiments, in run order. */
+export const experiments: readonly Experiment[] = [backendsExperiment];
+
+/** Command names that an experiment id may not take. */
+export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];
+
+/** The experiment with the given id, if any. */
+export function findExperiment(id: string, list: readonly Experiment[] = experiments): Experiment | undefined {
+  return list.find((e) => e.id === id);
+}

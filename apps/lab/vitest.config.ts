@@ -1,0 +1,3 @@
+import { packageVitestConfig } from '../../scripts/vitest-package';
+
+export default packageVitestConfig({ browser: false });
