@@ -91,6 +91,7 @@ console.log(`pack-check: working in ${work}`);
 try {
   // 1. Pack each package as `pnpm publish` would (workspace: ranges become version ranges).
   const tarballs = [];
+  const specifiers = []; // every entry point of the exports maps, e.g. '@nnlab/tensor-gpu/node'
   for (const pkg of packages) {
     console.log(`\n${pkg.name}`);
     const pkgDir = join(repoRoot, pkg.dir);
@@ -123,6 +124,10 @@ try {
 
     // 3. The packed manifest: no workspace: ranges, every entry point and types file present.
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const subpaths = typeof manifest.exports === 'object' && !Array.isArray(manifest.exports) && Object.keys(manifest.exports).every((key) => key.startsWith('.'))
+      ? Object.keys(manifest.exports).filter((key) => key !== './package.json' && !key.includes('*'))
+      : ['.'];
+    specifiers.push(...subpaths.map((subpath) => pkg.name + subpath.slice(1)));
     for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
       for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
         if (String(range).startsWith('workspace:')) fail(`${pkg.name}: ${field}.${dep} is still "${range}"`);
@@ -169,12 +174,15 @@ try {
       '-e',
       `import * as t from '@nnlab/tensor-gpu';
 import * as l from '@nnlab/lca';
+const entryPoints = {};
+for (const specifier of ${JSON.stringify(specifiers)}) entryPoints[specifier] = Object.keys(await import(specifier)).length;
 await t.setBackend('cpu');
 const product = t.matmul(t.tensor([1, 2, 3, 4], [2, 2]), t.tensor([5, 6, 7, 8], [2, 2]));
 console.log(JSON.stringify({
   resolved: { '@nnlab/tensor-gpu': import.meta.resolve('@nnlab/tensor-gpu'), '@nnlab/lca': import.meta.resolve('@nnlab/lca') },
   names: { '@nnlab/tensor-gpu': Object.keys(t).sort(), '@nnlab/lca': Object.keys(l).sort() },
   lcaStatus: l.status,
+  entryPoints,
   backend: t.getBackend(),
   matmul: Array.from(await product.data()),
 }));`,
@@ -186,6 +194,7 @@ console.log(JSON.stringify({
   for (const [name, url] of Object.entries(esm.resolved)) {
     if (!url.endsWith('/dist/index.js')) fail(`ESM: ${name} resolved to ${url}, not dist/index.js`);
   }
+  ok(`ESM: every entry point loads (named exports: ${JSON.stringify(esm.entryPoints)})`);
   if (esm.lcaStatus !== 'planned') fail(`ESM: @nnlab/lca status is ${JSON.stringify(esm.lcaStatus)}`);
   if (JSON.stringify(esm.matmul) === JSON.stringify([19, 22, 43, 50])) ok(`ESM: matmul on backend ${esm.backend} = [19, 22, 43, 50]`);
   else fail(`ESM: matmul on backend ${esm.backend} gave ${JSON.stringify(esm.matmul)}, expected [19, 22, 43, 50]`);
@@ -197,7 +206,10 @@ console.log(JSON.stringify({
       '-e',
       `const t = require('@nnlab/tensor-gpu');
 const l = require('@nnlab/lca');
+const entryPoints = {};
+for (const specifier of ${JSON.stringify(specifiers)}) entryPoints[specifier] = Object.keys(require(specifier)).length;
 console.log(JSON.stringify({
+  entryPoints,
   resolved: { '@nnlab/tensor-gpu': require.resolve('@nnlab/tensor-gpu'), '@nnlab/lca': require.resolve('@nnlab/lca') },
   names: { '@nnlab/tensor-gpu': Object.keys(t).sort(), '@nnlab/lca': Object.keys(l).sort() },
   lcaStatus: l.status,
@@ -210,6 +222,7 @@ console.log(JSON.stringify({
   for (const [name, path] of Object.entries(cjs.resolved)) {
     if (!path.endsWith('/dist/index.cjs')) fail(`CJS: ${name} resolved to ${path}, not dist/index.cjs`);
   }
+  ok(`CJS: every entry point loads (named exports: ${JSON.stringify(cjs.entryPoints)})`);
   if (cjs.lcaStatus !== 'planned') fail(`CJS: @nnlab/lca status is ${JSON.stringify(cjs.lcaStatus)}`);
 
   // 7. The usage example of the tensor-gpu README runs against the installed package.

@@ -39,8 +39,11 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$pnpm_version" ]; then
 fi
 
 # 3. Workspace dependencies. pnpm does not pass `nodedir` from .npmrc to node-gyp, so it goes in the
-#    environment; without it the `gl` build fails silently and the headlessgl tests skip.
-export npm_config_nodedir=/usr JOBS=max
+#    environment; without it the `gl` build fails silently and the headlessgl tests skip. The headers
+#    are those of the running Node: /usr/include/node for a system-wide Node (nodedir /usr).
+nodedir=$(node -p 'require("path").resolve(process.execPath, "..", "..")')
+[ -f "$nodedir/include/node/node.h" ] || nodedir=/usr
+export npm_config_nodedir=$nodedir JOBS=max
 pnpm install --frozen-lockfile
 
 # 4. `gl` must load, resolved the way gpu.js (a dependency of packages/tensor-gpu) resolves it.
@@ -51,6 +54,6 @@ if ! node -e "$gl_check" 2>/dev/null; then
 fi
 if ! gl_error=$(node -e "$gl_check" 2>&1); then
   printf '%s\n' "$gl_error" >&2
-  die "the native gl module (optional dependency of gpu.js) did not build. It needs ${apt_packages[*]:3} and Node headers under /usr/include/node (npm_config_nodedir=/usr)."
+  die "the native gl module (optional dependency of gpu.js) did not build. It needs ${apt_packages[*]:3} and Node's headers under $nodedir/include/node (npm_config_nodedir=$nodedir)."
 fi
 say "ready (node $(node --version), pnpm $(pnpm --version), gl loads)"

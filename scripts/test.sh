@@ -9,4 +9,4 @@ bash scripts/setup.sh
 
 export TURBO_TELEMETRY_DISABLED=1
 xvfb-run -a -s "-screen 0 1280x1024x24" pnpm exec turbo run build typecheck test --concurrency=1
-pnpm docs
+pnpm run docs
