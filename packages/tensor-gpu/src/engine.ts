@@ -109,9 +109,9 @@ export class Engine {
   }
 
   /** A new tensor viewing the same buffer under another shape (no copy). */
-  view(x: Tensor, shape: Shape): Tensor {
+  view(x: Tensor, shape: Shape, dtype: DType = x.dtype): Tensor {
     if (x.buffer) x.buffer.refs++;
-    return this.makeTensor(shape, x.dtype, x.buffer);
+    return this.makeTensor(shape, dtype, x.buffer);
   }
 
   /** @internal Called by `Tensor.dispose`. */

@@ -45,6 +45,10 @@ export { valueAndGrad, grad, customGrad } from './autodiff/grad';
 export type { GradsOf, ValueAndGrads, CustomGradContext } from './autodiff/grad';
 export { roundToFloat16, toFloat16Bits, fromFloat16Bits, roundFloat32ArrayToFloat16 } from './fp16/host';
 export { assertFinite } from './ops/checks';
+export { cast } from './ops/cast';
+export { float16Stats } from './ops/float16-stats';
+export type { Float16Stats } from './ops/float16-stats';
+export type { Accumulation } from './ops/conv';
 export { expectNoLeaks } from './testing/leaks';
 export * as data from './data/index';
 

@@ -1,6 +1,7 @@
 import { GPU } from 'gpu.js';
 import { DeviceBuffer } from './device-buffer';
 import { KERNEL_CLASS_OF, type BackendName } from './names';
+import { withFloat16Output } from '../kernels/fp16';
 
 /** A kernel to run: its gpu.js source text, the flat output length and its longest loop. */
 export interface KernelSpec {
@@ -13,6 +14,9 @@ export interface KernelSpec {
   /** Longest loop in the kernel, so gpu.js's loop limit never truncates a reduction. */
   readonly loopMax?: number;
 }
+
+/** How a kernel's output is stored: float32, or rounded to binary16 inside the kernel. */
+export type OutputPrecision = 'float32' | 'float16';
 
 type KernelFunction = ((...args: unknown[]) => unknown) & { kernel?: any; destroy?: () => void };
 
@@ -58,9 +62,11 @@ export class Device {
    * Runs a kernel whose arguments are `args` in order: device buffers, host arrays or scalar
    * numbers. Returns the output as a new buffer.
    */
-  run(spec: KernelSpec, args: readonly (DeviceBuffer | Float32Array | number)[]): DeviceBuffer {
+  run(spec: KernelSpec, kernelArgs: readonly (DeviceBuffer | Float32Array | number)[], precision: OutputPrecision = 'float32'): DeviceBuffer {
+    // float16 kernels take +Infinity as a trailing scalar argument (see kernels/fp16.ts).
+    const args = precision === 'float16' ? [...kernelArgs, Infinity] : kernelArgs;
     const inputs = args.filter((a): a is DeviceBuffer => a instanceof DeviceBuffer);
-    const fn = this.kernel(spec);
+    const fn = this.kernel(spec, precision);
     const pending = inputs.some((b) => b.pending);
     let handle: unknown;
     if (pending) {
@@ -117,11 +123,12 @@ export class Device {
     return buffer;
   }
 
-  private kernel(spec: KernelSpec): KernelFunction {
-    const key = `${spec.outSize}|${spec.source}`;
+  private kernel(spec: KernelSpec, precision: OutputPrecision): KernelFunction {
+    const key = `${spec.outSize}|${precision}|${spec.source}`;
     let fn = this.kernels.get(key);
     if (!fn) {
-      fn = this.gpu.createKernel(spec.source, {
+      const source = precision === 'float16' ? withFloat16Output(spec).source : spec.source;
+      fn = this.gpu.createKernel(source, {
         output: [spec.outSize],
         precision: 'single',
         tactic: 'precision',

@@ -1,8 +1,11 @@
 import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel, type ConvGeometry } from '../kernels/conv';
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel, type PoolGeometry } from '../kernels/pool';
+import type { KernelSpec } from '../backend/device';
+import type { DType } from '../dtype';
+import { withFloat16Accumulation } from '../kernels/fp16';
 import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
-import { checkTensor, runKernel } from './run';
+import { checkTensor, resultDtype, runKernel } from './run';
 
 /** A size given once for both spatial axes or as `[height, width]`. */
 export type Pair = number | readonly [number, number];
@@ -17,6 +20,22 @@ export interface Conv2dOptions {
   dilation?: Pair;
   /** Channel groups: input and output channels are split into this many independent convolutions (default 1). */
   groups?: number;
+  /**
+   * For float16 operands: accumulate in float32 and round once (default, as tensor cores do) or
+   * round to binary16 after every addition (`'float16'`).
+   */
+  accumulate?: Accumulation;
+}
+
+/** Accumulator precision of matmul and convolution on float16 operands. */
+export type Accumulation = 'float32' | 'float16';
+
+/** The kernel as requested by `accumulate` for an output of `dtype`. */
+export function accumulating(spec: KernelSpec, dtype: DType, accumulate: Accumulation | undefined, op: string): KernelSpec {
+  if (accumulate === undefined || accumulate === 'float32') return spec;
+  if (accumulate !== 'float16') throw new Error(`${op}: accumulate must be 'float32' or 'float16', got ${JSON.stringify(accumulate)}`);
+  if (dtype !== 'float16') throw new Error(`${op}: accumulate 'float16' needs float16 operands`);
+  return withFloat16Accumulation(spec);
 }
 
 /** Options of the pooling ops. */
@@ -53,10 +72,11 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   const ow = Math.floor((wd + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
   if (oh < 1 || ow < 1) throw new Error(`conv2d: kernel ${kh}x${kw} (dilation ${dh}x${dw}) does not fit input ${h}x${wd} with padding ${ph}x${pw}`);
   const g: ConvGeometry = { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, groups };
-  const out = runKernel(x.engine, conv2dKernel(g), [x, w], [n, o, oh, ow]);
+  const dtype = resultDtype(x, w);
+  const out = runKernel(x.engine, accumulating(conv2dKernel(g), dtype, options.accumulate, 'conv2d'), [x, w], [n, o, oh, ow], dtype);
   x.engine.record(out, [x, w], (dy) => [
-    runKernel(x.engine, conv2dInputGradKernel(g), [dy, w], x.shape),
-    runKernel(x.engine, conv2dWeightGradKernel(g), [dy, x], w.shape),
+    runKernel(x.engine, conv2dInputGradKernel(g), [dy, w], x.shape, resultDtype(dy, w)),
+    runKernel(x.engine, conv2dWeightGradKernel(g), [dy, x], w.shape, resultDtype(dy, x)),
   ]);
   return out;
 }
@@ -79,15 +99,15 @@ function poolGeometry(x: Tensor, options: Pool2dOptions, op: string): PoolGeomet
 /** Max pooling over NCHW windows; the gradient goes to the first maximum of each window. */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const g = poolGeometry(x, options, 'maxPool2d');
-  const out = runKernel(x.engine, maxPoolKernel(g), [x], [g.n, g.c, g.oh, g.ow]);
-  x.engine.record(out, [x], (dy) => [runKernel(x.engine, maxPoolGradKernel(g), [x, dy], x.shape)]);
+  const out = runKernel(x.engine, maxPoolKernel(g), [x], [g.n, g.c, g.oh, g.ow], x.dtype);
+  x.engine.record(out, [x], (dy) => [runKernel(x.engine, maxPoolGradKernel(g), [x, dy], x.shape, dy.dtype)]);
   return out;
 }
 
 /** Average pooling over NCHW windows (padding counts in the divisor, as PyTorch's default). */
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const g = poolGeometry(x, options, 'avgPool2d');
-  const out = runKernel(x.engine, avgPoolKernel(g), [x], [g.n, g.c, g.oh, g.ow]);
-  x.engine.record(out, [x], (dy) => [runKernel(x.engine, avgPoolGradKernel(g), [dy], x.shape)]);
+  const out = runKernel(x.engine, avgPoolKernel(g), [x], [g.n, g.c, g.oh, g.ow], x.dtype);
+  x.engine.record(out, [x], (dy) => [runKernel(x.engine, avgPoolGradKernel(g), [dy], x.shape, dy.dtype)]);
   return out;
 }

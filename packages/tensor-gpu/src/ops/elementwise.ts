@@ -2,7 +2,7 @@ import { elementwiseKernel, type ElementwiseOp, type Operand } from '../kernels/
 import { broadcastShapes, type Shape } from '../shape';
 import { Tensor } from '../tensor';
 import { sumToShape } from './reduce';
-import { checkTensor, engineOf, runKernel } from './run';
+import { checkTensor, engineOf, resultDtype, runKernel } from './run';
 
 /** A tensor or a plain number (broadcast as a scalar). */
 export type TensorOrNumber = Tensor | number;
@@ -19,21 +19,12 @@ function outShapeOf(op: string, operands: readonly Operand[]): Shape {
   return shape;
 }
 
-function checkDtypes(op: string, values: readonly TensorOrNumber[]): void {
-  for (const v of values) {
-    if (v instanceof Tensor && v.dtype !== 'float32') {
-      throw new Error(`${op}: ${v.dtype} inputs are not supported by this op yet; cast to 'float32' first`);
-    }
-  }
-}
-
 /** Runs an elementwise primitive without recording a gradient. */
 export function elementwise(op: ElementwiseOp, ...values: TensorOrNumber[]): Tensor {
   const operands = values.map((v, k) => operand(v, op, ['a', 'b', 'c'][k]));
-  checkDtypes(op, values);
   const engine = engineOf(op, ...values);
   const shape = outShapeOf(op, operands);
-  return runKernel(engine, elementwiseKernel(op, shape, operands), values, shape);
+  return runKernel(engine, elementwiseKernel(op, shape, operands), values, shape, resultDtype(...values));
 }
 
 type Backward = (dy: Tensor, out: Tensor) => (Tensor | null)[];

@@ -2,7 +2,7 @@ import { concatKernel, gatherKernel, padKernel } from '../kernels/layout';
 import { broadcastStrides } from '../kernels/indexing';
 import { broadcastShapes, checkShape, fmt, normAxis, sizeOf, stridesOf, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
-import { checkTensor, runKernel } from './run';
+import { checkTensor, resultDtype, runKernel } from './run';
 import { sumToShape } from './reduce';
 
 /** The same values under another shape (no copy); one axis may be -1 (inferred). */
@@ -33,7 +33,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   }
   const inStrides = stridesOf(x.shape);
   const outShape = p.map((a) => x.shape[a]);
-  const out = runKernel(x.engine, gatherKernel(outShape, p.map((a) => inStrides[a]), 0), [x], outShape);
+  const out = runKernel(x.engine, gatherKernel(outShape, p.map((a) => inStrides[a]), 0), [x], outShape, x.dtype);
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));
   x.engine.record(out, [x], (dy) => [transpose(dy, inverse)]);
@@ -47,7 +47,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (target.length !== shape.length || target.some((d, i) => d !== shape[i])) {
     throw new Error(`broadcastTo: ${fmt(x.shape)} cannot be broadcast to ${fmt(shape)}`);
   }
-  const out = runKernel(x.engine, gatherKernel(shape, broadcastStrides(x.shape, shape), 0), [x], shape);
+  const out = runKernel(x.engine, gatherKernel(shape, broadcastStrides(x.shape, shape), 0), [x], shape, x.dtype);
   x.engine.record(out, [x], (dy) => [sumToShape(dy, x.shape)]);
   return out;
 }
@@ -66,7 +66,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   });
   const strides = stridesOf(x.shape);
   const offset = begin.reduce((o, b, i) => o + b * strides[i], 0);
-  const out = runKernel(x.engine, gatherKernel(sz, strides, offset), [x], sz);
+  const out = runKernel(x.engine, gatherKernel(sz, strides, offset), [x], sz, x.dtype);
   x.engine.record(out, [x], (dy) => [pad(dy, x.shape.map((d, i) => [begin[i], d - begin[i] - sz[i]] as [number, number]))]);
   return out;
 }
@@ -78,7 +78,7 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
     throw new Error(`pad: paddings must be one [before, after] pair of non-negative integers per axis of ${fmt(x.shape)}, got ${JSON.stringify(paddings)}`);
   }
   const outShape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
-  const out = runKernel(x.engine, padKernel(x.shape, paddings.map((p) => p[0]), outShape, value), [x], outShape);
+  const out = runKernel(x.engine, padKernel(x.shape, paddings.map((p) => p[0]), outShape, value), [x], outShape, x.dtype);
   x.engine.record(out, [x], (dy) => [slice(dy, paddings.map((p) => p[0]), x.shape)]);
   return out;
 }
@@ -101,7 +101,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   for (let k = 1; k < tensors.length; k++) {
     const b = tensors[k];
     const shape = acc.shape.map((d, i) => (i === ax ? d + b.shape[ax] : d));
-    const next = runKernel(first.engine, concatKernel(outer, acc.shape[ax], b.shape[ax], inner), [acc, b], shape);
+    const next = runKernel(first.engine, concatKernel(outer, acc.shape[ax], b.shape[ax], inner), [acc, b], shape, resultDtype(acc, b));
     if (acc !== tensors[0]) acc.dispose();
     acc = next;
   }

@@ -3,7 +3,8 @@ import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
 import { transpose } from './layout';
 import { sum } from './reduce';
-import { checkTensor, runKernel } from './run';
+import { accumulating, type Accumulation } from './conv';
+import { checkTensor, resultDtype, runKernel } from './run';
 
 function swapLast(x: Tensor): Tensor {
   const perm = x.shape.map((_, i) => i);
@@ -15,7 +16,7 @@ function swapLast(x: Tensor): Tensor {
  * Matrix product. 2-D: `[M, N] x [N, P] -> [M, P]`. 3-D operands are batches `[B, M, N]`; a
  * 2-D operand is shared by every batch entry.
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: { accumulate?: Accumulation } = {}): Tensor {
   checkTensor(a, 'matmul', 'a');
   checkTensor(b, 'matmul', 'b');
   if (a.rank < 2 || a.rank > 3 || b.rank < 2 || b.rank > 3) {
@@ -32,7 +33,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batched = a.rank === 3 || b.rank === 3;
   const shape = batched ? [batch, m, p] : [m, p];
   const spec = matmulKernel(batch, m, n, p, a.rank === 3 ? m * n : 0, b.rank === 3 ? n * p : 0);
-  const out = runKernel(a.engine, spec, [a, b], shape);
+  const dtype = resultDtype(a, b);
+  const out = runKernel(a.engine, accumulating(spec, dtype, options.accumulate, 'matmul'), [a, b], shape, dtype);
   a.engine.record(out, [a, b], (dy) => {
     const bt = swapLast(b);
     const at = swapLast(a);
@@ -48,9 +50,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 /** Batched matrix product `[K, M, N] x [K, N, P] -> [K, M, P]` (both operands batched). */
-export function bmm(a: Tensor, b: Tensor): Tensor {
+export function bmm(a: Tensor, b: Tensor, options: { accumulate?: Accumulation } = {}): Tensor {
   checkTensor(a, 'bmm', 'a');
   checkTensor(b, 'bmm', 'b');
   if (a.rank !== 3 || b.rank !== 3) throw new Error(`bmm: operands must be 3-D [K, M, N] and [K, N, P], got ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  return matmul(a, b);
+  return matmul(a, b, options);
 }

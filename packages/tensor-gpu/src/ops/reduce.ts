@@ -45,7 +45,8 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[], keepDims: b
   const reduce = sizeOf(x.shape.slice(first, last + 1));
   const inner = sizeOf(x.shape.slice(last + 1));
   if (reduce === 0 && op !== 'sum') throw new Error(`${op}: cannot reduce an empty axis of shape ${fmt(x.shape)}`);
-  return runKernel(x.engine, reduceKernel(op, outer, reduce, inner), [x], outShape);
+  const dtype = op === 'argmax' || op === 'argmin' ? 'float32' : x.dtype;
+  return runKernel(x.engine, reduceKernel(op, outer, reduce, inner), [x], outShape, dtype);
 }
 
 function transposeRaw(x: Tensor, perm: number[]): Tensor {

@@ -18,7 +18,7 @@ export function runKernel(engine: Engine, spec: KernelSpec, args: readonly (Tens
     }
   }
   if (spec.outSize === 0) return engine.makeTensor(shape, dtype, null);
-  return engine.makeTensor(shape, dtype, device.run(spec, args.map((x) => (x instanceof Tensor ? x.buffer! : x))));
+  return engine.makeTensor(shape, dtype, device.run(spec, args.map((x) => (x instanceof Tensor ? x.buffer! : x)), dtype));
 }
 
 /** The engine of the first tensor among `values`; throws naming `op` when there is none. */
@@ -31,4 +31,19 @@ export function engineOf(op: string, ...values: unknown[]): Engine {
 export function checkTensor(x: unknown, op: string, arg = 'x'): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${op}: ${arg} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   x.assertLive(op);
+}
+
+/**
+ * The dtype of an op's result: float16 when every tensor operand is float16, otherwise float32
+ * (mixed float16/float32 arithmetic promotes to float32, as in PyTorch; plain numbers do not count).
+ */
+export function resultDtype(...values: unknown[]): DType {
+  let any = false;
+  for (const v of values) {
+    if (v instanceof Tensor) {
+      if (v.dtype !== 'float16') return 'float32';
+      any = true;
+    }
+  }
+  return any ? 'float16' : 'float32';
 }
