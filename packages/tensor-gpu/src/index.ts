@@ -40,6 +40,7 @@ export { matmul, bmm } from './ops/matmul';
 export { reshape, transpose, broadcastTo, slice, pad, concat, stack } from './ops/layout';
 export { softmax, logSoftmax, crossEntropy } from './ops/softmax';
 export { conv2d, maxPool2d, avgPool2d } from './ops/conv';
+export { packedLinear, packedConv2d, packedCrossEntropy } from './ops/packed';
 export type { Conv2dOptions, Pool2dOptions, Pair } from './ops/conv';
 export { valueAndGrad, grad, customGrad } from './autodiff/grad';
 export type { GradsOf, ValueAndGrads, CustomGradContext } from './autodiff/grad';

@@ -1,0 +1,88 @@
+import { fmt } from '../shape';
+import type { Tensor } from '../tensor';
+import { add, mul, neg } from './elementwise';
+import { fromHost } from './creation';
+import { mean, sum } from './reduce';
+import { logSoftmax } from './softmax';
+import { conv2d, type Conv2dOptions } from './conv';
+import { broadcastTo, reshape, transpose } from './layout';
+import { matmul } from './matmul';
+import { checkTensor } from './run';
+
+/**
+ * K linear layers in one matmul: `w` `[K, out, in]`, optional `b` `[K, out]`; `x` is shared by all
+ * models (`[B, in]`) or per model (`[K, B, in]`). Returns `[K, B, out]` with `y_k = x_k W_kᵀ + b_k`.
+ */
+export function packedLinear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  checkTensor(x, 'packedLinear', 'x');
+  checkTensor(w, 'packedLinear', 'w');
+  if (w.rank !== 3) throw new Error(`packedLinear: w must be [K, out, in], got ${fmt(w.shape)}`);
+  const [k, out, inp] = w.shape;
+  const shared = x.rank === 2;
+  if ((shared && x.shape[1] !== inp) || (!shared && (x.rank !== 3 || x.shape[0] !== k || x.shape[2] !== inp))) {
+    throw new Error(`packedLinear: x must be [B, ${inp}] (shared) or [${k}, B, ${inp}] (per model), got ${fmt(x.shape)} for w ${fmt(w.shape)}`);
+  }
+  if (b) {
+    checkTensor(b, 'packedLinear', 'b');
+    if (b.rank !== 2 || b.shape[0] !== k || b.shape[1] !== out) throw new Error(`packedLinear: b must be [${k}, ${out}], got ${fmt(b.shape)}`);
+  }
+  return x.engine.tidy(() => {
+    const y = matmul(x, transpose(w, [0, 2, 1]));
+    return b ? add(y, reshape(b, [k, 1, out])) : y;
+  });
+}
+
+/**
+ * K convolutions in one grouped-convolution launch: `w` `[K, O, C, kH, kW]`, optional `b` `[K, O]`;
+ * `x` shared (`[B, C, H, W]`) or per model (`[K, B, C, H, W]`). Returns `[K, B, O, oH, oW]`.
+ * The K models become K channel groups of one convolution (the fused kernel of the packing paper).
+ */
+export function packedConv2d(x: Tensor, w: Tensor, b: Tensor | undefined, options: Omit<Conv2dOptions, 'groups'> = {}): Tensor {
+  checkTensor(x, 'packedConv2d', 'x');
+  checkTensor(w, 'packedConv2d', 'w');
+  if (w.rank !== 5) throw new Error(`packedConv2d: w must be [K, O, C, kH, kW], got ${fmt(w.shape)}`);
+  const [k, o, c, kh, kw] = w.shape;
+  const shared = x.rank === 4;
+  if ((shared && x.shape[1] !== c) || (!shared && (x.rank !== 5 || x.shape[0] !== k || x.shape[2] !== c))) {
+    throw new Error(`packedConv2d: x must be [B, ${c}, H, W] (shared) or [${k}, B, ${c}, H, W] (per model), got ${fmt(x.shape)}`);
+  }
+  if (b) {
+    checkTensor(b, 'packedConv2d', 'b');
+    if (b.rank !== 2 || b.shape[0] !== k || b.shape[1] !== o) throw new Error(`packedConv2d: b must be [${k}, ${o}], got ${fmt(b.shape)}`);
+  }
+  return x.engine.tidy(() => {
+    const batch = shared ? x.shape[0] : x.shape[1];
+    const [h, wd] = shared ? x.shape.slice(2) : x.shape.slice(3);
+    const perModel = shared ? broadcastTo(reshape(x, [batch, 1, c, h, wd]), [batch, k, c, h, wd]) : transpose(x, [1, 0, 2, 3, 4]);
+    const y = conv2d(reshape(perModel, [batch, k * c, h, wd]), reshape(w, [k * o, c, kh, kw]), { ...options, groups: k });
+    const [oh, ow] = y.shape.slice(2);
+    const withBias = b ? add(y, reshape(b, [1, k * o, 1, 1])) : y;
+    return transpose(reshape(withBias, [batch, k, o, oh, ow]), [1, 0, 2, 3, 4]);
+  });
+}
+
+/**
+ * Per-model mean cross-entropy of packed logits `[K, B, C]` against labels shared by the models
+ * (`B` class ids) or per model (`K·B` ids, model-major). Returns `[K]`; summing it gives each
+ * model's parameters exactly its own gradient.
+ */
+export function packedCrossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor {
+  checkTensor(logits, 'packedCrossEntropy', 'logits');
+  if (logits.rank !== 3) throw new Error(`packedCrossEntropy: logits must be [K, B, C], got ${fmt(logits.shape)}`);
+  const [k, batch, classes] = logits.shape;
+  if (labels.length !== batch && labels.length !== k * batch) {
+    throw new Error(`packedCrossEntropy: expected ${batch} shared or ${k * batch} per-model labels, got ${labels.length}`);
+  }
+  const oneHot = new Float32Array(k * batch * classes);
+  for (let m = 0; m < k; m++) {
+    for (let i = 0; i < batch; i++) {
+      const c = labels.length === batch ? labels[i] : labels[m * batch + i];
+      if (!Number.isInteger(c) || c < 0 || c >= classes) throw new Error(`packedCrossEntropy: label ${c} is not a class id in [0, ${classes})`);
+      oneHot[(m * batch + i) * classes + c] = 1;
+    }
+  }
+  return logits.engine.tidy(() => {
+    const picked = sum(mul(logSoftmax(logits, 2), fromHost(logits.engine, oneHot, [k, batch, classes])), 2);
+    return neg(mean(picked, 1));
+  });
+}
