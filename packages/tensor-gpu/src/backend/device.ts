@@ -13,6 +13,11 @@ export interface KernelSpec {
   readonly outSize: number;
   /** Longest loop in the kernel, so gpu.js's loop limit never truncates a reduction. */
   readonly loopMax?: number;
+  /**
+   * Optional implementation for the `cpu` backend over host arrays (inputs in argument order),
+   * for primitives whose fast formulation does not fit one-output-per-thread gpu.js kernels.
+   */
+  readonly host?: (inputs: readonly Float32Array[], out: Float32Array) => void;
 }
 
 /** How a kernel's output is stored: float32, or rounded to binary16 inside the kernel. */
@@ -64,6 +69,7 @@ export class Device {
    */
   run(spec: KernelSpec, kernelArgs: readonly (DeviceBuffer | Float32Array | number)[], precision: OutputPrecision = 'float32'): DeviceBuffer {
     // float16 kernels take +Infinity as a trailing scalar argument (see kernels/fp16.ts).
+    if (spec.host && this.backend === 'cpu' && precision === 'float32') return this.runOnHost(spec.host, spec.outSize, kernelArgs);
     const args = precision === 'float16' ? [...kernelArgs, Infinity] : kernelArgs;
     const inputs = args.filter((a): a is DeviceBuffer => a instanceof DeviceBuffer);
     const fn = this.kernel(spec, precision);
@@ -79,6 +85,13 @@ export class Device {
       for (const b of inputs) b.uses.push(handle);
     }
     return this.track(new DeviceBuffer(handle, spec.outSize));
+  }
+
+  private runOnHost(host: NonNullable<KernelSpec['host']>, outSize: number, args: readonly (DeviceBuffer | Float32Array | number)[]): DeviceBuffer {
+    const inputs = args.map((a) => (a instanceof DeviceBuffer ? (a.handle as Float32Array) : a)).filter((a): a is Float32Array => a instanceof Float32Array);
+    const out = new Float32Array(outSize);
+    host(inputs, out);
+    return this.track(new DeviceBuffer(out, outSize));
   }
 
   /** Reads a buffer back to the host. */

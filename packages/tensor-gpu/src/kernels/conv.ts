@@ -1,4 +1,5 @@
 import type { KernelSpec } from '../backend/device';
+import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 
 /** Geometry of a 2-D convolution in NCHW with `[outC, inC/groups, kH, kW]` weights. */
 export interface ConvGeometry {
@@ -48,7 +49,10 @@ export function conv2dKernel(g: ConvGeometry): KernelSpec {
     '}',
     'return acc;',
   ];
-  return { name: 'conv2d', source: fn('a, k', lines), outSize: g.n * g.o * g.oh * g.ow, loopMax: Math.max(cg, g.kh, g.kw) };
+  return {
+    name: 'conv2d', source: fn('a, k', lines), outSize: g.n * g.o * g.oh * g.ow, loopMax: Math.max(cg, g.kh, g.kw),
+    host: ([x, w], out) => hostConv2d(g, x, w, out),
+  };
 }
 
 /** Gradient of the input: each input value gathers the output gradients it contributed to. */
@@ -78,7 +82,10 @@ export function conv2dInputGradKernel(g: ConvGeometry): KernelSpec {
     '}',
     'return acc;',
   ];
-  return { name: 'conv2dInputGrad', source: fn('d, k', lines), outSize: g.n * g.c * g.h * g.w, loopMax: Math.max(og, g.kh, g.kw) };
+  return {
+    name: 'conv2dInputGrad', source: fn('d, k', lines), outSize: g.n * g.c * g.h * g.w, loopMax: Math.max(og, g.kh, g.kw),
+    host: ([dy, w], out) => hostConv2dInputGrad(g, dy, w, out),
+  };
 }
 
 /** Gradient of the weights: each weight sums input × output-gradient over batch and positions. */
@@ -104,5 +111,8 @@ export function conv2dWeightGradKernel(g: ConvGeometry): KernelSpec {
     '}',
     'return acc;',
   ];
-  return { name: 'conv2dWeightGrad', source: fn('d, a', lines), outSize: g.o * cg * g.kh * g.kw, loopMax: Math.max(g.n, g.oh, g.ow) };
+  return {
+    name: 'conv2dWeightGrad', source: fn('d, a', lines), outSize: g.o * cg * g.kh * g.kw, loopMax: Math.max(g.n, g.oh, g.ow),
+    host: ([dy, x], out) => hostConv2dWeightGrad(g, dy, x, out),
+  };
 }

@@ -1,4 +1,5 @@
 import type { KernelSpec } from '../backend/device';
+import { hostMatmul } from './host-matmul';
 
 /**
  * Batched matrix product `[B, M, N] x [B, N, P] -> [B, M, P]`, one thread per output value.
@@ -19,5 +20,11 @@ export function matmulKernel(batch: number, m: number, n: number, p: number, aBa
     '}',
     'return acc;',
   ];
-  return { name: 'matmul', source: `function (a, b) {\n  ${lines.join('\n  ')}\n}`, outSize: batch * m * p, loopMax: n };
+  return {
+    name: 'matmul',
+    source: `function (a, b) {\n  ${lines.join('\n  ')}\n}`,
+    outSize: batch * m * p,
+    loopMax: n,
+    host: ([a, b], out) => hostMatmul(a, b, out, batch, m, n, p, aBatchStride, bBatchStride),
+  };
 }
