@@ -52,6 +52,7 @@ export type { Float16Stats } from './ops/float16-stats';
 export type { Accumulation } from './ops/conv';
 export { expectNoLeaks } from './testing/leaks';
 export * as data from './data/index';
+export * as nn from './nn/index';
 
 /** Selects the backend that runs kernels (`'auto'`: the best one available here). */
 export function setBackend(name: BackendRequest): Promise<BackendName> {

@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './data/node';
+export { saveStateDict, loadStateDictFile } from './nn/state-file.node';
