@@ -51,3 +51,4 @@ export {
   StateFileError,
   type StateFileTensor,
 } from './state-format';
+export { FoldModels, PackedConv2d, PackedLinear, packModels, unpackModels, type PackedInitOptions } from './packed';
