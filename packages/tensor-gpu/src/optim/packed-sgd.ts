@@ -1,0 +1,127 @@
+import type { KernelSpec } from '../backend/device';
+import type { Parameter } from '../nn/parameter';
+import { fromHost } from '../ops/creation';
+import { runKernel } from '../ops/run';
+import type { Tensor } from '../tensor';
+import { type Optimizer } from './optimizer';
+import { assignKept, StateStore } from './state';
+import { checkStepArguments } from './step-checks';
+
+/** A per-model hyperparameter: one value for all K models, K values, or a schedule of the step count. */
+export type PerModel = number | readonly number[] | ((step: number) => number | readonly number[]);
+
+/** Options of {@link packedSgd}: SGD's options, each either shared or one value per model. */
+export interface PackedSgdOptions {
+  /** Number of packed models K (the leading axis of every parameter). */
+  models: number;
+  /** Learning rate per model. */
+  lr: PerModel;
+  /** Momentum per model (default 0). */
+  momentum?: PerModel;
+  /** Weight decay per model (default 0). */
+  weightDecay?: PerModel;
+  /** Nesterov momentum for all models (default false). */
+  nesterov?: boolean;
+}
+
+// Hyperparameters travel as one small tensor [K, 3] (lr, momentum, weight decay), read by model index.
+const HYPER = 3;
+const modelIndex = (perModel: number) => `Math.floor((i + 0.5) / ${perModel})`;
+
+/** Momentum buffer of packed SGD: `b = μ_k·b + d` (`d = g + wd_k·p`), or `d` on the first step. Arguments `(b, g, p, h, first)`. */
+function packedBufferKernel(size: number, perModel: number): KernelSpec {
+  return {
+    name: 'packedSgdBuffer',
+    source: `function (b, g, p, h, first) {
+  const i = this.thread.x;
+  const k = ${modelIndex(perModel)};
+  const d = g[i] + h[k * ${HYPER} + 2] * p[i];
+  let v = d;
+  if (first == 0) { v = h[k * ${HYPER} + 1] * b[i] + d; }
+  return v;
+}`,
+    outSize: size,
+  };
+}
+
+/** Parameter step of packed SGD from the new buffer (or the plain gradient without momentum). Arguments `(p, g, b, h, nesterov)`. */
+function packedStepKernel(size: number, perModel: number): KernelSpec {
+  return {
+    name: 'packedSgdStep',
+    source: `function (p, g, b, h, nesterov) {
+  const i = this.thread.x;
+  const k = ${modelIndex(perModel)};
+  const w = p[i];
+  const d = g[i] + h[k * ${HYPER} + 2] * w;
+  let dir = b[i];
+  if (nesterov != 0) { dir = d + h[k * ${HYPER} + 1] * b[i]; }
+  return w - h[k * ${HYPER}] * dir;
+}`,
+    outSize: size,
+  };
+}
+
+function resolvePerModel(value: PerModel | undefined, fallback: number, k: number, step: number, name: string): number[] {
+  const v = typeof value === 'function' ? value(step) : value ?? fallback;
+  const list = typeof v === 'number' ? new Array<number>(k).fill(v) : [...v];
+  if (list.length !== k || list.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0)) {
+    throw new Error(`packedSgd: ${name} must be a finite number ≥ 0 or ${k} of them (one per model), got ${JSON.stringify(v)}`);
+  }
+  return list;
+}
+
+/**
+ * SGD for K packed models with per-model learning rate, momentum and weight decay: model k's
+ * slice of every `[K, ...]` parameter follows exactly PyTorch's SGD with model k's values.
+ * One kernel updates a parameter tensor (all K models at once); with momentum one more kernel
+ * updates its buffer (gpu.js kernels have one output).
+ */
+export function packedSgd(options: PackedSgdOptions): Optimizer {
+  const k = options.models;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`packedSgd: models must be a positive integer, got ${String(k)}`);
+  const nesterov = options.nesterov ?? false;
+  const store = new StateStore('packedSgd');
+  let stepCount = 0;
+
+  const hyperparameters = (engine: Tensor['engine']): { tensor: Tensor; momentum: boolean } => {
+    const lr = resolvePerModel(options.lr, 0, k, stepCount, 'lr');
+    const mu = resolvePerModel(options.momentum, 0, k, stepCount, 'momentum');
+    const wd = resolvePerModel(options.weightDecay, 0, k, stepCount, 'weightDecay');
+    const values = new Float32Array(k * HYPER);
+    for (let m = 0; m < k; m++) values.set([lr[m], mu[m], wd[m]], m * HYPER);
+    return { tensor: fromHost(engine, values, [k, HYPER]), momentum: mu.some((x) => x > 0) };
+  };
+
+  return {
+    name: 'packedSgd',
+    get stepCount() {
+      return stepCount;
+    },
+    learningRate: () => resolvePerModel(options.lr, 0, k, stepCount, 'lr')[0],
+    step(params: readonly Parameter[], grads: readonly Tensor[]) {
+      store.assertLive();
+      const active = checkStepArguments('packedSgd', params, grads);
+      if (active.length === 0) return;
+      const engine = params[active[0]].value.engine;
+      engine.tidy(() => {
+        const h = hyperparameters(engine);
+        for (const i of active) {
+          const p = params[i];
+          const w = p.value;
+          if (w.shape[0] !== k) throw new Error(`packedSgd.step: params[${i}] has shape [${w.shape}] but the leading axis must be the ${k} models`);
+          const perModel = w.size / k;
+          let buffer = grads[i];
+          if (h.momentum) {
+            const previous = store.get(p)?.momentum;
+            buffer = runKernel(engine, packedBufferKernel(w.size, perModel), [previous ?? grads[i], grads[i], w, h.tensor, previous ? 0 : 1], w.shape);
+            store.set(p, { momentum: buffer });
+          }
+          assignKept(p, runKernel(engine, packedStepKernel(w.size, perModel), [w, grads[i], buffer, h.tensor, nesterov ? 1 : 0], w.shape));
+        }
+      });
+      stepCount++;
+    },
+    state: (param) => store.get(param),
+    dispose: () => store.dispose(),
+  };
+}
