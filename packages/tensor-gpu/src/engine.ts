@@ -10,7 +10,8 @@ import { Tensor } from './tensor';
 export interface TapeEntry {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
-  readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
+  /** Gradients of the inputs from the output gradient; `needed[i]` is false where input i needs none (a rule may return null there). */
+  readonly backward: (dy: Tensor, needed: readonly boolean[]) => readonly (Tensor | null)[];
 }
 
 /** One active gradient recording (nested `valueAndGrad` calls each have one). */

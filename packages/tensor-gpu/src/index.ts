@@ -30,6 +30,7 @@ export type { Shape } from './shape';
 export type { TensorLike, RandomOptions } from './ops/creation';
 export type { TensorOrNumber } from './ops/elementwise';
 export type { Axes } from './ops/reduce';
+export type { MatmulOptions } from './ops/matmul';
 
 export {
   neg, exp, log, sqrt, abs, relu, sigmoid, tanh, square, reciprocal, sign, floor, step, isFinite,

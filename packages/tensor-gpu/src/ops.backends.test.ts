@@ -190,6 +190,14 @@ for (const backend of backendsUnderTest()) {
       await gradCheck([[3, 5], [5, 2]], (a, b) => t.matmul(a, b), (a, b) => R.matmul(a, b), 804);
       await gradCheck([[2, 3, 5], [5, 2]], (a, b) => t.matmul(a, b), (a, b) => R.matmul(a, b), 805);
       await gradCheck([[2, 3, 5], [2, 5, 2]], (a, b) => t.bmm(a, b), (a, b) => R.matmul(a, b), 806);
+      // Transposed operands: op(A)·op(B) against the reference on explicitly transposed inputs.
+      const T = (x: R.Ref) => R.transpose(x, x.shape.length === 3 ? [0, 2, 1] : [1, 0]);
+      await gradCheck([[5, 3], [5, 2]], (a, b) => t.matmul(a, b, { transposeA: true }), (a, b) => R.matmul(T(a), b), 820);
+      await gradCheck([[3, 5], [2, 5]], (a, b) => t.matmul(a, b, { transposeB: true }), (a, b) => R.matmul(a, T(b)), 821);
+      await gradCheck([[5, 3], [2, 5]], (a, b) => t.matmul(a, b, { transposeA: true, transposeB: true }), (a, b) => R.matmul(T(a), T(b)), 822);
+      await gradCheck([[2, 3, 5], [4, 5]], (a, b) => t.matmul(a, b, { transposeB: true }), (a, b) => R.matmul(a, T(b)), 823);
+      await gradCheck([[5, 3], [2, 5, 4]], (a, b) => t.matmul(a, b, { transposeA: true }), (a, b) => R.matmul(T(a), b), 824);
+      await gradCheck([[2, 5, 3], [2, 4, 5]], (a, b) => t.bmm(a, b, { transposeA: true, transposeB: true }), (a, b) => R.matmul(T(a), T(b)), 825);
       await gradCheck([[2, 3, 4]], (x) => t.transpose(x, [1, 2, 0]), (x) => R.transpose(x, [1, 2, 0]), 807);
       await gradCheck([[3, 4]], (x) => t.slice(x, [1, 1], [2, 2]), (x) => R.slice(x, [1, 1], [2, 2]), 808);
       await gradCheck([[3, 4]], (x) => t.pad(x, [[1, 0], [0, 2]]), (x) => R.pad(x, [[1, 0], [0, 2]], 0), 809);

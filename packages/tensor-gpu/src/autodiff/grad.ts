@@ -46,7 +46,7 @@ function backprop(tape: Tape, value: Tensor): Map<number, Tensor> {
     const entry = tape.entries[i];
     const dy = grads.get(entry.output.id);
     if (!dy) continue;
-    const inputGrads = entry.backward(dy);
+    const inputGrads = entry.backward(dy, entry.inputs.map((x) => tape.watched.has(x.id)));
     entry.inputs.forEach((x, k) => {
       const g = inputGrads[k];
       if (!g || !tape.watched.has(x.id)) return;

@@ -1,5 +1,10 @@
 import type { ConvGeometry } from './conv';
 import { hostMatmul } from './host-matmul';
+import type { MatmulGeometry } from './matmul';
+
+const product = (m: number, n: number, p: number, transposeA: boolean, transposeB: boolean): MatmulGeometry => ({
+  batch: 1, m, n, p, aBatchStride: 0, bBatchStride: 0, transposeA, transposeB,
+});
 
 /**
  * Convolution for the `cpu` backend as im2col + the register-tiled host matmul: forward, input
@@ -33,47 +38,46 @@ function forEachTap(g: ConvGeometry, d: Dims, b: number, grp: number, visit: (ro
   }
 }
 
-/** Forward: out[b, group] = W_group [og, patch] × cols [patch, positions]. */
+/** Forward: out[b, group] = W_group [og, patch] × cols [patch, positions] (cols built transposed). */
 export function hostConv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
   const d = dims(g);
-  const cols = new Float32Array(d.patch * d.positions);
+  const colsT = new Float32Array(d.positions * d.patch);
   const part = new Float32Array(d.og * d.positions);
   for (let b = 0; b < g.n; b++) {
     for (let grp = 0; grp < g.groups; grp++) {
-      cols.fill(0);
-      forEachTap(g, d, b, grp, (row, pos, idx) => (cols[row * d.positions + pos] = x[idx]));
-      hostMatmul(w.subarray(grp * d.og * d.patch, (grp + 1) * d.og * d.patch), cols, part, 1, d.og, d.patch, d.positions, 0, 0);
+      colsT.fill(0);
+      forEachTap(g, d, b, grp, (row, pos, idx) => (colsT[pos * d.patch + row] = x[idx]));
+      hostMatmul(w.subarray(grp * d.og * d.patch, (grp + 1) * d.og * d.patch), colsT, part, product(d.og, d.patch, d.positions, false, true));
       out.set(part, (b * g.o + grp * d.og) * d.positions);
     }
   }
 }
 
-/** Input gradient: dcols = W_groupᵀ × dy, scattered back to the taps (col2im). */
+/** Input gradient: dcols = W_groupᵀ × dy (W read transposed), scattered back to the taps (col2im). */
 export function hostConv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
   const d = dims(g);
-  const wt = new Float32Array(d.patch * d.og);
   const dcols = new Float32Array(d.patch * d.positions);
   for (let grp = 0; grp < g.groups; grp++) {
-    for (let o = 0; o < d.og; o++) for (let r = 0; r < d.patch; r++) wt[r * d.og + o] = w[(grp * d.og + o) * d.patch + r];
+    const wg = w.subarray(grp * d.og * d.patch, (grp + 1) * d.og * d.patch);
     for (let b = 0; b < g.n; b++) {
       const dyPart = dy.subarray((b * g.o + grp * d.og) * d.positions, (b * g.o + (grp + 1) * d.og) * d.positions);
-      hostMatmul(wt, dyPart, dcols, 1, d.patch, d.og, d.positions, 0, 0);
+      hostMatmul(wg, dyPart, dcols, product(d.patch, d.og, d.positions, true, false));
       forEachTap(g, d, b, grp, (row, pos, idx) => (dx[idx] += dcols[row * d.positions + pos]));
     }
   }
 }
 
-/** Weight gradient: dW_group = Σ_b dy [og, positions] × colsᵀ [positions, patch]. */
+/** Weight gradient: dW_group = Σ_b dy [og, positions] × colsᵀ (cols [patch, positions] read transposed). */
 export function hostConv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
   const d = dims(g);
-  const colsT = new Float32Array(d.positions * d.patch);
+  const cols = new Float32Array(d.patch * d.positions);
   const part = new Float32Array(d.og * d.patch);
   for (let grp = 0; grp < g.groups; grp++) {
     for (let b = 0; b < g.n; b++) {
-      colsT.fill(0);
-      forEachTap(g, d, b, grp, (row, pos, idx) => (colsT[pos * d.patch + row] = x[idx]));
+      cols.fill(0);
+      forEachTap(g, d, b, grp, (row, pos, idx) => (cols[row * d.positions + pos] = x[idx]));
       const dyPart = dy.subarray((b * g.o + grp * d.og) * d.positions, (b * g.o + (grp + 1) * d.og) * d.positions);
-      hostMatmul(dyPart, colsT, part, 1, d.og, d.positions, d.patch, 0, 0);
+      hostMatmul(dyPart, cols, part, product(d.og, d.positions, d.patch, false, true));
       const base = grp * d.og * d.patch;
       for (let i = 0; i < part.length; i++) dw[base + i] += part[i];
     }

@@ -1,30 +1,46 @@
 import type { KernelSpec } from '../backend/device';
 import { hostMatmul } from './host-matmul';
 
+/** Shapes and layouts of a batched matrix product `op(A)·op(B)`, `op` = identity or transpose. */
+export interface MatmulGeometry {
+  batch: number;
+  /** Rows of op(A), inner size, columns of op(B). */
+  m: number; n: number; p: number;
+  /** Elements between consecutive batch entries (0: the operand is shared by the batch). */
+  aBatchStride: number; bBatchStride: number;
+  /** A is stored `[N, M]` (read transposed). */
+  transposeA: boolean;
+  /** B is stored `[P, N]` (read transposed). */
+  transposeB: boolean;
+}
+
 /**
- * Batched matrix product `[B, M, N] x [B, N, P] -> [B, M, P]`, one thread per output value.
- * A batch stride of 0 broadcasts that operand over the batch (plain `matmul` uses B = 1).
+ * Batched matrix product `[B, M, N] x [B, N, P] -> [B, M, P]`, one thread per output value;
+ * either operand may be read transposed, so gradients need no transpose kernels.
  */
-export function matmulKernel(batch: number, m: number, n: number, p: number, aBatchStride: number, bBatchStride: number): KernelSpec {
+export function matmulKernel(g: MatmulGeometry): KernelSpec {
+  const { m, n, p } = g;
+  const aRead = g.transposeA ? `a[aBase + k * ${m}]` : 'a[aBase + k]';
+  const bRead = g.transposeB ? 'b[bBase + k]' : `b[bBase + k * ${p}]`;
   const lines = [
     'const o = this.thread.x;',
     `const bi = Math.floor((o + 0.5) / ${m * p});`,
     `const rem = o - bi * ${m * p};`,
     `const row = Math.floor((rem + 0.5) / ${p});`,
     `const col = rem - row * ${p};`,
-    `const aBase = bi * ${aBatchStride} + row * ${n};`,
-    `const bBase = bi * ${bBatchStride} + col;`,
+    `const aBase = bi * ${g.aBatchStride} + row${g.transposeA ? '' : ` * ${n}`};`,
+    `const bBase = bi * ${g.bBatchStride} + col${g.transposeB ? ` * ${n}` : ''};`,
     'let acc = 0;',
     `for (let k = 0; k < ${n}; k++) {`,
-    `  acc = acc + a[aBase + k] * b[bBase + k * ${p}];`,
+    `  acc = acc + ${aRead} * ${bRead};`,
     '}',
     'return acc;',
   ];
   return {
     name: 'matmul',
     source: `function (a, b) {\n  ${lines.join('\n  ')}\n}`,
-    outSize: batch * m * p,
+    outSize: g.batch * m * p,
     loopMax: n,
-    host: ([a, b], out) => hostMatmul(a, b, out, batch, m, n, p, aBatchStride, bBatchStride),
+    host: ([a, b], out) => hostMatmul(a, b, out, g),
   };
 }

@@ -1,5 +1,4 @@
 import { add } from '../ops/elementwise';
-import { transpose } from '../ops/layout';
 import { matmul } from '../ops/matmul';
 import { checkTensor } from '../ops/run';
 import { fmt } from '../shape';
@@ -47,7 +46,7 @@ export class Linear extends Module {
       throw new Error(`Linear: expected input [batch, ${this.inFeatures}], got ${fmt(x.shape)}`);
     }
     return x.engine.tidy(() => {
-      const y = matmul(x, transpose(this.weight.value));
+      const y = matmul(x, this.weight.value, { transposeB: true });
       return this.bias ? add(y, this.bias.value) : y;
     });
   }

@@ -74,9 +74,9 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   const g: ConvGeometry = { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, groups };
   const dtype = resultDtype(x, w);
   const out = runKernel(x.engine, accumulating(conv2dKernel(g), dtype, options.accumulate, 'conv2d'), [x, w], [n, o, oh, ow], dtype);
-  x.engine.record(out, [x, w], (dy) => [
-    runKernel(x.engine, conv2dInputGradKernel(g), [dy, w], x.shape, resultDtype(dy, w)),
-    runKernel(x.engine, conv2dWeightGradKernel(g), [dy, x], w.shape, resultDtype(dy, x)),
+  x.engine.record(out, [x, w], (dy, needed) => [
+    needed[0] ? runKernel(x.engine, conv2dInputGradKernel(g), [dy, w], x.shape, resultDtype(dy, w)) : null,
+    needed[1] ? runKernel(x.engine, conv2dWeightGradKernel(g), [dy, x], w.shape, resultDtype(dy, x)) : null,
   ]);
   return out;
 }

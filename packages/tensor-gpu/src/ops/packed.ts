@@ -27,7 +27,7 @@ export function packedLinear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     if (b.rank !== 2 || b.shape[0] !== k || b.shape[1] !== out) throw new Error(`packedLinear: b must be [${k}, ${out}], got ${fmt(b.shape)}`);
   }
   return x.engine.tidy(() => {
-    const y = matmul(x, transpose(w, [0, 2, 1]));
+    const y = matmul(x, w, { transposeB: true });
     return b ? add(y, reshape(b, [k, 1, out])) : y;
   });
 }
