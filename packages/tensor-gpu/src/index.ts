@@ -54,6 +54,7 @@ export type { Accumulation } from './ops/conv';
 export { expectNoLeaks } from './testing/leaks';
 export * as data from './data/index';
 export * as nn from './nn/index';
+export * as optim from './optim/index';
 
 /** Selects the backend that runs kernels (`'auto'`: the best one available here). */
 export function setBackend(name: BackendRequest): Promise<BackendName> {

@@ -1,0 +1,92 @@
+import type { KernelSpec } from '../backend/device';
+
+/*
+ * Fused optimizer update kernels, one thread per parameter element. Parameters, gradients and
+ * state are flat (only the element count is baked into a kernel), so one kernel per parameter
+ * size serves every layer of that size. Every hyperparameter (learning rate, momentum, weight
+ * decay, bias corrections, the first-step switch) is a scalar kernel argument: a training loop
+ * compiles its update kernels on the first step and never again, whatever the schedule does.
+ *
+ * gpu.js kernels have one output, so an update that writes state takes one kernel per output:
+ * SGD without momentum 1 kernel, SGD with momentum 2 (buffer, then parameter), Adam 3 (first
+ * moment, second moment, then parameter). Bodies use statements, not `?:`, which not every
+ * gpu.js backend transpiles.
+ */
+
+/**
+ * Plain SGD step with weight decay folded in: `p − lr·(g + wd·p)`.
+ * Arguments: `(p, g, lr, wd)`.
+ */
+export function sgdKernel(size: number): KernelSpec {
+  return {
+    name: 'sgd',
+    source: `function (p, g, lr, wd) {
+  const i = this.thread.x;
+  const w = p[i];
+  return w - lr * (g[i] + wd * w);
+}`,
+    outSize: size,
+  };
+}
+
+/**
+ * A running average of the decayed gradient `d = g + wd·p` (or of `d²` when `squared`):
+ * `decay·s + scale·d`. With `decay = 0` the state `s` is not read at all, which is how the first
+ * step starts from an empty state (PyTorch's "buffer = gradient" for SGD momentum, zero moments for
+ * Adam) without allocating zeros; the caller then passes any tensor of the right size as `s`.
+ * Serves SGD's momentum buffer (`decay = μ`, `scale = 1 − dampening`) and Adam's moments
+ * (`decay = β`, `scale = 1 − β`). Arguments: `(s, g, p, decay, scale, wd)`.
+ */
+export function movingAverageKernel(size: number, squared: boolean): KernelSpec {
+  return {
+    name: squared ? 'optimSquaredAverage' : 'optimAverage',
+    source: `function (s, g, p, decay, scale, wd) {
+  const i = this.thread.x;
+  let d = g[i] + wd * p[i];
+  ${squared ? 'd = d * d;' : ''}
+  let v = scale * d;
+  if (decay != 0) {
+    v = decay * s[i] + v;
+  }
+  return v;
+}`,
+    outSize: size,
+  };
+}
+
+/**
+ * SGD-with-momentum parameter step from the already updated buffer `b`:
+ * `p − lr·b`, or with Nesterov (`nesterov ≠ 0`) `p − lr·(g + wd·p + μ·b)`.
+ * Arguments: `(p, g, b, lr, wd, mu, nesterov)`.
+ */
+export function momentumStepKernel(size: number): KernelSpec {
+  return {
+    name: 'sgdMomentum',
+    source: `function (p, g, b, lr, wd, mu, nesterov) {
+  const i = this.thread.x;
+  const w = p[i];
+  let d = b[i];
+  if (nesterov != 0) {
+    d = g[i] + wd * w + mu * b[i];
+  }
+  return w - lr * d;
+}`,
+    outSize: size,
+  };
+}
+
+/**
+ * Adam parameter step from the updated moments `m` and `v`, as PyTorch computes it:
+ * `p − stepSize · m / (√v / √(1 − β₂ᵗ) + ε)` with `stepSize = lr / (1 − β₁ᵗ)`.
+ * Arguments: `(p, m, v, stepSize, bc2Sqrt, eps)`.
+ */
+export function adamStepKernel(size: number): KernelSpec {
+  return {
+    name: 'adam',
+    source: `function (p, m, v, stepSize, bc2Sqrt, eps) {
+  const i = this.thread.x;
+  return p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
+}`,
+    outSize: size,
+  };
+}
