@@ -55,6 +55,7 @@ export { expectNoLeaks } from './testing/leaks';
 export * as data from './data/index';
 export * as nn from './nn/index';
 export * as optim from './optim/index';
+export * as train from './train/index';
 
 /** Selects the backend that runs kernels (`'auto'`: the best one available here). */
 export function setBackend(name: BackendRequest): Promise<BackendName> {

