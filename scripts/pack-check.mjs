@@ -24,7 +24,7 @@ const packages = [
     // Every function the usage example in packages/tensor-gpu/README.md calls.
     exports: ['getBackend', 'matmul', 'mean', 'memory', 'mul', 'relu', 'setBackend', 'sqrt', 'sum', 'tensor', 'tidy', 'transpose', 'valueAndGrad'],
   },
-  { name: '@nnlab/lca', dir: 'packages/lca', exports: ['status'] },
+  { name: '@nnlab/lca', dir: 'packages/lca', exports: ['OnlineLca', 'allocateTrajectory'] },
 ];
 
 /** What a tarball may contain (paths inside its `package/` folder). */
@@ -181,7 +181,7 @@ const product = t.matmul(t.tensor([1, 2, 3, 4], [2, 2]), t.tensor([5, 6, 7, 8], 
 console.log(JSON.stringify({
   resolved: { '@nnlab/tensor-gpu': import.meta.resolve('@nnlab/tensor-gpu'), '@nnlab/lca': import.meta.resolve('@nnlab/lca') },
   names: { '@nnlab/tensor-gpu': Object.keys(t).sort(), '@nnlab/lca': Object.keys(l).sort() },
-  lcaStatus: l.status,
+  lcaOnline: typeof l.OnlineLca,
   entryPoints,
   backend: t.getBackend(),
   matmul: Array.from(await product.data()),
@@ -195,7 +195,7 @@ console.log(JSON.stringify({
     if (!url.endsWith('/dist/index.js')) fail(`ESM: ${name} resolved to ${url}, not dist/index.js`);
   }
   ok(`ESM: every entry point loads (named exports: ${JSON.stringify(esm.entryPoints)})`);
-  if (esm.lcaStatus !== 'planned') fail(`ESM: @nnlab/lca status is ${JSON.stringify(esm.lcaStatus)}`);
+  if (esm.lcaOnline !== 'function') fail(`ESM: @nnlab/lca OnlineLca is ${esm.lcaOnline}, expected a class`);
   if (JSON.stringify(esm.matmul) === JSON.stringify([19, 22, 43, 50])) ok(`ESM: matmul on backend ${esm.backend} = [19, 22, 43, 50]`);
   else fail(`ESM: matmul on backend ${esm.backend} gave ${JSON.stringify(esm.matmul)}, expected [19, 22, 43, 50]`);
 
@@ -212,7 +212,7 @@ console.log(JSON.stringify({
   entryPoints,
   resolved: { '@nnlab/tensor-gpu': require.resolve('@nnlab/tensor-gpu'), '@nnlab/lca': require.resolve('@nnlab/lca') },
   names: { '@nnlab/tensor-gpu': Object.keys(t).sort(), '@nnlab/lca': Object.keys(l).sort() },
-  lcaStatus: l.status,
+  lcaOnline: typeof l.OnlineLca,
 }));`,
     ]).trim().split('\n').pop(),
   );
@@ -223,7 +223,7 @@ console.log(JSON.stringify({
     if (!path.endsWith('/dist/index.cjs')) fail(`CJS: ${name} resolved to ${path}, not dist/index.cjs`);
   }
   ok(`CJS: every entry point loads (named exports: ${JSON.stringify(cjs.entryPoints)})`);
-  if (cjs.lcaStatus !== 'planned') fail(`CJS: @nnlab/lca status is ${JSON.stringify(cjs.lcaStatus)}`);
+  if (cjs.lcaOnline !== 'function') fail(`CJS: @nnlab/lca OnlineLca is ${cjs.lcaOnline}, expected a class`);
 
   // 7. The usage example of the tensor-gpu README runs against the installed package.
   console.log('\nREADME example');
@@ -239,8 +239,8 @@ console.log(JSON.stringify({
 
   // 8. Types resolve through the exports map for ES module and CommonJS consumers.
   console.log('\ntypes');
-  writeFileSync(join(project, 'esm.mts'), `import * as t from '@nnlab/tensor-gpu';\nimport { status } from '@nnlab/lca';\nexport const planned: 'planned' = status;\nexport const make: typeof t.tensor = t.tensor;\n`);
-  writeFileSync(join(project, 'cjs.cts'), `import t = require('@nnlab/tensor-gpu');\nimport l = require('@nnlab/lca');\nexport const planned: 'planned' = l.status;\nexport const make: typeof t.tensor = t.tensor;\n`);
+  writeFileSync(join(project, 'esm.mts'), `import * as t from '@nnlab/tensor-gpu';\nimport { OnlineLca } from '@nnlab/lca';\nexport const online: typeof OnlineLca = OnlineLca;\nexport const make: typeof t.tensor = t.tensor;\n`);
+  writeFileSync(join(project, 'cjs.cts'), `import t = require('@nnlab/tensor-gpu');\nimport l = require('@nnlab/lca');\nexport const online: typeof l.OnlineLca = l.OnlineLca;\nexport const make: typeof t.tensor = t.tensor;\n`);
   const tsconfig = { compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['esm.mts', 'cjs.cts'] };
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--traceResolution'], { cwd: project, encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -21,7 +21,7 @@ if (typeof (Map as any).groupBy !== 'function') {
   };
 }
 
-const tensorGpuSource = fileURLToPath(new URL('../packages/tensor-gpu/src/index.ts', import.meta.url));
+const tensorGpuSource = (entry: string) => fileURLToPath(new URL(`../packages/tensor-gpu/src/${entry}.ts`, import.meta.url));
 
 /** Chromium flags: a closed network, root user, and WebGL2/WebGPU on SwiftShader. */
 export const chromiumArgs = [
@@ -38,7 +38,11 @@ export const chromiumArgs = [
 ];
 
 export function packageVitestConfig(options: { browser?: boolean; testTimeout?: number } = {}) {
-  const alias = { '@nnlab/tensor-gpu': tensorGpuSource };
+  // Tests run against tensor-gpu's sources (no build needed); each entry point maps exactly.
+  const alias = [
+    { find: /^@nnlab\/tensor-gpu$/, replacement: tensorGpuSource('index') },
+    { find: /^@nnlab\/tensor-gpu\/node$/, replacement: tensorGpuSource('node') },
+  ];
   const testTimeout = options.testTimeout ?? 120_000;
   const projects: any[] = [
     {

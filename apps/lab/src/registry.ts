@@ -4,9 +4,10 @@
  */
 import type { Experiment } from './experiment';
 import { backendsExperiment } from './experiments/backends';
+import { lcaExperiment } from './experiments/lca';
 
 /** The registered experiments, in run order. */
-export const experiments: readonly Experiment[] = [backendsExperiment];
+export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment];
 
 /** Command names that an experiment id may not take. */
 export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];

@@ -1,21 +1,49 @@
 /**
- * `@nnlab/lca`: Loss Change Allocation (LCA), on `@nnlab/tensor-gpu`.
+ * `@nnlab/lca`: Loss Change Allocation (LCA) on `@nnlab/tensor-gpu`.
  *
- * **Not implemented yet.** This version of the package contains no part of the technique; it
- * exports only {@link status}. The implementation will follow the project's specification summary
- * of the technique, restated in short in the "Loss Change Allocation" guide of the documentation
- * site.
+ * For every iteration t and parameter i, `A[t, i] = k_t[i]·(θ_{t+1}[i] − θ_t[i])`, where `k_t`
+ * is the gradient of the loss on a whole fixed split averaged along the straight segment from
+ * θ_t to θ_{t+1} (first order, Simpson, or adaptive composite Simpson). Σ_i A[t, i] ≈
+ * L(θ_{t+1}) − L(θ_t); negative A means the parameter helped. The quadrature is written against
+ * a {@link GradientOracle}, so a float64 model and a tensor-gpu module share it; LCA runs online
+ * during training ({@link OnlineLca}) or offline from a stored trajectory
+ * ({@link allocateTrajectory}), and is aggregated over iterations, tensors, layers and units.
  *
  * Paper: Lan, Liu, Zhou and Yosinski, “LCA: Loss Change Allocation for Neural Network Training”,
  * NeurIPS 2019 (arXiv 1909.01440).
  *
  * @packageDocumentation
  */
-
-/**
- * How far the implementation of this package has come.
- *
- * `'planned'`: the technique is specified but not implemented; the package has no other exports.
- * The value changes in the release that adds a working implementation.
- */
-export const status = 'planned' as const;
+export type { ErrorMode, GradientOracle, LossAndGradient, Quadrature } from './types';
+export { simpsonWeights, SimpsonSums } from './quadrature/simpson';
+export { QUADRATURE_DEFAULTS, resolveQuadratureOptions, type QuadratureOptions, type ResolvedQuadratureOptions } from './quadrature/options';
+export { LcaAllocator, oracleEntries, type IterationResult, type Oracles, type SplitIteration } from './quadrature/allocator';
+export { createLayout, defaultLayerOf, type LayoutEntry, type ParameterLayout, type TensorSlot, type Unit } from './layout/layout';
+export { moduleLayout, readParameters, uploadParameters, type ModuleLayoutOptions, type ModuleParameters } from './layout/module';
+export { addWeighted, planChunks, type ChunkPlan } from './oracle/chunks';
+export { checkLcaData, type LcaData, type LcaLoss } from './oracle/data';
+export { enterEvaluationMode, type BatchNormMode } from './oracle/modes';
+export { moduleOracle, type ModuleOracle, type ModuleOracleOptions } from './oracle/module-oracle';
+export { withL2 } from './oracle/l2';
+export { sumAll, sumByLayer, sumByTensor, sumByUnit } from './aggregate/sums';
+export { LcaAccumulator, type KeepOptions } from './aggregate/accumulator';
+export type { LayerLca, LcaResult, TensorLca, UnitLca } from './aggregate/result';
+export {
+  conservationError,
+  cumulativeError,
+  fractionHelping,
+  lossReconstruction,
+  meanFractionHelping,
+  measuredLossChange,
+  pieceCounts,
+  totalLca,
+  type FractionDenominator,
+} from './aggregate/derived';
+export { findPeaks, peakSynchronization, type PeakOptions, type PeakSynchronization } from './analysis/peaks';
+export { LcaRun, type LcaRunOptions } from './run';
+export { OnlineLca, type OnlineLcaOptions } from './online';
+export { allocateTrajectory, type OfflineLcaOptions } from './offline';
+export type { TrajectoryDtype, TrajectorySink, TrajectorySource } from './trajectory/types';
+export { MemoryTrajectory } from './trajectory/memory';
+export { TrajectoryFileReader, TrajectoryFileWriter, type TrajectoryFileOptions } from './trajectory/file';
+export { decodeHeader, encodeHeader, TRAJECTORY_MAGIC, TRAJECTORY_VERSION, type TrajectoryHeader } from './trajectory/format';

@@ -1,0 +1,34 @@
+// Plain-text tables and the machine description for the benchmark output.
+import { cpus, loadavg, totalmem } from 'node:os';
+
+/** A fixed-width text table with a header row. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: readonly string[]) => cells.map((s, c) => s.padEnd(widths[c])).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Where the numbers were measured. */
+export function machineInfo(backend: string): Record<string, unknown> {
+  return {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    loadavg1AtStart: loadavg()[0],
+    backend,
+    date: new Date().toISOString(),
+  };
+}
+
+/** Bytes in MiB with 3 significant digits. */
+export function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toPrecision(3)} MiB`;
+}
+
+/** The median of a list of numbers. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
