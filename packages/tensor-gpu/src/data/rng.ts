@@ -1,3 +1,5 @@
+import { splitmix32 } from '../random';
+
 /** A seeded random source: each call returns the next number in [0, 1). */
 export type Rng = () => number;
 
@@ -14,20 +16,14 @@ export function seedToUint32(seed: number): number {
 }
 
 /**
- * Creates a small, fast deterministic PRNG (the mulberry32 generator, 32-bit state). The same
- * seed always gives the same sequence on every platform. Not for cryptography.
+ * The package's seeded generator (splitmix32, shared with `randn`/`rand`) after checking the seed.
+ * The same seed always gives the same sequence on every platform. Not for cryptography.
  *
  * @param seed - an integer seed.
  * @returns a function returning the next number in [0, 1) (multiples of 2^-32).
  */
 export function createRng(seed: number): Rng {
-  let state = seedToUint32(seed);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let z = Math.imul(state ^ (state >>> 15), state | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
+  return splitmix32(seedToUint32(seed));
 }
 
 /**
