@@ -22,7 +22,7 @@ export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
 export { BACKEND_NAMES } from './backend/names';
 export { Device } from './backend/device';
-export type { KernelSpec } from './backend/device';
+export type { KernelSpec, OutputPrecision } from './backend/device';
 export { DeviceBuffer } from './backend/device-buffer';
 export { availableBackends, isBackendAvailable } from './backend/availability';
 export type { DType } from './dtype';
