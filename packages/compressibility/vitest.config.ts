@@ -1,3 +1,3 @@
 import { packageVitestConfig } from '../../scripts/vitest-package.ts';
 
-export default packageVitestConfig({ browser: false });
+export default packageVitestConfig({ browser: false, testTimeout: 300_000 });

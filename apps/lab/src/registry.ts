@@ -5,9 +5,10 @@
 import type { Experiment } from './experiment';
 import { backendsExperiment } from './experiments/backends';
 import { lcaExperiment } from './experiments/lca';
+import { compressibilityExperiment } from './experiments/compressibility';
 
 /** The registered experiments, in run order. */
-export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment];
+export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment];
 
 /** Command names that an experiment id may not take. */
 export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];
