@@ -114,13 +114,10 @@ function buildModel(name: LcaModelName, seed: number): { model: t.nn.Sequential;
   }
 }
 
-/**
- * Mini-batch SGD with momentum, PyTorch's rule (`b = g` on the first step, then `b = μ·b + g`;
- * `θ ← θ − lr·b`), on shuffled batches of `data`.
- */
+/** Mini-batch SGD with momentum (tensor-gpu's `optim.sgd`, PyTorch's rule) on shuffled batches of `data`. */
 function sgdTrainer(model: t.nn.Module, data: LcaData, inputShape: number[], lr: number, momentum: number, batchSize: number, seed: number) {
   const params = model.parameters().filter((p) => p.trainable);
-  const buffers: (t.Tensor | null)[] = params.map(() => null);
+  const optimizer = t.optim.sgd({ lr, momentum });
   const sampleSize = data.shape.reduce((a, b) => a * b, 1);
   const order = t.data.permutation(data.count, seed);
   let pos = 0;
@@ -137,21 +134,14 @@ function sgdTrainer(model: t.nn.Module, data: LcaData, inputShape: number[], lr:
     const loss = t.tidy(() => {
       const xt = t.tensor(x, [idx.length, ...inputShape]);
       const { value, grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(xt), y))(...params.map((p) => p.value));
-      params.forEach((p, i) => {
-        const g = (grads as t.Tensor[])[i];
-        const prev = buffers[i];
-        const b = t.keep(prev ? t.add(t.mul(prev, momentum), g) : t.add(g, 0));
-        prev?.dispose();
-        buffers[i] = b;
-        p.assign(t.keep(t.sub(p.value, t.mul(b, lr))));
-      });
+      optimizer.step(params, grads as t.Tensor[]);
       return value;
     });
     const v = (await loss.data())[0];
     loss.dispose();
     return v;
   };
-  return { step, dispose: () => buffers.forEach((b) => b?.dispose()) };
+  return { step, dispose: () => optimizer.dispose() };
 }
 
 function take(split: LcaData, indices: ArrayLike<number>): LcaData {

@@ -14,7 +14,7 @@ export interface TrainerOptions {
 /** A function that takes one SGD-momentum step on the next shuffled batch; `dispose` frees the momentum buffers. */
 export function makeTrainer(model: t.nn.Module, data: LcaData, options: TrainerOptions): { step: () => void; dispose: () => void } {
   const params = model.parameters();
-  const buffers: (t.Tensor | null)[] = params.map(() => null);
+  const optimizer = t.optim.sgd({ lr: options.lr, momentum: options.momentum });
   const sampleSize = data.shape.reduce((a, b) => a * b, 1);
   const inputShape = [...(options.inputShape ?? data.shape)];
   const order = t.data.permutation(data.count, options.seed);
@@ -32,15 +32,8 @@ export function makeTrainer(model: t.nn.Module, data: LcaData, options: TrainerO
     t.tidy(() => {
       const xt = t.tensor(x, [idx.length, ...inputShape]);
       const { grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(xt), y))(...params.map((p) => p.value));
-      params.forEach((p, i) => {
-        const g = (grads as t.Tensor[])[i];
-        const prev = buffers[i];
-        const b = t.keep(prev ? t.add(t.mul(prev, options.momentum), g) : t.add(g, 0));
-        prev?.dispose();
-        buffers[i] = b;
-        p.assign(t.keep(t.sub(p.value, t.mul(b, options.lr))));
-      });
+      optimizer.step(params, grads as t.Tensor[]);
     });
   };
-  return { step, dispose: () => buffers.forEach((b) => b?.dispose()) };
+  return { step, dispose: () => optimizer.dispose() };
 }
