@@ -315,6 +315,10 @@ export function createCompressibilityExperiment(defaults: CompressibilitySetting
             reference: quick ? 'not checked in a --quick run' : 'higher sparsity and CR than λ=0',
             pass: quick ? undefined : claim,
           },
+          ...[l1, magnitude].map((r): SummaryRow => {
+            const u = uniform(r);
+            return { metric: `${r.label}, 8-bit: test error % / sparsity % / CR (range)`, value: `${fmt(u.errorPercent)}% / ${fmt(100 * u.sparsity)}% / ${fmt(u.ratioRange)}×`, reference: 'baseline' };
+          }),
           { metric: 'decoded files give the reported accuracy', value: `${checks.filter((c) => c.reported === c.decoded && c.deflateMatches).length} of ${checks.length}`, reference: 'all', pass: filesOk },
         ];
         const histogramChart = weightHistogramChart([
