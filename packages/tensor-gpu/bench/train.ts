@@ -36,8 +36,8 @@ import type { BackendName } from '../src/index';
 import { gatherBatch, shuffleInPlace } from '../src/data/batching';
 // src/data/node.ts is not loadable under tsx (its `./checksums.node` / `./files.node` imports
 // resolve to native-addon names), so MNIST is read here from the same building blocks.
-import { verifyKnownFile } from '../src/data/checksums.node.js';
-import { findDataFile, gunzipIfNeeded, readDataFile } from '../src/data/files.node.js';
+import { verifyKnownFile } from '../src/data/checksums-node.js';
+import { findDataFile, gunzipIfNeeded, readDataFile } from '../src/data/files-node.js';
 import { parseIdx } from '../src/data/idx';
 import { MNIST_FILES, type KnownFile } from '../src/data/known-files';
 import { idxImageSplit } from '../src/data/labeled';

@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export * from './data/node';
-export { saveStateDict, loadStateDictFile } from './nn/state-file.node';
+export { saveStateDict, loadStateDictFile } from './nn/state-file-node';

@@ -1,7 +1,7 @@
 // Real data: CIFAR-10 data_batch_1 and test_batch in ../shared/data/cifar-10 (skipped outside CI
 // when missing; a failure under CI=true).
 import { describe, expect, it } from 'vitest';
-import { loadCifar10 } from './datasets.node';
+import { loadCifar10 } from './datasets-node';
 import { channelMeanStd } from './normalize';
 import { histogram, once, requirePresent, sharedData } from './shared-data.test-helper';
 

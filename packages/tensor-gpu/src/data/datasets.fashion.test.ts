@@ -1,7 +1,7 @@
 // Real data: the Fashion-MNIST test split in ../shared/data/fashion-mnist (skipped outside CI
 // when missing; a failure under CI=true).
 import { describe, expect, it } from 'vitest';
-import { loadFashionMnist } from './datasets.node';
+import { loadFashionMnist } from './datasets-node';
 import { histogram, minMax, once, requirePresent, sharedData } from './shared-data.test-helper';
 
 const shared = sharedData('fashion-mnist', ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);

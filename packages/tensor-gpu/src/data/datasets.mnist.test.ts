@@ -2,7 +2,7 @@
 // ../shared/data/mnist (skipped outside CI when missing; a failure under CI=true).
 import { describe, expect, it } from 'vitest';
 import { channelMeanStd } from './normalize';
-import { loadMnist, mnistDataDir } from './datasets.node';
+import { loadMnist, mnistDataDir } from './datasets-node';
 import { histogram, minMax, once, requirePresent, sameBytes, sharedData } from './shared-data.test-helper';
 
 const TRAIN_HIST = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];

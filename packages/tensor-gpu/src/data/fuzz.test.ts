@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseCifar10 } from './cifar';
 import { DataFileError } from './errors';
-import { gunzipIfNeeded } from './files.node';
+import { gunzipIfNeeded } from './files-node';
 import { parseIdx, type IdxData } from './idx';
 import { createRng, randomInt, type Rng } from './rng';
 import { makeCifar, makeIdx, randomBytes } from './synthetic.test-helper';

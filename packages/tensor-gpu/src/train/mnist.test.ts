@@ -1,7 +1,7 @@
 // A short real training run: mnistFc on a fixed 10,000-image MNIST subset, on the webasm backend.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as t from '../index';
-import { loadMnist } from '../data/datasets.node';
+import { loadMnist } from '../data/datasets-node';
 import { normalize } from '../data/normalize';
 import type { ImageSplit } from '../data/types';
 import { mnistFc } from '../nn/models';

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { md5Hex, sha256Hex, verifyKnownFile } from './checksums.node';
-import { loadCifar10, loadFashionMnist, loadMnist } from './datasets.node';
+import { md5Hex, sha256Hex, verifyKnownFile } from './checksums-node';
+import { loadCifar10, loadFashionMnist, loadMnist } from './datasets-node';
 import { DataFileError } from './errors';
-import { findDataFile, gunzipIfNeeded, readIdxFile } from './files.node';
+import { findDataFile, gunzipIfNeeded, readIdxFile } from './files-node';
 import { makeCifar, makeIdx } from './synthetic.test-helper';
 
 const root = mkdtempSync(join(tmpdir(), 'nnlab-data-test-'));

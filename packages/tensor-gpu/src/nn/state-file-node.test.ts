@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as t from '../index';
 import { decodeStateDict, encodeStateDict, lenet5, stateDict, StateFileError } from './index';
-import { loadStateDictFile, saveStateDict } from './state-file.node';
+import { loadStateDictFile, saveStateDict } from './state-file-node';
 
 /** Builds a file from parts: the magic, version, header JSON (padded to 4 bytes) and float32 data. */
 function file(header: unknown, data: number[], opts: { magic?: string; version?: number; headerLength?: number } = {}): Uint8Array {

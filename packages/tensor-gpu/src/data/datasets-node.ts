@@ -1,10 +1,10 @@
 // Loaders for MNIST, Fashion-MNIST and CIFAR-10 from their standard files (Node only).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { verifyKnownFile } from './checksums.node';
+import { verifyKnownFile } from './checksums-node';
 import { parseCifar10 } from './cifar';
 import { DataFileError } from './errors';
-import { findDataFile, gunzipIfNeeded, hasDataFile, readDataFile, requireDirectory } from './files.node';
+import { findDataFile, gunzipIfNeeded, hasDataFile, readDataFile, requireDirectory } from './files-node';
 import { parseIdx } from './idx';
 import { CIFAR10_FILES, FASHION_MNIST_FILES, MNIST_FILES, type KnownFile } from './known-files';
 import { cifarImageSplit, idxImageSplit } from './labeled';
