@@ -1,0 +1,168 @@
+/**
+ * α-CROWN: the lower-relaxation slopes of ambiguous ReLUs are optimised by gradient ascent on the
+ * CROWN bound, one slope per (objective row, neuron). The gradient comes from tensor-gpu's
+ * reverse-mode autodiff on a float32 copy of the backward pass; the bound that is returned is
+ * recomputed in float64 by {@link backwardLowerBound} with the optimised slopes (clipped to [0, 1],
+ * where every slope is sound), so float32 only steers the search and never enters a bound. Per
+ * row, the best float64 bound seen (the CROWN start included) is kept, so α-CROWN is never looser
+ * than CROWN.
+ */
+import * as t from '@nnlab/tensor-gpu';
+import type { ReluNetwork } from '../network/network';
+import { backwardLowerBound, defaultLowerSlope, type Alphas, type LinearLowerBound } from './crown';
+import { splitOf, type Box, type LayerBounds, type Splits } from './types';
+
+/** Settings of {@link alphaCrownBound}. */
+export interface AlphaOptions {
+  /** Gradient steps (default 20). */
+  iterations?: number;
+  /** Adam step size on the slopes (default 0.1). */
+  lr?: number;
+}
+
+interface ReluMasks {
+  fixedSlope: t.Tensor; // slope of stable / split ReLUs (1 active, 0 inactive, 0 ambiguous)
+  ambiguous: t.Tensor; // 1 on ambiguous ReLUs
+  upSlope: t.Tensor; // u/(u − l) on ambiguous ReLUs, else 0
+  upIntercept: t.Tensor; // −l·u/(u − l) on ambiguous ReLUs, else 0
+}
+
+function reluMasks(bounds: LayerBounds, splits: Splits | undefined, k: number): { masks: ReluMasks; ambiguousIdx: number[] } {
+  const n = bounds.lower[k].length;
+  const fixed = new Float32Array(n);
+  const amb = new Float32Array(n);
+  const us = new Float32Array(n);
+  const ui = new Float32Array(n);
+  const ambiguousIdx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = splitOf(splits, k, i);
+    const l = bounds.lower[k][i];
+    const u = bounds.upper[k][i];
+    if (s === 1 || (s === -1 && l >= 0)) fixed[i] = 1;
+    else if (s === 0 || (s === -1 && u <= 0)) fixed[i] = 0;
+    else {
+      amb[i] = 1;
+      us[i] = u / (u - l);
+      ui[i] = (-l * u) / (u - l);
+      ambiguousIdx.push(i);
+    }
+  }
+  return { masks: { fixedSlope: t.tensor(fixed, [1, n]), ambiguous: t.tensor(amb, [1, n]), upSlope: t.tensor(us, [1, n]), upIntercept: t.tensor(ui, [1, n]) }, ambiguousIdx };
+}
+
+/**
+ * α-CROWN lower bounds of `rows·y + rowConst` (y = network output) over the box, with the given
+ * sound intermediate bounds. Runs on the current tensor-gpu backend; frees every tensor it makes.
+ *
+ * @param rows - row-major `[m, outputSize]`.
+ * @param rowConst - `[m]`.
+ */
+export async function alphaCrownBound(
+  net: ReluNetwork,
+  box: Box,
+  bounds: LayerBounds,
+  splits: Splits | undefined,
+  rows: Float64Array,
+  rowConst: Float64Array,
+  options: AlphaOptions = {},
+): Promise<LinearLowerBound & { alphas: Alphas }> {
+  const iterations = options.iterations ?? 20;
+  const lr = options.lr ?? 0.1;
+  if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`alphaCrownBound: iterations must be an integer ≥ 0, got ${iterations}`);
+  if (!(lr > 0)) throw new Error(`alphaCrownBound: lr must be > 0, got ${lr}`);
+  const m = rowConst.length;
+  const last = net.layers.length - 1;
+  const hidden = net.layers.slice(0, -1).map((l) => l.outSize);
+  // Start from CROWN's slopes.
+  const alphas = hidden.map((n, k) => {
+    const a = new Float64Array(m * n);
+    for (let i = 0; i < n; i++) {
+      const v = defaultLowerSlope(bounds.lower[k][i], bounds.upper[k][i]);
+      for (let r = 0; r < m; r++) a[r * n + i] = v;
+    }
+    return a;
+  });
+  let best = backwardLowerBound(net, box, bounds, splits, last, rows, rowConst, alphas);
+  const bestAlphas = alphas.map((a) => Float64Array.from(a));
+  const anyAmbiguous = hidden.some((n, k) => {
+    for (let i = 0; i < n; i++) if (splitOf(splits, k, i) === -1 && bounds.lower[k][i] < 0 && bounds.upper[k][i] > 0) return true;
+    return false;
+  });
+  if (iterations === 0 || !anyAmbiguous) return { ...best, alphas: bestAlphas };
+
+  const consts = t.tidy(() => ({
+    weights: net.layers.map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize])),
+    biases: net.layers.map((l) => t.tensor(Float32Array.from(l.bias), [l.outSize, 1])),
+    rows: t.tensor(Float32Array.from(rows), [m, net.outputSize]),
+    rowConst: t.tensor(Float32Array.from(rowConst), [m, 1]),
+    lower: t.tensor(Float32Array.from(box.lower), [net.inputSize, 1]),
+    upper: t.tensor(Float32Array.from(box.upper), [net.inputSize, 1]),
+    masks: hidden.map((_, k) => reluMasks(bounds, splits, k).masks),
+  }));
+  const objective = (alphaTensors: t.Tensor[]): t.Tensor => {
+    let lambda = consts.rows;
+    let c = consts.rowConst;
+    for (let j = last; j >= 0; j--) {
+      c = t.add(c, t.matmul(lambda, consts.biases[j]));
+      lambda = t.matmul(lambda, consts.weights[j]);
+      if (j === 0) break;
+      const mk = consts.masks[j - 1];
+      const pos = t.relu(lambda);
+      const neg = t.sub(lambda, pos);
+      const lowSlope = t.add(mk.fixedSlope, t.mul(mk.ambiguous, alphaTensors[j - 1]));
+      const upSlope = t.add(mk.fixedSlope, mk.upSlope);
+      c = t.add(c, t.sum(t.mul(neg, mk.upIntercept), 1, true));
+      lambda = t.add(t.mul(pos, lowSlope), t.mul(neg, upSlope));
+    }
+    const pos = t.relu(lambda);
+    const neg = t.sub(lambda, pos);
+    const lb = t.add(c, t.add(t.matmul(pos, consts.lower), t.matmul(neg, consts.upper)));
+    return t.neg(t.sum(lb));
+  };
+  const step = t.valueAndGrad(objective);
+  // Adam state on the host (float64).
+  const mom = alphas.map((a) => new Float64Array(a.length));
+  const vel = alphas.map((a) => new Float64Array(a.length));
+  const beta1 = 0.9;
+  const beta2 = 0.999;
+  try {
+    for (let it = 1; it <= iterations; it++) {
+      const alphaTensors = alphas.map((a, k) => t.tensor(Float32Array.from(a), [m, hidden[k]]));
+      const { value, grads } = step(alphaTensors);
+      const alphaGrads = (grads[0] ?? []) as (t.Tensor | null)[];
+      const gradValues = await Promise.all(alphaGrads.map((g) => (g ? g.data() : null)));
+      value.dispose();
+      t.dispose(alphaTensors);
+      alphaGrads.forEach((g) => g?.dispose());
+      alphas.forEach((a, k) => {
+        const g = gradValues[k];
+        if (!g) return;
+        for (let q = 0; q < a.length; q++) {
+          // Descend on −bound, i.e. ascend on the bound.
+          mom[k][q] = beta1 * mom[k][q] + (1 - beta1) * g[q];
+          vel[k][q] = beta2 * vel[k][q] + (1 - beta2) * g[q] * g[q];
+          const mh = mom[k][q] / (1 - beta1 ** it);
+          const vh = vel[k][q] / (1 - beta2 ** it);
+          a[q] = Math.min(1, Math.max(0, a[q] - (lr * mh) / (Math.sqrt(vh) + 1e-8)));
+        }
+      });
+      const candidate = backwardLowerBound(net, box, bounds, splits, last, rows, rowConst, alphas);
+      const lower = Float64Array.from(best.lower);
+      const inputCoeffs = Float64Array.from(best.inputCoeffs);
+      const constant = Float64Array.from(best.constant);
+      for (let r = 0; r < m; r++) {
+        if (candidate.lower[r] > lower[r]) {
+          lower[r] = candidate.lower[r];
+          constant[r] = candidate.constant[r];
+          inputCoeffs.set(candidate.inputCoeffs.subarray(r * net.inputSize, (r + 1) * net.inputSize), r * net.inputSize);
+          hidden.forEach((n, k) => bestAlphas[k].set(alphas[k].subarray(r * n, (r + 1) * n), r * n));
+        }
+      }
+      best = { lower, inputCoeffs, constant };
+    }
+  } finally {
+    t.dispose([...consts.weights, ...consts.biases, consts.rows, consts.rowConst, consts.lower, consts.upper]);
+    for (const mk of consts.masks) t.dispose([mk.fixedSlope, mk.ambiguous, mk.upSlope, mk.upIntercept]);
+  }
+  return { ...best, alphas: bestAlphas };
+}
