@@ -1,0 +1,32 @@
+import * as t from '@nnlab/tensor-gpu';
+
+/** Labelled samples in host memory: `images` holds `labels.length × sampleSize` values. */
+export interface Dataset {
+  /** Sample values, sample-major. */
+  images: Float32Array;
+  /** One class id per sample. */
+  labels: ArrayLike<number>;
+}
+
+/** Checks that `data` holds whole samples of `sampleSize` values; returns the sample count. */
+export function checkDataset(data: Dataset, sampleSize: number, what = 'data'): number {
+  if (!data || !(data.images instanceof Float32Array)) throw new Error(`${what}.images must be a Float32Array`);
+  const count = data.labels?.length;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`${what}.labels must be a non-empty array of class ids`);
+  if (data.images.length !== count * sampleSize) throw new Error(`${what}.images must hold labels.length × ${sampleSize} = ${count * sampleSize} values, got ${data.images.length}`);
+  return count;
+}
+
+/** The sample order of epoch `epoch`: a permutation of `0 .. count−1` from (seed, epoch), the same for every model. */
+export function epochOrder(count: number, seed: number, epoch: number): Uint32Array {
+  return t.data.permutation(count, t.nn.deriveSeed(seed, epoch));
+}
+
+/** Copies the samples at `indices` into `out` from `offset` (values) and their labels into `labels` from `labelOffset`. */
+export function gatherInto(data: Dataset, sampleSize: number, indices: ArrayLike<number>, out: Float32Array, offset: number, labels: Int32Array, labelOffset: number): void {
+  for (let r = 0; r < indices.length; r++) {
+    const i = indices[r];
+    out.set(data.images.subarray(i * sampleSize, (i + 1) * sampleSize), offset + r * sampleSize);
+    labels[labelOffset + r] = data.labels[i];
+  }
+}
