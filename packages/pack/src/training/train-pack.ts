@@ -83,7 +83,8 @@ export async function trainPack(packed: PackedModels, data: Dataset, options: Tr
         const finalStep = epoch === options.epochs - 1 && start + bMax >= count;
         settle(losses, finalStep ? sizes.map((_, m) => m) : []);
         rows.forEach((r, m) => (samplesSeen[m] += r));
-        options.onStep?.(steps++);
+        options.onStep?.(steps);
+        steps++;
       }
     }
   } else {
@@ -116,7 +117,8 @@ export async function trainPack(packed: PackedModels, data: Dataset, options: Tr
       input.dispose();
       rows.forEach((r, m) => (samplesSeen[m] += r));
       settle(losses, total.flatMap((steps_k, m) => (steps_k === s + 1 ? [m] : [])));
-      options.onStep?.(steps++);
+      options.onStep?.(steps);
+      steps++;
     }
   }
   for (const { tensor, models } of finals) {
