@@ -1,10 +1,6 @@
 /**
- * `@nnlab/dfa`: direct feedback alignment (DFA), on `@nnlab/tensor-gpu`.
- *
- * **Not implemented yet.** This version of the package contains no part of the technique; it
- * exports only {@link status}. The implementation will follow the project's specification summary
- * of the technique, restated in short in the "Direct feedback alignment" guide of the documentation
- * site.
+ * `@nnlab/dfa`: direct feedback alignment (DFA), the BP+DFA hybrid for convolutional networks,
+ * binary DFA and the alignment between DFA and back-propagation updates, on `@nnlab/tensor-gpu`.
  *
  * Paper: Han and Yoo, “Efficient Convolutional Neural Network Training with Direct Feedback
  * Alignment”, arXiv 1901.01986; direct feedback alignment itself: Nøkland, NeurIPS 2016 (arXiv
@@ -12,11 +8,13 @@
  *
  * @packageDocumentation
  */
-
-/**
- * How far the implementation of this package has come.
- *
- * `'planned'`: the technique is specified but not implemented; the package has no other exports.
- * The value changes in the release that adds a working implementation.
- */
-export const status = 'planned' as const;
+export { splitIntoBlocks, type Block, type BlockKind } from './blocks';
+export { createDfa, DfaNetwork, type BatchGradients } from './network';
+export type { BoundaryFeed, DfaOptions, LayerRule, ResolvedOptions, RulePreset } from './options';
+export { drawFeedback, FEEDBACK_SCHEMES, type DrawnFeedback, type FeedbackScheme, type FeedbackShape } from './feedback/schemes';
+export { FeedbackMatrix } from './feedback/matrix';
+export { makeSignMatrix, signProject, type SignMatrix } from './feedback/sign-project';
+export { planSignProducts, signProductsByTables, signProductsDirect, type SignPlan } from './feedback/sign-tables';
+export { measureAlignment, type LayerAlignment } from './alignment';
+export { mlpForwardFloat64, mlpLossFloat64, mlpUpdatesFloat64, type Float64Mlp, type Float64Rules, type Float64Updates } from './reference/float64-mlp';
+export { fitDfa, type AlignmentRecord, type DfaEpochRecord, type DfaFitHistory, type DfaFitOptions } from './fit';
