@@ -30,3 +30,20 @@ export { packedUpdate, type PackedUpdate } from './model/packed-optimizer';
 export { pack, PackedModels, type PackBatch } from './model/pack';
 export { checkDataset, epochOrder, gatherInto, type Dataset } from './training/dataset';
 export { trainPack, type PaddingMode, type TrainPackOptions, type TrainPackReport } from './training/train-pack';
+export { estimateMemory, maxPackSize, type MemoryEstimate, type MemoryOptions } from './planner/memory';
+export { planPacks, type PackingPolicy, type PlanOptions } from './planner/policies';
+export { configurationDistance } from './planner/distance';
+export { bracketSchedule, hyperbandSchedule, integerLog, scheduleTotals, type Bracket, type Rung } from './hyperband/schedule';
+export { checkSpace, gridPoint, gridSize, sampleConfigurations, type Configuration, type HyperparameterValue, type SearchSpace } from './hyperband/space';
+export { selectSurvivors, type Scored, type Selection } from './hyperband/select';
+export { checkScores, inProcessExecutor, type Evaluator, type TrialExecutor, type TrialJob } from './hyperband/executor';
+export {
+  hyperband,
+  successiveHalving,
+  type BestTrial,
+  type HyperbandOptions,
+  type RungRecord,
+  type SearchOptions,
+  type SearchResult,
+  type Trial,
+} from './hyperband/search';
