@@ -47,3 +47,4 @@ export {
   type SearchResult,
   type Trial,
 } from './hyperband/search';
+export { readLosses, stepBackToBack, type SharedHostBatch } from './model/queue';
