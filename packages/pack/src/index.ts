@@ -48,3 +48,4 @@ export {
   type Trial,
 } from './hyperband/search';
 export { readLosses, stepBackToBack, type SharedHostBatch } from './model/queue';
+export { accuracy, packedEvaluator, singleModelEvaluator, trainSingleModel, type EvaluatorSetup } from './training/evaluators';
