@@ -49,3 +49,13 @@ export {
 } from './hyperband/search';
 export { readLosses, stepBackToBack, type SharedHostBatch } from './model/queue';
 export { accuracy, packedEvaluator, singleModelEvaluator, trainSingleModel, type EvaluatorSetup } from './training/evaluators';
+export {
+  compareQueueReadback,
+  compareStepTimes,
+  median,
+  timeMedian,
+  type QueueTiming,
+  type QueueTimingOptions,
+  type StepTimeOptions,
+  type StepTimeRow,
+} from './timing/step-time';
