@@ -1,4 +1,4 @@
-import type { ConvGeometry } from './conv';
+import { convStrides, type ConvGeometry, type ConvStrides } from './conv';
 import { hostMatmul } from './host-matmul';
 import type { MatmulGeometry } from './matmul';
 
@@ -9,19 +9,21 @@ const product = (m: number, n: number, p: number, transposeA: boolean, transpose
 /**
  * Convolution for the `cpu` backend as im2col + the register-tiled host matmul: forward, input
  * gradient (matmul then col2im) and weight gradient (matmul against the transposed columns).
- * Each is the same arithmetic as the gpu.js kernels in conv.ts, regrouped to share loads.
+ * Each is the same arithmetic as the gpu.js kernels in conv.ts, regrouped to share loads. A
+ * shared input (packed layout) builds its columns once per image for all groups, so K packed
+ * models cost one matmul with K times the output channels.
  */
-interface Dims { cg: number; og: number; patch: number; positions: number }
+interface Dims extends ConvStrides { patch: number; positions: number }
 
 function dims(g: ConvGeometry): Dims {
-  const cg = g.c / g.groups;
-  return { cg, og: g.o / g.groups, patch: cg * g.kh * g.kw, positions: g.oh * g.ow };
+  const s = convStrides(g);
+  return { ...s, patch: s.cg * g.kh * g.kw, positions: g.oh * g.ow };
 }
 
-/** Calls `visit(row, position, inputIndex)` for every in-bounds tap of image b, group grp. */
-function forEachTap(g: ConvGeometry, d: Dims, b: number, grp: number, visit: (row: number, pos: number, idx: number) => void): void {
+/** Calls `visit(row, position, inputIndex)` for every in-bounds tap of the image starting at `base`. */
+function forEachTap(g: ConvGeometry, d: Dims, base: number, visit: (row: number, pos: number, idx: number) => void): void {
   for (let ci = 0; ci < d.cg; ci++) {
-    const plane = (b * g.c + grp * d.cg + ci) * g.h;
+    const plane = base + ci * g.h * g.w;
     for (let ky = 0; ky < g.kh; ky++) {
       for (let kx = 0; kx < g.kw; kx++) {
         const row = (ci * g.kh + ky) * g.kw + kx;
@@ -30,7 +32,7 @@ function forEachTap(g: ConvGeometry, d: Dims, b: number, grp: number, visit: (ro
           if (iy < 0 || iy >= g.h) continue;
           for (let x = 0; x < g.ow; x++) {
             const ix = x * g.sw - g.pw + kx * g.dw;
-            if (ix >= 0 && ix < g.w) visit(row, y * g.ow + x, (plane + iy) * g.w + ix);
+            if (ix >= 0 && ix < g.w) visit(row, y * g.ow + x, plane + iy * g.w + ix);
           }
         }
       }
@@ -38,48 +40,70 @@ function forEachTap(g: ConvGeometry, d: Dims, b: number, grp: number, visit: (ro
   }
 }
 
-/** Forward: out[b, group] = W_group [og, patch] × cols [patch, positions] (cols built transposed). */
+/** The groups handled by one matmul: all of them for a shared input, else one at a time. */
+function groupBlocks(g: ConvGeometry): { first: number; count: number }[] {
+  if (g.sharedInput) return [{ first: 0, count: g.groups }];
+  return Array.from({ length: g.groups }, (_, first) => ({ first, count: 1 }));
+}
+
+/** Offset in y of (image b, group grp): each group's `og` channels of one image are contiguous. */
+const outOffset = (d: Dims, b: number, grp: number) => b * d.outImage + grp * d.outGroup;
+
+/** Forward: out[b, groups] = W_groups [count·og, patch] × cols [patch, positions] (cols built transposed). */
 export function hostConv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
   const d = dims(g);
   const colsT = new Float32Array(d.positions * d.patch);
-  const part = new Float32Array(d.og * d.positions);
+  const part = new Float32Array(g.o * d.positions);
+  const block = d.og * d.positions;
   for (let b = 0; b < g.n; b++) {
-    for (let grp = 0; grp < g.groups; grp++) {
+    for (const { first, count } of groupBlocks(g)) {
       colsT.fill(0);
-      forEachTap(g, d, b, grp, (row, pos, idx) => (colsT[pos * d.patch + row] = x[idx]));
-      hostMatmul(w.subarray(grp * d.og * d.patch, (grp + 1) * d.og * d.patch), colsT, part, product(d.og, d.patch, d.positions, false, true));
-      out.set(part, (b * g.o + grp * d.og) * d.positions);
+      forEachTap(g, d, b * d.inImage + first * d.inGroup, (row, pos, idx) => (colsT[pos * d.patch + row] = x[idx]));
+      const rows = count * d.og;
+      hostMatmul(w.subarray(first * d.og * d.patch, (first + count) * d.og * d.patch), colsT, part, product(rows, d.patch, d.positions, false, true));
+      for (let i = 0; i < count; i++) out.set(part.subarray(i * block, (i + 1) * block), outOffset(d, b, first + i));
     }
   }
 }
 
-/** Input gradient: dcols = W_groupᵀ × dy (W read transposed), scattered back to the taps (col2im). */
+/** Copies the output gradients of (image b, groups first…first+count) into one `[count·og, positions]` block. */
+function gatherDy(d: Dims, dy: Float32Array, b: number, first: number, count: number, into: Float32Array): Float32Array {
+  const block = d.og * d.positions;
+  if (count === 1) return dy.subarray(outOffset(d, b, first), outOffset(d, b, first) + block);
+  for (let i = 0; i < count; i++) into.set(dy.subarray(outOffset(d, b, first + i), outOffset(d, b, first + i) + block), i * block);
+  return into.subarray(0, count * block);
+}
+
+/** Input gradient: dcols = W_groupsᵀ × dy (W read transposed), scattered back to the taps (col2im). */
 export function hostConv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
   const d = dims(g);
   const dcols = new Float32Array(d.patch * d.positions);
-  for (let grp = 0; grp < g.groups; grp++) {
-    const wg = w.subarray(grp * d.og * d.patch, (grp + 1) * d.og * d.patch);
+  const dyBlock = new Float32Array(g.o * d.positions);
+  for (const { first, count } of groupBlocks(g)) {
+    const wg = w.subarray(first * d.og * d.patch, (first + count) * d.og * d.patch);
     for (let b = 0; b < g.n; b++) {
-      const dyPart = dy.subarray((b * g.o + grp * d.og) * d.positions, (b * g.o + (grp + 1) * d.og) * d.positions);
-      hostMatmul(wg, dyPart, dcols, product(d.patch, d.og, d.positions, true, false));
-      forEachTap(g, d, b, grp, (row, pos, idx) => (dx[idx] += dcols[row * d.positions + pos]));
+      const dyPart = gatherDy(d, dy, b, first, count, dyBlock);
+      hostMatmul(wg, dyPart, dcols, product(d.patch, count * d.og, d.positions, true, false));
+      forEachTap(g, d, b * d.inImage + first * d.inGroup, (row, pos, idx) => (dx[idx] += dcols[row * d.positions + pos]));
     }
   }
 }
 
-/** Weight gradient: dW_group = Σ_b dy [og, positions] × colsᵀ (cols [patch, positions] read transposed). */
+/** Weight gradient: dW_groups = Σ_b dy [count·og, positions] × colsᵀ (cols [patch, positions] read transposed). */
 export function hostConv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
   const d = dims(g);
   const cols = new Float32Array(d.patch * d.positions);
-  const part = new Float32Array(d.og * d.patch);
-  for (let grp = 0; grp < g.groups; grp++) {
+  const part = new Float32Array(g.o * d.patch);
+  const dyBlock = new Float32Array(g.o * d.positions);
+  for (const { first, count } of groupBlocks(g)) {
+    const rows = count * d.og;
     for (let b = 0; b < g.n; b++) {
       cols.fill(0);
-      forEachTap(g, d, b, grp, (row, pos, idx) => (cols[row * d.positions + pos] = x[idx]));
-      const dyPart = dy.subarray((b * g.o + grp * d.og) * d.positions, (b * g.o + (grp + 1) * d.og) * d.positions);
-      hostMatmul(dyPart, cols, part, product(d.og, d.positions, d.patch, false, true));
-      const base = grp * d.og * d.patch;
-      for (let i = 0; i < part.length; i++) dw[base + i] += part[i];
+      forEachTap(g, d, b * d.inImage + first * d.inGroup, (row, pos, idx) => (cols[row * d.positions + pos] = x[idx]));
+      const dyPart = gatherDy(d, dy, b, first, count, dyBlock);
+      hostMatmul(dyPart, cols, part, product(rows, d.positions, d.patch, false, true));
+      const base = first * d.og * d.patch;
+      for (let i = 0; i < rows * d.patch; i++) dw[base + i] += part[i];
     }
   }
 }

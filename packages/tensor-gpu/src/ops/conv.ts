@@ -59,21 +59,38 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   checkTensor(x, 'conv2d', 'x');
   checkTensor(w, 'conv2d', 'w');
   if (x.rank !== 4 || w.rank !== 4) throw new Error(`conv2d: x must be [N, C, H, W] and w [O, C/groups, kH, kW], got ${fmt(x.shape)} and ${fmt(w.shape)}`);
-  const [sh, sw] = pair(options.stride, 1, 'conv2d', 'stride', 1);
-  const [ph, pw] = pair(options.padding, 0, 'conv2d', 'padding', 0);
-  const [dh, dw] = pair(options.dilation, 1, 'conv2d', 'dilation', 1);
   const groups = options.groups ?? 1;
   const [n, c, h, wd] = x.shape;
   const [o, cg, kh, kw] = w.shape;
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0 || o % groups !== 0 || cg !== c / groups) {
     throw new Error(`conv2d: groups ${groups} does not fit x ${fmt(x.shape)} and w ${fmt(w.shape)} (need C and O divisible by groups and w.shape[1] = C/groups)`);
   }
+  const g = convGeometry({ n, c, h, w: wd, o, kh, kw, groups }, options, 'conv2d');
+  return convolve(x, w, g, [n, o, g.oh, g.ow], options.accumulate, 'conv2d');
+}
+
+/**
+ * The geometry of a convolution of the given sizes (channels of all groups counted together)
+ * under `options`' stride, padding and dilation; throws naming `op` when they are invalid.
+ */
+export function convGeometry(sizes: Pick<ConvGeometry, 'n' | 'c' | 'h' | 'w' | 'o' | 'kh' | 'kw' | 'groups'>, options: Omit<Conv2dOptions, 'groups' | 'accumulate'>, op: string): ConvGeometry {
+  const [sh, sw] = pair(options.stride, 1, op, 'stride', 1);
+  const [ph, pw] = pair(options.padding, 0, op, 'padding', 0);
+  const [dh, dw] = pair(options.dilation, 1, op, 'dilation', 1);
+  const { h, w, kh, kw } = sizes;
   const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
-  const ow = Math.floor((wd + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-  if (oh < 1 || ow < 1) throw new Error(`conv2d: kernel ${kh}x${kw} (dilation ${dh}x${dw}) does not fit input ${h}x${wd} with padding ${ph}x${pw}`);
-  const g: ConvGeometry = { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, groups };
+  const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+  if (oh < 1 || ow < 1) throw new Error(`${op}: kernel ${kh}x${kw} (dilation ${dh}x${dw}) does not fit input ${h}x${w} with padding ${ph}x${pw}`);
+  return { ...sizes, oh, ow, sh, sw, ph, pw, dh, dw };
+}
+
+/**
+ * Runs the convolution of geometry `g` (any layout; see {@link ConvGeometry}) on x and w and
+ * records its gradient rule. `shape` is the output's shape.
+ */
+export function convolve(x: Tensor, w: Tensor, g: ConvGeometry, shape: number[], accumulate: Accumulation | undefined, op: string): Tensor {
   const dtype = resultDtype(x, w);
-  const out = runKernel(x.engine, accumulating(conv2dKernel(g), dtype, options.accumulate, 'conv2d'), [x, w], [n, o, oh, ow], dtype);
+  const out = runKernel(x.engine, accumulating(conv2dKernel(g), dtype, accumulate, op), [x, w], shape, dtype);
   x.engine.record(out, [x, w], (dy, needed) => [
     needed[0] ? runKernel(x.engine, conv2dInputGradKernel(g), [dy, w], x.shape, resultDtype(dy, w)) : null,
     needed[1] ? runKernel(x.engine, conv2dWeightGradKernel(g), [dy, x], w.shape, resultDtype(dy, x)) : null,

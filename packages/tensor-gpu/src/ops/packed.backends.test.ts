@@ -72,5 +72,32 @@ for (const backend of backendsUnderTest()) {
         }
       });
     });
+
+    for (const options of [{ padding: 1 }, { stride: 2, dilation: [1, 2] as const, padding: [0, 2] as const }]) {
+      it(`packed conv2d values and input gradients equal ${K} separate convolutions (${JSON.stringify(options)})`, async (ctx) => {
+        if (!ok) return ctx.skip();
+        await t.expectNoLeaks(async () => {
+          for (const sharedInput of [true, false]) {
+            const w = t.randn([K, 4, 2, 3, 3], { seed: 21 });
+            const x = sharedInput ? t.randn([2, 2, 7, 6], { seed: 22 }) : t.randn([K, 2, 2, 7, 6], { seed: 22 });
+            const y = t.tidy(() => t.packedConv2d(x, w, undefined, options));
+            const weights = t.randn(y.shape, { seed: 23 });
+            const [dx] = t.grad((xs: t.Tensor) => t.sum(t.mul(t.packedConv2d(xs, w, undefined, options), weights)))(x);
+            const expectedDx: t.Tensor[] = [];
+            for (let k = 0; k < K; k++) {
+              const [wk, xk, mk] = t.tidy(() => [modelSlice(w, k), sharedInput ? t.reshape(x, x.shape) : modelSlice(x, k), modelSlice(weights, k)]);
+              const [yk, expectedY] = t.tidy(() => [modelSlice(y, k), t.conv2d(xk, wk, options)]);
+              await relClose(yk, expectedY, `conv values, model ${k}`);
+              expectedDx.push(t.grad((xs: t.Tensor) => t.sum(t.mul(t.conv2d(xs, wk, options), mk)))(xk)[0]);
+              t.dispose([wk, xk, mk, yk, expectedY]);
+            }
+            // A shared input's gradient is the sum over the models; a per-model one is each model's own.
+            const expected = t.tidy(() => (sharedInput ? expectedDx.reduce((a, b) => t.add(a, b)) : t.stack(expectedDx)));
+            await relClose(dx, expected, `input gradient (${sharedInput ? 'shared' : 'per model'})`);
+            t.dispose([w, x, y, weights, dx, expected, ...expectedDx]);
+          }
+        });
+      });
+    }
   });
 }

@@ -4,8 +4,8 @@ import { add, mul, neg } from './elementwise';
 import { fromHost } from './creation';
 import { mean, sum } from './reduce';
 import { logSoftmax } from './softmax';
-import { conv2d, type Conv2dOptions } from './conv';
-import { broadcastTo, reshape, transpose } from './layout';
+import { convGeometry, convolve, type Conv2dOptions } from './conv';
+import { reshape } from './layout';
 import { matmul } from './matmul';
 import { checkTensor } from './run';
 
@@ -35,7 +35,9 @@ export function packedLinear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
 /**
  * K convolutions in one grouped-convolution launch: `w` `[K, O, C, kH, kW]`, optional `b` `[K, O]`;
  * `x` shared (`[B, C, H, W]`) or per model (`[K, B, C, H, W]`). Returns `[K, B, O, oH, oW]`.
- * The K models become K channel groups of one convolution (the fused kernel of the packing paper).
+ * The K models become K channel groups of one convolution (the fused kernel of the packing paper)
+ * that reads and writes the model-first layout directly: no transposes, and a shared input is
+ * neither copied K times nor unfolded more than once per image.
  */
 export function packedConv2d(x: Tensor, w: Tensor, b: Tensor | undefined, options: Omit<Conv2dOptions, 'groups'> = {}): Tensor {
   checkTensor(x, 'packedConv2d', 'x');
@@ -50,14 +52,12 @@ export function packedConv2d(x: Tensor, w: Tensor, b: Tensor | undefined, option
     checkTensor(b, 'packedConv2d', 'b');
     if (b.rank !== 2 || b.shape[0] !== k || b.shape[1] !== o) throw new Error(`packedConv2d: b must be [${k}, ${o}], got ${fmt(b.shape)}`);
   }
+  const batch = shared ? x.shape[0] : x.shape[1];
+  const [h, wd] = x.shape.slice(-2);
+  const g = { ...convGeometry({ n: batch, c: k * c, h, w: wd, o: k * o, kh, kw, groups: k }, options, 'packedConv2d'), layout: 'packed' as const, sharedInput: shared };
   return x.engine.tidy(() => {
-    const batch = shared ? x.shape[0] : x.shape[1];
-    const [h, wd] = shared ? x.shape.slice(2) : x.shape.slice(3);
-    const perModel = shared ? broadcastTo(reshape(x, [batch, 1, c, h, wd]), [batch, k, c, h, wd]) : transpose(x, [1, 0, 2, 3, 4]);
-    const y = conv2d(reshape(perModel, [batch, k * c, h, wd]), reshape(w, [k * o, c, kh, kw]), { ...options, groups: k });
-    const [oh, ow] = y.shape.slice(2);
-    const withBias = b ? add(y, reshape(b, [1, k * o, 1, 1])) : y;
-    return transpose(reshape(withBias, [batch, k, o, oh, ow]), [1, 0, 2, 3, 4]);
+    const y = convolve(x, reshape(w, [k * o, c, kh, kw]), g, [k, batch, o, g.oh, g.ow], options.accumulate, 'packedConv2d');
+    return b ? add(y, reshape(b, [k, 1, o, 1, 1])) : y;
   });
 }
 
