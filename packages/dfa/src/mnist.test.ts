@@ -13,7 +13,7 @@ const TEST = 2000;
 const HIDDEN = 256;
 
 type Split = t.train.LabeledImages;
-const subset = (s: { images: Float32Array; labels: Uint8Array }, count: number): Split => ({ images: s.images.subarray(0, count * 784), labels: s.labels.subarray(0, count), count, shape: [784] });
+const subset = (s: { images: Float32Array; labels: Uint8Array | Int32Array }, count: number): Split => ({ images: s.images.subarray(0, count * 784), labels: s.labels.subarray(0, count), count, shape: [784] });
 
 function mlp(zeroHidden = false): t.nn.Sequential {
   const init = zeroHidden ? { init: t.nn.zeros, biasInit: t.nn.zeros } : {};
