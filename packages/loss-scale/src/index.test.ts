@@ -1,17 +1,16 @@
-import * as t from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
 import * as pkg from './index';
 
-describe('@nnlab/loss-scale', () => {
-  it('resolves its dependency @nnlab/tensor-gpu', () => {
-    expect(typeof t.tensor).toBe('function');
+describe('@nnlab/loss-scale exports', () => {
+  it('exports the trainer, the five policies and the formula, and no placeholder status', () => {
+    for (const name of ['MixedPrecisionTrainer', 'noScaling', 'staticScaling', 'dynamicScaling', 'apexDynamicScaling', 'adaptiveScaling', 'adaptiveScale', 'ScaleRecorder', 'trainEpochs']) {
+      expect(typeof (pkg as Record<string, unknown>)[name], name).toBe('function');
+    }
+    expect('status' in pkg).toBe(false);
   });
 
-  it('reports its implementation status honestly', () => {
-    expect(pkg.status).toBe('planned');
-  });
-
-  it('exports nothing but its status while the technique is planned', () => {
-    expect(Object.keys(pkg)).toEqual(['status']);
+  it('each policy factory names its method', () => {
+    const policies = [pkg.noScaling(), pkg.staticScaling(), pkg.dynamicScaling(), pkg.apexDynamicScaling(), pkg.adaptiveScaling()];
+    expect(policies.map((p) => p.method)).toEqual(['none', 'static', 'dynamic', 'dynamic-apex', 'adaptive']);
   });
 });

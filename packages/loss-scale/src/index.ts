@@ -1,22 +1,25 @@
 /**
- * `@nnlab/loss-scale`: loss scaling for mixed-precision training, on `@nnlab/tensor-gpu`.
- *
- * **Not implemented yet.** This version of the package contains no part of the technique; it
- * exports only {@link status}. The implementation will follow the project's specification summary
- * of the technique, restated in short in the "Loss scaling for mixed-precision training" guide of
- * the documentation site.
- *
- * Paper: Zhao, Vogel and Ahmed, “Adaptive Loss Scaling for Mixed Precision Training”, arXiv
- * 1910.12385; published as “Reducing Underflow in Mixed Precision Training by Gradient Scaling”,
- * IJCAI 2020.
+ * `@nnlab/loss-scale`: loss scaling for mixed-precision training on the emulated float16 of
+ * `@nnlab/tensor-gpu` — no scaling, static, dynamic (Chainer's scheme and Apex's) and adaptive
+ * layer-wise scaling (Zhao, Vogel and Ahmed, “Adaptive Loss Scaling for Mixed Precision
+ * Training”, arXiv 1910.12385; IJCAI 2020 as “Reducing Underflow in Mixed Precision Training by
+ * Gradient Scaling”), with a recorder of per-layer scales and float16 underflow rates.
  *
  * @packageDocumentation
  */
-
-/**
- * How far the implementation of this package has come.
- *
- * `'planned'`: the technique is specified but not implemented; the package has no other exports.
- * The value changes in the release that adds a working implementation.
- */
-export const status = 'planned' as const;
+export { FLOAT16_FLUSH_LIMIT, FLOAT16_MAX, FLOAT16_OVERFLOW_LIMIT, REFERENCE_U_MIN } from './formula/constants';
+export { erf, erfinv } from './formula/erfinv';
+export { NO_CAPS, resolveAdaptiveScaleOptions, type AdaptiveScaleOptions, type ResolvedAdaptiveScaleOptions } from './formula/options';
+export { adaptiveScale, gaussianQuantileFactor, meanSquareAndAbsMax, powerOfTwoFloor, type AdaptiveScale, type LayerStatistics } from './formula/adaptive';
+export { gaussian, linearUnderflowCheck, type LinearUnderflowCheck, type LinearUnderflowCheckOptions } from './formula/linear-check';
+export type { LayerScaleRequest, LossScaleMethod, LossScalePolicy } from './policy/types';
+export { noScaling, staticScaling, type StaticScalingOptions } from './policy/fixed';
+export { apexDynamicScaling, dynamicScaling, type ApexDynamicScalingOptions, type DynamicScalingOptions } from './policy/dynamic';
+export { adaptiveScaling, type AdaptiveScalingOptions } from './policy/adaptive';
+export { deviceAdaptiveScale, devicePowerOfTwoFloor } from './policy/device-scale';
+export { float16FateCounts, fateFromCounts, overflowRate, underflowRate, type Float16Fate } from './mixed/counts';
+export type { ScaleValue } from './mixed/scale-value';
+export { commonBranchScale, mergeBranches, type ScaledGradient } from './mixed/branches';
+export { ScaleRecorder, type LayerQuantity, type LayerStepRecord, type StepRecord } from './record/recorder';
+export { MixedPrecisionTrainer, type MixedLoss, type MixedPrecisionOptions, type StepResult } from './train/trainer';
+export { trainEpochs, type TrainEpochsOptions } from './train/loop';

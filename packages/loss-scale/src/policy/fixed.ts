@@ -1,0 +1,31 @@
+import { FLOAT16_MAX } from '../formula/constants';
+import { checkNumberOption, type LossScalePolicy } from './types';
+
+/** No loss scaling: s₀ = 1 and α = 1 everywhere; only non-finite steps are skipped. */
+export function noScaling(): LossScalePolicy {
+  return fixedPolicy('none', 1);
+}
+
+/** Options of {@link staticScaling}. */
+export interface StaticScalingOptions {
+  /** The loss scale S (default 128; the reference swept 1, 16, 128, 1024, 4096, 8192, 16384). */
+  scale?: number;
+}
+
+/** Static loss scaling: s₀ = S every step, α = 1; weight gradients are divided by S in float32. */
+export function staticScaling(options: StaticScalingOptions = {}): LossScalePolicy {
+  const scale = checkNumberOption('staticScaling', 'scale', options.scale ?? 128, 0, true);
+  return fixedPolicy('static', scale);
+}
+
+function fixedPolicy(method: 'none' | 'static', scale: number): LossScalePolicy {
+  return {
+    method,
+    uMax: FLOAT16_MAX,
+    branchMinScale: 1 / 8,
+    lossScale: () => scale,
+    layerScale: () => 1,
+    endStep: () => {},
+    dispose: () => {},
+  };
+}
