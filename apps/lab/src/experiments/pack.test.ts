@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import type { ExperimentContext } from '../experiment';
+import { createPackExperiment } from './pack';
+
+function fakeContext(): ExperimentContext {
+  return {
+    progress: () => ({ tick: () => undefined, done: () => undefined }),
+    log: () => undefined,
+    options: { seed: 1, quick: true, values: {} },
+    outDir: '/nonexistent/pack',
+  };
+}
+
+describe('pack experiment (quick, tiny)', () => {
+  it('reports step times, both searches and the same best configuration', async () => {
+    const experiment = createPackExperiment({ ks: [1, 2], stepModels: ['mlp'], repeats: 5, R: 3, trainCount: 200, validationCount: 200 });
+    const result = await experiment.run(fakeContext());
+    const data = result.data as { stepTimes: { k: number; speedup: number }[]; hyperband: { sameBest: boolean; searches: { best: { score: number } }[] } };
+    expect(data.stepTimes.map((r) => r.k)).toEqual([1, 2]);
+    expect(data.stepTimes.every((r) => r.speedup > 0)).toBe(true);
+    expect(data.hyperband.searches).toHaveLength(2);
+    expect(data.hyperband.sameBest).toBe(true);
+    // Best validation accuracy of an MLP after a few epochs on 200 digits: far above chance.
+    expect(data.hyperband.searches[0].best.score).toBeGreaterThan(0.5);
+    expect(result.summary.find((r) => r.metric.includes('same best configuration'))?.pass).toBe(true);
+    expect(result.sections.map((s) => s.title)).toEqual(['Step time: packed against sequential', 'Hyperband and pack-aware Hyperband on MNIST']);
+  }, 240_000);
+});
