@@ -17,9 +17,12 @@ export interface SignPlan {
   readonly groupSize: number;
   /** Number of groups, ⌈classes / groupSize⌉. */
   readonly groups: number;
-  /** For row j and group q, the bit pattern of S's positive entries (`codes[j·groups + q]`). */
-  readonly codes: Uint16Array;
-  /** For each group, the class index flipped at each Gray-code step (length 2^size − 1). */
+  /**
+   * For row j and group q, where its signed sum sits in the concatenated tables:
+   * `q·2^groupSize + (bit pattern of S[j, group q] > 0)`, at `entries[j·groups + q]`.
+   */
+  readonly entries: Int32Array;
+  /** For each group, the class index (within the group) flipped at each Gray-code step (length 2^size − 1). */
   readonly flips: readonly Int32Array[];
 }
 
@@ -38,10 +41,11 @@ export function planSignProducts(positive: ArrayLike<boolean | number>, rows: nu
   let groupSize = 1;
   for (let g = 2; g <= Math.min(10, classes); g++) if (tableCost(rows, classes, g) < tableCost(rows, classes, groupSize)) groupSize = g;
   const groups = Math.ceil(classes / groupSize);
-  const codes = new Uint16Array(rows * groups);
+  const entries = new Int32Array(rows * groups);
   for (let j = 0; j < rows; j++) {
+    for (let q = 0; q < groups; q++) entries[j * groups + q] = q << groupSize;
     for (let k = 0; k < classes; k++) {
-      if (positive[j * classes + k]) codes[j * groups + Math.floor(k / groupSize)] |= 1 << k % groupSize;
+      if (positive[j * classes + k]) entries[j * groups + Math.floor(k / groupSize)] |= 1 << k % groupSize;
     }
   }
   const flips: Int32Array[] = [];
@@ -52,7 +56,7 @@ export function planSignProducts(positive: ArrayLike<boolean | number>, rows: nu
     for (let s = 1; s < 1 << size; s++) steps[s - 1] = 31 - Math.clz32(s & -s);
     flips.push(steps);
   }
-  return { rows, classes, groupSize, groups, codes, flips };
+  return { rows, classes, groupSize, groups, entries, flips };
 }
 
 /**
@@ -60,19 +64,19 @@ export function planSignProducts(positive: ArrayLike<boolean | number>, rows: nu
  * additions and subtractions only (see {@link SignPlan}).
  */
 export function signProductsByTables(plan: SignPlan, e: Float32Array, out: Float32Array): void {
-  const { rows, classes, groupSize, groups, codes, flips } = plan;
+  const { rows, classes, groupSize, groups, entries, flips } = plan;
   const n = e.length / classes;
-  const tables = flips.map((f) => new Float64Array(f.length + 1));
+  const table = new Float32Array(groups << groupSize);
   for (let i = 0, eRow = 0, oRow = 0; i < n; i++, eRow += classes, oRow += rows) {
     for (let q = 0; q < groups; q++) {
       const base = eRow + q * groupSize;
       const size = Math.min(groupSize, classes - q * groupSize);
-      const table = tables[q];
+      const offset = q << groupSize;
       // Gray-code walk: `code` is the current pattern, `value` its signed sum (all minus at code 0).
       let value = 0;
       for (let k = 0; k < size; k++) value -= e[base + k];
       let code = 0;
-      table[0] = value;
+      table[offset] = value;
       const steps = flips[q];
       for (let s = 0; s < steps.length; s++) {
         const k = steps[s];
@@ -81,13 +85,20 @@ export function signProductsByTables(plan: SignPlan, e: Float32Array, out: Float
         if (code & bit) value -= twice;
         else value += twice;
         code ^= bit;
-        table[code] = value;
+        table[offset + code] = value;
       }
     }
-    for (let j = 0, c = 0; j < rows; j++, c += groups) {
-      let acc = tables[0][codes[c]];
-      for (let q = 1; q < groups; q++) acc += tables[q][codes[c + q]];
-      out[oRow + j] = acc;
+    // Gathering: one table read per group and output, and groups − 1 additions.
+    if (groups === 1) {
+      for (let j = 0; j < rows; j++) out[oRow + j] = table[entries[j]];
+    } else if (groups === 2) {
+      for (let j = 0, c = 0; j < rows; j++, c += 2) out[oRow + j] = table[entries[c]] + table[entries[c + 1]];
+    } else {
+      for (let j = 0, c = 0; j < rows; j++, c += groups) {
+        let acc = table[entries[c]];
+        for (let q = 1; q < groups; q++) acc += table[entries[c + q]];
+        out[oRow + j] = acc;
+      }
     }
   }
 }
