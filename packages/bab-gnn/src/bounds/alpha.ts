@@ -9,8 +9,8 @@
  */
 import * as t from '@nnlab/tensor-gpu';
 import type { ReluNetwork } from '../network/network';
-import { backwardLowerBound, defaultLowerSlope, type Alphas, type LinearLowerBound } from './crown';
-import { splitOf, type Box, type LayerBounds, type Splits } from './types';
+import { backwardLowerBound, type Alphas, type LinearLowerBound } from './crown';
+import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
 /** Settings of {@link alphaCrownBound}. */
 export interface AlphaOptions {

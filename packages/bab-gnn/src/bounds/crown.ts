@@ -5,8 +5,9 @@
  */
 import type { ReluNetwork } from '../network/network';
 import { safeLower } from './float-safety';
+import { forwardBounds } from './forward';
 import { affineInterval } from './ibp';
-import { checkBox, splitOf, type Box, type LayerBounds, type Splits } from './types';
+import { checkBox, defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
 /**
  * Lower-relaxation slopes α per hidden layer: `alphas[k][r·n_k + i]` is the slope used for the
@@ -24,10 +25,6 @@ export interface LinearLowerBound {
   readonly constant: Float64Array;
 }
 
-/** The slope CROWN uses for an ambiguous ReLU's lower relaxation: 1 if u ≥ −l, else 0. */
-export function defaultLowerSlope(l: number, u: number): number {
-  return u >= -l ? 1 : 0;
-}
 
 /**
  * Lower bounds of `rows·z_k + rowConst` over the box, where z_k is the output of affine layer k
@@ -128,14 +125,17 @@ export function backwardLowerBound(
 }
 
 /** Which intermediate bounds {@link intermediateBounds} computes. */
-export type IntermediateMethod = 'ibp' | 'crown';
+export type IntermediateMethod = 'ibp' | 'crown' | 'forward';
 
 /**
  * Sound pre-activation bounds of every hidden layer. `'crown'` bounds each layer by backward
- * propagation from it, using the bounds of the layers before, and intersects them with IBP.
+ * propagation from it, using the bounds of the layers before, and intersects them with IBP;
+ * `'forward'` uses {@link forwardBounds} (cheaper for few inputs); `'ibp'` plain intervals.
  */
 export function intermediateBounds(net: ReluNetwork, box: Box, splits?: Splits, method: IntermediateMethod = 'crown'): LayerBounds {
   checkBox(box, net.inputSize, 'intermediateBounds');
+  if (method === 'forward') return forwardBounds(net, box, splits);
+  const forwardLayer = method === 'crown' ? forwardBounds(net, box, splits) : null;
   const lower: Float64Array[] = [];
   const upper: Float64Array[] = [];
   let hl: Float64Array = box.lower;
@@ -144,15 +144,29 @@ export function intermediateBounds(net: ReluNetwork, box: Box, splits?: Splits, 
     const ibp = affineInterval(net.layers[k], hl, hu);
     const n = net.layers[k].outSize;
     if (method === 'crown' && k > 0) {
-      const rows = new Float64Array(2 * n * n);
-      for (let i = 0; i < n; i++) {
-        rows[i * n + i] = 1;
-        rows[(n + i) * n + i] = -1;
+      // Backward bounds only for neurons that the cheaper bounds leave ambiguous (the others'
+      // relaxations are exact already); cheaper bounds: IBP ∩ forward linear bounds.
+      const cheap = forwardLayer?.lower[k] ? { lower: forwardLayer.lower[k], upper: forwardLayer.upper[k] } : null;
+      if (cheap) {
+        for (let i = 0; i < n; i++) {
+          ibp.lower[i] = Math.max(ibp.lower[i], cheap.lower[i]);
+          ibp.upper[i] = Math.min(ibp.upper[i], cheap.upper[i]);
+        }
       }
-      const res = backwardLowerBound(net, box, { lower, upper }, splits, k, rows, new Float64Array(2 * n));
-      for (let i = 0; i < n; i++) {
-        ibp.lower[i] = Math.max(ibp.lower[i], res.lower[i]);
-        ibp.upper[i] = Math.min(ibp.upper[i], -res.lower[n + i]);
+      const unstable: number[] = [];
+      for (let i = 0; i < n; i++) if (ibp.lower[i] < 0 && ibp.upper[i] > 0 && splitOf(splits, k, i) === -1) unstable.push(i);
+      const q = unstable.length;
+      if (q > 0) {
+        const rows = new Float64Array(2 * q * n);
+        unstable.forEach((i, r) => {
+          rows[r * n + i] = 1;
+          rows[(q + r) * n + i] = -1;
+        });
+        const res = backwardLowerBound(net, box, { lower, upper }, splits, k, rows, new Float64Array(2 * q));
+        unstable.forEach((i, r) => {
+          ibp.lower[i] = Math.max(ibp.lower[i], res.lower[r]);
+          ibp.upper[i] = Math.min(ibp.upper[i], -res.lower[q + r]);
+        });
       }
     }
     lower.push(ibp.lower);

@@ -42,3 +42,8 @@ export function checkBox(box: Box, size: number, where: string): void {
     if (box.lower[i] > box.upper[i]) throw new Error(`${where}: box lower[${i}] = ${box.lower[i]} > upper[${i}] = ${box.upper[i]}`);
   }
 }
+
+/** The slope CROWN uses for an ambiguous ReLU's lower relaxation: 1 if u ≥ −l, else 0. */
+export function defaultLowerSlope(l: number, u: number): number {
+  return u >= -l ? 1 : 0;
+}

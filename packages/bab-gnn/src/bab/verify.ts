@@ -1,0 +1,287 @@
+/**
+ * Best-first branch and bound over subdomains, batched: each step pops the `batchSize` domains
+ * with the lowest lower bound, splits each in two (input bisection or a ReLU split chosen by a
+ * {@link BranchingRule}), bounds all children and keeps those not yet refuted. Counterexamples come
+ * from a PGD attack and from the bound minimisers of every bounded domain, always re-checked by a
+ * float64 forward pass. Timeouts are per instance.
+ */
+import type { Box, Splits } from '../bounds/types';
+import { freeSplits } from '../bounds/types';
+import { createBabsr } from '../branching/babsr';
+import type { BranchingRule, ReluChoice } from '../branching/rule';
+import { hiddenSizes, type ReluNetwork } from '../network/network';
+import { pgdAttack, type AttackOptions } from '../spec/attack';
+import { checkCounterexample, checkSpecMatches, type Counterexample } from '../spec/counterexample';
+import type { OutputConstraint, VerificationSpec } from '../spec/spec';
+import { boundDomain, type BoundingMethod, type BoundingSettings, type DomainBound } from './bound-domain';
+import { MinHeap } from './queue';
+
+/** The verdict: `holds` (proved), `violated` (with a checked counterexample), `timeout`, or `unknown` (gave up: queue cap or a domain that cannot be split further). */
+export type VerifyStatus = 'holds' | 'violated' | 'timeout' | 'unknown';
+
+/** Counters of one search. */
+export interface VerifyStats {
+  /** Child domains bounded (the paper's "branches"). */
+  branches: number;
+  /** Calls of the domain bounding (children, roots and strong-branching probes). */
+  boundCalls: number;
+  /** Batches processed. */
+  batches: number;
+  /** Largest number of domains waiting at once. */
+  maxQueue: number;
+  /** Wall time of the whole search, ms. */
+  timeMs: number;
+  /** Wall time of the PGD attacks, ms. */
+  attackMs: number;
+  /** Domains dropped without a proof because they could not be split further. */
+  unresolved: number;
+}
+
+/** The result of {@link verify}. */
+export interface VerifyResult {
+  /** The verdict. */
+  status: VerifyStatus;
+  /** For `violated`: the input, its float64 output, region and clause. */
+  counterexample: Counterexample | null;
+  /** Counters. */
+  stats: VerifyStats;
+}
+
+/** Settings of {@link verify}. */
+export interface VerifyOptions extends BoundingSettings {
+  /** Per-instance time limit in seconds (default 116, as in VNN-COMP ACAS Xu). */
+  timeout?: number;
+  /** Split the input box (`'input'`, default; what fast ACAS Xu verifiers do) or ReLUs (`'relu'`, the paper). */
+  splitting?: 'input' | 'relu';
+  /** Branching rule for ReLU splitting (default BaBSR). */
+  rule?: BranchingRule;
+  /** Domains split per step (default 32). */
+  batchSize?: number;
+  /** Most waiting domains before giving up with `unknown` (default 500 000). */
+  maxQueue?: number;
+  /** Most branches before stopping with `timeout` (default unlimited). */
+  maxBranches?: number;
+  /** Bounding of the root domains (default the `method` of the search). */
+  rootMethod?: BoundingMethod;
+  /** PGD attack settings, or false to skip the attack (default 10 restarts × 50 steps, seed 0). */
+  attack?: AttackOptions | false;
+  /** Run a short attack from the lowest domain's minimiser every this many batches (default 20). */
+  attackEvery?: number;
+}
+
+interface Domain {
+  region: number;
+  box: Box;
+  splits: Splits | undefined;
+  open: number[]; // clause indices still unrefuted
+  lowers: Float64Array; // their lower bounds (monotone along the search)
+  bound: DomainBound;
+}
+
+function checkOptions(o: VerifyOptions): void {
+  const positive = (v: number | undefined, name: string) => {
+    if (v !== undefined && !(v > 0)) throw new Error(`verify: ${name} must be > 0, got ${v}`);
+  };
+  positive(o.timeout, 'timeout');
+  positive(o.batchSize, 'batchSize');
+  positive(o.maxQueue, 'maxQueue');
+  positive(o.maxBranches, 'maxBranches');
+  positive(o.attackEvery, 'attackEvery');
+  if (o.splitting !== undefined && o.splitting !== 'input' && o.splitting !== 'relu') throw new Error(`verify: splitting must be 'input' or 'relu', got '${String(o.splitting)}'`);
+  if (o.method !== undefined && !['ibp', 'crown', 'alpha-crown'].includes(o.method)) throw new Error(`verify: method must be 'ibp', 'crown' or 'alpha-crown', got '${String(o.method)}'`);
+}
+
+/** Whether every split is consistent with the domain's own pre-activation bounds (else the domain is empty). */
+function splitsFeasible(bound: DomainBound, splits: Splits | undefined): boolean {
+  if (!splits) return true;
+  for (let k = 0; k < splits.length; k++) {
+    for (let i = 0; i < splits[k].length; i++) {
+      if (splits[k][i] === 1 && bound.layers.upper[k][i] < 0) return false;
+      if (splits[k][i] === 0 && bound.layers.lower[k][i] > 0) return false;
+    }
+  }
+  return true;
+}
+
+/** Verifies `spec` on `net` by branch and bound. */
+export async function verify(net: ReluNetwork, spec: VerificationSpec, options: VerifyOptions = {}): Promise<VerifyResult> {
+  checkSpecMatches(net, spec, 'verify');
+  checkOptions(options);
+  const start = performance.now();
+  const deadline = start + (options.timeout ?? 116) * 1000;
+  const splitting = options.splitting ?? 'input';
+  const rule = options.rule ?? createBabsr();
+  const batchSize = options.batchSize ?? 32;
+  const maxQueue = options.maxQueue ?? 500_000;
+  const maxBranches = options.maxBranches ?? Infinity;
+  const attackEvery = options.attackEvery ?? 20;
+  const settings: BoundingSettings = { method: options.method, intermediate: options.intermediate, alphaIterations: options.alphaIterations };
+  const stats: VerifyStats = { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: 0, attackMs: 0, unresolved: 0 };
+  const finish = (status: VerifyStatus, counterexample: Counterexample | null = null): VerifyResult => {
+    stats.timeMs = performance.now() - start;
+    return { status, counterexample, stats };
+  };
+  const attack = (starts: Float64Array[], restarts?: number): Counterexample | null => {
+    if (options.attack === false) return null;
+    const t0 = performance.now();
+    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: (options.attack?.seed ?? 0) + stats.batches } : {}), starts });
+    stats.attackMs += performance.now() - t0;
+    return cex;
+  };
+
+  const cex0 = attack([]);
+  if (cex0) return finish('violated', cex0);
+
+  const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod) => {
+    stats.boundCalls++;
+    const all = spec.regions[region].clauses;
+    return boundDomain(net, box, splits, clauses.map((c) => all[c]), method ? { ...settings, method } : settings);
+  };
+  /** Checks the minimisers and the centre of a bounded domain for a counterexample. */
+  const probe = (box: Box, b: DomainBound): Counterexample | null => {
+    for (const c of b.clauses) {
+      const cex = checkCounterexample(net, spec, c.minimiser);
+      if (cex) return cex;
+    }
+    return checkCounterexample(net, spec, Float64Array.from(box.lower, (l, i) => (l + box.upper[i]) / 2));
+  };
+  /** Makes a domain of a bounded child, or null when it is refuted (or empty). */
+  const makeDomain = (region: number, box: Box, splits: Splits | undefined, open: number[], parentLowers: Float64Array | null, b: DomainBound): Domain | null => {
+    if (!splitsFeasible(b, splits)) return null;
+    const keepOpen: number[] = [];
+    const lowers: number[] = [];
+    const kept: DomainBound['clauses'] = [];
+    open.forEach((c, j) => {
+      const lower = Math.max(b.clauses[j].lower, parentLowers ? parentLowers[j] : -Infinity);
+      if (lower > 0) return;
+      keepOpen.push(c);
+      lowers.push(lower);
+      kept.push(b.clauses[j]);
+    });
+    if (keepOpen.length === 0) return null;
+    return { region, box, splits, open: keepOpen, lowers: Float64Array.from(lowers), bound: { layers: b.layers, clauses: kept } };
+  };
+
+  // Roots: one per region, or per (region, clause) for ReLU splitting (each clause its own objective).
+  const queue = new MinHeap<Domain>();
+  const push = (d: Domain) => {
+    queue.push(Math.min(...d.lowers), d);
+    stats.maxQueue = Math.max(stats.maxQueue, queue.size);
+  };
+  for (let r = 0; r < spec.regions.length; r++) {
+    const region = spec.regions[r];
+    const box = { lower: region.lower, upper: region.upper };
+    const groups = splitting === 'input' ? [region.clauses.map((_, c) => c)] : region.clauses.map((_, c) => [c]);
+    for (const open of groups) {
+      const splits = splitting === 'relu' ? freeSplits(hiddenSizes(net)) : undefined;
+      const b = await bound(r, box, splits, open, options.rootMethod);
+      const cex = probe(box, b);
+      if (cex) return finish('violated', cex);
+      const d = makeDomain(r, box, splits, open, null, b);
+      if (d) push(d);
+    }
+  }
+
+  while (queue.size > 0) {
+    if (performance.now() > deadline || stats.branches >= maxBranches) return finish('timeout');
+    if (queue.size > maxQueue) return finish('unknown');
+    stats.batches++;
+    const batch: Domain[] = [];
+    while (batch.length < batchSize && queue.size > 0) batch.push(queue.pop() as Domain);
+    if (stats.batches % attackEvery === 0) {
+      const cex = attack(batch.flatMap((d) => d.bound.clauses.map((c) => c.minimiser)).slice(0, 8), 2);
+      if (cex) return finish('violated', cex);
+    }
+    for (const d of batch) {
+      const children = splitting === 'input' ? bisectInput(d, spec) : await splitRelu(d, spec.regions[d.region].clauses, rule, net, bound);
+      if (!children) {
+        stats.unresolved++;
+        continue;
+      }
+      for (const child of children) {
+        const b = await bound(d.region, child.box, child.splits, d.open);
+        stats.branches++;
+        const cex = probe(child.box, b);
+        if (cex) return finish('violated', cex);
+        const next = makeDomain(d.region, child.box, child.splits, d.open, d.lowers, b);
+        if (next) push(next);
+      }
+    }
+  }
+  return finish(stats.unresolved > 0 ? 'unknown' : 'holds');
+}
+
+/**
+ * Bisects the input dimension with the largest estimated effect on the bound: width times the
+ * summed absolute input coefficient of the clauses' linear lower bounds (the widest dimension,
+ * relative to the region's box, when the coefficients are all 0).
+ */
+export function chooseInputDimension(box: Box, inputCoeffs: readonly Float64Array[], regionBox: Box): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let i = 0; i < box.lower.length; i++) {
+    const w = box.upper[i] - box.lower[i];
+    let s = 0;
+    for (const a of inputCoeffs) s += Math.abs(a[i]);
+    const score = s * w;
+    if (score > bestScore) { bestScore = score; best = i; }
+  }
+  if (bestScore > 0) return best;
+  for (let i = 0; i < box.lower.length; i++) {
+    const rw = regionBox.upper[i] - regionBox.lower[i];
+    const score = rw > 0 ? (box.upper[i] - box.lower[i]) / rw : 0;
+    if (score > bestScore) { bestScore = score; best = i; }
+  }
+  return best;
+}
+
+function bisectInput(d: Domain, spec: VerificationSpec): { box: Box; splits: undefined }[] | null {
+  const region = spec.regions[d.region];
+  const dim = chooseInputDimension(d.box, d.bound.clauses.map((c) => c.inputCoeffs), region);
+  const lo = d.box.lower[dim];
+  const hi = d.box.upper[dim];
+  const mid = lo + (hi - lo) / 2;
+  if (!(mid > lo && mid < hi)) return null; // cannot be split in floating point
+  const left = { lower: Float64Array.from(d.box.lower), upper: Float64Array.from(d.box.upper) };
+  const right = { lower: Float64Array.from(d.box.lower), upper: Float64Array.from(d.box.upper) };
+  left.upper[dim] = mid;
+  right.lower[dim] = mid;
+  return [{ box: left, splits: undefined }, { box: right, splits: undefined }];
+}
+
+function withSplit(splits: Splits, choice: ReluChoice, value: 0 | 1): Int8Array[] {
+  const next = splits.map((s) => Int8Array.from(s));
+  next[choice.layer][choice.index] = value;
+  return next;
+}
+
+async function splitRelu(
+  d: Domain,
+  clauses: readonly (readonly OutputConstraint[])[],
+  rule: BranchingRule,
+  net: ReluNetwork,
+  bound: (region: number, box: Box, splits: Splits | undefined, clauses: number[]) => Promise<DomainBound>,
+): Promise<{ box: Box; splits: Splits }[] | null> {
+  const splits = d.splits as Splits;
+  const clause = clauses[d.open[0]];
+  const objective = clause[d.bound.clauses[0].bestRow];
+  const choice = await rule.choose({
+    net,
+    box: d.box,
+    splits,
+    bounds: d.bound.layers,
+    objective: { coeffs: objective.coeffs, constant: objective.constant },
+    lower: d.lowers[0],
+    boundChildren: async (c) => {
+      const out: number[] = [];
+      for (const value of [0, 1] as const) {
+        const s = withSplit(splits, c, value);
+        const b = await bound(d.region, d.box, s, d.open);
+        out.push(splitsFeasible(b, s) ? Math.max(b.clauses[0].lower, d.lowers[0]) : Infinity);
+      }
+      return out as [number, number];
+    },
+  });
+  if (!choice) return null;
+  return [0, 1].map((value) => ({ box: d.box, splits: withSplit(splits, choice, value as 0 | 1) }));
+}

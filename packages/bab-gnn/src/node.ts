@@ -1,0 +1,7 @@
+/**
+ * Node-only part of `@nnlab/bab-gnn`: file readers and the ACAS Xu benchmark loader.
+ *
+ * @packageDocumentation
+ */
+export * from './node/acasxu';
+export * from './node/acasxu-instances';
