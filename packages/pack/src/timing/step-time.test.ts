@@ -1,7 +1,7 @@
 import * as t from '@nnlab/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mlpArchitecture } from '../model/architecture';
-import { compareQueueReadback, compareStepTimes, median, timeMedian } from './step-time';
+import { compareQueueReadback, compareStepTimes, median, timeInterleaved, timeMedian } from './step-time';
 
 describe('step timing (cpu)', () => {
   beforeAll(async () => {
@@ -18,6 +18,10 @@ describe('step timing (cpu)', () => {
     }, 5, 2);
     expect(calls).toBe(7);
     expect(ms).toBeGreaterThanOrEqual(1.5);
+    const order: string[] = [];
+    const timed = await timeInterleaved([async () => void order.push('a'), async () => void order.push('b')], 5, 1);
+    expect(order.join('')).toBe('ab'.repeat(6));
+    expect(timed).toHaveLength(2);
   });
 
   it('times packed against sequential steps, frees everything and rejects too few repeats', async () => {
@@ -29,6 +33,8 @@ describe('step timing (cpu)', () => {
         expect(r.packedMs).toBeGreaterThan(0);
         expect(r.speedup).toBeCloseTo(r.sequentialMs / r.packedMs, 12);
         expect(r.improvement).toBeCloseTo(1 - r.packedMs / r.sequentialMs, 12);
+        expect(r.packedCpuMs).toBeGreaterThan(0);
+        expect(r.cpuSpeedup).toBeCloseTo(r.sequentialCpuMs / r.packedCpuMs, 12);
       }
       const q = await compareQueueReadback({ architectures: [mlpArchitecture([20, 8, 4]), mlpArchitecture([20, 6, 6, 4])], batchSize: 8, repeats: 5, warmup: 1 });
       expect(q.ratio).toBeCloseTo(q.readbackEachMs / q.backToBackMs, 12);

@@ -34,6 +34,12 @@ export interface StepTimeRow {
   speedup: number;
   /** 1 − packedMs / sequentialMs (the paper's "improvement"). */
   improvement: number;
+  /** Median process CPU time (user + system) of the sequential steps, ms: less disturbed than wall time by other processes on a shared machine. */
+  sequentialCpuMs: number;
+  /** Median process CPU time of the packed step, ms. */
+  packedCpuMs: number;
+  /** sequentialCpuMs / packedCpuMs. */
+  cpuSpeedup: number;
 }
 
 /** The median of a non-empty list. */
@@ -42,6 +48,40 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Process CPU time (user + system) so far, ms. */
+function cpuNow(): number {
+  const u = typeof process !== 'undefined' && typeof process.cpuUsage === 'function' ? process.cpuUsage() : null;
+  return u ? (u.user + u.system) / 1000 : NaN;
+}
+
+/** Medians of wall and process CPU time, ms (CPU time is NaN outside Node). */
+export interface TimeMedians {
+  /** Median wall time. */
+  wallMs: number;
+  /** Median process CPU time (user + system). */
+  cpuMs: number;
+}
+
+/**
+ * Times several functions fairly on a machine whose load drifts: after `warmup` untimed calls of
+ * each, `repeats` rounds call each function once in turn; returns the medians per function.
+ */
+export async function timeInterleaved(runs: readonly (() => Promise<unknown>)[], repeats: number, warmup: number): Promise<TimeMedians[]> {
+  for (let i = 0; i < warmup; i++) for (const run of runs) await run();
+  const wall = runs.map(() => [] as number[]);
+  const cpu = runs.map(() => [] as number[]);
+  for (let i = 0; i < repeats; i++) {
+    for (let j = 0; j < runs.length; j++) {
+      const c0 = cpuNow();
+      const t0 = performance.now();
+      await runs[j]();
+      wall[j].push(performance.now() - t0);
+      cpu[j].push(cpuNow() - c0);
+    }
+  }
+  return runs.map((_, j) => ({ wallMs: median(wall[j]), cpuMs: median(cpu[j]) }));
 }
 
 /** Median wall time of `run` over `repeats` calls after `warmup` untimed calls, ms. */
@@ -76,6 +116,8 @@ function checkTimingOptions(repeats: number, warmup: number, batchSize: number, 
  * The paper's step-time protocol on the current backend: for each K, the median time of K
  * single-model SGD steps one after another against one packed step of the same K models, on the
  * same batch, warm-up excluded. Every step ends with its loss read back, so the device has finished.
+ * The two are timed in alternation ({@link timeInterleaved}) so that a drifting machine load
+ * affects both alike; process CPU time is reported beside wall time.
  */
 export async function compareStepTimes(options: StepTimeOptions): Promise<StepTimeRow[]> {
   const ks = options.ks ?? [1, 2, 4, 8];
@@ -93,7 +135,8 @@ export async function compareStepTimes(options: StepTimeOptions): Promise<StepTi
     for (const k of ks) {
       const configs = configsFor(k, seed);
       const singles = configs.map((c) => ({ model: buildModel(arch, c.seed), optimizer: t.optim.sgd({ lr: c.lr, momentum: c.momentum }) }));
-      const sequentialMs = await timeMedian(async () => {
+      const packed = pack(arch, configs);
+      const sequentialStep = async () => {
         for (const { model, optimizer } of singles) {
           const params = model.parameters();
           const loss = t.tidy(() => {
@@ -104,15 +147,31 @@ export async function compareStepTimes(options: StepTimeOptions): Promise<StepTi
           await loss.data();
           loss.dispose();
         }
-      }, repeats, warmup);
-      for (const s of singles) {
-        s.optimizer.dispose();
-        s.model.dispose();
+      };
+      let sequential: TimeMedians;
+      let packedTime: TimeMedians;
+      try {
+        [sequential, packedTime] = await timeInterleaved([sequentialStep, () => packed.trainStep({ x, labels: batch.labels })], repeats, warmup);
+      } finally {
+        for (const s of singles) {
+          s.optimizer.dispose();
+          s.model.dispose();
+        }
+        packed.dispose();
       }
-      const packed = pack(arch, configs);
-      const packedMs = await timeMedian(() => packed.trainStep({ x, labels: batch.labels }), repeats, warmup);
-      packed.dispose();
-      rows.push({ architecture: arch.name, k, sequentialMs, packedMs, speedup: sequentialMs / packedMs, improvement: 1 - packedMs / sequentialMs });
+      const sequentialMs = sequential.wallMs;
+      const packedMs = packedTime.wallMs;
+      rows.push({
+        architecture: arch.name,
+        k,
+        sequentialMs,
+        packedMs,
+        speedup: sequentialMs / packedMs,
+        improvement: 1 - packedMs / sequentialMs,
+        sequentialCpuMs: sequential.cpuMs,
+        packedCpuMs: packedTime.cpuMs,
+        cpuSpeedup: sequential.cpuMs / packedTime.cpuMs,
+      });
     }
   } finally {
     x.dispose();
@@ -158,16 +217,27 @@ export async function compareQueueReadback(options: QueueTimingOptions): Promise
   const batch = randomBatch(options.architectures[0], batchSize, 1);
   const build = (): PackedModels[] => options.architectures.map((a) => pack(a, configsFor(k, 1)));
   const each = build();
-  const readbackEachMs = await timeMedian(async () => {
-    for (const p of each) {
-      const x = t.tensor(batch.x, [batchSize, ...p.architecture.inputShape]);
-      await p.trainStep({ x, labels: batch.labels });
-      x.dispose();
-    }
-  }, repeats, warmup);
-  each.forEach((p) => p.dispose());
   const queued = build();
-  const backToBackMs = await timeMedian(() => readLosses(stepBackToBack(queued, { x: batch.x, labels: batch.labels })), repeats, warmup);
-  queued.forEach((p) => p.dispose());
-  return { readbackEachMs, backToBackMs, ratio: readbackEachMs / backToBackMs };
+  try {
+    const [eachTime, queuedTime] = await timeInterleaved(
+      [
+        async () => {
+          for (const p of each) {
+            const x = t.tensor(batch.x, [batchSize, ...p.architecture.inputShape]);
+            try {
+              await p.trainStep({ x, labels: batch.labels });
+            } finally {
+              x.dispose();
+            }
+          }
+        },
+        () => readLosses(stepBackToBack(queued, { x: batch.x, labels: batch.labels })),
+      ],
+      repeats,
+      warmup,
+    );
+    return { readbackEachMs: eachTime.wallMs, backToBackMs: queuedTime.wallMs, ratio: eachTime.wallMs / queuedTime.wallMs };
+  } finally {
+    [...each, ...queued].forEach((p) => p.dispose());
+  }
 }
