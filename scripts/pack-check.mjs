@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Packaging check: packs @nnlab/tensor-gpu and @nnlab/lca the way they are published, installs the
+// Packaging check: packs every published @nnlab package the way it is published, installs the
 // tarballs into a fresh project outside the workspace and uses them from ES modules and CommonJS.
 //
 //   node scripts/pack-check.mjs [--keep] [--json <file>]
 //
-// Needs the packages built first (`pnpm exec turbo run build --filter=@nnlab/lca...`), `pnpm`, `npm`
+// Needs the packages built first (`pnpm exec turbo run build --filter=@nnlab/packaging-tests...`), `pnpm`, `npm`
 // and `tar` on PATH, and the npm registry (or a warm npm cache) for the third-party dependencies.
 // Exits 1 and lists every failed check; --keep leaves the temporary directory in place.
 import { spawnSync } from 'node:child_process';
@@ -25,6 +25,7 @@ const packages = [
     exports: ['getBackend', 'matmul', 'mean', 'memory', 'mul', 'relu', 'setBackend', 'sqrt', 'sum', 'tensor', 'tidy', 'transpose', 'valueAndGrad'],
   },
   { name: '@nnlab/lca', dir: 'packages/lca', exports: ['OnlineLca', 'allocateTrajectory'] },
+  { name: '@nnlab/compressibility', dir: 'packages/compressibility', exports: ['compressibilityLoss', 'quantizeUniform'] },
 ];
 
 /** What a tarball may contain (paths inside its `package/` folder). */
@@ -146,9 +147,9 @@ try {
   }
   if (tarballs.length !== packages.length) throw new Error('not every package could be packed');
 
-  // 4. Install into a project outside the workspace. Both tarballs go into one npm command, so the
-  //    `@nnlab/tensor-gpu` range in lca's packed manifest is met by the local tarball rather than
-  //    looked up in the registry. `--omit=optional` leaves out gpu.js's optional native dependency
+  // 4. Install into a project outside the workspace. All tarballs go into one npm command, so the
+  //    `@nnlab/tensor-gpu` range in the technique packages' packed manifests is met by the local
+  //    tarball rather than looked up in the registry. `--omit=optional` leaves out gpu.js's optional native dependency
   //    `gl` (a slow compile, and only the headlessgl backend needs it) and `--ignore-scripts` skips
   //    every other install script: this check is about the packages' files, not about native builds.
   console.log('\ninstall');
@@ -176,11 +177,17 @@ try {
 import * as l from '@nnlab/lca';
 const entryPoints = {};
 for (const specifier of ${JSON.stringify(specifiers)}) entryPoints[specifier] = Object.keys(await import(specifier)).length;
+const resolved = {};
+const names = {};
+for (const name of ${JSON.stringify(packages.map((pkg) => pkg.name))}) {
+  resolved[name] = import.meta.resolve(name);
+  names[name] = Object.keys(await import(name)).sort();
+}
 await t.setBackend('cpu');
 const product = t.matmul(t.tensor([1, 2, 3, 4], [2, 2]), t.tensor([5, 6, 7, 8], [2, 2]));
 console.log(JSON.stringify({
-  resolved: { '@nnlab/tensor-gpu': import.meta.resolve('@nnlab/tensor-gpu'), '@nnlab/lca': import.meta.resolve('@nnlab/lca') },
-  names: { '@nnlab/tensor-gpu': Object.keys(t).sort(), '@nnlab/lca': Object.keys(l).sort() },
+  resolved,
+  names,
   lcaOnline: typeof l.OnlineLca,
   entryPoints,
   backend: t.getBackend(),
@@ -204,14 +211,19 @@ console.log(JSON.stringify({
   const cjs = JSON.parse(
     node([
       '-e',
-      `const t = require('@nnlab/tensor-gpu');
-const l = require('@nnlab/lca');
+      `const l = require('@nnlab/lca');
 const entryPoints = {};
 for (const specifier of ${JSON.stringify(specifiers)}) entryPoints[specifier] = Object.keys(require(specifier)).length;
+const resolved = {};
+const names = {};
+for (const name of ${JSON.stringify(packages.map((pkg) => pkg.name))}) {
+  resolved[name] = require.resolve(name);
+  names[name] = Object.keys(require(name)).sort();
+}
 console.log(JSON.stringify({
   entryPoints,
-  resolved: { '@nnlab/tensor-gpu': require.resolve('@nnlab/tensor-gpu'), '@nnlab/lca': require.resolve('@nnlab/lca') },
-  names: { '@nnlab/tensor-gpu': Object.keys(t).sort(), '@nnlab/lca': Object.keys(l).sort() },
+  resolved,
+  names,
   lcaOnline: typeof l.OnlineLca,
 }));`,
     ]).trim().split('\n').pop(),
@@ -239,8 +251,11 @@ console.log(JSON.stringify({
 
   // 8. Types resolve through the exports map for ES module and CommonJS consumers.
   console.log('\ntypes');
-  writeFileSync(join(project, 'esm.mts'), `import * as t from '@nnlab/tensor-gpu';\nimport { OnlineLca } from '@nnlab/lca';\nexport const online: typeof OnlineLca = OnlineLca;\nexport const make: typeof t.tensor = t.tensor;\n`);
-  writeFileSync(join(project, 'cjs.cts'), `import t = require('@nnlab/tensor-gpu');\nimport l = require('@nnlab/lca');\nexport const online: typeof l.OnlineLca = l.OnlineLca;\nexport const make: typeof t.tensor = t.tensor;\n`);
+  // Each consumer imports every package and uses one of its required exports as a value.
+  const esmTypes = packages.map((pkg, i) => `import * as p${i} from '${pkg.name}';\nexport const use${i}: typeof p${i}.${pkg.exports[0]} = p${i}.${pkg.exports[0]};\n`).join('');
+  const cjsTypes = packages.map((pkg, i) => `import p${i} = require('${pkg.name}');\nexport const use${i}: typeof p${i}.${pkg.exports[0]} = p${i}.${pkg.exports[0]};\n`).join('');
+  writeFileSync(join(project, 'esm.mts'), esmTypes);
+  writeFileSync(join(project, 'cjs.cts'), cjsTypes);
   const tsconfig = { compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['esm.mts', 'cjs.cts'] };
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--traceResolution'], { cwd: project, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -252,9 +267,11 @@ console.log(JSON.stringify({
   summary.types = { status: tsc.status, resolved, errors: lines.filter((line) => /error TS\d+/.test(line)) };
   if (tsc.status !== 0) fail(`types: tsc failed:\n${summary.types.errors.join('\n') || lines.slice(-20).join('\n')}`);
   else ok('tsc (node16 resolution) type-checks an .mts and a .cts consumer');
-  for (const [file, consumer] of [['dist/index.d.ts', 'ES module'], ['dist/index.d.cts', 'CommonJS']]) {
-    if (!resolved.some((line) => line.startsWith("'@nnlab/tensor-gpu'") && line.includes(`/@nnlab/tensor-gpu/${file}'`))) {
-      fail(`types: the ${consumer} consumer did not get @nnlab/tensor-gpu's ${file}`);
+  for (const pkg of packages) {
+    for (const [file, consumer] of [['dist/index.d.ts', 'ES module'], ['dist/index.d.cts', 'CommonJS']]) {
+      if (!resolved.some((line) => line.startsWith(`'${pkg.name}'`) && line.includes(`/${pkg.name}/${file}'`))) {
+        fail(`types: the ${consumer} consumer did not get ${pkg.name}'s ${file}`);
+      }
     }
   }
 } catch (error) {

@@ -10,7 +10,7 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const reportDir = mkdtempSync(join(tmpdir(), 'nnlab-pack-check-report-'));
 afterAll(() => rmSync(reportDir, { recursive: true, force: true }));
 
-describe('published tarballs of @nnlab/tensor-gpu and @nnlab/lca', () => {
+describe('published tarballs of the @nnlab packages', () => {
   it('pack, install outside the workspace and load from ES modules and CommonJS', () => {
     const reportFile = join(reportDir, 'report.json');
     const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/pack-check.mjs'), '--json', reportFile], {
