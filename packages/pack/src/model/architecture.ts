@@ -155,7 +155,7 @@ export function buildModel(architecture: Architecture, seed: number): t.nn.Seque
 
 /**
  * K models of the architecture stacked on a leading model axis: packed layers for the layers with
- * parameters, {@link t.nn.FoldModels} around the others. Model k starts exactly as
+ * parameters, `t.nn.FoldModels` around the others. Model k starts exactly as
  * `buildModel(architecture, seeds[k])`. Input `[B, ...]` (shared) or `[K, B, ...]`; output `[K, B, C]`.
  */
 export function buildPackedModel(architecture: Architecture, seeds: readonly number[]): t.nn.Sequential {
