@@ -51,7 +51,11 @@ export interface VerifyResult {
 export interface VerifyOptions extends BoundingSettings {
   /** Per-instance time limit in seconds (default 116, as in VNN-COMP ACAS Xu). */
   timeout?: number;
-  /** Split the input box (`'input'`, default; what fast ACAS Xu verifiers do) or ReLUs (`'relu'`, the paper). */
+  /**
+   * Split the input box (`'input'`, default; what fast ACAS Xu verifiers do) or ReLUs (`'relu'`,
+   * the paper). ReLU splitting bounds with `'alpha-crown'` (α and split multipliers β) by default,
+   * input splitting with `'crown'`.
+   */
   splitting?: 'input' | 'relu';
   /** Branching rule for ReLU splitting (default BaBSR). */
   rule?: BranchingRule;
@@ -67,6 +71,8 @@ export interface VerifyOptions extends BoundingSettings {
   attack?: AttackOptions | false;
   /** Run a short attack from the lowest domain's minimiser every this many batches (default 20). */
   attackEvery?: number;
+  /** α,β optimisation steps on a domain that cannot be split further (default 100). */
+  leafIterations?: number;
 }
 
 interface Domain {
@@ -115,7 +121,11 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
   const maxQueue = options.maxQueue ?? 500_000;
   const maxBranches = options.maxBranches ?? Infinity;
   const attackEvery = options.attackEvery ?? 20;
-  const settings: BoundingSettings = { method: options.method, intermediate: options.intermediate, alphaIterations: options.alphaIterations };
+  const leafIterations = options.leafIterations ?? 100;
+  // ReLU splits only tighten the bound through the split multipliers β (the split constraints),
+  // so ReLU splitting bounds with α,β-CROWN unless told otherwise.
+  const method = options.method ?? (splitting === 'relu' ? 'alpha-crown' : 'crown');
+  const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations };
   const stats: VerifyStats = { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: 0, attackMs: 0, unresolved: 0 };
   const finish = (status: VerifyStatus, counterexample: Counterexample | null = null): VerifyResult => {
     stats.timeMs = performance.now() - start;
@@ -132,10 +142,10 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
   const cex0 = attack([]);
   if (cex0) return finish('violated', cex0);
 
-  const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod) => {
+  const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number) => {
     stats.boundCalls++;
     const all = spec.regions[region].clauses;
-    return boundDomain(net, box, splits, clauses.map((c) => all[c]), method ? { ...settings, method } : settings);
+    return boundDomain(net, box, splits, clauses.map((c) => all[c]), { ...settings, ...(method ? { method } : {}), ...(alphaIterations ? { alphaIterations } : {}) });
   };
   /** Checks the minimisers and the centre of a bounded domain for a counterexample. */
   const probe = (box: Box, b: DomainBound): Counterexample | null => {
@@ -195,7 +205,12 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
     for (const d of batch) {
       const children = splitting === 'input' ? bisectInput(d, spec) : await splitRelu(d, spec.regions[d.region].clauses, rule, net, bound);
       if (!children) {
-        stats.unresolved++;
+        // No ReLU left to split (or an input interval too small to halve): one last, stronger
+        // bound with optimised α and split multipliers β before giving up on the domain.
+        const b = await bound(d.region, d.box, d.splits, d.open, 'alpha-crown', leafIterations);
+        const cex = probe(d.box, b);
+        if (cex) return finish('violated', cex);
+        if (makeDomain(d.region, d.box, d.splits, d.open, d.lowers, b)) stats.unresolved++;
         continue;
       }
       for (const child of children) {

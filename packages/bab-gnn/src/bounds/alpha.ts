@@ -5,19 +5,22 @@
  * recomputed in float64 by {@link backwardLowerBound} with the optimised slopes (clipped to [0, 1],
  * where every slope is sound), so float32 only steers the search and never enters a bound. Per
  * row, the best float64 bound seen (the CROWN start included) is kept, so α-CROWN is never looser
- * than CROWN.
+ * than CROWN. With split ReLUs, the split multipliers β ≥ 0 (see {@link Betas}) are optimised
+ * together with α (α,β-CROWN).
  */
 import * as t from '@nnlab/tensor-gpu';
 import type { ReluNetwork } from '../network/network';
-import { backwardLowerBound, type Alphas, type LinearLowerBound } from './crown';
+import { backwardLowerBound, type Alphas, type Betas, type LinearLowerBound } from './crown';
 import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
 /** Settings of {@link alphaCrownBound}. */
 export interface AlphaOptions {
   /** Gradient steps (default 20). */
   iterations?: number;
-  /** Adam step size on the slopes (default 0.1). */
+  /** Adam step size on the slopes and multipliers (default 0.1). */
   lr?: number;
+  /** Also optimise the split multipliers β (default true when there are splits). */
+  beta?: boolean;
 }
 
 interface ReluMasks {
@@ -25,6 +28,7 @@ interface ReluMasks {
   ambiguous: t.Tensor; // 1 on ambiguous ReLUs
   upSlope: t.Tensor; // u/(u − l) on ambiguous ReLUs, else 0
   upIntercept: t.Tensor; // −l·u/(u − l) on ambiguous ReLUs, else 0
+  betaSign: t.Tensor; // +1 split inactive, −1 split active, else 0
 }
 
 function reluMasks(bounds: LayerBounds, splits: Splits | undefined, k: number): { masks: ReluMasks; ambiguousIdx: number[] } {
@@ -33,9 +37,11 @@ function reluMasks(bounds: LayerBounds, splits: Splits | undefined, k: number): 
   const amb = new Float32Array(n);
   const us = new Float32Array(n);
   const ui = new Float32Array(n);
+  const bs = new Float32Array(n);
   const ambiguousIdx: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = splitOf(splits, k, i);
+    bs[i] = s === 0 ? 1 : s === 1 ? -1 : 0;
     const l = bounds.lower[k][i];
     const u = bounds.upper[k][i];
     if (s === 1 || (s === -1 && l >= 0)) fixed[i] = 1;
@@ -47,7 +53,7 @@ function reluMasks(bounds: LayerBounds, splits: Splits | undefined, k: number): 
       ambiguousIdx.push(i);
     }
   }
-  return { masks: { fixedSlope: t.tensor(fixed, [1, n]), ambiguous: t.tensor(amb, [1, n]), upSlope: t.tensor(us, [1, n]), upIntercept: t.tensor(ui, [1, n]) }, ambiguousIdx };
+  return { masks: { fixedSlope: t.tensor(fixed, [1, n]), ambiguous: t.tensor(amb, [1, n]), upSlope: t.tensor(us, [1, n]), upIntercept: t.tensor(ui, [1, n]), betaSign: t.tensor(bs, [1, n]) }, ambiguousIdx };
 }
 
 /**
@@ -65,7 +71,7 @@ export async function alphaCrownBound(
   rows: Float64Array,
   rowConst: Float64Array,
   options: AlphaOptions = {},
-): Promise<LinearLowerBound & { alphas: Alphas }> {
+): Promise<LinearLowerBound & { alphas: Alphas; betas: Betas }> {
   const iterations = options.iterations ?? 20;
   const lr = options.lr ?? 0.1;
   if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`alphaCrownBound: iterations must be an integer ≥ 0, got ${iterations}`);
@@ -82,13 +88,16 @@ export async function alphaCrownBound(
     }
     return a;
   });
-  let best = backwardLowerBound(net, box, bounds, splits, last, rows, rowConst, alphas);
+  const useBeta = (options.beta ?? true) && !!splits && splits.some((s) => s.some((v) => v !== -1));
+  const betas = hidden.map((n) => new Float64Array(m * n));
+  let best = backwardLowerBound(net, box, bounds, splits, last, rows, rowConst, alphas, useBeta ? betas : undefined);
   const bestAlphas = alphas.map((a) => Float64Array.from(a));
+  const bestBetas = betas.map((b) => Float64Array.from(b));
   const anyAmbiguous = hidden.some((n, k) => {
     for (let i = 0; i < n; i++) if (splitOf(splits, k, i) === -1 && bounds.lower[k][i] < 0 && bounds.upper[k][i] > 0) return true;
     return false;
   });
-  if (iterations === 0 || !anyAmbiguous) return { ...best, alphas: bestAlphas };
+  if (iterations === 0 || (!anyAmbiguous && !useBeta)) return { ...best, alphas: bestAlphas, betas: bestBetas };
 
   const consts = t.tidy(() => ({
     weights: net.layers.map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize])),
@@ -99,7 +108,7 @@ export async function alphaCrownBound(
     upper: t.tensor(Float32Array.from(box.upper), [net.inputSize, 1]),
     masks: hidden.map((_, k) => reluMasks(bounds, splits, k).masks),
   }));
-  const objective = (alphaTensors: t.Tensor[]): t.Tensor => {
+  const objective = (alphaTensors: t.Tensor[], betaTensors: t.Tensor[]): t.Tensor => {
     let lambda = consts.rows;
     let c = consts.rowConst;
     for (let j = last; j >= 0; j--) {
@@ -113,6 +122,7 @@ export async function alphaCrownBound(
       const upSlope = t.add(mk.fixedSlope, mk.upSlope);
       c = t.add(c, t.sum(t.mul(neg, mk.upIntercept), 1, true));
       lambda = t.add(t.mul(pos, lowSlope), t.mul(neg, upSlope));
+      if (useBeta) lambda = t.add(lambda, t.mul(mk.betaSign, betaTensors[j - 1]));
     }
     const pos = t.relu(lambda);
     const neg = t.sub(lambda, pos);
@@ -120,33 +130,37 @@ export async function alphaCrownBound(
     return t.neg(t.sum(lb));
   };
   const step = t.valueAndGrad(objective);
-  // Adam state on the host (float64).
-  const mom = alphas.map((a) => new Float64Array(a.length));
-  const vel = alphas.map((a) => new Float64Array(a.length));
+  // Adam state on the host (float64), for the α and β parameters side by side.
+  const params = [...alphas, ...betas];
+  const mom = params.map((a) => new Float64Array(a.length));
+  const vel = params.map((a) => new Float64Array(a.length));
   const beta1 = 0.9;
   const beta2 = 0.999;
   try {
     for (let it = 1; it <= iterations; it++) {
       const alphaTensors = alphas.map((a, k) => t.tensor(Float32Array.from(a), [m, hidden[k]]));
-      const { value, grads } = step(alphaTensors);
-      const alphaGrads = (grads[0] ?? []) as (t.Tensor | null)[];
-      const gradValues = await Promise.all(alphaGrads.map((g) => (g ? g.data() : null)));
+      const betaTensors = betas.map((b, k) => t.tensor(Float32Array.from(b), [m, hidden[k]]));
+      const { value, grads } = step(alphaTensors, betaTensors);
+      const gradTensors = [...((grads[0] ?? []) as (t.Tensor | null)[]), ...((grads[1] ?? []) as (t.Tensor | null)[])];
+      const gradValues = await Promise.all(gradTensors.map((g) => (g ? g.data() : null)));
       value.dispose();
-      t.dispose(alphaTensors);
-      alphaGrads.forEach((g) => g?.dispose());
-      alphas.forEach((a, k) => {
+      t.dispose([...alphaTensors, ...betaTensors]);
+      gradTensors.forEach((g) => g?.dispose());
+      params.forEach((a, k) => {
         const g = gradValues[k];
         if (!g) return;
+        const isAlpha = k < alphas.length;
         for (let q = 0; q < a.length; q++) {
-          // Descend on −bound, i.e. ascend on the bound.
+          // Descend on −bound, i.e. ascend on the bound; project α to [0, 1] and β to [0, ∞).
           mom[k][q] = beta1 * mom[k][q] + (1 - beta1) * g[q];
           vel[k][q] = beta2 * vel[k][q] + (1 - beta2) * g[q] * g[q];
           const mh = mom[k][q] / (1 - beta1 ** it);
           const vh = vel[k][q] / (1 - beta2 ** it);
-          a[q] = Math.min(1, Math.max(0, a[q] - (lr * mh) / (Math.sqrt(vh) + 1e-8)));
+          const next = Math.max(0, a[q] - (lr * mh) / (Math.sqrt(vh) + 1e-8));
+          a[q] = isAlpha ? Math.min(1, next) : next;
         }
       });
-      const candidate = backwardLowerBound(net, box, bounds, splits, last, rows, rowConst, alphas);
+      const candidate = backwardLowerBound(net, box, bounds, splits, last, rows, rowConst, alphas, useBeta ? betas : undefined);
       const lower = Float64Array.from(best.lower);
       const inputCoeffs = Float64Array.from(best.inputCoeffs);
       const constant = Float64Array.from(best.constant);
@@ -155,14 +169,17 @@ export async function alphaCrownBound(
           lower[r] = candidate.lower[r];
           constant[r] = candidate.constant[r];
           inputCoeffs.set(candidate.inputCoeffs.subarray(r * net.inputSize, (r + 1) * net.inputSize), r * net.inputSize);
-          hidden.forEach((n, k) => bestAlphas[k].set(alphas[k].subarray(r * n, (r + 1) * n), r * n));
+          hidden.forEach((n, k) => {
+            bestAlphas[k].set(alphas[k].subarray(r * n, (r + 1) * n), r * n);
+            bestBetas[k].set(betas[k].subarray(r * n, (r + 1) * n), r * n);
+          });
         }
       }
       best = { lower, inputCoeffs, constant };
     }
   } finally {
     t.dispose([...consts.weights, ...consts.biases, consts.rows, consts.rowConst, consts.lower, consts.upper]);
-    for (const mk of consts.masks) t.dispose([mk.fixedSlope, mk.ambiguous, mk.upSlope, mk.upIntercept]);
+    for (const mk of consts.masks) t.dispose([mk.fixedSlope, mk.ambiguous, mk.upSlope, mk.upIntercept, mk.betaSign]);
   }
-  return { ...best, alphas: bestAlphas };
+  return { ...best, alphas: bestAlphas, betas: bestBetas };
 }

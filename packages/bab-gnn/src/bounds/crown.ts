@@ -15,6 +15,14 @@ import { checkBox, defaultLowerSlope, splitOf, type Box, type LayerBounds, type 
  */
 export type Alphas = readonly Float64Array[];
 
+/**
+ * Multipliers β ≥ 0 of the split constraints, shaped like {@link Alphas} (used only on split
+ * ReLUs): on the subdomain of a split inactive ReLU z ≤ 0, so f ≥ f + β·z; of a split active one
+ * z ≥ 0, so f ≥ f − β·z. Bounding the right-hand side over the whole box is therefore sound for
+ * the subdomain for every β ≥ 0 (β-CROWN's Lagrangian treatment of split constraints).
+ */
+export type Betas = readonly Float64Array[];
+
 /** A sound linear lower bound `a·x + c` of each objective row, valid on the box. */
 export interface LinearLowerBound {
   /** The lower bound of each row over the box (widened for rounding). */
@@ -34,6 +42,7 @@ export interface LinearLowerBound {
  * @param rows - row-major `[m, outSize of layer k]`.
  * @param rowConst - `[m]`.
  * @param alphas - optional lower slopes (per hidden layer, `[m, n]`); default {@link defaultLowerSlope}.
+ * @param betas - optional split multipliers (per hidden layer, `[m, n]`, ≥ 0); default 0.
  */
 export function backwardLowerBound(
   net: ReluNetwork,
@@ -44,6 +53,7 @@ export function backwardLowerBound(
   rows: Float64Array,
   rowConst: Float64Array,
   alphas?: Alphas,
+  betas?: Betas,
 ): LinearLowerBound {
   const m = rowConst.length;
   let n = net.layers[layerIndex].outSize;
@@ -85,11 +95,17 @@ export function backwardLowerBound(
       const s = splitOf(splits, k, i);
       const l = lo[i];
       const u = up[i];
+      const beta = betas?.[k];
       const active = s === 1 || (s === -1 && l >= 0);
-      if (active) continue;
+      if (active) {
+        // Split active (z ≥ 0 on the subdomain): f ≥ f − β·z.
+        if (beta && s === 1) for (let r = 0; r < m; r++) lambda[r * n + i] -= beta[r * n + i];
+        continue;
+      }
       const inactive = s === 0 || (s === -1 && u <= 0);
       if (inactive) {
-        for (let r = 0; r < m; r++) lambda[r * n + i] = 0;
+        // Split inactive (z ≤ 0 on the subdomain): f ≥ f + β·z.
+        for (let r = 0; r < m; r++) lambda[r * n + i] = beta && s === 0 ? beta[r * n + i] : 0;
         continue;
       }
       const upSlope = u / (u - l);
