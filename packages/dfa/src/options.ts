@@ -57,15 +57,25 @@ export interface DfaOptions {
 
 /** Options after validation and defaults. */
 export interface ResolvedOptions {
+  /** Seed of the feedback matrices. */
   seed: number;
+  /** Shape of one input sample. */
   inputShape: number[];
+  /** One rule per hidden block. */
   rules: LayerRule[];
+  /** What a BP block below a DFA block receives. */
   boundaryFeed: BoundaryFeed;
+  /** Distribution of the real-valued feedback. */
   feedback: FeedbackScheme;
+  /** Multiplier of the real-valued feedback. */
   feedbackScale: number;
+  /** Whether the feedback is binary (±c). */
   binary: boolean;
+  /** c of binary feedback when given explicitly; null for the variance-matched default. */
   binaryScale: number | null;
+  /** Whether binary feedback uses the sign kernel. */
   signKernel: boolean;
+  /** Explicit feedback matrices per hidden block (may be shorter than the hidden blocks). */
   feedbackValues: readonly (ArrayLike<number> | null | undefined)[];
 }
 

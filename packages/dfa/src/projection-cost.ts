@@ -17,9 +17,11 @@ export interface ProjectionCostOptions {
 
 /** Time and arithmetic of projecting the output error through a binary feedback matrix, two ways. */
 export interface ProjectionCost {
-  /** The sizes measured. */
+  /** n_l, rows of the feedback matrix. */
   rows: number;
+  /** C, classes. */
   classes: number;
+  /** Samples per batch. */
   batch: number;
   /** Backend the timings ran on. */
   backend: string;
