@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as t from '@nnlab/tensor-gpu';
+import { describe, expect, it } from 'vitest';
+import type { ExperimentContext } from '../experiment';
+import { createDfaExperiment, type DfaRun } from './dfa';
+
+function cifarDir(): string {
+  const env = process.env.NNLAB_SHARED_DATA;
+  if (env) return join(resolve(env), 'cifar-10');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, '..', 'shared', 'data', 'cifar-10');
+}
+
+const dir = cifarDir();
+const present = existsSync(join(dir, 'test_batch.bin.gz')) && existsSync(join(dir, 'data_batch_1.bin.gz'));
+const inCI = process.env.CI === 'true';
+if (!present) console.warn(`[dfa experiment test] CIFAR-10 missing in ${dir}${inCI ? '; CI=true, so the test FAILS' : '; skipping'}`);
+
+describe.skipIf(!present && !inCI)('dfa experiment (tiny settings)', () => {
+  it('trains every method, reports summary rows with references and leaks nothing', async () => {
+    const experiment = createDfaExperiment({ mnistTrain: 128, mnistTest: 64, mnistEpochs: 1, hidden: 16, cifarTrain: 64, cifarTest: 32, cifarEpochs: 1, smallEpochs: 1, cifarDir: dir });
+    const ctx: ExperimentContext = {
+      progress: () => ({ tick: () => undefined, done: () => undefined }),
+      log: () => undefined,
+      options: { seed: 3, quick: true, values: {} },
+      outDir: '/nonexistent/dfa',
+    };
+    await t.setBackend('cpu');
+    const before = t.memory().numTensors;
+    const result = await experiment.run(ctx);
+    expect(t.memory().numTensors).toBe(before);
+    const data = result.data as { mnist: DfaRun[]; cifar: DfaRun[] };
+    expect(data.mnist.map((r) => r.label)).toEqual(['BP', 'DFA', 'BDFA']);
+    expect(data.cifar.map((r) => `${r.dataset}: ${r.label}`)).toEqual([
+      'CIFAR-10: BP', 'CIFAR-10: DFA (all layers)', 'CIFAR-10: Hybrid (conv BP, FC DFA)', 'CIFAR-10: Binary hybrid',
+      'CIFAR-10 10%: BP', 'CIFAR-10 10%: DFA (all layers)', 'CIFAR-10 10%: Hybrid (conv BP, FC DFA)', 'CIFAR-10 10%: Binary hybrid',
+    ]);
+    for (const r of [...data.mnist, ...data.cifar]) {
+      expect(r.errorPercent).toBeGreaterThanOrEqual(0);
+      expect(r.errorPercent).toBeLessThanOrEqual(100);
+      expect(r.secondsPerEpoch).toBeGreaterThan(0);
+      expect(r.alignment.length > 0).toBe(r.label !== 'BP');
+    }
+    // Quick runs make no pass/fail claims; every claim row names its reference.
+    expect(result.summary.every((row) => row.pass === undefined)).toBe(true);
+    expect(result.summary.filter((row) => row.reference).length).toBeGreaterThanOrEqual(5);
+    expect(result.sections.map((s) => s.title)).toContain('Alignment with back-propagation, MNIST');
+    expect(result.sections.find((s) => s.title.startsWith('Alignment with back-propagation, MNIST'))!.html).toContain('<svg');
+  }, 240_000);
+});
