@@ -26,3 +26,4 @@ export * from './branching/rule';
 export * from './branching/babsr';
 export * from './branching/strong';
 export * from './bounds/forward';
+export * from './network/from-module';
