@@ -10,6 +10,11 @@ export interface LayerAlignment {
   rule: LayerRule;
   /** cos(∇W_l under the network's rules, ∇W_l by BP); 1 means the same direction. NaN when either is zero. */
   weightCosine: number;
+  /**
+   * For DFA blocks, the mean over the batch's samples of cos(e_i·B_lᵀ, ∂L/∂h_l,i): the gradient
+   * DFA injects at the block's output against the one BP would bring there. Null for BP blocks.
+   */
+  deltaCosine: number | null;
 }
 
 /** cos(a, b) over all entries, on the device; three numbers read back. */
@@ -23,20 +28,93 @@ async function cosine(a: t.Tensor, b: t.Tensor): Promise<number> {
   }
 }
 
+/** Mean over rows of the cosine between matching rows of `a` and `b` (both `[n, ...]`). */
+async function meanRowCosine(a: t.Tensor, b: t.Tensor): Promise<number> {
+  const n = a.shape[0];
+  const cosines = t.tidy(() => {
+    const a2 = t.reshape(a, [n, -1]);
+    const b2 = t.reshape(b, [n, -1]);
+    const dot = t.sum(t.mul(a2, b2), 1);
+    const norms = t.sqrt(t.mul(t.sum(t.square(a2), 1), t.sum(t.square(b2), 1)));
+    return t.div(dot, norms);
+  });
+  try {
+    const values = await cosines.data();
+    let sum = 0;
+    let count = 0;
+    for (const v of values) if (Number.isFinite(v)) (sum += v), count++;
+    return count > 0 ? sum / count : NaN;
+  } finally {
+    cosines.dispose();
+  }
+}
+
+/**
+ * For each DFA block, the mean per-sample cosine between the gradient DFA injects at its output
+ * (e·B_lᵀ) and the true BP gradient of the loss with respect to that output, on one batch.
+ */
+async function deltaCosines(network: DfaNetwork, x: t.Tensor, labels: Int32Array): Promise<(number | null)[]> {
+  const blocks = network.blocks;
+  const hidden = blocks.length - 1;
+  const outputs = t.tidy(() =>
+    t.noGrad(() => {
+      const hs: t.Tensor[] = [];
+      let h = x;
+      for (const b of blocks) hs.push((h = b.forward(h)));
+      return hs;
+    }),
+  );
+  try {
+    const error = t.tidy(() => t.grad((z: t.Tensor) => t.crossEntropy(z, labels))(outputs[hidden])[0]);
+    try {
+      const out: (number | null)[] = [];
+      for (let l = 0; l < hidden; l++) {
+        const feedback = network.feedback[l];
+        if (!feedback) {
+          out.push(null);
+          continue;
+        }
+        const [injected, truth] = t.tidy(() => {
+          const [g] = t.grad((h: t.Tensor) => {
+            let y = h;
+            for (const b of blocks.slice(l + 1)) y = b.forward(y);
+            return t.crossEntropy(y, labels);
+          })(outputs[l]);
+          return [feedback.project(error), g];
+        });
+        try {
+          out.push(await meanRowCosine(injected, truth));
+        } finally {
+          t.dispose([injected, truth]);
+        }
+      }
+      return out;
+    } finally {
+      error.dispose();
+    }
+  } finally {
+    t.dispose(outputs);
+  }
+}
+
 /**
  * Per hidden block, the cosine between the weight update the network's rules give and the true
  * BP update, both computed on the same batch from the same weights (a BP twin pass that updates
- * nothing). For the output layer both are the true gradient, so it is not listed.
+ * nothing), and for DFA blocks the per-sample cosine of the injected gradient with BP's at the
+ * block's output. For the output layer both are the true gradient, so it is not listed. The batch
+ * is validated by {@link DfaNetwork.gradients}.
  */
 export async function measureAlignment(network: DfaNetwork, x: t.Tensor, labels: ArrayLike<number>): Promise<LayerAlignment[]> {
   const params = network.parameters();
+  const ids = Int32Array.from(labels);
+  const deltas = await deltaCosines(network, x, ids);
   const ours = network.gradients(x, labels);
   const bp = network.backpropGradients(x, labels);
   try {
     const out: LayerAlignment[] = [];
     for (let l = 0; l < network.rules.length; l++) {
       const k = params.indexOf(network.blocks[l].weightLayer.weight);
-      out.push({ blockIndex: l, rule: network.rules[l], weightCosine: await cosine(ours.grads[k], bp.grads[k]) });
+      out.push({ blockIndex: l, rule: network.rules[l], weightCosine: await cosine(ours.grads[k], bp.grads[k]), deltaCosine: deltas[l] });
     }
     return out;
   } finally {

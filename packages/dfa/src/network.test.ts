@@ -290,3 +290,35 @@ describe('DfaNetwork on tensor-gpu (cpu)', () => {
     model.dispose();
   });
 });
+
+describe('measureAlignment (cpu)', () => {
+  beforeAll(async () => {
+    await t.setBackend('cpu');
+  });
+
+  it('B₁ := W₂ᵀ aligns perfectly (weights and deltas); BP blocks report no delta; nothing leaks', async () => {
+    const { measureAlignment } = await import('./alignment');
+    await t.expectNoLeaks(async () => {
+      const ref = randomMlp([10, 16, 6], 27);
+      const model = toSequential(ref);
+      const x = t.tensor(Float32Array.from(randomValues(n * 10, 28)), [n, 10]);
+      const labels = labelsOf(n, 6);
+      const exact = createDfa(model, { seed: 1, inputShape: [10], rules: 'dfa', feedbackValues: [transposed(ref.weights[1], 6, 16)] });
+      const [a] = await measureAlignment(exact, x, labels);
+      expect(a.rule).toBe('dfa');
+      expect(a.weightCosine).toBeGreaterThan(1 - 1e-6);
+      expect(a.deltaCosine!).toBeGreaterThan(1 - 1e-6);
+      const random = createDfa(model, { seed: 1, inputShape: [10], rules: 'dfa' });
+      const [r] = await measureAlignment(random, x, labels);
+      expect(r.weightCosine).toBeLessThan(0.9);
+      expect(r.deltaCosine!).toBeLessThan(0.9);
+      const bp = createDfa(model, { seed: 1, inputShape: [10], rules: 'bp' });
+      const [b] = await measureAlignment(bp, x, labels);
+      expect(b.weightCosine).toBeGreaterThan(1 - 1e-6);
+      expect(b.deltaCosine).toBeNull();
+      x.dispose();
+      for (const d of [exact, random, bp]) d.dispose();
+      model.dispose();
+    });
+  });
+});

@@ -200,14 +200,14 @@ async function trainOne(ctx: ExperimentContext, job: TrainJob): Promise<DfaRun> 
 const fmt = (v: number, digits = 3) => formatNumber(Number(v.toPrecision(digits)));
 
 function runsTable(runs: readonly DfaRun[], baseline: (r: DfaRun) => DfaRun | undefined): string {
-  const head = ['Data', 'Method', 'Train images', 'Epochs', 'Test error %', 'Δ vs BP (pts)', 's / epoch', 'Last-epoch loss', 'Final alignment (per hidden layer)'];
+  const head = ['Data', 'Method', 'Train images', 'Epochs', 'Test error %', 'Δ vs BP (pts)', 's / epoch', 'Last-epoch loss', 'Final alignment per hidden layer: cos of W updates, mean per-sample cos of output gradients'];
   const body = runs.map((r) => {
     const bp = baseline(r);
     const last = r.alignment[r.alignment.length - 1];
     return `<tr><td>${escapeXml(r.dataset)}</td><td>${escapeXml(r.label)}</td><td class="num">${r.trainCount}</td><td class="num">${r.epochs}</td>` +
       `<td class="num">${fmt(r.errorPercent)}</td><td class="num">${bp && bp !== r ? fmt(r.errorPercent - bp.errorPercent) : ''}</td>` +
       `<td class="num">${fmt(r.secondsPerEpoch)}</td><td class="num">${fmt(r.finalLoss)}</td>` +
-      `<td>${last ? last.layers.map((l) => `${l.rule}:${fmt(l.weightCosine, 2)}`).join(' / ') : ''}</td></tr>`;
+      `<td>${last ? last.layers.map((l) => `${l.rule}: W ${fmt(l.weightCosine, 2)}${l.deltaCosine === null ? '' : `, δ ${fmt(l.deltaCosine, 2)}`}`).join(' / ') : ''}</td></tr>`;
   });
   return `<table><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>${body.join('')}</table>`;
 }
