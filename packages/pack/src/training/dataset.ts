@@ -14,6 +14,13 @@ export function checkDataset(data: Dataset, sampleSize: number, what = 'data'): 
   const count = data.labels?.length;
   if (!Number.isInteger(count) || count < 1) throw new Error(`${what}.labels must be a non-empty array of class ids`);
   if (data.images.length !== count * sampleSize) throw new Error(`${what}.images must hold labels.length × ${sampleSize} = ${count * sampleSize} values, got ${data.images.length}`);
+  for (let i = 0; i < data.images.length; i++) {
+    if (!Number.isFinite(data.images[i])) throw new Error(`${what}.images[${i}] is ${data.images[i]} (sample ${Math.floor(i / sampleSize)}); inputs must be finite`);
+  }
+  for (let i = 0; i < count; i++) {
+    const c = data.labels[i];
+    if (!Number.isInteger(c) || c < 0) throw new Error(`${what}.labels[${i}] is ${c}; labels must be class ids (integers ≥ 0)`);
+  }
   return count;
 }
 
