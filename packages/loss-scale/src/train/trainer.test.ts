@@ -93,7 +93,7 @@ describe('MixedPrecisionTrainer', () => {
         expect(step.layers.map((l) => l.layer)).toEqual(['0', '2', '4', '6']);
         for (const l of step.layers) {
           expect(l.alpha).toBeGreaterThanOrEqual(1);
-          expect(Math.log2(l.alpha) % 1).toBe(0);
+          expect(Number.isInteger(Math.log2(l.alpha))).toBe(true);
           expect(l.alpha * l.incomingScale).toBeLessThanOrEqual(256);
           expect(l.weightGrad!.count).toBe((model.at(Number(l.layer)) as t.nn.Linear).weight.value.size);
         }
