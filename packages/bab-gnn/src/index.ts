@@ -27,3 +27,5 @@ export * from './branching/babsr';
 export * from './branching/strong';
 export * from './bounds/forward';
 export * from './network/from-module';
+export * from './spec/robustness';
+export * from './bab/compare';

@@ -3,6 +3,7 @@
  * one whose split improves the bound most (the {@link improvement} metric, ties broken by the sum
  * of the child bounds).
  */
+import { babsrScores } from './babsr';
 import { ambiguousCandidates, improvement, type BranchingContext, type BranchingRule, type ReluChoice } from './rule';
 
 /** One candidate's child bounds and improvement. */
@@ -15,10 +16,18 @@ export interface StrongBranchingScore {
   readonly improvement: number;
 }
 
-/** Bounds the children of every candidate of the context; the raw material of strong branching and of GNN training. */
+/**
+ * Bounds the children of every candidate of the context (or of the `limit` best by BaBSR score);
+ * the raw material of strong branching and of GNN training.
+ */
 export async function strongBranchingScores(ctx: BranchingContext, limit = Infinity): Promise<StrongBranchingScore[]> {
   const out: StrongBranchingScore[] = [];
-  for (const choice of ambiguousCandidates(ctx.splits, ctx.bounds).slice(0, limit)) {
+  let candidates = ambiguousCandidates(ctx.splits, ctx.bounds);
+  if (candidates.length > limit) {
+    const { scores } = babsrScores(ctx.net, ctx.bounds, ctx.splits, ctx.objective.coeffs);
+    candidates = candidates.map((c) => ({ c, s: scores[c.layer][c.index] })).sort((a, b) => b.s - a.s).slice(0, limit).map((e) => e.c);
+  }
+  for (const choice of candidates) {
     const children = await ctx.boundChildren(choice);
     out.push({ choice, children, improvement: improvement(ctx.lower, children[0], children[1]) });
   }
@@ -27,7 +36,10 @@ export async function strongBranchingScores(ctx: BranchingContext, limit = Infin
 
 /** Settings of {@link createStrongBranching}. */
 export interface StrongBranchingOptions {
-  /** Most candidates evaluated (in layer order; default all). */
+  /**
+   * Evaluate only this many candidates, those with the highest BaBSR scores (filtered strong
+   * branching); default all, the plain teacher.
+   */
   maxCandidates?: number;
 }
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseNnet, type NnetModel } from '../parse/nnet';
 import { parseVnnlib } from '../parse/vnnlib';
 import type { VerificationSpec } from '../spec/spec';
@@ -51,4 +51,17 @@ export function readAcasXuProperty(dir: string, p: number): VerificationSpec {
   if (!Number.isInteger(p) || p < 1 || p > 10) throw new Error(`ACAS Xu: property must be 1..10, got ${p}`);
   const rel = `vnnlib/prop_${p}.vnnlib`;
   return parseVnnlib(readChecked(dir, rel), join(dir, rel));
+}
+
+/**
+ * The default ACAS Xu directory: `$NNLAB_SHARED_DATA/acasxu`, else `../shared/data/acasxu` next to
+ * the repository that holds the current directory (found by its `pnpm-workspace.yaml`).
+ */
+export function acasXuDataDir(start: string = process.cwd()): string {
+  const env = process.env.NNLAB_SHARED_DATA;
+  if (env) return join(resolve(env), 'acasxu');
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return join(dir, '..', 'shared', 'data', 'acasxu');
+    if (dirname(dir) === dir) return join(resolve(start), 'acasxu');
+  }
 }
