@@ -61,3 +61,4 @@ export {
   type StepTimeOptions,
   type StepTimeRow,
 } from './timing/step-time';
+export { PackedNetwork } from './model/packed-network';

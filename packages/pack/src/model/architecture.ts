@@ -1,4 +1,5 @@
 import * as t from '@nnlab/tensor-gpu';
+import { PackedNetwork } from './packed-network';
 
 /** One layer of an {@link Architecture}. Layers with parameters are packed; the others act on every model's activations. */
 export type LayerSpec =
@@ -154,23 +155,17 @@ export function buildModel(architecture: Architecture, seed: number): t.nn.Seque
 }
 
 /**
- * K models of the architecture stacked on a leading model axis: packed layers for the layers with
- * parameters, `t.nn.FoldModels` around the others. Model k starts exactly as
+ * K models of the architecture stacked on a leading model axis ({@link PackedNetwork}: tensor-gpu's
+ * packed layers' parameters, convolutions as grouped convolutions). Model k starts exactly as
  * `buildModel(architecture, seeds[k])`. Input `[B, ...]` (shared) or `[K, B, ...]`; output `[K, B, C]`.
  */
-export function buildPackedModel(architecture: Architecture, seeds: readonly number[]): t.nn.Sequential {
+export function buildPackedModel(architecture: Architecture, seeds: readonly number[]): PackedNetwork {
   layerShapes(architecture);
   if (!Array.isArray(seeds) || seeds.length === 0) throw new Error('buildPackedModel: seeds must be a non-empty array (one per model)');
-  const k = seeds.length;
+  if (!architecture.layers.some((l) => l.kind === 'linear' || l.kind === 'conv2d')) throw new Error(`buildPackedModel: architecture '${architecture.name}' has no layer with parameters`);
   const sequences = seeds.map((s, i) => new t.nn.SeedSequence(checkSeed(s, `buildPackedModel: seeds[${i}]`)));
-  const next = () => sequences.map((s) => s.next());
-  return new t.nn.Sequential(
-    ...architecture.layers.map((l) => {
-      if (l.kind === 'linear') return new t.nn.PackedLinear(k, l.in, l.out, { seeds: next() });
-      if (l.kind === 'conv2d') return new t.nn.PackedConv2d(k, l.in, l.out, l.kernel, { stride: l.stride ?? 1, padding: l.padding ?? 0, seeds: next() });
-      return new t.nn.FoldModels(parameterFree(l));
-    }),
-  );
+  const layerSeeds = architecture.layers.filter((l) => l.kind === 'linear' || l.kind === 'conv2d').map(() => sequences.map((s) => s.next()));
+  return new PackedNetwork(architecture, layerSeeds, seeds.length);
 }
 
 /** A ReLU MLP through `widths` (e.g. `[784, 256, 10]`), for flattened inputs `[widths[0]]`. */

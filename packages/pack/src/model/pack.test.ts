@@ -105,22 +105,25 @@ describe('pack (cpu)', () => {
     });
   });
 
-  it('per-model batches ([K, B, ...] input) equal each model trained alone on its own batches', async () => {
-    await t.expectNoLeaks(async () => {
-      const perModel = sgdConfigs.map((_, k) => batchesOf(mlp, 24, 8, 4, 20 + k));
-      const packed = pack(mlp, sgdConfigs);
-      for (let s = 0; s < perModel[0].length; s++) {
-        const x = t.tensor(Float32Array.from(perModel.flatMap((b) => [...b[s].x])), [3, 8, 12]);
-        const labels = Int32Array.from(perModel.flatMap((b) => [...b[s].labels]));
-        (await packed.trainStep({ x, labels })).forEach((l) => expect(Number.isFinite(l)).toBe(true));
-        x.dispose();
-      }
-      for (let k = 0; k < 3; k++) {
-        expect(maxRelativeError(await packedSlices(packed.network, k, 3), await trainAlone(mlp, sgdConfigs[k], perModel[k]))).toBeLessThanOrEqual(TOL);
-      }
-      packed.dispose();
+  for (const [name, arch] of [['MLP', mlp], ['small CNN', cnn]] as const) {
+    it(`per-model batches ([K, B, ...] input) equal each model trained alone on its own batches (${name})`, async () => {
+      await t.expectNoLeaks(async () => {
+        const classes = arch === mlp ? 4 : 5;
+        const perModel = sgdConfigs.map((_, k) => batchesOf(arch, 24, 8, classes, 20 + k));
+        const packed = pack(arch, sgdConfigs);
+        for (let s = 0; s < perModel[0].length; s++) {
+          const x = t.tensor(Float32Array.from(perModel.flatMap((b) => [...b[s].x])), [3, 8, ...arch.inputShape]);
+          const labels = Int32Array.from(perModel.flatMap((b) => [...b[s].labels]));
+          (await packed.trainStep({ x, labels })).forEach((l) => expect(Number.isFinite(l)).toBe(true));
+          x.dispose();
+        }
+        for (let k = 0; k < 3; k++) {
+          expect(maxRelativeError(await packedSlices(packed.network, k, 3), await trainAlone(arch, sgdConfigs[k], perModel[k]))).toBeLessThanOrEqual(TOL);
+        }
+        packed.dispose();
+      });
     });
-  });
+  }
 
   it('batch padding: a model never reads rows past its own batch size (bitwise)', async () => {
     await t.expectNoLeaks(async () => {

@@ -3,6 +3,7 @@ import { buildModel, buildPackedModel, layerShapes, type Architecture } from './
 import { resolveConfig, type ModelConfig, type ResolvedConfig } from './config';
 import { maskedPackedCrossEntropy } from './masked-loss';
 import { packedUpdate, type PackedUpdate } from './packed-optimizer';
+import type { PackedNetwork } from './packed-network';
 
 /**
  * One training step's input for a pack. `x` is shared by every model (`[B, ...sample]`, labels:
@@ -28,7 +29,7 @@ export interface PackBatch {
  */
 export class PackedModels {
   /** The packed network (`[K, ...]` parameters). */
-  readonly network: t.nn.Sequential;
+  readonly network: PackedNetwork;
   /** The configs with defaults filled in, in model order. */
   readonly configs: readonly ResolvedConfig[];
   private readonly update: PackedUpdate;
