@@ -5,7 +5,7 @@
  * 2. packs of different architectures back to back in one queue with one readback, against a
  *    readback after each pack;
  * 3. Hyperband (R = 9, η = 3) original (every configuration trained alone) against pack-aware
- *    (kNN packs of 4, own batches) on identical sampled configurations, MNIST subsets when
+ *    (kNN packs of up to 4 within one batch size) on identical sampled configurations, MNIST subsets when
  *    ../shared/data/mnist is there (random data otherwise).
  * Prints tables and writes bench/results/pack.json (`--quick`: smaller, pack.quick.json).
  * Run: `nice pnpm exec tsx bench/run.ts` in the package.
@@ -17,7 +17,7 @@ import {
   compareQueueReadback,
   compareStepTimes,
   configurationDistance,
-  fusionKey,
+  samePaddingKey,
   hyperband,
   inProcessExecutor,
   lenet5Architecture,
@@ -93,10 +93,10 @@ async function main(): Promise<void> {
   const search = (evaluator: Parameters<typeof inProcessExecutor>[0], packing?: Parameters<typeof hyperband>[0]['packing']): Promise<SearchResult> =>
     hyperband({ R, eta: 3, space: SPACE, seed: 3, executor: inProcessExecutor(evaluator), packing });
   const original = await search(singleModelEvaluator(setup));
-  const packed = await search(packedEvaluator(setup), { policy: 'knn', topk: 3, distance: configurationDistance(SPACE), key: (c) => fusionKey(toModelConfig(c)) });
+  const packed = await search(packedEvaluator(setup), { policy: 'knn', topk: 3, distance: configurationDistance(SPACE), key: (c) => samePaddingKey(toModelConfig(c)) });
   const hb = [
     ['original', original],
-    ['pack-aware (kNN, packs ≤ 4)', packed],
+    ['pack-aware (kNN within a batch size, packs ≤ 4)', packed],
   ] as const;
   console.log(`\nHyperband R = ${R}, η = 3, MLP 784-64-10, ${data.source}; identical sampled configurations\n`);
   console.log(textTable(['search', 'trainings', 'epochs', 'jobs', 'wall s', 'time to best s', 'best accuracy', 'best config'], hb.map(([name, r]) => [name, String(r.trainings), String(r.budgetUsed), String(r.rungs.reduce((s, x) => s + x.packs.length, 0)), (r.wallMs / 1000).toFixed(1), (r.timeToBestMs / 1000).toFixed(1), r.best!.score.toFixed(4), JSON.stringify(r.best!.config)])));

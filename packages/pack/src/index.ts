@@ -24,7 +24,7 @@ export {
   type Architecture,
   type LayerSpec,
 } from './model/architecture';
-export { fusionKey, resolveConfig, type ModelConfig, type OptimizerKind, type ResolvedConfig } from './model/config';
+export { fusionKey, resolveConfig, samePaddingKey, type ModelConfig, type OptimizerKind, type ResolvedConfig } from './model/config';
 export { maskedPackedCrossEntropy } from './model/masked-loss';
 export { packedUpdate, type PackedUpdate } from './model/packed-optimizer';
 export { pack, PackedModels, type PackBatch } from './model/pack';

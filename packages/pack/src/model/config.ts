@@ -72,3 +72,12 @@ export function fusionKey(config: ModelConfig): string {
   const optimizer = config.optimizer ?? 'sgd';
   return optimizer === 'sgd' ? `sgd${config.nesterov ? '-nesterov' : ''}` : optimizer;
 }
+
+/**
+ * {@link fusionKey} plus the batch size: packs of configurations with equal keys fuse and need no
+ * batch padding, so no model computes rows it then masks out (with `'own-batches'`, a pack of
+ * mixed batch sizes runs as many steps as its smallest batch needs, each as wide as its largest).
+ */
+export function samePaddingKey(config: ModelConfig): string {
+  return `${fusionKey(config)}/batch ${config.batchSize ?? 'default'}`;
+}

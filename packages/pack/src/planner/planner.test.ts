@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lenet5Architecture, mlpArchitecture, parameterCount } from '../model/architecture';
-import { fusionKey, type ModelConfig } from '../model/config';
+import { fusionKey, samePaddingKey, type ModelConfig } from '../model/config';
 import { sampleConfigurations, type Configuration, type SearchSpace } from '../hyperband/space';
 import { configurationDistance } from './distance';
 import { estimateMemory, maxPackSize } from './memory';
@@ -88,6 +88,11 @@ describe('planPacks', () => {
       expectPartition(packs, configs.length);
       for (const p of packs) expect(new Set(p.map((i) => configs[i].optimizer)).size).toBe(1);
     }
+    const padFree = planPacks(configs, { policy: 'knn', topk: 3, distance, key: (c) => samePaddingKey(asModel(c)) });
+    expectPartition(padFree, configs.length);
+    for (const p of padFree) expect(new Set(p.map((i) => `${configs[i].optimizer} ${configs[i].batchSize}`)).size).toBe(1);
+    expect(samePaddingKey({ seed: 1, lr: 0.1, batchSize: 32 })).toBe(samePaddingKey({ seed: 2, lr: 0.3, momentum: 0.9, batchSize: 32 }));
+    expect(samePaddingKey({ seed: 1, lr: 0.1, batchSize: 32 })).not.toBe(samePaddingKey({ seed: 1, lr: 0.1, batchSize: 64 }));
   });
 
   it('rejects bad options', () => {
