@@ -64,6 +64,13 @@ function positiveInt(max: number) {
   };
 }
 
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T => {
+    if (!(values as readonly string[]).includes(raw)) throw new Error(`expected one of ${values.join(', ')}, got '${raw}'`);
+    return raw as T;
+  };
+}
+
 function intList(raw: string): number[] {
   const list = raw.split(',').map((s) => Number(s.trim()));
   if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) throw new Error(`expected a comma-separated list of integers from 1 to 64, got '${raw}'`);
@@ -110,16 +117,16 @@ export function createPackExperiment(settings: PackSettings = {}): Experiment {
       '(kNN packs of up to 4 within a batch size) on MNIST subsets with identical sampled configurations and compares wall time and the best configuration found (the paper: up to 2.7× faster).',
     options: {
       ks: { type: 'string', valueName: 'LIST', description: 'pack sizes of the step-time table (default 1,2,4,8)', parse: intList },
-      R: { type: 'string', valueName: 'N', description: "Hyperband's maximum budget in epochs (default 9)", parse: positiveInt(243) },
+      'max-epochs': { type: 'string', valueName: 'N', description: "Hyperband's maximum budget R in epochs (default 9)", parse: positiveInt(243) },
       train: { type: 'string', valueName: 'N', description: 'MNIST training images for the searches (default 2000)', parse: positiveInt(50_000) },
-      backend: { type: 'string', valueName: 'NAME', description: 'tensor-gpu backend (default cpu, the fastest here)', parse: (raw: string) => raw },
+      backend: { type: 'string', valueName: 'NAME', description: 'tensor-gpu backend (default cpu, the fastest here)', parse: oneOf(['cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2', 'webgpu', 'auto'] as const) },
     },
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const { quick, seed, values } = ctx.options;
       const ks = (values.ks as number[] | undefined) ?? settings.ks ?? (quick ? [1, 2] : [1, 2, 4, 8]);
       const stepModels = settings.stepModels ?? (quick ? ['mlp'] : ['mlp', 'lenet5']);
       const repeats = settings.repeats ?? (quick ? 5 : 7);
-      const R = (values.R as number | undefined) ?? settings.R ?? (quick ? 3 : 9);
+      const R = (values['max-epochs'] as number | undefined) ?? settings.R ?? (quick ? 3 : 9);
       const trainCount = (values.train as number | undefined) ?? settings.trainCount ?? (quick ? 300 : 2000);
       const validationCount = settings.validationCount ?? (quick ? 300 : 2000);
       const previousBackend = t.getBackend();
