@@ -2,8 +2,9 @@
  * Packed training benchmark: one training step of K models packed into one (PackedLinear /
  * PackedConv2d, packed SGD) against K sequential steps of the same models, for K = 1, 2, 4, 8,
  * on every backend available in this process. Speedup = Σ sequential step times / packed step
- * time (medians after warm-up, same batch). Run: `xvfb-run -a pnpm exec tsx bench/packed.ts`
- * in the package (add `--quick` for a smoke run). Writes `bench/results/packed.json`.
+ * time on the same batch, after a warm-up: the median over paired rounds (K sequential steps, then
+ * the packed step) of their ratio, in wall time and in this process's CPU time. Run: `xvfb-run -a pnpm exec tsx bench/packed.ts`
+ * in the package (add `--quick` for a smoke run, `--backends=cpu,webasm` to time only those). Writes `bench/results/packed.json`.
  */
 import * as t from '../src/index';
 import { packedSgd } from '../src/optim/packed-sgd';
@@ -13,9 +14,13 @@ import { machineInfo, markdownTable, writeJson } from './report';
 import { median } from './timing';
 
 const quick = process.argv.includes('--quick');
+const backendsArg = process.argv.find((a) => a.startsWith('--backends='))?.slice('--backends='.length).split(',');
 const KS = quick ? [1, 2] : [1, 2, 4, 8];
 const BATCH = 64;
-const STEPS = quick ? 3 : 7;
+/** Paired rounds per case: at least this many, and more (up to 25) until each side ran 3 s. */
+const MIN_ROUNDS = quick ? 3 : 7;
+const MAX_ROUNDS = quick ? 3 : 25;
+const MIN_SIDE_MS = 3_000;
 
 type Arch = 'mlp' | 'lenet';
 const nn = t.nn;
@@ -58,50 +63,88 @@ async function step(model: t.nn.Module, optimizer: Optimizer, x: t.Tensor, label
   t.dispose([value, ...grads]);
 }
 
-async function timeSteps(run: () => Promise<void>): Promise<number> {
-  await run(); // warm-up: compiles every kernel
-  const times: number[] = [];
-  for (let i = 0; i < STEPS; i++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
+/** Wall and CPU time (this process: user + system) of one call, in ms. */
+async function measure(run: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
-interface Row { backend: string; arch: Arch; k: number; sequentialMs: number; packedMs: number; speedup: number }
+/**
+ * Paired rounds: each round runs the K sequential steps and then the packed step, so that load
+ * from other processes on a shared machine hits both sides alike. Returns medians over rounds.
+ */
+async function pairedRounds(sequential: () => Promise<void>, packed: () => Promise<void>): Promise<Omit<Row, 'backend' | 'arch' | 'k'>> {
+  await sequential(); // warm-up: compiles every kernel
+  await packed();
+  const seq: { wall: number; cpu: number }[] = [];
+  const pk: { wall: number; cpu: number }[] = [];
+  const ratios: number[] = [];
+  let seqTotal = 0;
+  let packedTotal = 0;
+  for (let i = 0; i < MAX_ROUNDS && (i < MIN_ROUNDS || Math.min(seqTotal, packedTotal) < MIN_SIDE_MS); i++) {
+    seq.push(await measure(sequential));
+    pk.push(await measure(packed));
+    ratios.push(seq[i].wall / pk[i].wall);
+    seqTotal += seq[i].wall;
+    packedTotal += pk[i].wall;
+  }
+  const sequentialMs = median(seq.map((m) => m.wall));
+  const packedMs = median(pk.map((m) => m.wall));
+  const sequentialCpuMs = median(seq.map((m) => m.cpu));
+  const packedCpuMs = median(pk.map((m) => m.cpu));
+  return { rounds: ratios.length, sequentialMs, packedMs, speedup: median(ratios), sequentialCpuMs, packedCpuMs, cpuSpeedup: sequentialCpuMs / packedCpuMs };
+}
+
+interface Row {
+  backend: string; arch: Arch; k: number;
+  /** Paired rounds measured. */
+  rounds: number;
+  /** Medians over rounds of the wall time of K sequential steps and of one packed step. */
+  sequentialMs: number; packedMs: number;
+  /** Median over rounds of the per-round ratio sequential / packed (wall time). */
+  speedup: number;
+  /** The same on this process's CPU time, which other processes' load disturbs less. */
+  sequentialCpuMs: number; packedCpuMs: number; cpuSpeedup: number;
+}
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const backends = (await t.availableBackends()).filter((b) => b !== 'webgpu' || process.env.NNLAB_BENCH_WEBGPU);
+  const available = (await t.availableBackends()).filter((b) => b !== 'webgpu' || process.env.NNLAB_BENCH_WEBGPU);
+  const backends = backendsArg ? available.filter((b) => backendsArg.includes(b)) : available;
   for (const backend of backends) {
     await t.setBackend(backend);
     for (const arch of ['mlp', 'lenet'] as Arch[]) {
       const { x, labels } = batch(arch);
-      const single = singleModel(arch, 1);
-      const singleOpt = sgd({ lr: 0.01, momentum: 0.9 });
-      const oneStep = await timeSteps(() => step(single, singleOpt, x, labels, false));
-      single.dispose();
-      singleOpt.dispose();
       for (const k of KS) {
+        const singles = Array.from({ length: k }, (_, i) => ({ model: singleModel(arch, 100 + i), opt: sgd({ lr: 0.01 * (i + 1), momentum: 0.9 }) }));
         const model = packedModel(arch, k);
         const opt = packedSgd({ models: k, lr: Array.from({ length: k }, (_, i) => 0.01 * (i + 1)), momentum: 0.9 });
-        const packedMs = await timeSteps(() => step(model, opt, x, labels, true));
+        const sequential = async () => {
+          for (const s of singles) await step(s.model, s.opt, x, labels, false);
+        };
+        const row = { backend, arch, k, ...(await pairedRounds(sequential, () => step(model, opt, x, labels, true))) };
+        for (const s of singles) {
+          s.model.dispose();
+          s.opt.dispose();
+        }
         model.dispose();
         opt.dispose();
-        const row = { backend, arch, k, sequentialMs: k * oneStep, packedMs, speedup: (k * oneStep) / packedMs };
         rows.push(row);
-        console.error(`${backend} ${arch} K=${k}: sequential ${row.sequentialMs.toFixed(1)} ms, packed ${packedMs.toFixed(1)} ms, speedup ${row.speedup.toFixed(2)}x`);
+        console.error(`${backend} ${arch} K=${k}: sequential ${row.sequentialMs.toFixed(1)} ms, packed ${row.packedMs.toFixed(1)} ms, speedup ${row.speedup.toFixed(2)}x (CPU time ${row.cpuSpeedup.toFixed(2)}x)`);
       }
       x.dispose();
     }
   }
   const table = markdownTable(
-    ['backend', 'model', 'K', 'Σ sequential ms', 'packed ms', 'speedup'],
-    rows.map((r) => [r.backend, r.arch, String(r.k), r.sequentialMs.toFixed(1), r.packedMs.toFixed(1), `${r.speedup.toFixed(2)}×`]),
+    ['backend', 'model', 'K', 'Σ sequential ms', 'packed ms', 'speedup (wall)', 'speedup (CPU time)'],
+    rows.map((r) => [r.backend, r.arch, String(r.k), r.sequentialMs.toFixed(1), r.packedMs.toFixed(1), `${r.speedup.toFixed(2)}×`, `${r.cpuSpeedup.toFixed(2)}×`]),
   );
   console.log(table);
-  writeJson(new URL(`./results/packed${quick ? '.quick' : ''}.json`, import.meta.url).pathname, { machine: machineInfo(), batch: BATCH, steps: STEPS, rows });
+  writeJson(new URL(`./results/packed${quick ? '.quick' : ''}.json`, import.meta.url).pathname, { machine: machineInfo(), batch: BATCH, minRounds: MIN_ROUNDS, rows });
 }
 
 await main();

@@ -14,10 +14,12 @@ export interface KernelSpec {
   /** Longest loop in the kernel, so gpu.js's loop limit never truncates a reduction. */
   readonly loopMax?: number;
   /**
-   * Optional implementation for the `cpu` backend over host arrays (inputs in argument order),
-   * for primitives whose fast formulation does not fit one-output-per-thread gpu.js kernels.
+   * Optional implementation for the `cpu` backend over host arrays (tensor inputs in argument
+   * order, then the scalar arguments in argument order), for primitives whose fast formulation
+   * does not fit one-output-per-thread gpu.js kernels or where a plain loop beats gpu.js's
+   * generated JavaScript. It must compute what `source` computes, in the same order.
    */
-  readonly host?: (inputs: readonly Float32Array[], out: Float32Array) => void;
+  readonly host?: (inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]) => void;
 }
 
 /** How a kernel's output is stored: float32, or rounded to binary16 inside the kernel. */
@@ -88,9 +90,11 @@ export class Device {
   }
 
   private runOnHost(host: NonNullable<KernelSpec['host']>, outSize: number, args: readonly (DeviceBuffer | Float32Array | number)[]): DeviceBuffer {
-    const inputs = args.map((a) => (a instanceof DeviceBuffer ? (a.handle as Float32Array) : a)).filter((a): a is Float32Array => a instanceof Float32Array);
+    const values = args.map((a) => (a instanceof DeviceBuffer ? (a.handle as Float32Array) : a));
+    const inputs = values.filter((a): a is Float32Array => a instanceof Float32Array);
+    const scalars = values.filter((a): a is number => typeof a === 'number');
     const out = new Float32Array(outSize);
-    host(inputs, out);
+    host(inputs, out, scalars);
     return this.track(new DeviceBuffer(out, outSize));
   }
 

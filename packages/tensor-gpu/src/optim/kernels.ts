@@ -10,7 +10,8 @@ import type { KernelSpec } from '../backend/device';
  * gpu.js kernels have one output, so an update that writes state takes one kernel per output:
  * SGD without momentum 1 kernel, SGD with momentum 2 (buffer, then parameter), Adam 3 (first
  * moment, second moment, then parameter). Bodies use statements, not `?:`, which not every
- * gpu.js backend transpiles.
+ * gpu.js backend transpiles. Each kernel also has the same arithmetic as a plain loop for the
+ * `cpu` backend, where it runs several times faster than gpu.js's generated JavaScript.
  */
 
 /**
@@ -26,6 +27,9 @@ export function sgdKernel(size: number): KernelSpec {
   return w - lr * (g[i] + wd * w);
 }`,
     outSize: size,
+    host: ([p, g], out, [lr, wd]) => {
+      for (let i = 0; i < size; i++) out[i] = p[i] - lr * (g[i] + wd * p[i]);
+    },
   };
 }
 
@@ -51,6 +55,13 @@ export function movingAverageKernel(size: number, squared: boolean): KernelSpec 
   return v;
 }`,
     outSize: size,
+    host: ([s, g, p], out, [decay, scale, wd]) => {
+      for (let i = 0; i < size; i++) {
+        let d = g[i] + wd * p[i];
+        if (squared) d = d * d;
+        out[i] = decay !== 0 ? decay * s[i] + scale * d : scale * d;
+      }
+    },
   };
 }
 
@@ -72,6 +83,9 @@ export function momentumStepKernel(size: number): KernelSpec {
   return w - lr * d;
 }`,
     outSize: size,
+    host: ([p, g, b], out, [lr, wd, mu, nesterov]) => {
+      for (let i = 0; i < size; i++) out[i] = p[i] - lr * (nesterov !== 0 ? g[i] + wd * p[i] + mu * b[i] : b[i]);
+    },
   };
 }
 
@@ -88,5 +102,8 @@ export function adamStepKernel(size: number): KernelSpec {
   return p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
 }`,
     outSize: size,
+    host: ([p, m, v], out, [stepSize, bc2Sqrt, eps]) => {
+      for (let i = 0; i < size; i++) out[i] = p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
+    },
   };
 }

@@ -41,6 +41,15 @@ function packedBufferKernel(size: number, perModel: number): KernelSpec {
   return v;
 }`,
     outSize: size,
+    host: ([b, g, p, h], out, [first]) => {
+      for (let k = 0, i = 0; i < size; k++) {
+        const [mu, wd] = [h[k * HYPER + 1], h[k * HYPER + 2]];
+        for (const end = i + perModel; i < end; i++) {
+          const d = g[i] + wd * p[i];
+          out[i] = first === 0 ? mu * b[i] + d : d;
+        }
+      }
+    },
   };
 }
 
@@ -58,6 +67,12 @@ function packedStepKernel(size: number, perModel: number): KernelSpec {
   return w - h[k * ${HYPER}] * dir;
 }`,
     outSize: size,
+    host: ([p, g, b, h], out, [nesterov]) => {
+      for (let k = 0, i = 0; i < size; k++) {
+        const [lr, mu, wd] = [h[k * HYPER], h[k * HYPER + 1], h[k * HYPER + 2]];
+        for (const end = i + perModel; i < end; i++) out[i] = p[i] - lr * (nesterov !== 0 ? g[i] + wd * p[i] + mu * b[i] : b[i]);
+      }
+    },
   };
 }
 
