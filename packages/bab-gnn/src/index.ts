@@ -29,3 +29,8 @@ export * from './bounds/forward';
 export * from './network/from-module';
 export * from './spec/robustness';
 export * from './bab/compare';
+export * from './gnn/features';
+export * from './gnn/model';
+export * from './gnn/weights';
+export * from './gnn/rule';
+export * from './gnn/train';

@@ -203,6 +203,7 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
       if (cex) return finish('violated', cex);
     }
     for (const d of batch) {
+      if (performance.now() > deadline) return finish('timeout');
       const children = splitting === 'input' ? bisectInput(d, spec) : await splitRelu(d, spec.regions[d.region].clauses, rule, net, bound);
       if (!children) {
         // No ReLU left to split (or an input interval too small to halve): one last, stronger
@@ -287,6 +288,7 @@ async function splitRelu(
     bounds: d.bound.layers,
     objective: { coeffs: objective.coeffs, constant: objective.constant },
     lower: d.lowers[0],
+    point: d.bound.clauses[0].minimiser,
     boundChildren: async (c) => {
       const out: number[] = [];
       for (const value of [0, 1] as const) {

@@ -24,6 +24,8 @@ export interface BranchingContext {
   readonly objective: { readonly coeffs: Float64Array; readonly constant: number };
   /** The domain's lower bound of the objective. */
   readonly lower: number;
+  /** The input minimising the domain's linear lower bound (the GNN's stand-in for an LP primal point). */
+  readonly point?: Float64Array;
   /** Bounds the two children (inactive, active) of a split; used by strong branching and the fail-safe. */
   boundChildren(choice: ReluChoice): Promise<[number, number]>;
 }
