@@ -42,30 +42,47 @@ export async function gnnChoice(model: BranchingGnn, ctx: Parameters<BranchingRu
   }
 }
 
-/** A branching rule backed by a trained {@link BranchingGnn}. */
-export function createGnnBranching(model: BranchingGnn, options: GnnBranchingOptions = {}): BranchingRule & { readonly stats: GnnBranchingStats } {
-  const failSafe = options.failSafe ?? true;
+/**
+ * Wraps a rule with the fail-safe: the primary choice's children are bounded; when its improvement
+ * is below the threshold, the fallback's choice is bounded too and used if it improves more.
+ */
+export function withFailSafe(primary: BranchingRule, options: Omit<GnnBranchingOptions, 'failSafe'> = {}): BranchingRule & { readonly stats: GnnBranchingStats } {
   const threshold = options.failSafeThreshold ?? 0.2;
   const fallback = options.fallback ?? createBabsr();
+  const stats: GnnBranchingStats = { decisions: 0, fallbacks: 0 };
+  return {
+    name: primary.name,
+    stats,
+    async choose(ctx) {
+      const choice = await primary.choose(ctx);
+      if (!choice) return null;
+      stats.decisions++;
+      const [a, b] = await ctx.boundChildren(choice);
+      const impPrimary = improvement(ctx.lower, a, b);
+      if (impPrimary >= threshold) return choice;
+      const alt = await fallback.choose(ctx);
+      if (!alt || (alt.layer === choice.layer && alt.index === choice.index)) return choice;
+      const [c, d] = await ctx.boundChildren(alt);
+      if (improvement(ctx.lower, c, d) > impPrimary) {
+        stats.fallbacks++;
+        return alt;
+      }
+      return choice;
+    },
+  };
+}
+
+/** A branching rule backed by a trained {@link BranchingGnn}, with the fail-safe unless disabled. */
+export function createGnnBranching(model: BranchingGnn, options: GnnBranchingOptions = {}): BranchingRule & { readonly stats: GnnBranchingStats } {
+  const plain: BranchingRule = { name: 'gnn', choose: (ctx) => gnnChoice(model, ctx) };
+  if (options.failSafe ?? true) return withFailSafe(plain, options);
   const stats: GnnBranchingStats = { decisions: 0, fallbacks: 0 };
   return {
     name: 'gnn',
     stats,
     async choose(ctx) {
       const choice = await gnnChoice(model, ctx);
-      if (!choice) return null;
-      stats.decisions++;
-      if (!failSafe) return choice;
-      const [a, b] = await ctx.boundChildren(choice);
-      const impGnn = improvement(ctx.lower, a, b);
-      if (impGnn >= threshold) return choice;
-      const alt = await fallback.choose(ctx);
-      if (!alt || (alt.layer === choice.layer && alt.index === choice.index)) return choice;
-      const [c, d] = await ctx.boundChildren(alt);
-      if (improvement(ctx.lower, c, d) > impGnn) {
-        stats.fallbacks++;
-        return alt;
-      }
+      if (choice) stats.decisions++;
       return choice;
     },
   };
