@@ -68,6 +68,7 @@ const toModelConfig = (c: Configuration): ModelConfig => ({ seed: c.seed as numb
 async function main(): Promise<void> {
   await t.setBackend(backend);
   const used = t.getBackend() ?? String(backend);
+  const machine = machineInfo(used);
   const ks = quick ? [1, 2] : [1, 2, 4, 8];
   const repeats = quick ? 5 : 7;
   const steps: StepTimeRow[] = [];
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
 
   const out = new URL(`./results/pack${quick ? '.quick' : ''}.json`, import.meta.url).pathname;
   const summary = (r: SearchResult) => ({ trainings: r.trainings, epochs: r.budgetUsed, jobs: r.rungs.reduce((s, x) => s + x.packs.length, 0), wallMs: r.wallMs, timeToBestMs: r.timeToBestMs, best: r.best });
-  writeFileSync(out, `${JSON.stringify({ machine: machineInfo(used), stepTimes: steps, queue, hyperband: { R, eta: 3, data: data.source, space: SPACE, original: summary(original), packed: summary(packed), ratio: original.wallMs / packed.wallMs } }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ machine, stepTimes: steps, queue, hyperband: { R, eta: 3, data: data.source, space: SPACE, original: summary(original), packed: summary(packed), ratio: original.wallMs / packed.wallMs } }, null, 2)}\n`);
   console.error(`wrote ${out}`);
 }
 
