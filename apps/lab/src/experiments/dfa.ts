@@ -41,6 +41,16 @@ export interface DfaSettings {
   smallEpochs?: number;
   /** Directory of the CIFAR-10 binary batches. */
   cifarDir?: string;
+  /** SGD learning rate on MNIST (every method). */
+  mnistLr?: number;
+  /** SGD learning rate on CIFAR-10 (every method). */
+  cifarLr?: number;
+}
+
+function positiveNumber(raw: string): number {
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`expected a number > 0, got '${raw}'`);
+  return v;
 }
 
 interface MethodSpec {
@@ -252,6 +262,8 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
       'cifar-epochs': { type: 'string', valueName: 'N', description: 'CIFAR-10 epochs on the training images (default 2)', parse: positiveInt(1000) },
       'small-epochs': { type: 'string', valueName: 'N', description: 'CIFAR-10 epochs on the 10% subset (default 8)', parse: positiveInt(1000) },
       'cifar-dir': { type: 'string', valueName: 'DIR', description: 'directory of the CIFAR-10 binary batches (default ../shared/data/cifar-10)' },
+      'mnist-lr': { type: 'string', valueName: 'X', description: 'SGD learning rate on MNIST, every method (default 0.05; momentum 0.9)', parse: positiveNumber },
+      'cifar-lr': { type: 'string', valueName: 'X', description: 'SGD learning rate on CIFAR-10, every method (default 0.01; momentum 0.9)', parse: positiveNumber },
     },
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const { quick, seed, values } = ctx.options;
@@ -265,8 +277,8 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
       const cifarEpochs = pick('cifar-epochs', defaults.cifarEpochs, 2, 1);
       const smallEpochs = pick('small-epochs', defaults.smallEpochs, 8, 1);
       const cifarDir = (values['cifar-dir'] as string | undefined) ?? defaults.cifarDir ?? defaultCifarDir();
-      const mnistLr = 0.05;
-      const cifarLr = 0.01;
+      const mnistLr = pick('mnist-lr', defaults.mnistLr, 0.05, 0.05);
+      const cifarLr = pick('cifar-lr', defaults.cifarLr, 0.01, 0.01);
 
       const previous = t.getBackend();
       await t.setBackend('cpu');
