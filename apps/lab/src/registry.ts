@@ -6,9 +6,10 @@ import type { Experiment } from './experiment';
 import { backendsExperiment } from './experiments/backends';
 import { lcaExperiment } from './experiments/lca';
 import { compressibilityExperiment } from './experiments/compressibility';
+import { packExperiment } from './experiments/pack';
 
 /** The registered experiments, in run order. */
-export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment];
+export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment, packExperiment];
 
 /** Command names that an experiment id may not take. */
 export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];
