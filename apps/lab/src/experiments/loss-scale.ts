@@ -34,6 +34,8 @@ interface Method {
   label: string;
   precision: 'float16' | 'float32';
   policy: (lossWeight: number) => LossScalePolicy;
+  /** Run only when the loss is weighted (it equals another method otherwise). */
+  weightedOnly?: boolean;
 }
 
 const METHODS: readonly Method[] = [
@@ -44,6 +46,8 @@ const METHODS: readonly Method[] = [
   { label: 'fp16, dynamic', precision: 'float16', policy: () => dynamicScaling() },
   { label: 'fp16, adaptive', precision: 'float16', policy: () => adaptiveScaling() },
   { label: 'fp16, adaptive (no caps)', precision: 'float16', policy: () => adaptiveScaling(NO_CAPS) },
+  // The reference starts adaptive scaling at s₀ = 1; starting at 1/λ protects the loss gradient itself.
+  { label: 'fp16, adaptive (no caps), s₀ = 1/λ', precision: 'float16', policy: (w) => adaptiveScaling({ ...NO_CAPS, initScale: 1 / w }), weightedOnly: true },
 ];
 
 /** One run's numbers. */
@@ -133,10 +137,11 @@ export function createLossScaleExperiment(defaults: LossScaleSettings = {}): Exp
       ];
       const runs: RunResult[] = [];
       const stepsPerRun = Math.floor(train.count / 128) * epochs;
-      const bar = ctx.progress('loss-scale runs', settings.length * METHODS.length * stepsPerRun);
+      const methodsOf = (lossWeight: number) => METHODS.filter((m) => !m.weightedOnly || lossWeight !== 1);
+      const bar = ctx.progress('loss-scale runs', settings.reduce((n, s) => n + methodsOf(s.lossWeight).length, 0) * stepsPerRun);
       try {
         for (const setting of settings) {
-          for (const method of METHODS) {
+          for (const method of methodsOf(setting.lossWeight)) {
             const model = t.nn.mnistFc({ seed });
             const optimizer = t.optim.sgd({ lr: 0.05 / setting.lossWeight, momentum: 0.9 });
             const trainer = new MixedPrecisionTrainer(model, optimizer, {
@@ -224,8 +229,8 @@ function resultsSection(runs: RunResult[], settings: string[], size: { trainSize
     .join('');
   const chart = barChart({
     title: 'Test accuracy (%)',
-    categories: runs.filter((r) => r.setting === settings[0]).map((r) => r.method),
-    series: settings.map((s) => ({ name: s, values: runs.filter((r) => r.setting === s).map((r) => 100 * r.accuracy) })),
+    categories: [...new Set(runs.map((r) => r.method))],
+    series: settings.map((s) => ({ name: s, values: [...new Set(runs.map((r) => r.method))].map((m) => runs.find((r) => r.setting === s && r.method === m)?.accuracy ?? NaN).map((a) => 100 * a) })),
     yLabel: 'accuracy %',
     width: 960,
     format: (v) => v.toFixed(2),
