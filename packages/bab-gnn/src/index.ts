@@ -34,3 +34,5 @@ export * from './gnn/model';
 export * from './gnn/weights';
 export * from './gnn/rule';
 export * from './gnn/train';
+export * from './gnn/pretrained';
+export * from './gnn/pretrained-model';
