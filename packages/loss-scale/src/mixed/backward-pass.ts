@@ -1,7 +1,7 @@
 import * as t from '@nnlab/tensor-gpu';
 import type { LossScalePolicy } from '../policy/types';
 import { float16FateCounts } from './counts';
-import type { ScaleValue } from './scale-value';
+import { unscale, type ScaleValue } from './scale-value';
 
 /** Device-side counts of one gradient's float16 fate, read back after the step. */
 export interface PendingFate {
@@ -50,7 +50,18 @@ export class BackwardPass {
     readonly iteration: number,
     /** Whether layers count underflow and overflow of their gradients (a few reductions per layer). */
     readonly recordFates: boolean,
+    /**
+     * Where parameter gradients are divided by their scale: `'float32'` (default) after widening,
+     * or `'float16'` as the reference does, where small unscaled gradients can underflow again.
+     */
+    readonly unscaleIn: 'float32' | 'float16' = 'float32',
   ) {}
+
+  /** A parameter gradient (float16, carrying `scale`) unscaled as {@link unscaleIn} says; float32 result. */
+  unscaleParameterGrad(grad: t.Tensor, scale: ScaleValue): t.Tensor {
+    const unscaled = unscale(grad, scale);
+    return this.unscaleIn === 'float16' ? t.cast(t.cast(unscaled, 'float16'), 'float32') : unscaled;
+  }
 
   /** Records that the gradient of `forwardTensor` carries `scale` (a tensor scale is held by the pass). */
   setScale(forwardTensor: t.Tensor, scale: ScaleValue): void {

@@ -1,6 +1,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import { isWatched, type BackwardPass, type PendingFate } from './backward-pass';
-import { mulScale, scaleToFloat16, type ScaleValue, unscale } from './scale-value';
+import { mulScale, scaleToFloat16, type ScaleValue } from './scale-value';
 
 /** The three products a scaled layer's backward needs, computed in float32 on float16 values. */
 interface LayerProducts {
@@ -53,10 +53,10 @@ function scaledBackward(layer: ScaledLayer, pass: BackwardPass, dy: t.Tensor, in
     pass.setScale(input, mulScale(alpha, previous));
   }
   const weightFate = pass.fate(weightExact);
-  const weightGrad = unscale(t.cast(weightExact, 'float16'), previous);
+  const weightGrad = pass.unscaleParameterGrad(t.cast(weightExact, 'float16'), previous);
   pass.layers.push({ layer: layer.name, kind: layer.kind, alpha, incoming: previous, inputGrad: inputFate, weightGrad: weightFate });
   if (!hasBias) return [inputGrad, weightGrad];
-  return [inputGrad, weightGrad, unscale(t.sum(g, products.biasAxes), previous)];
+  return [inputGrad, weightGrad, pass.unscaleParameterGrad(t.sum(g, products.biasAxes), previous)];
 }
 
 /**

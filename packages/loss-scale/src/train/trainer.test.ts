@@ -144,3 +144,33 @@ describe('MixedPrecisionTrainer', () => {
     model.dispose();
   });
 });
+
+describe('unscaling in float16 (the reference) against float32 (the default)', () => {
+  it('float16 unscaling flushes small weight gradients that float32 unscaling keeps', async () => {
+    await t.setBackend('cpu');
+    await t.expectNoLeaks(async () => {
+      const firstLayerGrad = async (unscaleIn: 'float32' | 'float16') => {
+        const model = mlp([8, 16, 4], 1);
+        const optimizer = t.optim.sgd({ lr: 1 });
+        // Loss × 2^-20 with S = 2^20: the scaled gradients are ordinary, the unscaled ones are ~2^-27 and below.
+        const trainer = new MixedPrecisionTrainer(model, optimizer, { policy: staticScaling({ scale: 2 ** 20 }), unscaleIn, loss: (l, y) => t.mul(t.crossEntropy(l, y), 2 ** -20) });
+        const before = await model.parameters()[0].value.data();
+        const { x, labels } = batch(4, [8], 4, 2);
+        await trainer.step(x, labels);
+        const after = await model.parameters()[0].value.data();
+        x.dispose();
+        trainer.dispose();
+        optimizer.dispose();
+        model.dispose();
+        return before.map((b, i) => b - after[i]); // lr 1: the update is the gradient
+      };
+      const wide = await firstLayerGrad('float32');
+      const narrow = await firstLayerGrad('float16');
+      const moved = (g: Float32Array) => g.filter((v) => v !== 0).length;
+      expect(moved(wide)).toBeGreaterThan(moved(narrow));
+    });
+    const model = mlp([2, 2], 1);
+    expect(() => new MixedPrecisionTrainer(model, t.optim.sgd({ lr: 1 }), { unscaleIn: 'bfloat16' as 'float16' })).toThrow(/unscaleIn must be 'float32' or 'float16'/);
+    model.dispose();
+  });
+});

@@ -21,6 +21,11 @@ export interface MixedPrecisionOptions {
   loss?: MixedLoss;
   /** Record per-layer scales and underflow/overflow rates every this many steps (default 1; 0: never). */
   recordEvery?: number;
+  /**
+   * Where Linear/Conv2d parameter gradients are divided by their scale: `'float32'` (default, the
+   * spec's project choice) or `'float16'` (the reference's choice; small gradients can flush again).
+   */
+  unscaleIn?: 'float32' | 'float16';
 }
 
 /** What one {@link MixedPrecisionTrainer.step} returns. */
@@ -44,6 +49,7 @@ export class MixedPrecisionTrainer {
   private readonly structure: MixedStructure | null;
   private readonly lossFn: MixedLoss;
   private readonly recordEvery: number;
+  private readonly unscaleIn: 'float32' | 'float16';
   private readonly params: t.nn.Parameter[];
   private readonly wholeModuleOf = new Map<t.nn.Parameter, string>();
   private iteration = 0;
@@ -64,6 +70,8 @@ export class MixedPrecisionTrainer {
     if (!Number.isInteger(recordEvery) || recordEvery < 0) throw new Error(`MixedPrecisionTrainer: recordEvery must be an integer ≥ 0, got ${String(options.recordEvery)}`);
     if (options.loss !== undefined && typeof options.loss !== 'function') throw new Error('MixedPrecisionTrainer: loss must be a function (logits, labels) => scalar tensor');
     this.recordEvery = recordEvery;
+    this.unscaleIn = options.unscaleIn ?? 'float32';
+    if (this.unscaleIn !== 'float32' && this.unscaleIn !== 'float16') throw new Error(`MixedPrecisionTrainer: unscaleIn must be 'float32' or 'float16', got ${JSON.stringify(options.unscaleIn)}`);
     this.lossFn = options.loss ?? defaultLoss;
     this.policy = options.policy ?? adaptiveScaling();
     this.structure = this.precision === 'float16' ? convertModel(model) : null;
@@ -95,7 +103,7 @@ export class MixedPrecisionTrainer {
     const iteration = this.iteration;
     const lossScale = this.structure ? this.policy.lossScale() : 1;
     const record = this.structure !== null && this.recordEvery > 0 && iteration % this.recordEvery === 0;
-    const pass = new BackwardPass(this.policy, iteration, record);
+    const pass = new BackwardPass(this.policy, iteration, record, this.unscaleIn);
     const values = this.params.map((p) => p.value);
     let grads: t.Tensor[] = [];
     let value: t.Tensor | null = null;
