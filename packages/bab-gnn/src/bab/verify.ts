@@ -215,7 +215,8 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
         continue;
       }
       for (const child of children) {
-        const b = await bound(d.region, child.box, child.splits, d.open);
+        // A rule that probed this split (strong branching, the fail-safe) already bounded it.
+        const b = child.bound ?? (await bound(d.region, child.box, child.splits, d.open));
         stats.branches++;
         const cex = probe(child.box, b);
         if (cex) return finish('violated', cex);
@@ -251,7 +252,7 @@ export function chooseInputDimension(box: Box, inputCoeffs: readonly Float64Arra
   return best;
 }
 
-function bisectInput(d: Domain, spec: VerificationSpec): { box: Box; splits: undefined }[] | null {
+function bisectInput(d: Domain, spec: VerificationSpec): { box: Box; splits: undefined; bound?: DomainBound }[] | null {
   const region = spec.regions[d.region];
   const dim = chooseInputDimension(d.box, d.bound.clauses.map((c) => c.inputCoeffs), region);
   const lo = d.box.lower[dim];
@@ -277,8 +278,10 @@ async function splitRelu(
   rule: BranchingRule,
   net: ReluNetwork,
   bound: (region: number, box: Box, splits: Splits | undefined, clauses: number[]) => Promise<DomainBound>,
-): Promise<{ box: Box; splits: Splits }[] | null> {
+): Promise<{ box: Box; splits: Splits; bound?: DomainBound }[] | null> {
   const splits = d.splits as Splits;
+  const probed = new Map<string, DomainBound>();
+  const key = (c: ReluChoice, value: number) => `${c.layer}:${c.index}:${value}`;
   const clause = clauses[d.open[0]];
   const objective = clause[d.bound.clauses[0].bestRow];
   const choice = await rule.choose({
@@ -293,12 +296,13 @@ async function splitRelu(
       const out: number[] = [];
       for (const value of [0, 1] as const) {
         const s = withSplit(splits, c, value);
-        const b = await bound(d.region, d.box, s, d.open);
+        const b = probed.get(key(c, value)) ?? (await bound(d.region, d.box, s, d.open));
+        probed.set(key(c, value), b);
         out.push(splitsFeasible(b, s) ? Math.max(b.clauses[0].lower, d.lowers[0]) : Infinity);
       }
       return out as [number, number];
     },
   });
   if (!choice) return null;
-  return [0, 1].map((value) => ({ box: d.box, splits: withSplit(splits, choice, value as 0 | 1) }));
+  return [0, 1].map((value) => ({ box: d.box, splits: withSplit(splits, choice, value as 0 | 1), bound: probed.get(key(choice, value)) }));
 }
