@@ -5,16 +5,15 @@ import { checkTensor, runKernel } from './run';
 
 /**
  * Converts to another dtype. float32 → float16 rounds every value to binary16 on the device
- * (ties to even, subnormals, overflow to ±Infinity); float16 → float32 is exact (a view).
- * The gradient is cast back to the input's dtype.
+ * (ties to even, subnormals, overflow to ±Infinity); float16 → float32 is exact (a view), and so
+ * is a cast to the same dtype. The gradient is cast back to the input's dtype in every case.
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkTensor(x, 'cast');
   if (!isDType(dtype)) throw new Error(`cast: dtype must be 'float32' or 'float16', got ${JSON.stringify(dtype)}`);
-  if (dtype === x.dtype) return x.engine.view(x, x.shape);
   const out =
-    dtype === 'float32'
-      ? x.engine.view(x, x.shape, 'float32')
+    dtype === 'float32' || dtype === x.dtype
+      ? x.engine.view(x, x.shape, dtype)
       : runKernel(x.engine, elementwiseKernel('identity', x.shape, [x.shape]), [x], x.shape, 'float16');
   x.engine.record(out, [x], (dy) => [cast(dy, x.dtype)]);
   return out;
