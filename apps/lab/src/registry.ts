@@ -7,9 +7,10 @@ import { backendsExperiment } from './experiments/backends';
 import { lcaExperiment } from './experiments/lca';
 import { compressibilityExperiment } from './experiments/compressibility';
 import { packExperiment } from './experiments/pack';
+import { lossScaleExperiment } from './experiments/loss-scale';
 
 /** The registered experiments, in run order. */
-export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment, packExperiment];
+export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment, packExperiment, lossScaleExperiment];
 
 /** Command names that an experiment id may not take. */
 export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];
