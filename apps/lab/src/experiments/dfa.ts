@@ -291,7 +291,7 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
         for (const method of MNIST_METHODS) {
           mnistRuns.push(await trainOne(ctx, {
             dataset: 'MNIST', method, model: () => mnistMlp(hidden, seed), inputShape: [784], ...mnistSplits,
-            epochs: mnistEpochs, lr: mnistLr, alignmentEvery: Math.max(1, Math.round(stepsPerMnistEpoch / (quick ? 3 : 10))), seed,
+            epochs: mnistEpochs, lr: mnistLr, alignmentEvery: Math.max(1, Math.round(stepsPerMnistEpoch / (quick ? 3 : 6))), seed,
           }));
         }
 
@@ -311,7 +311,7 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
           for (const method of CIFAR_METHODS) {
             cifarRuns.push(await trainOne(ctx, {
               dataset: split.dataset, method, model: () => cifarSmallCnn(seed), inputShape: [...shape], train: split.train, test: cifarTestSplit,
-              epochs: split.epochs, lr: cifarLr, alignmentEvery: Math.max(1, Math.round((stepsPerEpoch * split.epochs) / (quick ? 2 : 12))), seed,
+              epochs: split.epochs, lr: cifarLr, alignmentEvery: Math.max(1, Math.round((stepsPerEpoch * split.epochs) / (quick ? 2 : 8))), seed,
             }));
           }
         }
