@@ -91,8 +91,9 @@ export function mixedLinear(layer: t.nn.Linear, name: string, pass: BackwardPass
 }
 
 /**
- * `x` as float16. A same-dtype `t.cast` returns a view that records no gradient, so a float16
- * input is passed on as it is to keep its gradient (and its scale) connected.
+ * `x` as float16. A float16 input is passed on as the same tensor, not a cast view: the loss
+ * scale of a gradient is looked up by the tensor it belongs to, so the previous layer's output
+ * must reach this layer unchanged.
  */
 function asFloat16(x: t.Tensor): t.Tensor {
   return x.dtype === 'float16' ? x : t.cast(x, 'float16');
