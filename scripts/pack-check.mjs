@@ -26,6 +26,8 @@ const packages = [
   },
   { name: '@nnlab/lca', dir: 'packages/lca', exports: ['OnlineLca', 'allocateTrajectory'] },
   { name: '@nnlab/compressibility', dir: 'packages/compressibility', exports: ['compressibilityLoss', 'quantizeUniform'] },
+  { name: '@nnlab/pack', dir: 'packages/pack', exports: ['pack', 'hyperband', 'planPacks'] },
+  { name: '@nnlab/loss-scale', dir: 'packages/loss-scale', exports: ['MixedPrecisionTrainer', 'adaptiveScaling', 'dynamicScaling'] },
 ];
 
 /** What a tarball may contain (paths inside its `package/` folder). */
