@@ -36,6 +36,12 @@ export interface BoundingSettings {
   alphaIterations?: number;
 }
 
+/** Optional extra input of {@link boundDomain}. */
+export interface BoundDomainExtras {
+  /** Bounds valid on a superset of the domain (its parent's), intersected into the new ones. */
+  prior?: LayerBounds;
+}
+
 /** Everything the search needs from bounding a domain. */
 export interface DomainBound {
   /** Pre-activation bounds of the hidden layers. */
@@ -55,9 +61,10 @@ export async function boundDomain(
   splits: Splits | undefined,
   clauses: readonly (readonly OutputConstraint[])[],
   settings: BoundingSettings = {},
+  extras: BoundDomainExtras = {},
 ): Promise<DomainBound> {
   const method = settings.method ?? 'crown';
-  const layers = method === 'ibp' ? ibpBounds(net, box, splits) : intermediateBounds(net, box, splits, settings.intermediate ?? 'crown');
+  const layers = method === 'ibp' ? ibpBounds(net, box, splits) : intermediateBounds(net, box, splits, settings.intermediate ?? 'crown', extras.prior);
   const m = clauses.reduce((a, c) => a + c.length, 0);
   const rows = new Float64Array(m * net.outputSize);
   const rowConst = new Float64Array(m);

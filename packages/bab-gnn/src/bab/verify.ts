@@ -5,7 +5,7 @@
  * from a PGD attack and from the bound minimisers of every bounded domain, always re-checked by a
  * float64 forward pass. Timeouts are per instance.
  */
-import type { Box, Splits } from '../bounds/types';
+import type { Box, LayerBounds, Splits } from '../bounds/types';
 import { freeSplits } from '../bounds/types';
 import { createBabsr } from '../branching/babsr';
 import type { BranchingRule, ReluChoice } from '../branching/rule';
@@ -142,10 +142,10 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
   const cex0 = attack([]);
   if (cex0) return finish('violated', cex0);
 
-  const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number) => {
+  const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number, prior?: LayerBounds) => {
     stats.boundCalls++;
     const all = spec.regions[region].clauses;
-    return boundDomain(net, box, splits, clauses.map((c) => all[c]), { ...settings, ...(method ? { method } : {}), ...(alphaIterations ? { alphaIterations } : {}) });
+    return boundDomain(net, box, splits, clauses.map((c) => all[c]), { ...settings, ...(method ? { method } : {}), ...(alphaIterations ? { alphaIterations } : {}) }, { prior });
   };
   /** Checks the minimisers and the centre of a bounded domain for a counterexample. */
   const probe = (box: Box, b: DomainBound): Counterexample | null => {
@@ -208,7 +208,7 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
       if (!children) {
         // No ReLU left to split (or an input interval too small to halve): one last, stronger
         // bound with optimised α and split multipliers β before giving up on the domain.
-        const b = await bound(d.region, d.box, d.splits, d.open, 'alpha-crown', leafIterations);
+        const b = await bound(d.region, d.box, d.splits, d.open, 'alpha-crown', leafIterations, d.bound.layers);
         const cex = probe(d.box, b);
         if (cex) return finish('violated', cex);
         if (makeDomain(d.region, d.box, d.splits, d.open, d.lowers, b)) stats.unresolved++;
@@ -216,7 +216,8 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
       }
       for (const child of children) {
         // A rule that probed this split (strong branching, the fail-safe) already bounded it.
-        const b = child.bound ?? (await bound(d.region, child.box, child.splits, d.open));
+        // The parent's intermediate bounds hold on the child (a subset): they only tighten it.
+        const b = child.bound ?? (await bound(d.region, child.box, child.splits, d.open, undefined, undefined, d.bound.layers));
         stats.branches++;
         const cex = probe(child.box, b);
         if (cex) return finish('violated', cex);
@@ -277,7 +278,7 @@ async function splitRelu(
   clauses: readonly (readonly OutputConstraint[])[],
   rule: BranchingRule,
   net: ReluNetwork,
-  bound: (region: number, box: Box, splits: Splits | undefined, clauses: number[]) => Promise<DomainBound>,
+  bound: (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number, prior?: LayerBounds) => Promise<DomainBound>,
 ): Promise<{ box: Box; splits: Splits; bound?: DomainBound }[] | null> {
   const splits = d.splits as Splits;
   const probed = new Map<string, DomainBound>();
@@ -296,7 +297,7 @@ async function splitRelu(
       const out: number[] = [];
       for (const value of [0, 1] as const) {
         const s = withSplit(splits, c, value);
-        const b = probed.get(key(c, value)) ?? (await bound(d.region, d.box, s, d.open));
+        const b = probed.get(key(c, value)) ?? (await bound(d.region, d.box, s, d.open, undefined, undefined, d.bound.layers));
         probed.set(key(c, value), b);
         out.push(splitsFeasible(b, s) ? Math.max(b.clauses[0].lower, d.lowers[0]) : Infinity);
       }

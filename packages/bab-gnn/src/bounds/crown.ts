@@ -147,11 +147,13 @@ export type IntermediateMethod = 'ibp' | 'crown' | 'forward';
  * Sound pre-activation bounds of every hidden layer. `'crown'` bounds each layer by backward
  * propagation from it, using the bounds of the layers before, and intersects them with IBP;
  * `'forward'` uses {@link forwardBounds} (cheaper for few inputs); `'ibp'` plain intervals.
+ * `prior`: bounds known to hold on a box containing `box` (a parent domain's, with the same
+ * splits or fewer), intersected in as well (only used by `'crown'` and `'forward'`).
  */
-export function intermediateBounds(net: ReluNetwork, box: Box, splits?: Splits, method: IntermediateMethod = 'crown'): LayerBounds {
+export function intermediateBounds(net: ReluNetwork, box: Box, splits?: Splits, method: IntermediateMethod = 'crown', prior?: LayerBounds): LayerBounds {
   checkBox(box, net.inputSize, 'intermediateBounds');
-  if (method === 'forward') return forwardBounds(net, box, splits);
-  const forwardLayer = method === 'crown' ? forwardBounds(net, box, splits) : null;
+  if (method === 'forward') return forwardBounds(net, box, splits, prior);
+  const forwardLayer = method === 'crown' ? forwardBounds(net, box, splits, prior) : null;
   const lower: Float64Array[] = [];
   const upper: Float64Array[] = [];
   let hl: Float64Array = box.lower;

@@ -9,8 +9,11 @@ import { RELATIVE_MARGIN, ABSOLUTE_MARGIN } from './float-safety';
 import { affineInterval } from './ibp';
 import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
-/** Pre-activation bounds of every hidden layer by forward linear propagation, intersected with IBP. */
-export function forwardBounds(net: ReluNetwork, box: Box, splits?: Splits): LayerBounds {
+/**
+ * Pre-activation bounds of every hidden layer by forward linear propagation, intersected with IBP
+ * and with `prior` (bounds known to hold on a box containing this one, e.g. a parent domain's).
+ */
+export function forwardBounds(net: ReluNetwork, box: Box, splits?: Splits, prior?: LayerBounds): LayerBounds {
   const d = net.inputSize;
   const stride = d + 1; // coefficients then constant
   const lower: Float64Array[] = [];
@@ -66,8 +69,8 @@ export function forwardBounds(net: ReluNetwork, box: Box, splits?: Splits): Laye
         vu += b >= 0 ? b * box.upper[c] : b * box.lower[c];
       }
       const margin = RELATIVE_MARGIN * zMag[i] + ABSOLUTE_MARGIN;
-      lo[i] = Math.max(vl - margin, ibp.lower[i]);
-      up[i] = Math.min(vu + margin, ibp.upper[i]);
+      lo[i] = Math.max(vl - margin, ibp.lower[i], prior ? prior.lower[k][i] : -Infinity);
+      up[i] = Math.min(vu + margin, ibp.upper[i], prior ? prior.upper[k][i] : Infinity);
     }
     lower.push(lo);
     upper.push(up);
