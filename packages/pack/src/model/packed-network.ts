@@ -1,14 +1,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import type { Architecture, LayerSpec } from './architecture';
 
-/**
- * Where the K models' activations are between layers:
- * - `'shared'`: `[B, ...]`, one tensor for all models (the input, before any layer with parameters);
- * - `'grouped'`: `[B, K·C, H, W]`, the models as K channel groups (convolutional part);
- * - `'models'`: `[K, B, ...]`, model axis first (fully connected part).
- */
-type Layout = 'shared' | 'grouped' | 'models';
-
 function parameterFree(layer: LayerSpec): t.nn.Module {
   switch (layer.kind) {
     case 'relu':
@@ -28,11 +20,10 @@ function parameterFree(layer: LayerSpec): t.nn.Module {
 
 /**
  * K models of one architecture as one network. Parameters are those of tensor-gpu's packed layers
- * (`[K, ...]`, registered in layer order under the layer's index, as in a `Sequential`). The
- * convolutional part keeps the models as channel groups of one `[B, K·C, H, W]` tensor, so a
- * convolution is one grouped `conv2d` (a plain one with K·O filters when the input is shared) and
- * activations and pooling apply as they are, with no transposes between layers; at the flatten the
- * activations move to `[K, B, F]` once, where packed linear layers take over.
+ * (`[K, ...]`, registered in layer order under the layer's index, as in a `Sequential`), and so
+ * are the kernels: a linear layer is one batched matmul, a convolution one grouped convolution
+ * that reads and writes the model-first layout `[K, B, C, H, W]` directly (a shared input is
+ * unfolded once for all K models). Parameter-free layers fold the model axis into the batch.
  */
 export class PackedNetwork extends t.nn.Module {
   private readonly layers: { spec: LayerSpec; module: t.nn.Module }[] = [];
@@ -58,42 +49,25 @@ export class PackedNetwork extends t.nn.Module {
 
   /** Packed logits `[K, B, C]` for a shared input `[B, ...sample]` or per-model inputs `[K, B, ...sample]`. */
   forward(x: t.Tensor): t.Tensor {
-    const k = this.models;
     const sampleRank = this.architecture.inputShape.length;
-    let layout: Layout = x.rank === sampleRank + 1 ? 'shared' : 'models';
+    // A shared input stays shared until the first layer with parameters gives every model its own.
+    let perModel = x.rank !== sampleRank + 1;
     let h = x;
     return t.tidy(() => {
       for (const { spec, module } of this.layers) {
-        if (spec.kind === 'conv2d') {
-          const conv = module as t.nn.PackedConv2d;
-          if (layout === 'models') {
-            // [K, B, C, H, W] → [B, K·C, H, W]: the one transpose of a per-model input.
-            const [, b, c, hh, ww] = h.shape;
-            h = t.reshape(t.transpose(h, [1, 0, 2, 3, 4]), [b, k * c, hh, ww]);
-            layout = 'grouped';
-          }
-          const w = t.reshape(conv.weight.value, [k * spec.out, spec.in, spec.kernel, spec.kernel]);
-          // A shared input feeds every model: one plain convolution with all K·O filters.
-          const y = t.conv2d(h, w, { stride: spec.stride ?? 1, padding: spec.padding ?? 0, groups: layout === 'shared' ? 1 : k });
-          h = conv.bias ? t.add(y, t.reshape(conv.bias.value, [1, k * spec.out, 1, 1])) : y;
-          layout = 'grouped';
-        } else if (spec.kind === 'linear') {
+        if (spec.kind === 'conv2d' || spec.kind === 'linear') {
           h = module.forward(h);
-          layout = 'models';
-        } else if (spec.kind === 'flatten' && layout === 'grouped') {
-          const [b, kc, hh, ww] = h.shape;
-          h = t.transpose(t.reshape(h, [b, k, (kc / k) * hh * ww]), [1, 0, 2]);
-          layout = 'models';
-        } else if (layout === 'models') {
-          const [kk, b, ...rest] = h.shape;
-          const y = module.forward(t.reshape(h, [kk * b, ...rest]));
-          h = t.reshape(y, [kk, b, ...y.shape.slice(1)]);
+          perModel = true;
+        } else if (perModel) {
+          // Parameter-free layers see the K models as one batch of K·B samples.
+          const [k, b, ...rest] = h.shape;
+          const y = module.forward(t.reshape(h, [k * b, ...rest]));
+          h = t.reshape(y, [k, b, ...y.shape.slice(1)]);
         } else {
-          // Shared or grouped activations: elementwise and per-channel layers apply as they are.
           h = module.forward(h);
         }
       }
-      if (layout !== 'models') throw new Error(`PackedNetwork: architecture '${this.architecture.name}' has no layer with parameters`);
+      if (!perModel) throw new Error(`PackedNetwork: architecture '${this.architecture.name}' has no layer with parameters`);
       return h;
     });
   }
