@@ -41,9 +41,10 @@ export function forwardBounds(net: ReluNetwork, box: Box, splits?: Splits, prior
       zL[o + d] = layer.bias[i];
       zU[o + d] = layer.bias[i];
       let mag = Math.abs(layer.bias[i]);
+      const row = i * layer.inSize;
       for (let j = 0; j < layer.inSize; j++) {
-        const wij = w[i * layer.inSize + j];
-        if (wij === 0) continue;
+        const wij = w[row + j];
+        if (wij === 0 || hMag[j] === 0) continue; // dead input: both of its functions are 0
         mag += Math.abs(wij) * hMag[j];
         const src1 = wij > 0 ? hL : hU;
         const src2 = wij > 0 ? hU : hL;
