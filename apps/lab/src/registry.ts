@@ -8,9 +8,10 @@ import { lcaExperiment } from './experiments/lca';
 import { compressibilityExperiment } from './experiments/compressibility';
 import { packExperiment } from './experiments/pack';
 import { lossScaleExperiment } from './experiments/loss-scale';
+import { verifyExperiment } from './experiments/verify';
 
 /** The registered experiments, in run order. */
-export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment, packExperiment, lossScaleExperiment];
+export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment, packExperiment, lossScaleExperiment, verifyExperiment];
 
 /** Command names that an experiment id may not take. */
 export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];
