@@ -9,9 +9,10 @@ import { compressibilityExperiment } from './experiments/compressibility';
 import { packExperiment } from './experiments/pack';
 import { lossScaleExperiment } from './experiments/loss-scale';
 import { verifyExperiment } from './experiments/verify';
+import { dfaExperiment } from './experiments/dfa';
 
 /** The registered experiments, in run order. */
-export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment, packExperiment, lossScaleExperiment, verifyExperiment];
+export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment, packExperiment, lossScaleExperiment, dfaExperiment, verifyExperiment];
 
 /** Command names that an experiment id may not take. */
 export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];
