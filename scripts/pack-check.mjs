@@ -28,6 +28,7 @@ const packages = [
   { name: '@nnlab/compressibility', dir: 'packages/compressibility', exports: ['compressibilityLoss', 'quantizeUniform'] },
   { name: '@nnlab/pack', dir: 'packages/pack', exports: ['pack', 'hyperband', 'planPacks'] },
   { name: '@nnlab/loss-scale', dir: 'packages/loss-scale', exports: ['MixedPrecisionTrainer', 'adaptiveScaling', 'dynamicScaling'] },
+  { name: '@nnlab/dfa', dir: 'packages/dfa', exports: ['createDfa', 'fitDfa', 'measureAlignment'] },
   { name: '@nnlab/bab-gnn', dir: 'packages/bab-gnn', exports: ['verify', 'parseNnet', 'parseVnnlib', 'loadPretrainedGnn'] },
 ];
 
