@@ -21,6 +21,7 @@ import {
 import type { Experiment, ExperimentContext, ExperimentResult, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart, lineChart } from '../report/svg';
+import { oneOf, positiveInt } from '../option-parsers';
 
 /** The models `--model` offers. */
 export const LCA_MODELS = ['mnist-fc', 'lenet', 'lenet5', 'resnet-small'] as const;
@@ -45,21 +46,6 @@ export interface LcaSettings {
   lcaExamples?: number;
   /** The model (default `'mnist-fc'`). */
   model?: LcaModelName;
-}
-
-function positiveInt(max: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`expected an integer from 1 to ${max}, got '${raw}'`);
-    return n;
-  };
-}
-
-function oneOf<T extends string>(values: readonly T[]) {
-  return (raw: string): T => {
-    if (!(values as readonly string[]).includes(raw)) throw new Error(`expected one of ${values.join(', ')}, got '${raw}'`);
-    return raw as T;
-  };
 }
 
 /** The reference "LeNet": conv5×5·20 → pool → conv5×5·40 → pool → dropout .25 → FC400 → dropout .5 → FC10 (808,970 parameters). */

@@ -22,6 +22,7 @@ import {
 import type { Experiment, ExperimentContext, ExperimentResult, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart, lineChart } from '../report/svg';
+import { positiveInt } from '../option-parsers';
 
 /** Largest gap (percentage points) between float16 + adaptive scaling and float32 that passes. */
 export const LOSS_SCALE_MATCH_POINTS = 0.3;
@@ -79,14 +80,6 @@ function take(split: t.train.LabeledImages, count: number): t.train.LabeledImage
   const n = Math.min(count, split.count);
   const size = split.shape.reduce((a, b) => a * b, 1);
   return { images: split.images.subarray(0, n * size), labels: split.labels.subarray(0, n), count: n, shape: split.shape };
-}
-
-function positiveInt(max: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`expected an integer in [1, ${max}], got ${JSON.stringify(raw)}`);
-    return n;
-  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

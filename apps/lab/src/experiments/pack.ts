@@ -31,6 +31,7 @@ import {
 import type { Experiment, ExperimentContext, ExperimentResult, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart, lineChart } from '../report/svg';
+import { oneOf, positiveInt } from '../option-parsers';
 
 /** The grid Hyperband samples from: learning rate, momentum, batch size and initialisation seed. */
 export const PACK_SEARCH_SPACE: SearchSpace = {
@@ -54,21 +55,6 @@ export interface PackSettings {
   trainCount?: number;
   /** MNIST images (from the end of the training split) the searches validate on (default 2000; 300 with `--quick`). */
   validationCount?: number;
-}
-
-function positiveInt(max: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`expected an integer from 1 to ${max}, got '${raw}'`);
-    return n;
-  };
-}
-
-function oneOf<T extends string>(values: readonly T[]) {
-  return (raw: string): T => {
-    if (!(values as readonly string[]).includes(raw)) throw new Error(`expected one of ${values.join(', ')}, got '${raw}'`);
-    return raw as T;
-  };
 }
 
 function intList(raw: string): number[] {

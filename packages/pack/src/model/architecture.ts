@@ -115,7 +115,8 @@ export function parameterCount(architecture: Architecture): number {
   return n;
 }
 
-function parameterFree(layer: LayerSpec): t.nn.Module {
+/** The tensor-gpu module of a layer without parameters (activation, pooling, flatten). */
+export function parameterFree(layer: LayerSpec): t.nn.Module {
   switch (layer.kind) {
     case 'relu':
       return new t.nn.ReLU();

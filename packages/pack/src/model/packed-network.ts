@@ -1,22 +1,5 @@
 import * as t from '@nnlab/tensor-gpu';
-import type { Architecture, LayerSpec } from './architecture';
-
-function parameterFree(layer: LayerSpec): t.nn.Module {
-  switch (layer.kind) {
-    case 'relu':
-      return new t.nn.ReLU();
-    case 'tanh':
-      return new t.nn.Tanh();
-    case 'sigmoid':
-      return new t.nn.Sigmoid();
-    case 'flatten':
-      return new t.nn.Flatten();
-    case 'maxpool2d':
-      return new t.nn.MaxPool2d(layer.kernel, { stride: layer.stride ?? layer.kernel });
-    default:
-      throw new Error(`layer kind '${layer.kind}' has parameters`);
-  }
-}
+import { parameterFree, type Architecture, type LayerSpec } from './architecture';
 
 /**
  * K models of one architecture as one network. Parameters are those of tensor-gpu's packed layers
