@@ -14,6 +14,7 @@ import { createDfa, fitDfa, measureProjectionCost, type AlignmentRecord, type Df
 import type { Experiment, ExperimentContext, ExperimentResult, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart, lineChart } from '../report/svg';
+import { positiveInt, positiveNumber } from '../option-parsers';
 
 /** Nøkland (2016), MNIST 2×800 tanh, test error %: BP and DFA (the project spec marks these as unverified). */
 export const NOKLAND_MNIST_2X800 = { bp: 1.6, dfa: 1.74, note: 'Nøkland 2016, MNIST 2×800 tanh, full data: BP 1.60%, DFA 1.74% (unverified)' } as const;
@@ -45,12 +46,6 @@ export interface DfaSettings {
   mnistLr?: number;
   /** SGD learning rate on CIFAR-10 (every method). */
   cifarLr?: number;
-}
-
-function positiveNumber(raw: string): number {
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`expected a number > 0, got '${raw}'`);
-  return v;
 }
 
 interface MethodSpec {
@@ -89,14 +84,6 @@ export interface DfaRun {
   finalLoss: number;
   /** Alignment with BP over training (empty for BP). */
   alignment: AlignmentRecord[];
-}
-
-function positiveInt(max: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`expected an integer from 1 to ${max}, got '${raw}'`);
-    return n;
-  };
 }
 
 /** `<repo>/../shared/data/cifar-10` (or `$NNLAB_SHARED_DATA/cifar-10`), found by walking up to pnpm-workspace.yaml. */
