@@ -15,9 +15,11 @@ const product = (m: number, n: number, p: number, transposeA: boolean, transpose
  */
 interface Dims extends ConvStrides { patch: number; positions: number }
 
+// Built as a literal, not by spreading `convStrides(g)`: V8 reads the fields of a spread object
+// markedly slower in the hot closures below (the convolutions ran 1.3–1.7× slower).
 function dims(g: ConvGeometry): Dims {
   const s = convStrides(g);
-  return { ...s, patch: s.cg * g.kh * g.kw, positions: g.oh * g.ow };
+  return { cg: s.cg, og: s.og, inImage: s.inImage, inGroup: s.inGroup, outImage: s.outImage, outGroup: s.outGroup, patch: s.cg * g.kh * g.kw, positions: g.oh * g.ow };
 }
 
 /** Calls `visit(row, position, inputIndex)` for every in-bounds tap of the image starting at `base`. */
