@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
 import { allocateTrajectory, moduleLayout, moduleOracle, OnlineLca, readParameters, TrajectoryFileReader, TrajectoryFileWriter, type LcaData } from '../src/index';
 import { makeTrainer } from '../src/testing/sgd.test-helper';
-import { median } from './report';
+import { median } from '../../../scripts/bench-report';
 
 /** What {@link measureOverhead} measured. */
 export interface OverheadResult {

@@ -19,7 +19,7 @@ import type { LcaData } from '../src/index';
 import { mlp } from '../src/testing/models.test-helper';
 import { measureOverhead, type OverheadResult } from './overhead';
 import { referenceCheck, type ReferenceRow } from './reference-check';
-import { machineInfo, mib, textTable } from './report';
+import { machineInfo, mib, textTable } from '../../../scripts/bench-report';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 

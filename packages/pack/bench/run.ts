@@ -32,7 +32,7 @@ import {
   type SearchSpace,
   type StepTimeRow,
 } from '../src/index';
-import { machineInfo, textTable } from './report';
+import { machineInfo, textTable } from '../../../scripts/bench-report';
 
 const quick = process.argv.includes('--quick');
 const backend = (process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? 'cpu') as t.BackendRequest;

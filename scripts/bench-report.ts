@@ -1,4 +1,4 @@
-// Plain-text tables and the machine description for the benchmark output.
+// Plain-text tables, the machine description and small statistics for the technique packages' benchmark output.
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** A fixed-width text table with a header row. */
@@ -19,4 +19,16 @@ export function machineInfo(backend: string): Record<string, unknown> {
     backend,
     date: new Date().toISOString(),
   };
+}
+
+/** Bytes in MiB with 3 significant digits. */
+export function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toPrecision(3)} MiB`;
+}
+
+/** The median of a list of numbers. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
