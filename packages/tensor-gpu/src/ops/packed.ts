@@ -54,7 +54,7 @@ export function packedConv2d(x: Tensor, w: Tensor, b: Tensor | undefined, option
   }
   const batch = shared ? x.shape[0] : x.shape[1];
   const [h, wd] = x.shape.slice(-2);
-  const g = { ...convGeometry({ n: batch, c: k * c, h, w: wd, o: k * o, kh, kw, groups: k }, options, 'packedConv2d'), layout: 'packed' as const, sharedInput: shared };
+  const g = convGeometry({ n: batch, c: k * c, h, w: wd, o: k * o, kh, kw, groups: k }, options, 'packedConv2d', { layout: 'packed', sharedInput: shared });
   return x.engine.tidy(() => {
     const y = convolve(x, reshape(w, [k * o, c, kh, kw]), g, [k, batch, o, g.oh, g.ow], options.accumulate, 'packedConv2d');
     return b ? add(y, reshape(b, [k, 1, o, 1, 1])) : y;
