@@ -1,7 +1,7 @@
 // Test helpers (not part of the library): single-model reference training and comparisons.
 import * as t from '@nnlab/tensor-gpu';
 import { buildModel, type Architecture } from './model/architecture';
-import { resolveConfig, type ModelConfig } from './model/config';
+import { resolveConfig, singleModelOptimizer, type ModelConfig } from './model/config';
 
 /** One batch for a single model: `n` samples. */
 export interface HostBatch {
@@ -14,10 +14,7 @@ export interface HostBatch {
 export async function trainAlone(arch: Architecture, config: ModelConfig, batches: readonly HostBatch[]): Promise<Float32Array[]> {
   const c = resolveConfig(config, 0);
   const model = buildModel(arch, c.seed);
-  const optimizer =
-    c.optimizer === 'sgd'
-      ? t.optim.sgd({ lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay, nesterov: c.nesterov })
-      : t.optim.adam({ lr: c.lr, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay });
+  const optimizer = singleModelOptimizer(c);
   const params = model.parameters();
   for (const b of batches) {
     t.tidy(() => {

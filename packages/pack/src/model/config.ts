@@ -1,3 +1,4 @@
+import * as t from '@nnlab/tensor-gpu';
 /** The optimisers a pack can fuse across its models. */
 export type OptimizerKind = 'sgd' | 'adam';
 
@@ -80,4 +81,11 @@ export function fusionKey(config: ModelConfig): string {
  */
 export function samePaddingKey(config: ModelConfig): string {
   return `${fusionKey(config)}/batch ${config.batchSize ?? 'default'}`;
+}
+
+/** The ordinary tensor-gpu optimizer (`sgd` or `adam`) of one resolved config, for training that model alone. */
+export function singleModelOptimizer(c: ResolvedConfig): t.optim.Optimizer {
+  return c.optimizer === 'sgd'
+    ? t.optim.sgd({ lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay, nesterov: c.nesterov })
+    : t.optim.adam({ lr: c.lr, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay });
 }

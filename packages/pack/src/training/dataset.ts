@@ -37,3 +37,11 @@ export function gatherInto(data: Dataset, sampleSize: number, indices: ArrayLike
     labels[labelOffset + r] = data.labels[i];
   }
 }
+
+/** The samples at `indices` as one new batch: values `[n · sampleSize]` and labels `[n]`. */
+export function gatherBatch(data: Dataset, sampleSize: number, indices: ArrayLike<number>): { x: Float32Array; labels: Int32Array } {
+  const x = new Float32Array(indices.length * sampleSize);
+  const labels = new Int32Array(indices.length);
+  gatherInto(data, sampleSize, indices, x, 0, labels, 0);
+  return { x, labels };
+}

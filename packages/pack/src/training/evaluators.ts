@@ -2,9 +2,9 @@ import * as t from '@nnlab/tensor-gpu';
 import type { Configuration } from '../hyperband/space';
 import type { Evaluator } from '../hyperband/executor';
 import { buildModel, sampleSize, type Architecture } from '../model/architecture';
-import { fusionKey, resolveConfig, type ModelConfig } from '../model/config';
+import { fusionKey, resolveConfig, singleModelOptimizer, type ModelConfig } from '../model/config';
 import { pack } from '../model/pack';
-import { checkDataset, epochOrder, gatherInto, type Dataset } from './dataset';
+import { checkDataset, epochOrder, gatherBatch, type Dataset } from './dataset';
 import { trainPack, type PaddingMode } from './train-pack';
 
 /** What an evaluator trains on and how it scores: validation accuracy after `budget` epochs from scratch. */
@@ -76,19 +76,14 @@ export async function trainSingleModel(architecture: Architecture, config: Model
   const batch = c.batchSize ?? options.batchSize;
   if (batch === undefined) throw new Error('trainSingleModel: config.batchSize or options.batchSize is needed');
   const model = buildModel(architecture, c.seed);
-  const optimizer =
-    c.optimizer === 'sgd'
-      ? t.optim.sgd({ lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay, nesterov: c.nesterov })
-      : t.optim.adam({ lr: c.lr, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay });
+  const optimizer = singleModelOptimizer(c);
   const params = model.parameters();
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const order = epochOrder(count, options.seed, epoch);
       for (let start = 0; start < count; start += batch) {
         const n = Math.min(batch, count - start);
-        const x = new Float32Array(n * size);
-        const labels = new Int32Array(n);
-        gatherInto(data, size, order.subarray(start, start + n), x, 0, labels, 0);
+        const { x, labels } = gatherBatch(data, size, order.subarray(start, start + n));
         t.tidy(() => {
           const input = t.tensor(x, [n, ...architecture.inputShape]);
           const { grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(input), labels))(...params.map((p) => p.value));

@@ -1,7 +1,7 @@
 import * as t from '@nnlab/tensor-gpu';
 import { sampleSize } from '../model/architecture';
 import type { PackedModels } from '../model/pack';
-import { checkDataset, epochOrder, gatherInto, type Dataset } from './dataset';
+import { checkDataset, epochOrder, gatherBatch, gatherInto, type Dataset } from './dataset';
 
 /**
  * How models with different batch sizes share the data:
@@ -73,9 +73,7 @@ export async function trainPack(packed: PackedModels, data: Dataset, options: Tr
       const order = epochOrder(count, options.seed, epoch);
       for (let start = 0; start < count; start += bMax) {
         const n = Math.min(bMax, count - start);
-        const x = new Float32Array(n * size);
-        const labels = new Int32Array(n);
-        gatherInto(data, size, order.subarray(start, start + n), x, 0, labels, 0);
+        const { x, labels } = gatherBatch(data, size, order.subarray(start, start + n));
         const rows = sizes.map((b) => Math.min(b, n));
         const input = t.tensor(x, [n, ...shape]);
         const losses = packed.step({ x: input, labels, rows });
