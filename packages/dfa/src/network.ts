@@ -27,11 +27,6 @@ function labelsOf(labels: ArrayLike<number>, n: number, classes: number, op: str
   return out;
 }
 
-/** A tensor with the same values that gradients do not flow through (the graph is cut here). */
-function detach(x: t.Tensor): t.Tensor {
-  return t.noGrad(() => t.reshape(x, x.shape));
-}
-
 /**
  * A `Sequential` model trained by direct feedback alignment, back-propagation or a per-block
  * mix of the two. The network is cut into local blocks (one weight layer plus the parameter-free
@@ -152,10 +147,10 @@ export class DfaNetwork {
       const feedsDfaAbove = l + 1 < hidden && this.rules[l + 1] === 'dfa';
       if (feedback) {
         taps.push(this.dfaTap(feedback, slot)(out));
-        h = detach(out);
+        h = t.detach(out);
       } else if (feedsDfaAbove && this.options.boundaryFeed === 'bp-delta') {
         taps.push(this.bpTap(l, labels)(out));
-        h = detach(out);
+        h = t.detach(out);
       } else {
         h = out;
       }
@@ -197,7 +192,7 @@ export class DfaNetwork {
   private bpTap(blockIndex: number, labels: Int32Array): (h: t.Tensor) => t.Tensor {
     return t.customGrad(
       (_h: t.Tensor) => t.zeros([]),
-      (_dy, { inputs }) => [this.upperGradient(blockIndex, detach(inputs[0]), labels)],
+      (_dy, { inputs }) => [this.upperGradient(blockIndex, t.detach(inputs[0]), labels)],
     );
   }
 

@@ -100,8 +100,3 @@ export class BackwardPass {
     this.scales.clear();
   }
 }
-
-/** True when some gradient tape records `x` (so its gradient is needed). */
-export function isWatched(x: t.Tensor): boolean {
-  return x.engine.tapes.some((tape) => tape.watched.has(x.id));
-}

@@ -1,5 +1,5 @@
 import * as t from '@nnlab/tensor-gpu';
-import { isWatched, type BackwardPass, type PendingFate } from './backward-pass';
+import type { BackwardPass, PendingFate } from './backward-pass';
 import { mulScale, scaleToFloat16, type ScaleValue } from './scale-value';
 
 /** The three products a scaled layer's backward needs, computed in float32 on float16 values. */
@@ -71,7 +71,7 @@ export function mixedLinear(layer: t.nn.Linear, name: string, pass: BackwardPass
     name,
     kind: 'linear',
     reduction: layer.outFeatures,
-    needInput: isWatched(x),
+    needInput: t.isRecorded(x),
     products: (x32, w32) => ({
       inputGrad: (gs) => t.matmul(gs, w32),
       weightGrad: (g) => t.matmul(g, x32, { transposeA: true }),
@@ -118,7 +118,7 @@ export function mixedConv2d(layer: t.nn.Conv2d, name: string, pass: BackwardPass
     name,
     kind: 'conv2d',
     reduction: convReduction(layer),
-    needInput: isWatched(x),
+    needInput: t.isRecorded(x),
     products: (x32, w32) => ({
       inputGrad: (gs) => t.grad((a: t.Tensor) => t.sum(t.mul(t.conv2d(a, w32, options), gs)))(x32)[0],
       weightGrad: (g) => t.grad((b: t.Tensor) => t.sum(t.mul(t.conv2d(x32, b, options), g)))(w32)[0],

@@ -1,4 +1,4 @@
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 import { sizeOf, type Shape } from '../shape';
 import { broadcastStrides, sameShapes, unravelLines } from './indexing';
 

@@ -1,4 +1,4 @@
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 
 /** Name of the scalar kernel argument that carries +Infinity into float16 kernels. */
 export const INF_ARG = 'inf16';

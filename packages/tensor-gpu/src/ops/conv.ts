@@ -1,6 +1,6 @@
 import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel, type ConvGeometry } from '../kernels/conv';
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel, type PoolGeometry } from '../kernels/pool';
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 import type { DType } from '../dtype';
 import { withFloat16Accumulation } from '../kernels/fp16';
 import { fmt } from '../shape';
