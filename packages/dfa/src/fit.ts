@@ -60,7 +60,7 @@ function checkPositiveInt(value: number, name: string): number {
  *
  * @throws Error for inconsistent data or bad options.
  */
-export async function fitDfa(network: DfaNetwork, data: t.train.LabeledImages, options: DfaFitOptions): Promise<DfaFitHistory> {
+export async function fitDfa(network: DfaNetwork, data: t.train.LabeledData, options: DfaFitOptions): Promise<DfaFitHistory> {
   if (!options || typeof options !== 'object') throw new Error('fitDfa: expected options { epochs, batchSize, optimizer }');
   const epochs = checkPositiveInt(options.epochs, 'epochs');
   const batchSize = checkPositiveInt(options.batchSize, 'batchSize');

@@ -15,7 +15,6 @@ import {
   decodeCompressedFile,
   deflateCodec,
   dequantize,
-  headOf,
   histogram,
   loadQuantized,
   rangeCodec,
@@ -229,8 +228,8 @@ export function createCompressibilityExperiment(defaults: CompressibilitySetting
         const stepsPerMethod = Math.ceil(trainSize / batchSize) * (epochs + fineTuneEpochs);
         const settings: RunSettings = {
           model: () => t.nn.lenet300100({ seed }),
-          train: headOf(train, trainSize),
-          test: headOf(test, testSize),
+          train: t.train.headOf(train, trainSize),
+          test: t.train.headOf(test, testSize),
           inputShape: [784],
           epochs,
           fineTuneEpochs,

@@ -99,12 +99,11 @@ function defaultCifarDir(): string {
   return join(process.cwd(), '..', 'shared', 'data', 'cifar-10');
 }
 
-type Split = t.train.LabeledImages;
+type Split = t.train.LabeledData;
 
-function head(split: { images: Float32Array; labels: Uint8Array | Int32Array; shape: readonly number[] }, count: number, shape: readonly number[]): Split {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const n = Math.min(count, split.labels.length);
-  return { images: split.images.subarray(0, n * size), labels: split.labels.subarray(0, n), count: n, shape };
+/** The first `count` samples of a split, as the model takes one sample (`shape`). */
+function head(split: Split, count: number, shape: readonly number[]): Split {
+  return { ...t.train.headOf(split, count), shape };
 }
 
 function mnistMlp(hidden: number, seed: number): t.nn.Sequential {

@@ -11,10 +11,10 @@ import {
   fractionHelping,
   lossReconstruction,
   meanFractionHelping,
+  batchStepper,
   OnlineLca,
   peakSynchronization,
   pieceCounts,
-  type LcaData,
   type LcaResult,
   type Quadrature,
 } from '@nnlab/lca';
@@ -98,46 +98,6 @@ function buildModel(name: LcaModelName, seed: number): { model: t.nn.Sequential;
     case 'resnet-small':
       return { model: smallResnet(seed), inputShape: [1, 28, 28] };
   }
-}
-
-/** Mini-batch SGD with momentum (tensor-gpu's `optim.sgd`, PyTorch's rule) on shuffled batches of `data`. */
-function sgdTrainer(model: t.nn.Module, data: LcaData, inputShape: number[], lr: number, momentum: number, batchSize: number, seed: number) {
-  const params = model.parameters().filter((p) => p.trainable);
-  const optimizer = t.optim.sgd({ lr, momentum });
-  const sampleSize = data.shape.reduce((a, b) => a * b, 1);
-  const order = t.data.permutation(data.count, seed);
-  let pos = 0;
-  let epoch = 0;
-  const step = async (): Promise<number> => {
-    if (pos + batchSize > data.count) {
-      t.data.shuffleInPlace(order, seed + ++epoch);
-      pos = 0;
-    }
-    const idx = order.subarray(pos, pos + batchSize);
-    pos += batchSize;
-    const { x, y } = t.data.gatherBatch(data.images, data.labels as Uint8Array, idx, sampleSize);
-    model.train();
-    const loss = t.tidy(() => {
-      const xt = t.tensor(x, [idx.length, ...inputShape]);
-      const { value, grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(xt), y))(...params.map((p) => p.value));
-      optimizer.step(params, grads as t.Tensor[]);
-      return value;
-    });
-    const v = (await loss.data())[0];
-    loss.dispose();
-    return v;
-  };
-  return { step, dispose: () => optimizer.dispose() };
-}
-
-function take(split: LcaData, indices: ArrayLike<number>): LcaData {
-  const size = split.shape.reduce((a, b) => a * b, 1);
-  const { x, y } = t.data.gatherBatch(split.images, split.labels as Uint8Array, indices, size);
-  return { images: x, labels: y, count: indices.length, shape: split.shape };
-}
-
-function range(n: number): Uint32Array {
-  return Uint32Array.from({ length: n }, (_, i) => i);
 }
 
 function cumsum(values: readonly number[]): number[] {
@@ -259,18 +219,19 @@ export function createLcaExperiment(settings: LcaSettings = {}): Experiment {
       const mnist = await loadMnist();
       // The reference's split: 55,000 training and 5,000 validation images, drawn with seed 0.
       const split = t.data.trainValidationSplit(mnist.train.count, 5000 / mnist.train.count, 0);
-      const train = take(mnist.train, split.train);
-      const validation = take(mnist.train, split.validation);
+      const train = t.train.subsetOf(mnist.train, split.train);
+      const validation = t.train.subsetOf(mnist.train, split.validation);
       const examples = full ? train.count : Math.min(train.count, (values['lca-examples'] as number | undefined) ?? settings.lcaExamples ?? (quick ? 500 : LCA_DEFAULT_EXAMPLES));
-      const lcaTrain = full ? train : take(train, range(examples));
+      const lcaTrain = full ? train : t.train.headOf(train, examples);
       const withValidation = full || values.validation === true;
-      const lcaValidation = full ? validation : take(validation, range(Math.min(examples, validation.count)));
+      const lcaValidation = full ? validation : t.train.headOf(validation, examples);
       const chunkSize = full ? 11_000 : Math.min(examples, 5000);
 
       const { model, inputShape } = buildModel(modelName, seed);
       const parameterCount = model.parameters().reduce((n, p) => n + p.value.size, 0);
       ctx.log(`lca: ${modelName} (${parameterCount} parameters) on ${backend}, ${iterations} iterations, LCA on ${lcaTrain.count} training examples${withValidation ? ` and ${lcaValidation.count} validation examples` : ''}, ${quadrature}`);
-      const trainer = sgdTrainer(model, train, inputShape, 0.01, 0.9, 250, seed);
+      const optimizer = t.optim.sgd({ lr: 0.01, momentum: 0.9 });
+      const trainer = batchStepper(model, train, { optimizer, batchSize: 250, seed, inputShape });
       const firstOrder: number[] = [];
       const trainingLoss: number[] = [];
       let trainMs = 0;
@@ -295,7 +256,9 @@ export function createLcaExperiment(settings: LcaSettings = {}): Experiment {
       try {
         for (let i = 0; i < iterations; i++) {
           const a = performance.now();
-          trainingLoss.push(await trainer.step());
+          const loss = trainer.step();
+          trainingLoss.push((await loss.data())[0]);
+          loss.dispose();
           const b = performance.now();
           await lca.observe();
           trainMs += b - a;
@@ -304,7 +267,7 @@ export function createLcaExperiment(settings: LcaSettings = {}): Experiment {
         }
       } finally {
         bar.done();
-        trainer.dispose();
+        optimizer.dispose();
         lca.dispose();
       }
       const result = lca.result('train');

@@ -76,12 +76,6 @@ export interface LossScaleSettings {
   epochs?: number;
 }
 
-function take(split: t.train.LabeledImages, count: number): t.train.LabeledImages {
-  const n = Math.min(count, split.count);
-  const size = split.shape.reduce((a, b) => a * b, 1);
-  return { images: split.images.subarray(0, n * size), labels: split.labels.subarray(0, n), count: n, shape: split.shape };
-}
-
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** Builds the experiment; the command-line options override `defaults`. */
@@ -122,8 +116,8 @@ export function createLossScaleExperiment(defaults: LossScaleSettings = {}): Exp
 
       // 2. MNIST in two settings.
       const mnist = await loadMnist();
-      const train = take(mnist.train, trainSize);
-      const test = take(mnist.test, testSize);
+      const train = t.train.headOf(mnist.train, trainSize);
+      const test = t.train.headOf(mnist.test, testSize);
       const settings = [
         { name: 'standard loss', lossWeight: 1 },
         { name: `loss × 2^${Math.log2(SMALL_LOSS_WEIGHT)}`, lossWeight: SMALL_LOSS_WEIGHT },

@@ -10,11 +10,9 @@ import { measureCompression, type CompressionMeasurement } from '../pipeline/mea
 import { quantizeParameters, readParameters, type HostParameter, type QuantizeModelOptions } from '../pipeline/quantize-model';
 import { restoreModel } from '../pipeline/restore';
 import type { QuantizedTensor } from '../quantize/types';
-import type { LabeledData } from '../train/data';
 import { accuracyOf } from '../train/evaluate';
 import { trainEpochs } from '../train/loop';
 import { disposeMasks, magnitudeMasks, maskedOptimizer, thresholdMasks, type PruneMask } from '../train/masks';
-import { momentumSgd, type LearningRateSchedule, type StepOptimizer } from '../train/optimizer';
 import { proxCompressibility } from '../train/prox';
 import { methodLabel, type Method } from './methods';
 
@@ -23,9 +21,9 @@ export interface RunSettings {
   /** Builds the model, initialised the same way (same seed) at every call. */
   model: () => t.nn.Module;
   /** Training samples. */
-  train: LabeledData;
+  train: t.train.LabeledData;
   /** Test samples (accuracy of the decoded model). */
-  test: LabeledData;
+  test: t.train.LabeledData;
   /** Shape of one sample as the model takes it (`[784]` for an MLP on MNIST). */
   inputShape?: readonly number[];
   /** Training epochs before pruning. */
@@ -40,7 +38,7 @@ export interface RunSettings {
    * Learning rate of fine-tuning: a number, a schedule of the fine-tuning step, or `'linear'` for
    * lr/5 decaying linearly to 0 over the fine-tuning steps (default: the constant lr/5).
    */
-  fineTuneLr?: LearningRateSchedule | 'linear';
+  fineTuneLr?: t.optim.LearningRate | 'linear';
   /** Momentum (default 0.9). */
   momentum?: number;
   /** Seed of the batch order (default 0). */
@@ -95,9 +93,9 @@ function trainingLoss(method: Method, model: t.nn.Module): TaskLoss {
   return crossEntropyLoss;
 }
 
-function optimizerFor(method: Method, lr: LearningRateSchedule, momentum: number): StepOptimizer {
+function optimizerFor(method: Method, lr: t.optim.LearningRate, momentum: number): t.optim.StepOptimizer {
   if (method.kind === 'compressibility' && method.sparsify === 'prox') return proxCompressibility({ ...method.loss, lr, lambda: method.lambda, momentum });
-  return momentumSgd({ lr, momentum });
+  return t.optim.sgd({ lr, momentum });
 }
 
 async function masksFor(method: Method, model: t.nn.Module, threshold: number): Promise<PruneMask[]> {
