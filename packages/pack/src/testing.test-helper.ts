@@ -18,9 +18,7 @@ export async function trainAlone(arch: Architecture, config: ModelConfig, batche
   const params = model.parameters();
   for (const b of batches) {
     t.tidy(() => {
-      const x = t.tensor(b.x, [b.n, ...arch.inputShape]);
-      const { grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(x), b.labels))(...params.map((p) => p.value));
-      optimizer.step(params, grads);
+      t.train.trainStep(model, t.tensor(b.x, [b.n, ...arch.inputShape]), b.labels, { optimizer, parameters: params });
     });
   }
   const values = await Promise.all(params.map((p) => p.value.data()));

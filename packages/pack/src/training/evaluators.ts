@@ -85,9 +85,7 @@ export async function trainSingleModel(architecture: Architecture, config: Model
         const n = Math.min(batch, count - start);
         const { x, labels } = gatherBatch(data, size, order.subarray(start, start + n));
         t.tidy(() => {
-          const input = t.tensor(x, [n, ...architecture.inputShape]);
-          const { grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(input), labels))(...params.map((p) => p.value));
-          optimizer.step(params, grads);
+          t.train.trainStep(model, t.tensor(x, [n, ...architecture.inputShape]), labels, { optimizer, parameters: params });
         });
       }
     }

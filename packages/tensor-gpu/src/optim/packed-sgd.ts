@@ -5,10 +5,8 @@ import { runKernel } from '../ops/run';
 import type { Tensor } from '../tensor';
 import { type Optimizer } from './optimizer';
 import { assignKept, StateStore } from './state';
+import { resolvePerModel, type PerModel } from './per-model';
 import { checkStepArguments } from './step-checks';
-
-/** A per-model hyperparameter: one value for all K models, K values, or a schedule of the step count. */
-export type PerModel = number | readonly number[] | ((step: number) => number | readonly number[]);
 
 /** Options of {@link packedSgd}: SGD's options, each either shared or one value per model. */
 export interface PackedSgdOptions {
@@ -87,15 +85,6 @@ export const packedStepHost: HostKernel<PackedLayout> = ([p, g, b, h], out, [nes
   }
 };
 
-function resolvePerModel(value: PerModel | undefined, fallback: number, k: number, step: number, name: string): number[] {
-  const v = typeof value === 'function' ? value(step) : value ?? fallback;
-  const list = typeof v === 'number' ? new Array<number>(k).fill(v) : [...v];
-  if (list.length !== k || list.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0)) {
-    throw new Error(`packedSgd: ${name} must be a finite number ≥ 0 or ${k} of them (one per model), got ${JSON.stringify(v)}`);
-  }
-  return list;
-}
-
 /**
  * SGD for K packed models with per-model learning rate, momentum and weight decay: model k's
  * slice of every `[K, ...]` parameter follows exactly PyTorch's SGD with model k's values.
@@ -110,9 +99,9 @@ export function packedSgd(options: PackedSgdOptions): Optimizer {
   let stepCount = 0;
 
   const hyperparameters = (engine: Tensor['engine']): { tensor: Tensor; momentum: boolean } => {
-    const lr = resolvePerModel(options.lr, 0, k, stepCount, 'lr');
-    const mu = resolvePerModel(options.momentum, 0, k, stepCount, 'momentum');
-    const wd = resolvePerModel(options.weightDecay, 0, k, stepCount, 'weightDecay');
+    const lr = resolvePerModel('packedSgd', options.lr, 0, k, stepCount, 'lr');
+    const mu = resolvePerModel('packedSgd', options.momentum, 0, k, stepCount, 'momentum');
+    const wd = resolvePerModel('packedSgd', options.weightDecay, 0, k, stepCount, 'weightDecay');
     const values = new Float32Array(k * HYPER);
     for (let m = 0; m < k; m++) values.set([lr[m], mu[m], wd[m]], m * HYPER);
     return { tensor: fromHost(engine, values, [k, HYPER]), momentum: mu.some((x) => x > 0) };
@@ -123,7 +112,7 @@ export function packedSgd(options: PackedSgdOptions): Optimizer {
     get stepCount() {
       return stepCount;
     },
-    learningRate: () => resolvePerModel(options.lr, 0, k, stepCount, 'lr')[0],
+    learningRate: () => resolvePerModel('packedSgd', options.lr, 0, k, stepCount, 'lr')[0],
     step(params: readonly Parameter[], grads: readonly Tensor[]) {
       store.assertLive();
       const active = checkStepArguments('packedSgd', params, grads);
