@@ -45,16 +45,20 @@ export { reshape, transpose, broadcastTo, slice, pad, concat, stack } from './op
 export { softmax, logSoftmax, crossEntropy } from './ops/softmax';
 export { conv2d, maxPool2d, avgPool2d } from './ops/conv';
 export { packedLinear, packedConv2d, packedCrossEntropy } from './ops/packed';
-export type { Conv2dOptions, Pool2dOptions, Pair } from './ops/conv';
+export type { Conv2dOptions, Pool2dOptions, Pair } from './ops/conv-geometry';
+export { conv2dInputGrad, conv2dWeightGrad, maxPool2dGrad, avgPool2dGrad } from './ops/conv-grads';
 export { valueAndGrad, grad, customGrad } from './autodiff/grad';
 export { detach, isRecorded } from './autodiff/detach';
 export type { GradsOf, ValueAndGrads, CustomGradContext } from './autodiff/grad';
 export { roundToFloat16, toFloat16Bits, fromFloat16Bits, roundFloat32ArrayToFloat16 } from './fp16/host';
 export { assertFinite } from './ops/checks';
 export { cast } from './ops/cast';
-export { float16Stats } from './ops/float16-stats';
-export type { Float16Stats } from './ops/float16-stats';
-export type { Accumulation } from './ops/conv';
+export { float16Stats, float16StatCounts, float16StatsFromCounts } from './fp16/stats';
+export type { Float16Stats } from './fp16/stats';
+export type { Accumulation } from './fp16/accumulation';
+export {
+  FLOAT16_MAX, FLOAT16_OVERFLOW_LIMIT, FLOAT16_FLUSH_LIMIT, FLOAT16_MIN_SUBNORMAL, FLOAT16_MIN_NORMAL, FLOAT16_SUBNORMAL_LIMIT,
+} from './fp16/limits';
 export { expectNoLeaks } from './testing/leaks';
 export * as data from './data/index';
 export * as nn from './nn/index';

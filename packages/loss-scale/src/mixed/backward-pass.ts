@@ -1,13 +1,12 @@
 import * as t from '@nnlab/tensor-gpu';
 import type { LossScalePolicy } from '../policy/types';
-import { float16FateCounts } from './counts';
 import { unscale, type ScaleValue } from './scale-value';
 
 /** Device-side counts of one gradient's float16 fate, read back after the step. */
 export interface PendingFate {
   /** Elements of the gradient. */
   count: number;
-  /** `[4]` counts from `float16FateCounts`. */
+  /** `[5]` counts from tensor-gpu's `float16StatCounts`. */
   counts: t.Tensor;
 }
 
@@ -90,7 +89,7 @@ export class BackwardPass {
   /** Counts the float16 fate of `x` on the device when recording (held); null otherwise. */
   fate(x: t.Tensor): PendingFate | null {
     if (!this.recordFates) return null;
-    return { count: x.size, counts: this.hold(float16FateCounts(x)) };
+    return { count: x.size, counts: this.hold(t.float16StatCounts(x)) };
   }
 
   /** Frees every held tensor. */

@@ -107,8 +107,8 @@ export function convReduction(layer: t.nn.Conv2d): number {
 
 /**
  * A Conv2d layer in mixed precision, as {@link mixedLinear} with N = outC·kH·kW. The transposed
- * convolutions of the backward come from tensor-gpu's own conv2d gradient rules (vector-Jacobian
- * products on the float32 values of the float16 operands).
+ * convolutions of the backward are tensor-gpu's convolution gradient ops on the float32 values of
+ * the float16 operands.
  */
 export function mixedConv2d(layer: t.nn.Conv2d, name: string, pass: BackwardPass, x: t.Tensor): t.Tensor {
   if (x.rank !== 4 || x.shape[1] !== layer.inChannels) throw new Error(`mixed Conv2d '${name}': expected input [N, ${layer.inChannels}, H, W], got [${x.shape.join(', ')}]`);
@@ -120,12 +120,9 @@ export function mixedConv2d(layer: t.nn.Conv2d, name: string, pass: BackwardPass
     reduction: convReduction(layer),
     needInput: t.isRecorded(x),
     products: (x32, w32) => ({
-      inputGrad: (gs) => t.grad((a: t.Tensor) => t.sum(t.mul(t.conv2d(a, w32, options), gs)))(x32)[0],
-      weightGrad: (g) => t.grad((b: t.Tensor) => t.sum(t.mul(t.conv2d(x32, b, options), g)))(w32)[0],
-      both: (g) => {
-        const [gx, gw] = t.grad((a: t.Tensor, b: t.Tensor) => t.sum(t.mul(t.conv2d(a, b, options), g)))(x32, w32);
-        return [gx, gw];
-      },
+      inputGrad: (gs) => t.conv2dInputGrad(gs, w32, x32.shape, options),
+      weightGrad: (g) => t.conv2dWeightGrad(g, x32, w32.shape, options),
+      both: (g) => [t.conv2dInputGrad(g, w32, x32.shape, options), t.conv2dWeightGrad(g, x32, w32.shape, options)],
       biasAxes: [0, 2, 3],
     }),
   };

@@ -1,7 +1,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import { BackwardPass, type PendingFate } from '../mixed/backward-pass';
 import { convertModel, type MixedStructure } from '../mixed/convert';
-import { fateFromCounts, type Float16Fate } from '../mixed/counts';
 import { lossScaled } from '../mixed/pass-through';
 import type { ScaleValue } from '../mixed/scale-value';
 import { adaptiveScaling } from '../policy/adaptive';
@@ -75,7 +74,7 @@ export class MixedPrecisionTrainer {
     this.lossFn = options.loss ?? defaultLoss;
     this.policy = options.policy ?? adaptiveScaling();
     this.structure = this.precision === 'float16' ? convertModel(model) : null;
-    this.params = model.parameters();
+    this.params = model.trainableParameters();
     for (const [name, ps] of this.structure?.wholeModules ?? []) for (const p of ps) this.wholeModuleOf.set(p, name);
   }
 
@@ -193,7 +192,7 @@ async function allFinite(grads: readonly t.Tensor[]): Promise<boolean> {
 }
 
 /** Reads every layer record of a pass back in one transfer; returns them in forward order. */
-async function readLayers(pass: BackwardPass): Promise<{ layers: LayerStepRecord[]; lossGrad: Float16Fate | null }> {
+async function readLayers(pass: BackwardPass): Promise<{ layers: LayerStepRecord[]; lossGrad: t.Float16Stats | null }> {
   const parts: t.Tensor[] = [];
   const slot = (v: ScaleValue | PendingFate | null): number | null => {
     if (v === null) return null;
@@ -212,7 +211,7 @@ async function readLayers(pass: BackwardPass): Promise<{ layers: LayerStepRecord
   }
   const flat = parts.length === 0 ? new Float32Array(0) : await readConcatenated(parts);
   const scalar = (v: ScaleValue, k: number | null) => (k === null ? (v as number) : flat[offsets[k]]);
-  const fate = (v: PendingFate | null, k: number | null) => (v === null || k === null ? null : fateFromCounts(v.count, flat, offsets[k]));
+  const fate = (v: PendingFate | null, k: number | null) => (v === null || k === null ? null : t.float16StatsFromCounts(v.count, flat, offsets[k]));
   const layers = plan
     .map(({ l, alpha, incoming, input, weight }) => ({
       layer: l.layer,

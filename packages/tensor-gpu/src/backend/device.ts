@@ -1,7 +1,7 @@
 import { GPU } from 'gpu.js';
 import { DeviceBuffer } from './device-buffer';
 import { KERNEL_CLASS_OF, type BackendName } from './names';
-import { withFloat16Output } from '../kernels/fp16';
+import { withFloat16Output } from '../fp16/kernel-rounding';
 import type { HostKernel, KernelSpec, OutputPrecision } from './kernel-spec';
 
 type KernelFunction = ((...args: unknown[]) => unknown) & { kernel?: any; destroy?: () => void };

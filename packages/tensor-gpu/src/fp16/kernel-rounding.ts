@@ -1,4 +1,5 @@
 import type { KernelSpec } from '../backend/kernel-spec';
+import { FLOAT16_MIN_NORMAL, FLOAT16_OVERFLOW_LIMIT } from './limits';
 
 /** Name of the scalar kernel argument that carries +Infinity into float16 kernels. */
 export const INF_ARG = 'inf16';
@@ -14,11 +15,11 @@ export const INF_ARG = 'inf16';
 export function roundToFloat16Lines(h: string): string[] {
   return [
     `let m16 = Math.abs(${h});`,
-    'if (m16 >= 65520) {',
+    `if (m16 >= ${FLOAT16_OVERFLOW_LIMIT}) {`,
     `  if (${h} > 0) { ${h} = ${INF_ARG}; } else { ${h} = -${INF_ARG}; }`,
     '} else {',
     '  if (m16 > 0) {',
-    '    let p16 = 0.00006103515625;',
+    `    let p16 = ${FLOAT16_MIN_NORMAL};`,
     '    for (let k16 = 0; k16 < 30; k16++) { if (m16 >= p16 * 2) { p16 = p16 * 2; } }',
     '    const u16 = p16 / 1024;',
     '    const q16 = m16 / u16;',
