@@ -109,7 +109,7 @@ export class DfaNetwork {
 
   /** The trainable parameters, in the order of the gradients returned by {@link gradients}. */
   parameters(): t.nn.Parameter[] {
-    return [...new Set(this.model.parameters())].filter((p) => p.trainable);
+    return this.model.trainableParameters();
   }
 
   private checkBatch(x: t.Tensor, labels: ArrayLike<number>, op: string): Int32Array {
@@ -213,16 +213,15 @@ export class DfaNetwork {
   /** The loss and the true back-propagation gradients of one batch (the BP twin; weights unchanged). */
   backpropGradients(x: t.Tensor, labels: ArrayLike<number>): BatchGradients {
     const ids = this.checkBatch(x, labels, 'DfaNetwork.backpropGradients');
-    const params = this.parameters();
-    const { value, grads } = t.valueAndGrad((..._weights: t.Tensor[]) => t.crossEntropy(this.model.forward(x), ids))(...params.map((p) => p.value));
-    return { loss: value, grads };
+    const { loss, grads } = t.train.lossAndGrads(this.model, x, ids, { parameters: this.parameters() });
+    return { loss, grads };
   }
 
   /**
    * One training step: the gradients of {@link gradients}, then `optimizer.step`. Returns the
    * batch loss (a scalar tensor owned by the caller).
    */
-  step(x: t.Tensor, labels: ArrayLike<number>, optimizer: t.optim.Optimizer): t.Tensor {
+  step(x: t.Tensor, labels: ArrayLike<number>, optimizer: t.optim.StepOptimizer): t.Tensor {
     if (!optimizer || typeof optimizer.step !== 'function') throw new Error('DfaNetwork.step: optimizer must be a tensor-gpu Optimizer (e.g. t.optim.sgd({ lr }))');
     return t.tidy(() => {
       const { loss, grads } = this.gradients(x, labels);
