@@ -14,7 +14,6 @@
  */
 export {
   buildModel,
-  buildPackedModel,
   classesOf,
   layerShapes,
   lenet5Architecture,
@@ -61,4 +60,4 @@ export {
   type StepTimeOptions,
   type StepTimeRow,
 } from './timing/step-time';
-export { PackedNetwork } from './model/packed-network';
+export { buildPackedModel, PackedNetwork } from './model/packed-network';

@@ -41,7 +41,8 @@ export {
 } from './ops/elementwise';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { matmul, bmm } from './ops/matmul';
-export { reshape, transpose, broadcastTo, slice, pad, concat, stack } from './ops/layout';
+export { reshape, transpose, slice, pad, concat, stack } from './ops/layout';
+export { broadcastTo } from './ops/broadcast';
 export { softmax, logSoftmax, crossEntropy } from './ops/softmax';
 export { conv2d, maxPool2d, avgPool2d } from './ops/conv';
 export { packedLinear, packedConv2d, packedCrossEntropy } from './ops/packed';

@@ -1,7 +1,7 @@
 import { KernelRegistry } from '../backend/kernel-registry';
 import type { HostKernel } from '../backend/kernel-spec';
 import { adamStepHost, averageHost, momentumStepHost, sgdHost, squaredAverageHost } from '../optim/kernels';
-import { packedBufferHost, packedStepHost } from '../optim/packed-sgd';
+import { packedBufferHost, packedStepHost } from '../optim/packed-sgd-host';
 import type { ConvGeometry } from './conv';
 import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 import { hostMatmul } from './host-matmul';

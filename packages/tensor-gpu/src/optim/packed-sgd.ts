@@ -1,10 +1,11 @@
-import type { HostKernel, KernelSpec } from '../backend/kernel-spec';
+import type { KernelSpec } from '../backend/kernel-spec';
 import type { Parameter } from '../nn/parameter';
 import { fromHost } from '../ops/creation';
 import { runKernel } from '../ops/run';
 import type { Tensor } from '../tensor';
 import { type Optimizer } from './optimizer';
 import { assignKept, StateStore } from './state';
+import { HYPER, type PackedLayout } from './packed-sgd-host';
 import { resolvePerModel, type PerModel } from './per-model';
 import { checkStepArguments } from './step-checks';
 
@@ -22,13 +23,6 @@ export interface PackedSgdOptions {
   nesterov?: boolean;
 }
 
-/** Elements of one model's slice of a packed parameter. */
-export interface PackedLayout {
-  perModel: number;
-}
-
-// Hyperparameters travel as one small tensor [K, 3] (lr, momentum, weight decay), read by model index.
-const HYPER = 3;
 const modelIndex = (perModel: number) => `Math.floor((i + 0.5) / ${perModel})`;
 
 /** Momentum buffer of packed SGD: `b = μ_k·b + d` (`d = g + wd_k·p`), or `d` on the first step. Arguments `(b, g, p, h, first)`. */
@@ -48,17 +42,6 @@ function packedBufferKernel(size: number, perModel: number): KernelSpec<PackedLa
   };
 }
 
-/** Host loop of the packed SGD momentum buffer. */
-export const packedBufferHost: HostKernel<PackedLayout> = ([b, g, p, h], out, [first], { perModel }) => {
-  for (let k = 0, i = 0; i < out.length; k++) {
-    const [mu, wd] = [h[k * HYPER + 1], h[k * HYPER + 2]];
-    for (const end = i + perModel; i < end; i++) {
-      const d = g[i] + wd * p[i];
-      out[i] = first === 0 ? mu * b[i] + d : d;
-    }
-  }
-};
-
 /** Parameter step of packed SGD from the new buffer (or the plain gradient without momentum). Arguments `(p, g, b, h, nesterov)`. */
 function packedStepKernel(size: number, perModel: number): KernelSpec<PackedLayout> {
   return {
@@ -76,14 +59,6 @@ function packedStepKernel(size: number, perModel: number): KernelSpec<PackedLayo
     params: { perModel },
   };
 }
-
-/** Host loop of the packed SGD parameter step. */
-export const packedStepHost: HostKernel<PackedLayout> = ([p, g, b, h], out, [nesterov], { perModel }) => {
-  for (let k = 0, i = 0; i < out.length; k++) {
-    const [lr, mu, wd] = [h[k * HYPER], h[k * HYPER + 1], h[k * HYPER + 2]];
-    for (const end = i + perModel; i < end; i++) out[i] = p[i] - lr * (nesterov !== 0 ? g[i] + wd * p[i] + mu * b[i] : b[i]);
-  }
-};
 
 /**
  * SGD for K packed models with per-model learning rate, momentum and weight decay: model k's
