@@ -27,6 +27,7 @@ import {
 import type { Experiment, ExperimentContext, ExperimentResult, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart, lineChart } from '../report/svg';
+import { positiveInt, positiveNumber, positiveNumberList } from '../option-parsers';
 
 /** Deep Compression (Han, Mao, Dally 2016) on LeNet-300-100: pruning + 6-bit sharing + Huffman. */
 export const DEEP_COMPRESSION = { ratio: 40, errorPercent: 1.58, note: 'Deep Compression, LeNet-300-100: 40× at 1.58% error (pruning + quantisation + Huffman)' } as const;
@@ -55,26 +56,6 @@ export interface CompressibilitySettings {
   codebookSize?: number;
   /** Learning rate of training (fine-tuning uses a fifth of it). */
   lr?: number;
-}
-
-function parseList(raw: string): number[] {
-  const values = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`expected a comma-separated list of numbers > 0, got '${raw}'`);
-  return values;
-}
-
-function parseCount(max: number): (raw: string) => number {
-  return (raw) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`expected an integer from 1 to ${max}, got '${raw}'`);
-    return n;
-  };
-}
-
-function parsePositive(raw: string): number {
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`expected a number > 0, got '${raw}'`);
-  return v;
 }
 
 /** One row of the results table (plain numbers for report.json). */
@@ -200,14 +181,14 @@ export function createCompressibilityExperiment(defaults: CompressibilitySetting
       'quantises, writes range-coded and deflated files, decodes them and reports the decoded model’s test error, sparsity, ' +
       `distinct magnitudes, entropy and compression ratio (32-bit dense / file size), next to Deep Compression’s ${DEEP_COMPRESSION.ratio}×.`,
     options: {
-      lambdas: { type: 'string', valueName: 'LIST', description: 'λ values of the sweep (default 1e-4,1e-3,2e-3,5e-3,1e-2,1e-1)', parse: parseList },
-      'l1-lambda': { type: 'string', valueName: 'X', description: 'λ of the L1 baseline (default 1e-4)', parse: parsePositive },
-      'train-size': { type: 'string', valueName: 'N', description: 'training images, the first N of 60,000 (default 60000)', parse: parseCount(60_000) },
-      'test-size': { type: 'string', valueName: 'N', description: 'test images, the first N of 10,000 (default 10000)', parse: parseCount(10_000) },
-      epochs: { type: 'string', valueName: 'N', description: 'training epochs before pruning (default 2)', parse: parseCount(100) },
-      'fine-tune-epochs': { type: 'string', valueName: 'N', description: 'fine-tuning epochs after pruning (default 1)', parse: parseCount(100) },
-      'codebook-size': { type: 'string', valueName: 'K', description: 'shared magnitudes per layer of the k-means quantiser (default 15)', parse: parseCount(2047) },
-      lr: { type: 'string', valueName: 'X', description: 'learning rate of SGD with momentum 0.9 (default 0.1; fine-tuning uses a fifth)', parse: parsePositive },
+      lambdas: { type: 'string', valueName: 'LIST', description: 'λ values of the sweep (default 1e-4,1e-3,2e-3,5e-3,1e-2,1e-1)', parse: positiveNumberList },
+      'l1-lambda': { type: 'string', valueName: 'X', description: 'λ of the L1 baseline (default 1e-4)', parse: positiveNumber },
+      'train-size': { type: 'string', valueName: 'N', description: 'training images, the first N of 60,000 (default 60000)', parse: positiveInt(60_000) },
+      'test-size': { type: 'string', valueName: 'N', description: 'test images, the first N of 10,000 (default 10000)', parse: positiveInt(10_000) },
+      epochs: { type: 'string', valueName: 'N', description: 'training epochs before pruning (default 2)', parse: positiveInt(100) },
+      'fine-tune-epochs': { type: 'string', valueName: 'N', description: 'fine-tuning epochs after pruning (default 1)', parse: positiveInt(100) },
+      'codebook-size': { type: 'string', valueName: 'K', description: 'shared magnitudes per layer of the k-means quantiser (default 15)', parse: positiveInt(2047) },
+      lr: { type: 'string', valueName: 'X', description: 'learning rate of SGD with momentum 0.9 (default 0.1; fine-tuning uses a fifth)', parse: positiveNumber },
     },
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const { quick, seed, values } = ctx.options;
