@@ -25,6 +25,7 @@ export { enterEvaluationMode, type BatchNormMode } from './oracle/modes';
 export { moduleOracle, type ModuleOracle, type ModuleOracleOptions } from './oracle/module-oracle';
 export { withL2 } from './oracle/l2';
 export { batchStepper, type BatchStepper, type BatchStepperOptions } from './train/batch-stepper';
+export { LCA_MODELS, lcaModel, type LcaModel, type LcaModelName } from './models';
 export { sumAll, sumByLayer, sumByTensor, sumByUnit } from './aggregate/sums';
 export { LcaAccumulator, type KeepOptions } from './aggregate/accumulator';
 export type { LayerLca, LcaResult, TensorLca, UnitLca } from './aggregate/result';
