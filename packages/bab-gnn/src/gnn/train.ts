@@ -1,5 +1,5 @@
 /**
- * Imitation learning of strong branching (spec §2.6): record strong-branching decisions on
+ * Imitation learning of strong branching (Lu & Kumar 2020): record strong-branching decisions on
  * generated subproblems of small networks, then train the GNN with a hinge rank loss so that the
  * candidate with the best improvement scores highest.
  */

@@ -28,9 +28,9 @@ export interface PendingLayerRecord {
 
 /**
  * The bookkeeping of one backward pass: the scale each gradient carries, keyed by the forward
- * tensor it is the gradient of (pitfall 5 of the spec: a lost scale would silently scale a
- * gradient, so asking for a missing one throws), the per-layer records, and the tensors that must
- * outlive `valueAndGrad`'s scope until the step has read them.
+ * tensor it is the gradient of (a lost scale would silently scale a gradient, so asking for a
+ * missing one throws), the per-layer records, and the tensors that must outlive
+ * `valueAndGrad`'s scope until the step has read them.
  */
 export class BackwardPass {
   private readonly scales = new Map<number, ScaleValue>();

@@ -24,7 +24,7 @@ interface ScaledLayer {
 }
 
 /**
- * The backward of a Linear or Conv2d layer under loss scaling (spec §2.2): the incoming float16
+ * The backward of a Linear or Conv2d layer under adaptive loss scaling (Zhao et al.): the incoming float16
  * gradient G carries s_prev; the policy gives α; the input gradient is fp16((αG)·W) and carries
  * α·s_prev; the parameter gradients are fp16(Gᵀx) and ΣG, unscaled by s_prev in float32.
  * Float16 products accumulate in float32 and round once, so computing them in float32 on the
@@ -99,7 +99,7 @@ function asFloat16(x: t.Tensor): t.Tensor {
   return x.dtype === 'float16' ? x : t.cast(x, 'float16');
 }
 
-/** N for a convolution's input gradient: outC·kH·kW terms per element (spec pitfall 3). */
+/** N for a convolution's input gradient: outC·kH·kW terms per element (not the fan-in of the weights). */
 export function convReduction(layer: t.nn.Conv2d): number {
   const [o, , kh, kw] = layer.weight.value.shape;
   return o * kh * kw;
