@@ -3,8 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentContext } from '../experiment';
-import { createDfaExperiment, type DfaRun } from './dfa';
+import type { ExperimentContext } from '../../experiment';
+import { createDfaExperiment, DFA_MNIST_WINDOW, type DfaMeasurement, type DfaRun } from './index';
+import { judgeDfa } from './judge';
+import { renderDfa } from './render';
 
 function cifarDir(): string {
   const env = process.env.NNLAB_SHARED_DATA;
@@ -49,5 +51,13 @@ describe.skipIf(!present && !inCI)('dfa experiment (tiny settings)', () => {
     expect(result.summary.filter((row) => row.reference).length).toBeGreaterThanOrEqual(5);
     expect(result.sections.map((s) => s.title)).toContain('Alignment with back-propagation, MNIST');
     expect(result.sections.find((s) => s.title.startsWith('Alignment with back-propagation, MNIST'))!.html).toContain('<svg');
+    // The report renders again, identically, from the data saved in report.json.
+    const saved = JSON.parse(JSON.stringify(result.data)) as DfaMeasurement;
+    expect(judgeDfa(saved)).toEqual(result.summary);
+    expect(renderDfa(saved)).toEqual(result.sections);
+    // Outside --quick the same numbers are judged against the papers' windows.
+    const judged = judgeDfa({ ...saved, settings: { ...saved.settings, quick: false } });
+    const [bp, dfa] = saved.mnist;
+    expect(judged[1].pass).toBe(dfa.errorPercent - bp.errorPercent <= DFA_MNIST_WINDOW);
   }, 240_000);
 });
