@@ -20,7 +20,6 @@ export * from './spec/random';
 export * from './spec/counterexample';
 export * from './spec/attack';
 export * from './bab/bound-domain';
-export * from './bab/queue';
 export * from './bab/verify';
 export * from './branching/rule';
 export * from './branching/babsr';
