@@ -57,11 +57,11 @@ export function maxRelativeError(a: readonly Float32Array[], b: readonly Float32
 }
 
 /** Random data: `count` samples of `size` values in [0, 1) and labels in [0, classes). */
-export function randomData(count: number, size: number, classes: number, seed: number): { images: Float32Array; labels: Int32Array } {
+export function randomData(count: number, size: number, classes: number, seed: number): t.train.LabeledData & { labels: Int32Array } {
   const rng = t.data.createRng(seed);
   const images = Float32Array.from({ length: count * size }, () => rng());
   const labels = Int32Array.from({ length: count }, () => Math.floor(rng() * classes));
-  return { images, labels };
+  return { images, labels, count, shape: [size] };
 }
 
 /** The rows `indices` of a data set as one batch. */

@@ -15,7 +15,6 @@ import {
   singleModelEvaluator,
   type BestTrial,
   type Configuration,
-  type Dataset,
   type EvaluatorSetup,
   type ModelConfig,
   type QueueTiming,
@@ -93,8 +92,9 @@ export async function measurePack(ctx: ExperimentContext, s: PackRunSettings): P
     // (b) Hyperband vs pack-aware Hyperband on MNIST subsets
     const mnist = await loadMnist();
     const n = mnist.train.count;
-    const train: Dataset = { images: mnist.train.images.subarray(0, s.trainCount * 784), labels: mnist.train.labels.subarray(0, s.trainCount) };
-    const validation: Dataset = { images: mnist.train.images.subarray((n - s.validationCount) * 784), labels: mnist.train.labels.subarray(n - s.validationCount) };
+    const train = t.train.headOf(mnist.train, s.trainCount);
+    // The validation images come from the end of the training split; the test split stays untouched.
+    const validation = t.train.subsetOf(mnist.train, Uint32Array.from({ length: s.validationCount }, (_, i) => n - s.validationCount + i));
     const setup: EvaluatorSetup = { architecture: mlpArchitecture([784, 64, 10]), train, validation, toModelConfig, seed, paddingMode: 'own-batches' };
     const searches: PackSearch[] = [];
     for (const [name, evaluator, packing] of [
