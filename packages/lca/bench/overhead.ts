@@ -3,7 +3,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
-import { allocateTrajectory, moduleLayout, moduleOracle, OnlineLca, readParameters, TrajectoryFileReader, TrajectoryFileWriter } from '../src/index';
+import { allocateTrajectory, moduleLayout, moduleOracle, OnlineLca, readParameters } from '../src/index';
+import { TrajectoryFileReader, TrajectoryFileWriter } from '../src/node';
 import { makeTrainer } from '../src/testing/sgd.test-helper';
 import { median } from '../../../scripts/bench-report';
 

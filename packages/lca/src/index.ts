@@ -46,5 +46,4 @@ export { OnlineLca, type OnlineLcaOptions } from './online';
 export { allocateTrajectory, type OfflineLcaOptions } from './offline';
 export type { TrajectoryDtype, TrajectorySink, TrajectorySource } from './trajectory/types';
 export { MemoryTrajectory } from './trajectory/memory';
-export { TrajectoryFileReader, TrajectoryFileWriter, type TrajectoryFileOptions } from './trajectory/file';
 export { decodeHeader, encodeHeader, TRAJECTORY_MAGIC, TRAJECTORY_VERSION, type TrajectoryHeader } from './trajectory/format';

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { allocateTrajectory } from '../offline';
 import { blobs } from '../testing/synthetic.test-helper';
 import { mlpEntries, mlpOracle, trainMlp64 } from '../testing/mlp64.test-helper';
-import { TrajectoryFileReader, TrajectoryFileWriter } from './file';
-import { MemoryTrajectory } from './memory';
+import { TrajectoryFileReader, TrajectoryFileWriter } from './trajectory-file';
+import { MemoryTrajectory } from '../trajectory/memory';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {

@@ -1,7 +1,7 @@
 // A trajectory streamed to and from one file on disk, in chunks of rows (Node only).
 import type { LayoutEntry } from '../layout/layout';
-import { bytesPerValue, decodeHeader, encodeHeader, TRAJECTORY_VERSION, type TrajectoryHeader } from './format';
-import type { TrajectoryDtype, TrajectorySink, TrajectorySource } from './types';
+import { bytesPerValue, decodeHeader, encodeHeader, TRAJECTORY_VERSION, type TrajectoryHeader } from '../trajectory/format';
+import type { TrajectoryDtype, TrajectorySink, TrajectorySource } from '../trajectory/types';
 
 type FileHandle = import('node:fs/promises').FileHandle;
 
