@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as t from '../index';
 import { backendsUnderTest, requireBackend } from '../testing/backends';
-import { closeness } from '../testing/compare';
 import { Parameter } from '../nn/parameter';
 import { adam } from './adam';
 import { packedAdam } from './packed-adam';
+import { expectPackedMatchesSingles } from './packed.test-helper';
 
 const K = 3;
 const lr = [0.01, 0.05, 0.002];
@@ -24,31 +24,9 @@ for (const backend of backendsUnderTest()) {
     it('one packed step per tensor equals K separate Adam runs with per-model hyperparameters', async (ctx) => {
       if (!ok) return ctx.skip();
       await t.expectNoLeaks(async () => {
-        const packed = new Parameter(t.keep(t.randn([K, 4, 5], { seed: 1 })), 'weight');
-        const sliceOf = (k: number) => t.keep(t.tidy(() => t.reshape(t.slice(packed.value, [k, 0, 0], [1, 4, 5]), [4, 5])));
-        const singles = Array.from({ length: K }, (_, k) => new Parameter(sliceOf(k), 'weight'));
         const popt = packedAdam({ models: K, lr, beta1, beta2, eps, weightDecay });
         const sopts = Array.from({ length: K }, (_, k) => adam({ lr: lr[k], beta1: beta1[k], beta2: beta2[k], eps: eps[k], weightDecay: weightDecay[k] }));
-        for (let step = 0; step < 4; step++) {
-          const g = t.randn([K, 4, 5], { seed: 10 + step });
-          popt.step([packed], [g]);
-          for (let k = 0; k < K; k++) {
-            const gk = t.tidy(() => t.reshape(t.slice(g, [k, 0, 0], [1, 4, 5]), [4, 5]));
-            sopts[k].step([singles[k]], [gk]);
-            gk.dispose();
-          }
-          g.dispose();
-        }
-        expect(popt.stepCount).toBe(4);
-        const all = await packed.value.data();
-        for (let k = 0; k < K; k++) {
-          const expected = await singles[k].value.data();
-          const c = closeness(all.subarray(k * 20, (k + 1) * 20), expected, 1e-5, 1e-6);
-          expect(c.ok, `model ${k}: ${c.message}`).toBe(true);
-        }
-        popt.dispose();
-        sopts.forEach((o) => o.dispose());
-        t.dispose([packed.value, ...singles.map((s) => s.value)]);
+        await expectPackedMatchesSingles(popt, sopts, 4);
       });
     });
 
