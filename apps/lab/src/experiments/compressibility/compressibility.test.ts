@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentContext } from '../../experiment';
+import { quietContext } from '../context.test-helper';
 import { createCompressibilityExperiment, type CompressibilityMeasurement } from './index';
 import { bestMatched, compressibilityFindings, judgeCompressibility, MATCHED_POINTS } from './judge';
 import { renderCompressibility } from './render';
@@ -12,12 +12,7 @@ describe('compressibility experiment (tiny settings, cpu)', () => {
   it('writes decodable files, leaks nothing, and renders again, identically, from the saved report.json data', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'nnlab-compressibility-'));
     try {
-      const ctx: ExperimentContext = {
-        progress: () => ({ tick: () => undefined, done: () => undefined }),
-        log: () => undefined,
-        options: { seed: 1, quick: true, values: {} },
-        outDir,
-      };
+      const ctx = quietContext(1, true, outDir);
       await t.setBackend('cpu');
       const before = t.memory().numTensors;
       const experiment = createCompressibilityExperiment({ lambdas: [3e-3], trainSize: 256, testSize: 128, epochs: 1, fineTuneEpochs: 1 });

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentContext } from '../../experiment';
+import { quietContext } from '../context.test-helper';
 import { createDfaExperiment, DFA_MNIST_WINDOW, type DfaMeasurement, type DfaRun } from './index';
 import { judgeDfa } from './judge';
 import { renderDfa } from './render';
@@ -24,12 +24,7 @@ if (!present) console.warn(`[dfa experiment test] CIFAR-10 missing in ${dir}${in
 describe.skipIf(!present && !inCI)('dfa experiment (tiny settings)', () => {
   it('trains every method, reports summary rows with references and leaks nothing', async () => {
     const experiment = createDfaExperiment({ mnistTrain: 128, mnistTest: 64, mnistEpochs: 1, hidden: 16, cifarTrain: 64, cifarTest: 32, cifarEpochs: 1, smallEpochs: 1, cifarDir: dir });
-    const ctx: ExperimentContext = {
-      progress: () => ({ tick: () => undefined, done: () => undefined }),
-      log: () => undefined,
-      options: { seed: 3, quick: true, values: {} },
-      outDir: '/nonexistent/dfa',
-    };
+    const ctx = quietContext(3, true, '/nonexistent/dfa');
     await t.setBackend('cpu');
     const before = t.memory().numTensors;
     const result = await experiment.run(ctx);

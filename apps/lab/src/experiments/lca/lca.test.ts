@@ -1,18 +1,13 @@
 import * as t from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentContext } from '../../experiment';
+import { quietContext } from '../context.test-helper';
 import { lcaFindings } from './findings';
 import { createLcaExperiment } from './index';
 import { FRACTION_HELPING_BAND, judgeLca } from './judge';
 import type { LcaMeasurement } from './measure';
 import { renderLca } from './render';
 
-const ctx: ExperimentContext = {
-  progress: () => ({ tick: () => undefined, done: () => undefined }),
-  log: () => undefined,
-  options: { seed: 2, quick: true, values: {} },
-  outDir: '/nonexistent/lca',
-};
+const ctx = quietContext(2, true, '/nonexistent/lca');
 
 describe('lca experiment (tiny settings, cpu)', () => {
   it('measures without leaking; the report renders again, identically, from the saved report.json data', async () => {

@@ -1,6 +1,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentContext } from '../../experiment';
+import { quietContext } from '../context.test-helper';
 import { createLossScaleExperiment, lossScaleExperiment, SMALL_LOSS_WEIGHT, type LossScaleMeasurement } from './index';
 import { judgeLossScale } from './judge';
 import { renderLossScale } from './render';
@@ -22,12 +22,7 @@ describe('loss-scale experiment', () => {
 
 describe('loss-scale experiment (tiny settings, cpu)', () => {
   it('measures without leaking; the report renders again, identically, from the saved report.json data', async () => {
-    const ctx: ExperimentContext = {
-      progress: () => ({ tick: () => undefined, done: () => undefined }),
-      log: () => undefined,
-      options: { seed: 1, quick: true, values: {} },
-      outDir: '/nonexistent/loss-scale',
-    };
+    const ctx = quietContext(1, true, '/nonexistent/loss-scale');
     await t.setBackend('cpu');
     const before = t.memory().numTensors;
     const result = await createLossScaleExperiment({ trainSize: 256, testSize: 128, epochs: 1 }).run(ctx);

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ExperimentContext } from '../../experiment';
+import { quietContext } from '../context.test-helper';
 import { createPackExperiment, type PackMeasurement } from './index';
 import { judgePack, packFindings } from './judge';
 import { renderPack } from './render';
 
-function fakeContext(): ExperimentContext {
-  return {
-    progress: () => ({ tick: () => undefined, done: () => undefined }),
-    log: () => undefined,
-    options: { seed: 1, quick: true, values: {} },
-    outDir: '/nonexistent/pack',
-  };
-}
-
 describe('pack experiment (quick, tiny)', () => {
   it('reports step times, both searches and the same best configuration', async () => {
     const experiment = createPackExperiment({ ks: [1, 2], stepModels: ['mlp'], repeats: 5, R: 3, trainCount: 200, validationCount: 200 });
-    const result = await experiment.run(fakeContext());
+    const result = await experiment.run(quietContext(1, true, '/nonexistent/pack'));
     const data = result.data as PackMeasurement;
     expect(data.stepTimes.map((r) => r.k)).toEqual([1, 2]);
     expect(data.stepTimes.every((r) => r.speedup > 0)).toBe(true);
