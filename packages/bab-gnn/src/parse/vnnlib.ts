@@ -18,7 +18,7 @@ export const MAX_DNF_CLAUSES = 100_000;
  * about 8 bytes per unit, so the expanded property stays within tens of megabytes plus a few times
  * the file's own size.
  */
-export const DNF_SIZE_BUDGET = 4_000_000;
+export const DNF_SIZE_BUDGET = 1_000_000;
 
 /** Settings of {@link parseVnnlib}. */
 export interface ParseVnnlibOptions {
