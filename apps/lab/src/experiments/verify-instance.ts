@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DeadlineError, parseNnet, parseVnnlib, verify, type Counterexample, type VerifyResult, type VerifyStatus } from '@nnlab/bab-gnn';
+import { DeadlineError, isDecimal, parseNnet, parseVnnlib, verify, type Counterexample, type VerifyResult, type VerifyStatus } from '@nnlab/bab-gnn';
 
 /** Exit code of `nnlab verify --net --spec` per verdict (errors: 1, command-line mistakes: 2). */
 export const VERDICT_EXIT_CODES: Readonly<Record<VerifyStatus, number>> = { holds: 0, violated: 3, timeout: 4, unknown: 5 };
@@ -14,11 +14,9 @@ export const VERDICT_EXIT_CODES: Readonly<Record<VerifyStatus, number>> = { hold
 /** VNN-COMP's word for each verdict (the property file describes the unsafe set: holds = unsat). */
 export const VNNCOMP_RESULT: Readonly<Record<VerifyStatus, string>> = { holds: 'unsat', violated: 'sat', timeout: 'timeout', unknown: 'unknown' };
 
-const DECIMAL = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 /** A decimal number of seconds > 0 (no hexadecimal, binary or `Infinity`). */
 export function parseSeconds(raw: string): number {
-  const v = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
+  const v = isDecimal(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isFinite(v) || v <= 0) throw new Error(`expected a decimal number of seconds > 0, got '${raw}'`);
   return v;
 }

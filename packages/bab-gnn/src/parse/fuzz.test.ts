@@ -7,6 +7,7 @@ import { seededUniform } from '../spec/random';
 import type { VerificationSpec } from '../spec/spec';
 import { parseNnet } from './nnet';
 import { parseVnnlib } from './vnnlib';
+import { tinyNnet } from '../testing/tiny-nnet.test-helper';
 
 type Rng = () => number;
 const pick = <T>(u: Rng, xs: readonly T[]): T => xs[Math.floor(u() * xs.length)];
@@ -50,23 +51,7 @@ const VNNLIB_BASES = [
 ];
 const VNNLIB_PIECES = ['(', ')', ' ', '\n', ';', 'and', 'or', '<=', '>=', '<', '>', '+', '-', '*', 'X_0', 'X_1', 'Y_0', 'Y_2', 'X_99999999', '0', '-1.5', '1e400', '1e-400', '0x10', '0b1', 'Infinity', 'NaN', '(assert ', '(declare-const X_2 Real)', '(declare-const Y_7 Real)', '(check-sat)', '.', 'e5', '9'.repeat(60)];
 
-const NNET_BASE = `// tiny
-2,2,1,3,
-2,3,1,
-0,
--1,-1,
-1,1,
-0,0,5,
-1,1,2,
-1,2,
--1,0.5,
-3,0,
-0.1,
--0.2,
-0.3,
-1,-1,1,
-0.5,
-`;
+const NNET_BASE = tinyNnet;
 const NNET_PIECES = [',', '\n', '//', '0', '1', '-', '.', 'e', '2147483647', '50000000', '4294967297', '1e308', '1e400', '0b101', '0x1f', 'NaN', 'Infinity', '1_0', ' ', '\r\n', '5,2147483647,5,', '3,50000000,1,'];
 
 describe('parser fuzz (seeded, with time and memory budgets)', () => {
