@@ -61,22 +61,26 @@ for (const backend of backendsUnderTest()) {
       });
     });
 
-    it('runs the implementation registered for this backend instead of the source', async (ctx) => {
+    it('runs the implementation registered for this backend instead of the source, on kernel outputs too', async (ctx) => {
       if (!ok) return ctx.skip();
-      // A host loop that differs on purpose (it adds 1000) shows which implementation ran.
+      // A host loop that differs on purpose (it adds 1000) shows which implementation ran; host
+      // loops can be registered where tensors live in host memory (cpu, webasm) and nowhere else.
       const marked: t.HostKernel<{ size: number }> = ([a, b], out, [s], { size }) => {
         for (let i = 0; i < size; i++) out[i] = a[i] * a[i] + s * b[i] + 1000;
       };
-      t.registerKernel('testSquarePlus', 'cpu', marked);
+      const hostResident = t.HOST_RESIDENT_BACKENDS.includes(backend);
+      if (hostResident) t.registerKernel('testSquarePlus', backend, marked);
+      else expect(() => t.registerKernel('testSquarePlus', backend, marked)).toThrow(/host implementations run only on cpu and webasm/);
       try {
-        const x = t.tensor([1, 2, 3]);
+        const x = t.tensor([0, 1, 2]);
+        const a = t.add(x, 1); // an input made by a kernel of this backend, not by an upload
         const y = t.tensor([1, 1, 1]);
-        const out = t.runKernel(squarePlusKernel(3), [x, y, 2], [3]);
-        const expected = backend === 'cpu' ? [1003, 1006, 1011] : [3, 6, 11];
+        const out = t.runKernel(squarePlusKernel(3), [a, y, 2], [3]);
+        const expected = hostResident ? [1003, 1006, 1011] : [3, 6, 11];
         expect(Array.from(await out.data())).toEqual(expected);
-        t.dispose([x, y, out]);
+        t.dispose([x, a, y, out]);
       } finally {
-        t.defaultEngine.kernels.unregister('testSquarePlus', 'cpu');
+        if (hostResident) t.defaultEngine.kernels.unregister('testSquarePlus', backend);
       }
     });
 
