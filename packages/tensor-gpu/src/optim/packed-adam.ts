@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor';
 import type { Optimizer } from './optimizer';
 import { resolvePerModel, type PerModel } from './per-model';
 import { assignKept, StateStore } from './state';
-import { checkStepArguments } from './step-checks';
+import { perParameterOptimizer } from './per-parameter';
 
 /** Options of {@link packedAdam}: Adam's options, each either shared or one value per model. */
 export interface PackedAdamOptions {
@@ -47,48 +47,38 @@ export function packedAdam(options: PackedAdamOptions): Optimizer {
   resolvePerModel(name, options.lr, 0, k, 0, 'lr');
   const store = new StateStore(name);
   const updates = new Map<Parameter, number>();
-  let stepCount = 0;
+  const update = (p: Parameter, g: Tensor, lr: readonly number[]): void => {
+    const w = p.value;
+    const engine = w.engine;
+    const t = (updates.get(p) ?? 0) + 1;
+    const previous = store.get(p);
+    engine.tidy(() => {
+      const column = (values: readonly number[]) => perModelColumn(engine, values, w.rank);
+      const d = add(g, mul(w, column(weightDecay)));
+      const m1 = mul(d, column(beta1.map((b) => 1 - b)));
+      const v1 = mul(mul(d, d), column(beta2.map((b) => 1 - b)));
+      const m = previous ? add(mul(previous.m, column(beta1)), m1) : m1;
+      const v = previous ? add(mul(previous.v, column(beta2)), v1) : v1;
+      const stepSize = column(lr.map((rate, j) => rate / (1 - Math.pow(beta1[j], t))));
+      const denominator = add(div(sqrt(v), column(beta2.map((b) => Math.sqrt(1 - Math.pow(b, t))))), column(eps));
+      store.set(p, { m, v });
+      assignKept(p, sub(w, mul(stepSize, div(m, denominator))));
+    });
+    updates.set(p, t);
+  };
 
-  return {
+  return perParameterOptimizer({
     name,
-    get stepCount() {
-      return stepCount;
-    },
-    learningRate: () => resolvePerModel(name, options.lr, 0, k, stepCount, 'lr')[0],
-    step(params: readonly Parameter[], grads: readonly Tensor[]) {
-      store.assertLive();
-      const active = checkStepArguments(name, params, grads);
-      const lr = resolvePerModel(name, options.lr, 0, k, stepCount, 'lr');
+    rate: (step) => resolvePerModel(name, options.lr, 0, k, step, 'lr'),
+    reported: (lr) => lr[0],
+    check: (params, active) => {
       for (const i of active) {
         const w = params[i].value;
         if (w.shape[0] !== k) throw new Error(`${name}.step: params[${i}] has shape [${w.shape}] but the leading axis must be the ${k} models`);
       }
-      for (const i of active) {
-        const p = params[i];
-        const w = p.value;
-        const engine = w.engine;
-        const t = (updates.get(p) ?? 0) + 1;
-        const previous = store.get(p);
-        engine.tidy(() => {
-          const column = (values: readonly number[]) => perModelColumn(engine, values, w.rank);
-          const d = add(grads[i], mul(w, column(weightDecay)));
-          const m1 = mul(d, column(beta1.map((b) => 1 - b)));
-          const v1 = mul(mul(d, d), column(beta2.map((b) => 1 - b)));
-          const m = previous ? add(mul(previous.m, column(beta1)), m1) : m1;
-          const v = previous ? add(mul(previous.v, column(beta2)), v1) : v1;
-          const stepSize = column(lr.map((rate, j) => rate / (1 - Math.pow(beta1[j], t))));
-          const denominator = add(div(sqrt(v), column(beta2.map((b) => Math.sqrt(1 - Math.pow(b, t))))), column(eps));
-          store.set(p, { m, v });
-          assignKept(p, sub(w, mul(stepSize, div(m, denominator))));
-        });
-        updates.set(p, t);
-      }
-      stepCount++;
     },
-    state: (param) => store.get(param),
-    dispose: () => {
-      store.dispose();
-      updates.clear();
-    },
-  };
+    update,
+    store,
+    release: () => updates.clear(),
+  });
 }
