@@ -9,7 +9,7 @@
 import type { Experiment, ExperimentContext, ExperimentResult } from '../../experiment';
 import { positiveInt, positiveNumber, positiveNumberList } from '../../option-parsers';
 import { compressibilityFindings, DEEP_COMPRESSION, judgeCompressibility } from './judge';
-import { measureCompressibility } from './measure';
+import { measureCompressibility, type CompressibilityRunSettings } from './measure';
 import { renderCompressibility } from './render';
 
 export { bestMatched, DEEP_COMPRESSION, MATCHED_POINTS } from './judge';
@@ -19,24 +19,7 @@ export type { CompressibilityMeasurement, CompressibilityRow } from './measure';
 export const DEFAULT_LAMBDAS: readonly number[] = [1e-4, 1e-3, 2e-3, 5e-3, 1e-2, 1e-1];
 
 /** Settings of {@link createCompressibilityExperiment}; the command-line options override them. */
-export interface CompressibilitySettings {
-  /** λ values of the compressibility runs. */
-  lambdas?: readonly number[];
-  /** λ of the L1 baseline. */
-  l1Lambda?: number;
-  /** Training images used (the first N of the 60,000). */
-  trainSize?: number;
-  /** Test images used (the first N of the 10,000). */
-  testSize?: number;
-  /** Training epochs before pruning. */
-  epochs?: number;
-  /** Fine-tuning epochs after pruning. */
-  fineTuneEpochs?: number;
-  /** Shared magnitudes per layer of the second quantiser (k-means). */
-  codebookSize?: number;
-  /** Learning rate of training (fine-tuning uses a fifth of it). */
-  lr?: number;
-}
+export type CompressibilitySettings = Partial<Omit<CompressibilityRunSettings, 'seed' | 'quick'>>;
 
 /** Creates the `compressibility` experiment with the given defaults (tests use smaller ones). */
 export function createCompressibilityExperiment(defaults: CompressibilitySettings = {}): Experiment {

@@ -115,14 +115,23 @@ async function checkFile(r: MethodResult, settings: RunSettings): Promise<{ accu
 
 /** The sizes of one run, after defaults and command-line options. */
 export interface CompressibilityRunSettings {
+  /** λ values of the compressibility runs. */
   lambdas: readonly number[];
+  /** λ of the L1 baseline. */
   l1Lambda: number;
+  /** Training images used (the first N of the 60,000). */
   trainSize: number;
+  /** Test images used (the first N of the 10,000). */
   testSize: number;
+  /** Training epochs before pruning. */
   epochs: number;
+  /** Fine-tuning epochs after pruning. */
   fineTuneEpochs: number;
+  /** Shared magnitudes per layer of the second quantiser (k-means). */
   codebookSize: number;
+  /** Learning rate of training (fine-tuning uses a fifth of it). */
   lr: number;
+  /** Base seed of every random draw. */
   seed: number;
   /** A `--quick` smoke run: the claim against λ = 0 is not checked. */
   quick: boolean;

@@ -10,37 +10,14 @@
 import type { Experiment, ExperimentContext, ExperimentResult } from '../../experiment';
 import { positiveInt, positiveNumber } from '../../option-parsers';
 import { judgeDfa } from './judge';
-import { defaultCifarDir, measureDfa } from './measure';
+import { defaultCifarDir, measureDfa, type DfaRunSettings } from './measure';
 import { renderDfa } from './render';
 
 export { DFA_MNIST_WINDOW, NOKLAND_MNIST_2X800 } from './judge';
 export type { DfaMeasurement, DfaRun } from './measure';
 
 /** Settings of {@link createDfaExperiment}; command-line options override them. */
-export interface DfaSettings {
-  /** MNIST training images (first N of 60,000). */
-  mnistTrain?: number;
-  /** MNIST test images (first N of 10,000). */
-  mnistTest?: number;
-  /** MNIST epochs. */
-  mnistEpochs?: number;
-  /** Width of the two hidden layers of the MNIST MLP. */
-  hidden?: number;
-  /** CIFAR-10 training images (first N of training batch 1). */
-  cifarTrain?: number;
-  /** CIFAR-10 test images. */
-  cifarTest?: number;
-  /** CIFAR-10 epochs on the training subset. */
-  cifarEpochs?: number;
-  /** CIFAR-10 epochs on the 10% subset. */
-  smallEpochs?: number;
-  /** Directory of the CIFAR-10 binary batches. */
-  cifarDir?: string;
-  /** SGD learning rate on MNIST (every method). */
-  mnistLr?: number;
-  /** SGD learning rate on CIFAR-10 (every method). */
-  cifarLr?: number;
-}
+export type DfaSettings = Partial<Omit<DfaRunSettings, 'seed' | 'quick'>>;
 
 /** Creates the `dfa` experiment with the given defaults (tests use smaller ones). */
 export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {

@@ -50,17 +50,29 @@ export interface DfaRun {
 
 /** The sizes of one run, after defaults and command-line options. */
 export interface DfaRunSettings {
+  /** MNIST training images (first N of 60,000). */
   mnistTrain: number;
+  /** MNIST test images (first N of 10,000). */
   mnistTest: number;
+  /** MNIST epochs. */
   mnistEpochs: number;
+  /** Width of the two hidden layers of the MNIST MLP. */
   hidden: number;
+  /** CIFAR-10 training images (first N of training batch 1). */
   cifarTrain: number;
+  /** CIFAR-10 test images. */
   cifarTest: number;
+  /** CIFAR-10 epochs on the training subset. */
   cifarEpochs: number;
+  /** CIFAR-10 epochs on the 10% subset. */
   smallEpochs: number;
+  /** Directory of the CIFAR-10 binary batches. */
   cifarDir: string;
+  /** SGD learning rate on MNIST (every method). */
   mnistLr: number;
+  /** SGD learning rate on CIFAR-10 (every method). */
   cifarLr: number;
+  /** Base seed of every random draw. */
   seed: number;
   /** A `--quick` smoke run: the checks against the papers are not made. */
   quick: boolean;
@@ -108,6 +120,7 @@ interface TrainJob {
   epochs: number;
   lr: number;
   alignmentEvery: number;
+  /** Base seed of every random draw. */
   seed: number;
 }
 

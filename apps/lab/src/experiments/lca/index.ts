@@ -12,7 +12,7 @@ import type { Experiment, ExperimentContext, ExperimentResult } from '../../expe
 import { oneOf, positiveInt } from '../../option-parsers';
 import { lcaFindings } from './findings';
 import { judgeLca } from './judge';
-import { measureLca } from './measure';
+import { measureLca, type LcaRunSettings } from './measure';
 import { renderLca } from './render';
 
 export { FRACTION_HELPING_BAND } from './judge';
@@ -24,14 +24,7 @@ export const LCA_DEFAULT_ITERATIONS = 100;
 export const LCA_DEFAULT_EXAMPLES = 2000;
 
 /** Settings of {@link createLcaExperiment}; the command-line options override them. */
-export interface LcaSettings {
-  /** Training iterations (default {@link LCA_DEFAULT_ITERATIONS}; 20 with `--quick`). */
-  iterations?: number;
-  /** Training examples the loss is decomposed on (default {@link LCA_DEFAULT_EXAMPLES}; 500 with `--quick`). */
-  lcaExamples?: number;
-  /** The model (default `'mnist-fc'`). */
-  model?: LcaModelName;
-}
+export type LcaSettings = Partial<Pick<LcaRunSettings, 'iterations' | 'lcaExamples' | 'model'>>;
 
 /** Creates the `lca` experiment with the given defaults (tests use smaller ones). */
 export function createLcaExperiment(settings: LcaSettings = {}): Experiment {
@@ -57,7 +50,7 @@ export function createLcaExperiment(settings: LcaSettings = {}): Experiment {
       const measurement = await measureLca(ctx, {
         model: (values.model as LcaModelName | undefined) ?? settings.model ?? 'mnist-fc',
         iterations: (values.iterations as number | undefined) ?? settings.iterations ?? (quick ? 20 : LCA_DEFAULT_ITERATIONS),
-        examples: (values['lca-examples'] as number | undefined) ?? settings.lcaExamples ?? (quick ? 500 : LCA_DEFAULT_EXAMPLES),
+        lcaExamples: (values['lca-examples'] as number | undefined) ?? settings.lcaExamples ?? (quick ? 500 : LCA_DEFAULT_EXAMPLES),
         full: values.full === true,
         validation: values.validation === true,
         quadrature: (values.quadrature as Quadrature | undefined) ?? 'simpson-adaptive',

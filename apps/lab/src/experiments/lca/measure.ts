@@ -10,7 +10,7 @@ export interface LcaRunSettings {
   /** Training iterations. */
   iterations: number;
   /** Training examples the loss is decomposed on (all 55,000 with `full`). */
-  examples: number;
+  lcaExamples: number;
   /** Reference scale: the whole training split (chunks of 11,000) and the validation split. */
   full: boolean;
   /** Also allocate the loss of the validation split. */
@@ -73,7 +73,7 @@ export async function measureLca(ctx: ExperimentContext, s: LcaRunSettings): Pro
     const split = t.data.trainValidationSplit(mnist.train.count, 5000 / mnist.train.count, 0);
     const train = t.train.subsetOf(mnist.train, split.train);
     const validation = t.train.subsetOf(mnist.train, split.validation);
-    const examples = s.full ? train.count : Math.min(train.count, s.examples);
+    const examples = s.full ? train.count : Math.min(train.count, s.lcaExamples);
     const lcaTrain = s.full ? train : t.train.headOf(train, examples);
     const withValidation = s.full || s.validation;
     const lcaValidation = s.full ? validation : t.train.headOf(validation, examples);

@@ -10,21 +10,14 @@
 import type { Experiment, ExperimentContext, ExperimentResult } from '../../experiment';
 import { positiveInt } from '../../option-parsers';
 import { judgeLossScale } from './judge';
-import { measureLossScale } from './measure';
+import { measureLossScale, type LossScaleRunSettings } from './measure';
 import { renderLossScale } from './render';
 
 export { LOSS_SCALE_MATCH_POINTS } from './judge';
 export { SMALL_LOSS_WEIGHT, type LossScaleMeasurement } from './measure';
 
-/** Settings of {@link createLossScaleExperiment}. */
-export interface LossScaleSettings {
-  /** Training images (the first N of 60,000). */
-  trainSize?: number;
-  /** Test images (the first N of 10,000). */
-  testSize?: number;
-  /** Epochs per run. */
-  epochs?: number;
-}
+/** Settings of {@link createLossScaleExperiment}; the command-line options override them. */
+export type LossScaleSettings = Partial<Omit<LossScaleRunSettings, 'seed' | 'quick'>>;
 
 /** Builds the experiment; the command-line options override `defaults`. */
 export function createLossScaleExperiment(defaults: LossScaleSettings = {}): Experiment {

@@ -80,9 +80,13 @@ export interface FormulaCase {
 
 /** The sizes of one run. */
 export interface LossScaleRunSettings {
+  /** Training images (the first N of 60,000). */
   trainSize: number;
+  /** Test images (the first N of 10,000). */
   testSize: number;
+  /** Epochs per run. */
   epochs: number;
+  /** Base seed of every random draw. */
   seed: number;
   /** A `--quick` smoke run: one formula case and a record every step. */
   quick: boolean;

@@ -10,26 +10,13 @@ import type * as t from '@nnlab/tensor-gpu';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../../experiment';
 import { oneOf, positiveInt, positiveIntList } from '../../option-parsers';
 import { judgePack, packFindings } from './judge';
-import { measurePack } from './measure';
+import { measurePack, type PackRunSettings } from './measure';
 import { renderPack } from './render';
 
 export { PACK_SEARCH_SPACE, type PackMeasurement } from './measure';
 
 /** Settings of {@link createPackExperiment}; the command-line options override them. */
-export interface PackSettings {
-  /** Pack sizes of the step-time table (default 1, 2, 4, 8; 1, 2 with `--quick`). */
-  ks?: readonly number[];
-  /** Architectures of the step-time table (default MLP 784-256-10 and LeNet-5; the MLP only with `--quick`). */
-  stepModels?: readonly ('mlp' | 'lenet5')[];
-  /** Timed repetitions per step time (default 7; 5 with `--quick`). */
-  repeats?: number;
-  /** Hyperband's maximum budget R in epochs (default 9; 3 with `--quick`). */
-  R?: number;
-  /** MNIST training images the searches train on (default 2000; 300 with `--quick`). */
-  trainCount?: number;
-  /** MNIST images (from the end of the training split) the searches validate on (default 2000; 300 with `--quick`). */
-  validationCount?: number;
-}
+export type PackSettings = Partial<Omit<PackRunSettings, 'backend' | 'seed'>>;
 
 /** Creates the `pack` experiment with the given defaults (tests use smaller ones). */
 export function createPackExperiment(settings: PackSettings = {}): Experiment {

@@ -34,13 +34,21 @@ export const PACK_SEARCH_SPACE: SearchSpace = {
 
 /** The sizes of one run, after defaults and command-line options. */
 export interface PackRunSettings {
+  /** Pack sizes of the step-time table (default 1, 2, 4, 8; 1, 2 with `--quick`). */
   ks: readonly number[];
+  /** Architectures of the step-time table (default MLP 784-256-10 and LeNet-5; the MLP only with `--quick`). */
   stepModels: readonly ('mlp' | 'lenet5')[];
+  /** Timed repetitions per step time (default 7; 5 with `--quick`). */
   repeats: number;
+  /** Hyperband's maximum budget R in epochs (default 9; 3 with `--quick`). */
   R: number;
+  /** MNIST training images the searches train on (default 2000; 300 with `--quick`). */
   trainCount: number;
+  /** MNIST images (from the end of the training split) the searches validate on (default 2000; 300 with `--quick`). */
   validationCount: number;
+  /** The tensor-gpu backend. */
   backend: t.BackendRequest;
+  /** Base seed of every random draw. */
   seed: number;
 }
 
