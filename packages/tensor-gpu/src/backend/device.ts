@@ -2,6 +2,7 @@ import { GPU } from 'gpu.js';
 import { DeviceBuffer } from './device-buffer';
 import { KERNEL_CLASS_OF, type BackendName } from './names';
 import { withFloat16Output } from '../fp16/kernel-rounding';
+import { HOST_RESIDENT_BACKENDS } from './kernel-registry';
 import type { HostKernel, KernelSpec, OutputPrecision } from './kernel-spec';
 
 type KernelFunction = ((...args: unknown[]) => unknown) & { kernel?: any; destroy?: () => void };
@@ -35,7 +36,7 @@ export class Device {
 
   /** True where tensors live in host memory (cpu, webasm): uploads and reads are plain copies. */
   get hostResident(): boolean {
-    return this.backend === 'cpu' || this.backend === 'webasm';
+    return HOST_RESIDENT_BACKENDS.includes(this.backend);
   }
 
   /** Copies host values into a new device buffer. */
