@@ -88,6 +88,11 @@ describe('trainStep, lossAndGrads and trainableParameters (cpu)', () => {
     expect(() => trainStep(model, x, new Int32Array(1), {} as never)).toThrow(/trainStep: options.optimizer must be an Optimizer/);
     expect(() => lossAndGrads(model, x, [0] as never)).toThrow(/lossAndGrads: labels must be an Int32Array/);
     expect(() => lossAndGrads(model, x, new Int32Array(1), { loss: (o) => o })).toThrow(/the loss must be a scalar, got shape \[1,2\]/);
+    // A failing optimizer leaves nothing behind: the loss and the gradients are freed.
+    const before = t.memory().numTensors;
+    const failing = { step: () => { throw new Error('no update'); }, dispose: () => undefined };
+    expect(() => trainStep(model, x, new Int32Array(1), { optimizer: failing })).toThrow('no update');
+    expect(t.memory().numTensors).toBe(before);
     for (const p of model.parameters()) p.trainable = false;
     expect(() => lossAndGrads(model, x, new Int32Array(1))).toThrow(/the model has no trainable parameters/);
     x.dispose();

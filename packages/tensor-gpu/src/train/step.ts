@@ -67,6 +67,9 @@ export function trainStep(model: Module, x: Tensor, labels: Int32Array, options:
   const { loss, parameters, grads } = lossAndGrads(model, x, labels, options);
   try {
     optimizer.step(parameters, grads);
+  } catch (e) {
+    loss.dispose();
+    throw e;
   } finally {
     for (const g of grads) g.dispose();
   }
