@@ -3,9 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10, loadMnist } from '@nnlab/tensor-gpu/node';
-import { createDfa, fitDfa, measureProjectionCost, type AlignmentRecord, type DfaOptions, type ProjectionCost } from '@nnlab/dfa';
+import { createDfa, fitDfa, measureProjectionCost, smallCifarCnn, tanhMlp, type AlignmentRecord, type DfaOptions, type ProjectionCost } from '@nnlab/dfa';
 import type { ExperimentContext } from '../../experiment';
-import { cifarSmallCnn, mnistMlp } from './models';
 
 /** A training method: its label and the DFA options that make it. */
 export interface MethodSpec {
@@ -184,7 +183,7 @@ export async function measureDfa(ctx: ExperimentContext, s: DfaRunSettings): Pro
     const mnistRuns: DfaRun[] = [];
     for (const method of MNIST_METHODS) {
       mnistRuns.push(await trainOne(ctx, {
-        dataset: 'MNIST', method, model: () => mnistMlp(hidden, seed), inputShape: [784], ...mnistSplits,
+        dataset: 'MNIST', method, model: () => tanhMlp(hidden, seed), inputShape: [784], ...mnistSplits,
         epochs: s.mnistEpochs, lr: s.mnistLr, alignmentEvery: Math.max(1, Math.round(stepsPerMnistEpoch / (quick ? 3 : 6))), seed,
       }));
     }
@@ -204,7 +203,7 @@ export async function measureDfa(ctx: ExperimentContext, s: DfaRunSettings): Pro
       const stepsPerEpoch = Math.ceil(split.train.count / BATCH);
       for (const method of CIFAR_METHODS) {
         cifarRuns.push(await trainOne(ctx, {
-          dataset: split.dataset, method, model: () => cifarSmallCnn(seed), inputShape: [...shape], train: split.train, test: cifarTestSplit,
+          dataset: split.dataset, method, model: () => smallCifarCnn(seed), inputShape: [...shape], train: split.train, test: cifarTestSplit,
           epochs: split.epochs, lr: s.cifarLr, alignmentEvery: Math.max(1, Math.round((stepsPerEpoch * split.epochs) / (quick ? 2 : 8))), seed,
         }));
       }
