@@ -22,12 +22,10 @@ export { groupCompressibility } from './loss/op';
 export { compressibilityLoss } from './loss/loss';
 export { isCompressed, selectWeights, type NamedWeight, type WeightSource } from './loss/groups';
 export {
-  crossEntropyLoss,
   l1Penalty,
   regularized,
   withCompressibility,
   type CompressibilityRegularizerOptions,
-  type TaskLoss,
 } from './loss/regularizer';
 
 export { proxCompressibility, type ProxOptions } from './train/prox';

@@ -21,5 +21,5 @@ export { overflowRate, underflowRate } from './mixed/counts';
 export type { ScaleValue } from './mixed/scale-value';
 export { commonBranchScale, mergeBranches, type ScaledGradient } from './mixed/branches';
 export { ScaleRecorder, type LayerQuantity, type LayerStepRecord, type StepRecord } from './record/recorder';
-export { MixedPrecisionTrainer, type MixedLoss, type MixedPrecisionOptions, type StepResult } from './train/trainer';
+export { MixedPrecisionTrainer, type MixedPrecisionOptions, type StepResult } from './train/trainer';
 export { trainEpochs, type TrainEpochsOptions } from './train/loop';

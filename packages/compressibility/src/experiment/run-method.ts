@@ -5,7 +5,7 @@
 import * as t from '@nnlab/tensor-gpu';
 import { rangeCodec, type PayloadCodec } from '../coding/codec';
 import { compressibilityValue } from '../loss/reference';
-import { crossEntropyLoss, l1Penalty, regularized, withCompressibility, type TaskLoss } from '../loss/regularizer';
+import { l1Penalty, regularized, withCompressibility } from '../loss/regularizer';
 import { measureCompression, type CompressionMeasurement } from '../pipeline/measure';
 import { quantizeParameters, readParameters, type HostParameter, type QuantizeModelOptions } from '../pipeline/quantize-model';
 import { restoreModel } from '../pipeline/restore';
@@ -87,10 +87,10 @@ export interface MethodResult {
   seconds: number;
 }
 
-function trainingLoss(method: Method, model: t.nn.Module): TaskLoss {
-  if (method.kind === 'compressibility' && method.sparsify !== 'prox') return withCompressibility(crossEntropyLoss, model, { ...method.loss, lambda: method.lambda });
-  if (method.kind === 'l1') return regularized(crossEntropyLoss, () => l1Penalty(model), method.lambda);
-  return crossEntropyLoss;
+function trainingLoss(method: Method, model: t.nn.Module): t.train.LossFunction {
+  if (method.kind === 'compressibility' && method.sparsify !== 'prox') return withCompressibility(t.train.softmaxCrossEntropy, model, { ...method.loss, lambda: method.lambda });
+  if (method.kind === 'l1') return regularized(t.train.softmaxCrossEntropy, () => l1Penalty(model), method.lambda);
+  return t.train.softmaxCrossEntropy;
 }
 
 function optimizerFor(method: Method, lr: t.optim.LearningRate, momentum: number): t.optim.StepOptimizer {
@@ -162,7 +162,7 @@ export async function runMethod(method: Method, settings: RunSettings, trainedSt
       const fineTuneLr = settings.fineTuneLr === 'linear' ? (step: number) => (lr / 5) * Math.max(0, 1 - step / steps) : (settings.fineTuneLr ?? lr / 5);
       const inner = optimizerFor(method, fineTuneLr, momentum);
       const optimizer = maskedOptimizer(inner, masks);
-      const loss = settings.fineTunePenalty === false ? crossEntropyLoss : trainingLoss(method, model);
+      const loss = settings.fineTunePenalty === false ? t.train.softmaxCrossEntropy : trainingLoss(method, model);
       try {
         await trainEpochs(model, settings.train, { ...common, seed: common.seed + 1, epochs: settings.fineTuneEpochs, optimizer, loss, onStep: (s) => settings.onStep?.('fine-tune', s) });
       } finally {

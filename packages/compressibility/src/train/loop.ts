@@ -1,7 +1,6 @@
 /** A mini-batch training loop whose loss may read the model's parameters (for regularisers). */
 import * as t from '@nnlab/tensor-gpu';
 import { uploadBatch } from './data';
-import type { TaskLoss } from '../loss/regularizer';
 
 /** Options of {@link trainEpochs}. */
 export interface TrainEpochsOptions {
@@ -12,7 +11,7 @@ export interface TrainEpochsOptions {
   /** The update rule (e.g. `t.optim.sgd`, `proxCompressibility`, or one wrapped by `maskedOptimizer`). */
   optimizer: t.optim.StepOptimizer;
   /** The training loss; a regularised one reads the parameters itself (see `withCompressibility`). */
-  loss: TaskLoss;
+  loss: t.train.LossFunction;
   /** Seed of the per-epoch shuffles (default 0). */
   seed?: number;
   /** Shape of one sample as the model takes it (default the data's shape; `[784]` for an MLP on MNIST). */

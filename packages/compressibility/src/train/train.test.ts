@@ -3,7 +3,7 @@ import * as t from '@nnlab/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compressibilityLoss } from '../loss/loss';
 import { compressibilityValueOfGroups } from '../loss/reference';
-import { crossEntropyLoss, l1Penalty, withCompressibility } from '../loss/regularizer';
+import { l1Penalty, withCompressibility } from '../loss/regularizer';
 import { gaussian } from '../random.test-helper';
 import { accuracyOf } from './evaluate';
 import { trainEpochs } from './loop';
@@ -40,7 +40,7 @@ describe('training pieces (cpu)', () => {
     const labels = Int32Array.of(0, 1, 0, 1);
     const [task, reg, lc, l1] = t.tidy(() => {
       const out = model.forward(x);
-      return [crossEntropyLoss(out, labels), withCompressibility(crossEntropyLoss, model, { lambda: 0.25 })(out, labels), compressibilityLoss(model), l1Penalty(model)];
+      return [t.train.softmaxCrossEntropy(out, labels), withCompressibility(t.train.softmaxCrossEntropy, model, { lambda: 0.25 })(out, labels), compressibilityLoss(model), l1Penalty(model)];
     });
     const v = async (s: t.Tensor) => (await s.data())[0];
     expect(await v(reg)).toBeCloseTo((await v(task)) + 0.25 * (await v(lc)), 5);
@@ -56,7 +56,7 @@ describe('training pieces (cpu)', () => {
     const model = mlp(7);
     await t.expectNoLeaks(async () => {
       const opt = t.optim.sgd({ lr: 0.05, momentum: 0.9 });
-      const loss = withCompressibility(crossEntropyLoss, model, { lambda: 0.01 });
+      const loss = withCompressibility(t.train.softmaxCrossEntropy, model, { lambda: 0.01 });
       const history = await trainEpochs(model, data, { epochs: 3, batchSize: 32, optimizer: opt, loss, lossEvery: 8 });
       opt.dispose();
       expect(history.steps).toBe(24);
@@ -69,7 +69,7 @@ describe('training pieces (cpu)', () => {
     const zeroed = pruned.map((w) => w.map((x) => (x === 0 ? 1 : 0)));
     expect(zeroed.flatMap((z) => Array.from(z)).some((z) => z === 1)).toBe(true);
     const opt = maskedOptimizer(t.optim.sgd({ lr: 0.05, momentum: 0.9 }), masks);
-    await trainEpochs(model, data, { epochs: 1, batchSize: 32, optimizer: opt, loss: crossEntropyLoss, seed: 3 });
+    await trainEpochs(model, data, { epochs: 1, batchSize: 32, optimizer: opt, loss: t.train.softmaxCrossEntropy, seed: 3 });
     opt.dispose();
     const after = await Promise.all(masks.map((m) => m.param.value.data()));
     after.forEach((w, k) => w.forEach((x, i) => {
@@ -91,7 +91,7 @@ describe('training pieces (cpu)', () => {
     const model = mlp(11);
     const masks = await thresholdMasks(model, { threshold: 0.5 });
     const opt = maskedOptimizer(t.optim.sgd({ lr: 0.05, momentum: 0.9 }), masks);
-    await trainEpochs(model, data, { epochs: 1, batchSize: 32, optimizer: opt, loss: crossEntropyLoss });
+    await trainEpochs(model, data, { epochs: 1, batchSize: 32, optimizer: opt, loss: t.train.softmaxCrossEntropy });
     opt.dispose();
     for (const m of masks) {
       const w = await m.param.value.data();

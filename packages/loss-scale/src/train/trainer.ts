@@ -7,9 +7,6 @@ import { adaptiveScaling } from '../policy/adaptive';
 import type { LossScalePolicy } from '../policy/types';
 import { ScaleRecorder, type LayerStepRecord, type StepRecord } from '../record/recorder';
 
-/** A training loss: float32 logits `[batch, classes]` and class ids → a scalar (mean over the batch). */
-export type MixedLoss = (logits: t.Tensor, labels: Int32Array) => t.Tensor;
-
 /** Options of {@link MixedPrecisionTrainer}. */
 export interface MixedPrecisionOptions {
   /** `'float16'` (default): emulated mixed precision; `'float32'`: the single-precision baseline (no scaling, same loop). */
@@ -17,7 +14,7 @@ export interface MixedPrecisionOptions {
   /** The loss-scaling policy (default `adaptiveScaling()`); ignored in float32. */
   policy?: LossScalePolicy;
   /** The loss on float32 logits (default mean softmax cross-entropy). */
-  loss?: MixedLoss;
+  loss?: t.train.LossFunction;
   /** Record per-layer scales and underflow/overflow rates every this many steps (default 1; 0: never). */
   recordEvery?: number;
   /**
@@ -30,7 +27,6 @@ export interface MixedPrecisionOptions {
 /** What one {@link MixedPrecisionTrainer.step} returns. */
 export type StepResult = StepRecord;
 
-const defaultLoss: MixedLoss = (logits, labels) => t.crossEntropy(logits, labels);
 
 /**
  * Mixed-precision training of a tensor-gpu model: forward and backward on emulated float16 values
@@ -46,7 +42,7 @@ export class MixedPrecisionTrainer {
   /** The loss-scaling policy (owned: disposed with the trainer). */
   readonly policy: LossScalePolicy;
   private readonly structure: MixedStructure | null;
-  private readonly lossFn: MixedLoss;
+  private readonly lossFn: t.train.LossFunction;
   private readonly recordEvery: number;
   private readonly unscaleIn: 'float32' | 'float16';
   private readonly params: t.nn.Parameter[];
@@ -71,7 +67,7 @@ export class MixedPrecisionTrainer {
     this.recordEvery = recordEvery;
     this.unscaleIn = options.unscaleIn ?? 'float32';
     if (this.unscaleIn !== 'float32' && this.unscaleIn !== 'float16') throw new Error(`MixedPrecisionTrainer: unscaleIn must be 'float32' or 'float16', got ${JSON.stringify(options.unscaleIn)}`);
-    this.lossFn = options.loss ?? defaultLoss;
+    this.lossFn = options.loss ?? t.train.softmaxCrossEntropy;
     this.policy = options.policy ?? adaptiveScaling();
     this.structure = this.precision === 'float16' ? convertModel(model) : null;
     this.params = model.trainableParameters();
