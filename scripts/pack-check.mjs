@@ -51,9 +51,13 @@ const fail = (message) => {
   console.log(`  FAIL ${message}`);
 };
 const ok = (message) => console.log(`  ok   ${message}`);
-const checkBenchmarkProbe = (system, bytes) => {
+const checkBenchmarkProbe = (system, bytes, acasXuDir) => {
   if (bytes === benchmarkProbe.bytes) ok(`${system}: the installed data package reads ${benchmarkProbe.path} (${bytes} bytes, SHA-256 checked)`);
   else fail(`${system}: the installed data package read ${bytes} bytes of ${benchmarkProbe.path}, expected ${benchmarkProbe.bytes}`);
+  // @nnlab/bab-gnn/node finds its optional peer in the consumer's node_modules.
+  const expectedDir = join(project, 'node_modules', '@nnlab', 'verification-benchmarks', 'data', 'acasxu');
+  if (acasXuDir === expectedDir) ok(`${system}: @nnlab/bab-gnn/node acasXuDataDir() is the installed data package's acasxu folder`);
+  else fail(`${system}: @nnlab/bab-gnn/node acasXuDataDir() gave ${acasXuDir}, expected ${expectedDir}`);
 };
 
 /** Runs a command; returns its stdout, or throws with its output when it exits non-zero. */
@@ -205,6 +209,7 @@ console.log(JSON.stringify({
   names,
   lcaOnline: typeof l.OnlineLca,
   benchmarkBytes: readBenchmarkFile(${JSON.stringify(benchmarkProbe.path)}).length,
+  acasXuDir: (await import('@nnlab/bab-gnn/node')).acasXuDataDir(),
   entryPoints,
   backend: t.getBackend(),
   matmul: Array.from(await product.data()),
@@ -219,7 +224,7 @@ console.log(JSON.stringify({
   }
   ok(`ESM: every entry point loads (named exports: ${JSON.stringify(esm.entryPoints)})`);
   if (esm.lcaOnline !== 'function') fail(`ESM: @nnlab/lca OnlineLca is ${esm.lcaOnline}, expected a class`);
-  checkBenchmarkProbe('ESM', esm.benchmarkBytes);
+  checkBenchmarkProbe('ESM', esm.benchmarkBytes, esm.acasXuDir);
   if (JSON.stringify(esm.matmul) === JSON.stringify([19, 22, 43, 50])) ok(`ESM: matmul on backend ${esm.backend} = [19, 22, 43, 50]`);
   else fail(`ESM: matmul on backend ${esm.backend} gave ${JSON.stringify(esm.matmul)}, expected [19, 22, 43, 50]`);
 
@@ -243,6 +248,7 @@ console.log(JSON.stringify({
   names,
   lcaOnline: typeof l.OnlineLca,
   benchmarkBytes: require('@nnlab/verification-benchmarks').readBenchmarkFile(${JSON.stringify(benchmarkProbe.path)}).length,
+  acasXuDir: require('@nnlab/bab-gnn/node').acasXuDataDir(),
 }));`,
     ]).trim().split('\n').pop(),
   );
@@ -254,7 +260,7 @@ console.log(JSON.stringify({
   }
   ok(`CJS: every entry point loads (named exports: ${JSON.stringify(cjs.entryPoints)})`);
   if (cjs.lcaOnline !== 'function') fail(`CJS: @nnlab/lca OnlineLca is ${cjs.lcaOnline}, expected a class`);
-  checkBenchmarkProbe('CJS', cjs.benchmarkBytes);
+  checkBenchmarkProbe('CJS', cjs.benchmarkBytes, cjs.acasXuDir);
 
   // 7. The usage example of the tensor-gpu README runs against the installed package.
   console.log('\nREADME example');
