@@ -29,7 +29,7 @@ export interface CompressibilityRegularizerOptions extends CompressibilityOption
 /**
  * The training objective of the paper: `taskLoss + λ·L_c(w)` with L_c from {@link compressibilityLoss}.
  *
- * @param taskLoss - e.g. {@link crossEntropyLoss}.
+ * @param taskLoss - e.g. `t.train.softmaxCrossEntropy`.
  * @param params - the model (or its parameters) whose weights are regularised.
  * @param options - λ and the loss options.
  */

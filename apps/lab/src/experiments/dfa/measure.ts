@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10, loadMnist } from '@nnlab/tensor-gpu/node';
 import { createDfa, fitDfa, measureProjectionCost, smallCifarCnn, tanhMlp, type AlignmentRecord, type DfaOptions, type ProjectionCost } from '@nnlab/dfa';
@@ -65,8 +62,8 @@ export interface DfaRunSettings {
   cifarEpochs: number;
   /** CIFAR-10 epochs on the 10% subset. */
   smallEpochs: number;
-  /** Directory of the CIFAR-10 binary batches. */
-  cifarDir: string;
+  /** Directory of the CIFAR-10 binary batches or sprites (default: see `locateCifar10` of `@nnlab/tensor-gpu/node`). */
+  cifarDir?: string;
   /** SGD learning rate on MNIST (every method). */
   mnistLr: number;
   /** SGD learning rate on CIFAR-10 (every method). */
@@ -87,19 +84,6 @@ export interface DfaMeasurement {
   cifar: DfaRun[];
   /** Float vs sign projection costs of binary feedback. */
   projection: ProjectionCost[];
-}
-
-/** `<repo>/../shared/data/cifar-10` (or `$NNLAB_SHARED_DATA/cifar-10`), found by walking up to pnpm-workspace.yaml. */
-export function defaultCifarDir(): string {
-  const env = process.env.NNLAB_SHARED_DATA;
-  if (env) return join(resolve(env), 'cifar-10');
-  for (const start of [process.cwd(), dirname(fileURLToPath(import.meta.url))]) {
-    for (let dir = resolve(start); ; dir = dirname(dir)) {
-      if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return join(dir, '..', 'shared', 'data', 'cifar-10');
-      if (dirname(dir) === dir) break;
-    }
-  }
-  return join(process.cwd(), '..', 'shared', 'data', 'cifar-10');
 }
 
 type Split = t.train.LabeledData;
