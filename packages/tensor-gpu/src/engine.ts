@@ -3,6 +3,7 @@ import { Device } from './backend/device';
 import type { DeviceBuffer } from './backend/device-buffer';
 import { isBackendRequest, type BackendName, type BackendRequest } from './backend/names';
 import type { DType } from './dtype';
+import type { CpuKernels } from './kernels/host-kernels';
 import type { Shape } from './shape';
 import { Tensor } from './tensor';
 
@@ -35,6 +36,15 @@ export interface MemoryInfo {
   numKernels: number;
 }
 
+/** Options of `setBackend`. */
+export interface BackendOptions {
+  /**
+   * The `cpu` backend's product kernels: `'wasm-simd'` (the default; an error where WebAssembly
+   * SIMD is missing) or `'js'` (plain JavaScript). Kept for later calls; other backends ignore it.
+   */
+  cpuKernels?: CpuKernels;
+}
+
 /**
  * The state behind the functional API: the current device, memory scopes and gradient tapes.
  * The package creates one engine for its module-level functions (`setBackend`, `tidy`, ops);
@@ -52,7 +62,11 @@ export class Engine {
   private noGradDepth = 0;
 
   /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
-  async setBackend(request: BackendRequest): Promise<BackendName> {
+  async setBackend(request: BackendRequest, options: BackendOptions = {}): Promise<BackendName> {
+    const { cpuKernels } = options;
+    if (cpuKernels !== undefined && cpuKernels !== 'wasm-simd' && cpuKernels !== 'js') {
+      throw new Error(`setBackend: options.cpuKernels must be 'wasm-simd' or 'js', got ${JSON.stringify(cpuKernels)}`);
+    }
     if (!isBackendRequest(request)) {
       throw new Error(`setBackend: unknown backend '${String(request)}'; expected 'auto', 'cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2' or 'webgpu'`);
     }
@@ -69,8 +83,10 @@ export class Engine {
     }
     let device = this.devices.get(name);
     if (!device) {
-      device = new Device(name);
+      device = new Device(name, cpuKernels);
       this.devices.set(name, device);
+    } else if (cpuKernels && name === 'cpu') {
+      device.setCpuKernels(cpuKernels);
     }
     this.device = device;
     return name;
@@ -79,6 +95,11 @@ export class Engine {
   /** The backend that runs kernels now, or null before `setBackend`. */
   getBackend(): BackendName | null {
     return this.device?.backend ?? null;
+  }
+
+  /** The `cpu` backend's product kernels (null until the cpu backend is used). */
+  getCpuKernels(): CpuKernels | null {
+    return this.devices.get('cpu')?.cpuKernels ?? null;
   }
 
   /** The current device; selects `'cpu'` synchronously when no backend was chosen yet. */

@@ -2,6 +2,8 @@ import { GPU } from 'gpu.js';
 import { DeviceBuffer } from './device-buffer';
 import { KERNEL_CLASS_OF, type BackendName } from './names';
 import { withFloat16Output } from '../kernels/fp16';
+import type { CpuKernels, HostKernels } from '../kernels/host-kernels';
+import { createHostKernels } from './cpu-kernels';
 
 /** A kernel to run: its gpu.js source text, the flat output length and its longest loop. */
 export interface KernelSpec {
@@ -17,9 +19,10 @@ export interface KernelSpec {
    * Optional implementation for the `cpu` backend over host arrays (tensor inputs in argument
    * order, then the scalar arguments in argument order), for primitives whose fast formulation
    * does not fit one-output-per-thread gpu.js kernels or where a plain loop beats gpu.js's
-   * generated JavaScript. It must compute what `source` computes, in the same order.
+   * generated JavaScript. It must compute what `source` computes; `kernels` are the device's
+   * product kernels (WebAssembly SIMD or JavaScript) for loops built on matrix products.
    */
-  readonly host?: (inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]) => void;
+  readonly host?: (inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], kernels: HostKernels) => void;
 }
 
 /** How a kernel's output is stored: float32, or rounded to binary16 inside the kernel. */
@@ -44,9 +47,26 @@ export class Device {
   /** Live device buffers and their bytes. */
   liveBuffers = 0;
   liveBytes = 0;
+  private hostKernels: HostKernels | null;
 
-  constructor(readonly backend: BackendName) {
+  /** `cpuKernels` picks the `cpu` backend's product kernels (ignored on other backends). */
+  constructor(readonly backend: BackendName, cpuKernels: CpuKernels = 'wasm-simd') {
+    this.hostKernels = backend === 'cpu' ? createHostKernels(cpuKernels) : null;
     this.gpu = new GPU({ mode: backend });
+  }
+
+  /** The product kernels of the `cpu` backend (null on other backends). */
+  get cpuKernels(): CpuKernels | null {
+    return this.hostKernels?.name ?? null;
+  }
+
+  /** Switches the `cpu` backend's product kernels; tensors are unaffected (they live in host arrays). */
+  setCpuKernels(choice: CpuKernels): void {
+    if (this.backend !== 'cpu') throw new Error(`setCpuKernels: device runs backend '${this.backend}', not 'cpu'`);
+    if (this.hostKernels?.name === choice) return;
+    const next = createHostKernels(choice);
+    this.hostKernels?.dispose();
+    this.hostKernels = next;
   }
 
   /** True for backends whose kernels resolve asynchronously (webgpu). */
@@ -71,7 +91,7 @@ export class Device {
    */
   run(spec: KernelSpec, kernelArgs: readonly (DeviceBuffer | Float32Array | number)[], precision: OutputPrecision = 'float32'): DeviceBuffer {
     // float16 kernels take +Infinity as a trailing scalar argument (see kernels/fp16.ts).
-    if (spec.host && this.backend === 'cpu' && precision === 'float32') return this.runOnHost(spec.host, spec.outSize, kernelArgs);
+    if (spec.host && this.hostKernels && precision === 'float32') return this.runOnHost(spec.host, this.hostKernels, spec.outSize, kernelArgs);
     const args = precision === 'float16' ? [...kernelArgs, Infinity] : kernelArgs;
     const inputs = args.filter((a): a is DeviceBuffer => a instanceof DeviceBuffer);
     const fn = this.kernel(spec, precision);
@@ -89,12 +109,12 @@ export class Device {
     return this.track(new DeviceBuffer(handle, spec.outSize));
   }
 
-  private runOnHost(host: NonNullable<KernelSpec['host']>, outSize: number, args: readonly (DeviceBuffer | Float32Array | number)[]): DeviceBuffer {
+  private runOnHost(host: NonNullable<KernelSpec['host']>, kernels: HostKernels, outSize: number, args: readonly (DeviceBuffer | Float32Array | number)[]): DeviceBuffer {
     const values = args.map((a) => (a instanceof DeviceBuffer ? (a.handle as Float32Array) : a));
     const inputs = values.filter((a): a is Float32Array => a instanceof Float32Array);
     const scalars = values.filter((a): a is number => typeof a === 'number');
     const out = new Float32Array(outSize);
-    host(inputs, out, scalars);
+    host(inputs, out, scalars, kernels);
     return this.track(new DeviceBuffer(out, outSize));
   }
 
@@ -121,8 +141,9 @@ export class Device {
     }
   }
 
-  /** Destroys every compiled kernel and the gpu.js instance. */
+  /** Destroys every compiled kernel, the gpu.js instance and the cpu backend's WebAssembly memory. */
   destroy(): void {
+    this.hostKernels?.dispose();
     for (const k of this.kernels.values()) k.destroy?.();
     this.kernels.clear();
     this.gpu.destroy?.();

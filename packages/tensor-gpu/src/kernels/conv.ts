@@ -91,7 +91,7 @@ export function conv2dKernel(g: ConvGeometry): KernelSpec {
   ];
   return {
     name: 'conv2d', source: fn('a, k', lines), outSize: g.n * g.o * g.oh * g.ow, loopMax: Math.max(s.cg, g.kh, g.kw),
-    host: ([x, w], out) => hostConv2d(g, x, w, out),
+    host: ([x, w], out, _scalars, kernels) => hostConv2d(kernels, g, x, w, out),
   };
 }
 
@@ -137,7 +137,7 @@ export function conv2dInputGradKernel(g: ConvGeometry): KernelSpec {
   const inputSize = g.n * (g.sharedInput ? s.cg : g.c) * g.h * g.w;
   return {
     name: 'conv2dInputGrad', source: fn('d, k', lines), outSize: inputSize, loopMax: Math.max(channels, g.kh, g.kw),
-    host: ([dy, w], out) => hostConv2dInputGrad(g, dy, w, out),
+    host: ([dy, w], out, _scalars, kernels) => hostConv2dInputGrad(kernels, g, dy, w, out),
   };
 }
 
@@ -167,6 +167,6 @@ export function conv2dWeightGradKernel(g: ConvGeometry): KernelSpec {
   ];
   return {
     name: 'conv2dWeightGrad', source: fn('d, a', lines), outSize: g.o * s.cg * g.kh * g.kw, loopMax: Math.max(g.n, g.oh, g.ow),
-    host: ([dy, x], out) => hostConv2dWeightGrad(g, dy, x, out),
+    host: ([dy, x], out, _scalars, kernels) => hostConv2dWeightGrad(kernels, g, dy, x, out),
   };
 }

@@ -1,5 +1,4 @@
 import type { KernelSpec } from '../backend/device';
-import { hostMatmul } from './host-matmul';
 
 /** Shapes and layouts of a batched matrix product `op(A)·op(B)`, `op` = identity or transpose. */
 export interface MatmulGeometry {
@@ -41,6 +40,6 @@ export function matmulKernel(g: MatmulGeometry): KernelSpec {
     source: `function (a, b) {\n  ${lines.join('\n  ')}\n}`,
     outSize: g.batch * m * p,
     loopMax: n,
-    host: ([a, b], out) => hostMatmul(a, b, out, g),
+    host: ([a, b], out, _scalars, kernels) => kernels.matmul(a, b, out, g),
   };
 }
