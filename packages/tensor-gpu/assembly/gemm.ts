@@ -24,11 +24,12 @@ export const MC: i32 = 128;
 export const NC: i32 = 2048;
 
 /**
- * C = op(A)·op(B) for one matrix. `a` is `[M,N]` (`[N,M]` when `transA`), `b` is `[N,P]` (`[P,N]`
+ * C = op(A)·op(B), or C += op(A)·op(B) with `accumulate` (the sum then continues from C's values
+ * in the same order), for one matrix. `a` is `[M,N]` (`[N,M]` when `transA`), `b` is `[N,P]` (`[P,N]`
  * when `transB`), `c` is `[M,P]`; all row-major float32. `packA` needs MC·KC floats, `packB`
  * KC·min(NC, P rounded up to 8) floats, `edge` MR·NR floats.
  */
-export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, p: i32, transA: bool, transB: bool, packA: usize, packB: usize, edge: usize): void {
+export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, p: i32, transA: bool, transB: bool, accumulate: bool, packA: usize, packB: usize, edge: usize): void {
   for (let jc = 0; jc < p; jc += NC) {
     const ncb = min(NC, p - jc);
     for (let pc = 0; pc < n; pc += KC) {
@@ -39,7 +40,7 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, p: i32, trans
         const mcb = min(MC, m - ic);
         if (transA) packATransposed(a, m, ic, mcb, pc, kcb, packA);
         else packARows(a, n, ic, mcb, pc, kcb, packA);
-        block(packA, packB, c + (<usize>(ic * p + jc) << 2), p, mcb, ncb, kcb, pc > 0, edge);
+        block(packA, packB, c + (<usize>(ic * p + jc) << 2), p, mcb, ncb, kcb, accumulate || pc > 0, edge);
       }
     }
   }

@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src/wasm/generated');
 
 /** Each kernel module: its AssemblyScript entry and the name of the exported base64 constant. */
-const modules = [{ entry: 'assembly/gemm.ts', constant: 'GEMM_WASM_BASE64', file: 'gemm-wasm.ts' }];
+const modules = [{ entry: 'assembly/index.ts', constant: 'KERNELS_WASM_BASE64', file: 'kernels-wasm.ts' }];
 
 // --runtime stub and no allocations: the module uses only the memory regions the host passes in.
 // --importMemory: the host owns the memory (and can later share it between threads).

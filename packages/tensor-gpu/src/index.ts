@@ -20,7 +20,7 @@ export type { NestedArray } from './tensor';
 export { Engine } from './engine';
 export type { BackendOptions, MemoryInfo, Tape, TapeEntry } from './engine';
 export type { CpuKernels, HostKernels } from './kernels/host-kernels';
-export { isWasmSimdAvailable } from './wasm/gemm-module';
+export { isWasmSimdAvailable } from './wasm/kernels-module';
 export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
 export { BACKEND_NAMES } from './backend/names';

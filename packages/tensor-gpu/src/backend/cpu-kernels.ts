@@ -1,5 +1,5 @@
 import { JsHostKernels, type CpuKernels, type HostKernels } from '../kernels/host-kernels';
-import { isWasmSimdAvailable } from '../wasm/gemm-module';
+import { isWasmSimdAvailable } from '../wasm/kernels-module';
 import { WasmSimdKernels } from '../wasm/simd-kernels';
 
 /**

@@ -1,5 +1,4 @@
 import type { KernelSpec } from '../backend/device';
-import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 
 /**
  * Geometry of a grouped 2-D convolution with `[outC, inC/groups, kH, kW]` weights, where `c` and
@@ -91,7 +90,7 @@ export function conv2dKernel(g: ConvGeometry): KernelSpec {
   ];
   return {
     name: 'conv2d', source: fn('a, k', lines), outSize: g.n * g.o * g.oh * g.ow, loopMax: Math.max(s.cg, g.kh, g.kw),
-    host: ([x, w], out, _scalars, kernels) => hostConv2d(kernels, g, x, w, out),
+    host: ([x, w], out, _scalars, kernels) => kernels.conv2d(g, x, w, out),
   };
 }
 
@@ -137,7 +136,7 @@ export function conv2dInputGradKernel(g: ConvGeometry): KernelSpec {
   const inputSize = g.n * (g.sharedInput ? s.cg : g.c) * g.h * g.w;
   return {
     name: 'conv2dInputGrad', source: fn('d, k', lines), outSize: inputSize, loopMax: Math.max(channels, g.kh, g.kw),
-    host: ([dy, w], out, _scalars, kernels) => hostConv2dInputGrad(kernels, g, dy, w, out),
+    host: ([dy, w], out, _scalars, kernels) => kernels.conv2dInputGrad(g, dy, w, out),
   };
 }
 
@@ -167,6 +166,6 @@ export function conv2dWeightGradKernel(g: ConvGeometry): KernelSpec {
   ];
   return {
     name: 'conv2dWeightGrad', source: fn('d, a', lines), outSize: g.o * s.cg * g.kh * g.kw, loopMax: Math.max(g.n, g.oh, g.ow),
-    host: ([dy, x], out, _scalars, kernels) => hostConv2dWeightGrad(kernels, g, dy, x, out),
+    host: ([dy, x], out, _scalars, kernels) => kernels.conv2dWeightGrad(g, dy, x, out),
   };
 }

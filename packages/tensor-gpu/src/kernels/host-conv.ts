@@ -13,11 +13,12 @@ const product = (m: number, n: number, p: number, transposeA: boolean, transpose
  * shared input (packed layout) builds its columns once per image for all groups, so K packed
  * models cost one matmul with K times the output channels.
  */
-interface Dims extends ConvStrides { patch: number; positions: number }
+/** The strides of a geometry plus the unfolded sizes: rows (`cg·kh·kw`) and columns (`oh·ow`) of one image's columns. */
+export interface Dims extends ConvStrides { patch: number; positions: number }
 
 // Built as a literal, not by spreading `convStrides(g)`: V8 reads the fields of a spread object
 // markedly slower in the hot closures below (the convolutions ran 1.3–1.7× slower).
-function dims(g: ConvGeometry): Dims {
+export function dims(g: ConvGeometry): Dims {
   const s = convStrides(g);
   return { cg: s.cg, og: s.og, inImage: s.inImage, inGroup: s.inGroup, outImage: s.outImage, outGroup: s.outGroup, patch: s.cg * g.kh * g.kw, positions: g.oh * g.ow };
 }
@@ -43,16 +44,16 @@ function forEachTap(g: ConvGeometry, d: Dims, base: number, visit: (row: number,
 }
 
 /** The groups handled by one matmul: all of them for a shared input, else one at a time. */
-function groupBlocks(g: ConvGeometry): { first: number; count: number }[] {
+export function groupBlocks(g: ConvGeometry): { first: number; count: number }[] {
   if (g.sharedInput) return [{ first: 0, count: g.groups }];
   return Array.from({ length: g.groups }, (_, first) => ({ first, count: 1 }));
 }
 
 /** Offset in y of (image b, group grp): each group's `og` channels of one image are contiguous. */
-const outOffset = (d: Dims, b: number, grp: number) => b * d.outImage + grp * d.outGroup;
+export const outOffset = (d: Dims, b: number, grp: number): number => b * d.outImage + grp * d.outGroup;
 
 /** Forward: out[b, groups] = W_groups [count·og, patch] × cols [patch, positions] (cols built transposed). */
-export function hostConv2d(kernels: HostKernels, g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
+export function hostConv2d(kernels: Pick<HostKernels, 'matmul'>, g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
   const d = dims(g);
   const colsT = new Float32Array(d.positions * d.patch);
   const part = new Float32Array(g.o * d.positions);
@@ -77,7 +78,7 @@ function gatherDy(d: Dims, dy: Float32Array, b: number, first: number, count: nu
 }
 
 /** Input gradient: dcols = W_groupsᵀ × dy (W read transposed), scattered back to the taps (col2im). */
-export function hostConv2dInputGrad(kernels: HostKernels, g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
+export function hostConv2dInputGrad(kernels: Pick<HostKernels, 'matmul'>, g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
   const d = dims(g);
   const dcols = new Float32Array(d.patch * d.positions);
   const dyBlock = new Float32Array(g.o * d.positions);
@@ -92,7 +93,7 @@ export function hostConv2dInputGrad(kernels: HostKernels, g: ConvGeometry, dy: F
 }
 
 /** Weight gradient: dW_groups = Σ_b dy [count·og, positions] × colsᵀ (cols [patch, positions] read transposed). */
-export function hostConv2dWeightGrad(kernels: HostKernels, g: ConvGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
+export function hostConv2dWeightGrad(kernels: Pick<HostKernels, 'matmul'>, g: ConvGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
   const d = dims(g);
   const cols = new Float32Array(d.patch * d.positions);
   const part = new Float32Array(g.o * d.patch);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MatmulGeometry } from '../kernels/matmul';
 import { splitmix32 } from '../random';
-import { isWasmSimdAvailable } from './gemm-module';
+import { isWasmSimdAvailable } from './kernels-module';
 import { WasmSimdKernels } from './simd-kernels';
 
 // The WebAssembly SIMD product on its own, in Node and in Chromium, against two independent

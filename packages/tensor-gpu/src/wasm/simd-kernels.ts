@@ -1,39 +1,31 @@
+import type { ConvGeometry } from '../kernels/conv';
 import type { HostKernels } from '../kernels/host-kernels';
 import type { MatmulGeometry } from '../kernels/matmul';
-import { compileGemmModule } from './gemm-module';
-import { WasmHeap } from './wasm-heap';
-
-/** The exports of assembly/gemm.ts. */
-interface GemmExports {
-  gemm(a: number, b: number, c: number, m: number, n: number, p: number, transA: number, transB: number, packA: number, packB: number, edge: number): void;
-  KC: WebAssembly.Global;
-  MC: WebAssembly.Global;
-  NC: WebAssembly.Global;
-}
+import { simdConv2d, simdConv2dInputGrad, simdConv2dWeightGrad } from './simd-conv';
+import { SimdInstance } from './simd-instance';
 
 /**
  * The `cpu` backend's products in WebAssembly with 128-bit SIMD: one module instance over a
- * memory this object owns. Per batch entry, A and B are copied into the memory (a shared operand,
- * batch stride 0, once per call), the packed product runs there, and C is copied out; the packing
- * scratch is reused from call to call.
+ * memory this object owns. A matmul copies A and B into the memory per batch entry (a shared
+ * operand, batch stride 0, once per call) and C out; a convolution copies its two operands in
+ * and its result out once per call. Scratch (packed panels, columns) is reused from call to call.
  *
- * Each output is summed in float32 over k in order with a separate multiply and add, the order of
- * the gpu.js kernel source; the plain-JavaScript kernels (`'js'`) sum in float64 and round once,
- * so the two differ by float32 rounding (well inside the tests' float32 tolerance).
+ * Each product output is summed in float32 over k in order with a separate multiply and add, the
+ * order of the gpu.js kernel source; the convolution weight gradient continues that sum across
+ * the images of the batch. The plain-JavaScript kernels (`'js'`) sum each product in float64 and
+ * round once, so the two differ by float32 rounding (well inside the tests' float32 tolerance).
  */
 export class WasmSimdKernels implements HostKernels {
   readonly name = 'wasm-simd';
-  private readonly heap = new WasmHeap();
-  private readonly exports: GemmExports;
+  private readonly simd: SimdInstance;
 
-  constructor(module: WebAssembly.Module = compileGemmModule()) {
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.heap.memory } });
-    this.exports = instance.exports as unknown as GemmExports;
+  constructor(module?: WebAssembly.Module) {
+    this.simd = new SimdInstance(module);
   }
 
   /** Bytes of WebAssembly memory this instance holds (scratch and the operands of the largest call so far). */
   get heapBytes(): number {
-    return this.heap.bytes;
+    return this.simd.heap.bytes;
   }
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void {
@@ -44,22 +36,30 @@ export class WasmSimdKernels implements HostKernels {
       out.fill(0, 0, batch * m * p);
       return;
     }
-    const kc = this.exports.KC.value as number;
-    const mc = this.exports.MC.value as number;
-    const nc = this.exports.NC.value as number;
-    const panelColumns = Math.min(nc, Math.ceil(p / 8) * 8);
-    const [packA, packB, edge, aAt, bAt, cAt] = this.heap.layout([mc * kc * 4, kc * panelColumns * 4, 32 * 4, m * n * 4, n * p * 4, m * p * 4]);
-    const heap = this.heap.floats();
+    const s = this.simd;
+    const [aAt, bAt, cAt] = s.layout(p, [m * n, n * p, m * p]);
     for (let bi = 0; bi < batch; bi++) {
-      if (bi === 0 || g.aBatchStride !== 0) heap.set(a.subarray(bi * g.aBatchStride, bi * g.aBatchStride + m * n), aAt / 4);
-      if (bi === 0 || g.bBatchStride !== 0) heap.set(b.subarray(bi * g.bBatchStride, bi * g.bBatchStride + n * p), bAt / 4);
-      this.exports.gemm(aAt, bAt, cAt, m, n, p, g.transposeA ? 1 : 0, g.transposeB ? 1 : 0, packA, packB, edge);
-      out.set(heap.subarray(cAt / 4, cAt / 4 + m * p), bi * m * p);
+      if (bi === 0 || g.aBatchStride !== 0) s.write(a.subarray(bi * g.aBatchStride, bi * g.aBatchStride + m * n), aAt);
+      if (bi === 0 || g.bBatchStride !== 0) s.write(b.subarray(bi * g.bBatchStride, bi * g.bBatchStride + n * p), bAt);
+      s.gemm(aAt, bAt, cAt, m, n, p, g.transposeA, g.transposeB);
+      s.read(cAt, out.subarray(bi * m * p, (bi + 1) * m * p));
     }
   }
 
+  conv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
+    simdConv2d(this.simd, g, x, w, out);
+  }
+
+  conv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void {
+    simdConv2dInputGrad(this.simd, g, dy, w, out);
+  }
+
+  conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
+    simdConv2dWeightGrad(this.simd, g, dy, x, out);
+  }
+
   dispose(): void {
-    this.heap.release();
+    this.simd.release();
   }
 }
 
