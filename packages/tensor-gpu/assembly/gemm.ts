@@ -26,21 +26,22 @@ export const NC: i32 = 2048;
 /**
  * C = op(A)·op(B), or C += op(A)·op(B) with `accumulate` (the sum then continues from C's values
  * in the same order), for one matrix. `a` is `[M,N]` (`[N,M]` when `transA`), `b` is `[N,P]` (`[P,N]`
- * when `transB`), `c` is `[M,P]`; all row-major float32. `packA` needs MC·KC floats, `packB`
- * KC·min(NC, P rounded up to 8) floats, `edge` MR·NR floats.
+ * when `transB`), `c` is `[M,P]`; row-major float32 whose rows are `lda`, `ldb`, `ldc` floats apart
+ * (so a block of rows or columns of a larger matrix works too). `packA` needs MC·KC floats,
+ * `packB` KC·min(NC, P rounded up to 8) floats, `edge` MR·NR floats.
  */
-export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, p: i32, transA: bool, transB: bool, accumulate: bool, packA: usize, packB: usize, edge: usize): void {
+export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, n: i32, p: i32, transA: bool, transB: bool, accumulate: bool, packA: usize, packB: usize, edge: usize): void {
   for (let jc = 0; jc < p; jc += NC) {
     const ncb = min(NC, p - jc);
     for (let pc = 0; pc < n; pc += KC) {
       const kcb = min(KC, n - pc);
-      if (transB) packBTransposed(b, n, pc, kcb, jc, ncb, packB);
-      else packBRows(b, p, pc, kcb, jc, ncb, packB);
+      if (transB) packBTransposed(b, ldb, pc, kcb, jc, ncb, packB);
+      else packBRows(b, ldb, pc, kcb, jc, ncb, packB);
       for (let ic = 0; ic < m; ic += MC) {
         const mcb = min(MC, m - ic);
-        if (transA) packATransposed(a, m, ic, mcb, pc, kcb, packA);
-        else packARows(a, n, ic, mcb, pc, kcb, packA);
-        block(packA, packB, c + (<usize>(ic * p + jc) << 2), p, mcb, ncb, kcb, accumulate || pc > 0, edge);
+        if (transA) packATransposed(a, lda, ic, mcb, pc, kcb, packA);
+        else packARows(a, lda, ic, mcb, pc, kcb, packA);
+        block(packA, packB, c + (<usize>(ic * ldc + jc) << 2), ldc, mcb, ncb, kcb, accumulate || pc > 0, edge);
       }
     }
   }
@@ -107,7 +108,7 @@ function copyTile(src: usize, lds: i32, dst: usize, ldd: i32, rows: i32, cols: i
   }
 }
 
-/** Packs rows ic… of A `[M,N]` (k from pc) into panels of MR rows, k-major, zero-padded. */
+/** Packs rows ic… of A `[M,N]` (rows `n` floats apart; k from pc) into panels of MR rows, k-major, zero-padded. */
 function packARows(a: usize, n: i32, ic: i32, mcb: i32, pc: i32, kcb: i32, dst: usize): void {
   for (let ir = 0; ir < mcb; ir += MR) {
     const rows = min(MR, mcb - ir);
@@ -145,7 +146,7 @@ function packARows(a: usize, n: i32, ic: i32, mcb: i32, pc: i32, kcb: i32, dst: 
   }
 }
 
-/** Packs rows ic… of op(A) = Aᵀ, A stored `[N,M]`, into panels of MR rows, zero-padded. */
+/** Packs rows ic… of op(A) = Aᵀ, A stored `[N,M]` (rows `m` floats apart), into panels of MR rows, zero-padded. */
 function packATransposed(a: usize, m: i32, ic: i32, mcb: i32, pc: i32, kcb: i32, dst: usize): void {
   const ld = <usize>m << 2;
   for (let ir = 0; ir < mcb; ir += MR) {
@@ -167,7 +168,7 @@ function packATransposed(a: usize, m: i32, ic: i32, mcb: i32, pc: i32, kcb: i32,
   }
 }
 
-/** Packs columns jc… of B `[N,P]` (k from pc) into panels of NR columns, k-major, zero-padded. */
+/** Packs columns jc… of B `[N,P]` (rows `p` floats apart; k from pc) into panels of NR columns, k-major, zero-padded. */
 function packBRows(b: usize, p: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: usize): void {
   const ld = <usize>p << 2;
   for (let jr = 0; jr < ncb; jr += NR) {
@@ -190,7 +191,7 @@ function packBRows(b: usize, p: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: 
   }
 }
 
-/** Packs columns jc… of op(B) = Bᵀ, B stored `[P,N]`, into panels of NR columns, zero-padded. */
+/** Packs columns jc… of op(B) = Bᵀ, B stored `[P,N]` (rows `n` floats apart), into panels of NR columns, zero-padded. */
 function packBTransposed(b: usize, n: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: usize): void {
   const ld = <usize>n << 2;
   for (let jr = 0; jr < ncb; jr += NR) {

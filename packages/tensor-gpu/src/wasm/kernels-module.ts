@@ -23,7 +23,7 @@ export function compileKernelModule(): WebAssembly.Module {
 
 /** The exports of assembly/index.ts; pointers are byte offsets, flags 0 or 1. */
 export interface KernelExports {
-  gemm(a: number, b: number, c: number, m: number, n: number, p: number, transA: number, transB: number, accumulate: number, packA: number, packB: number, edge: number): void;
+  gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, p: number, transA: number, transB: number, accumulate: number, packA: number, packB: number, edge: number): void;
   im2col(x: number, cols: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   col2im(cols: number, dx: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   KC: WebAssembly.Global;

@@ -60,7 +60,9 @@ export class SimdInstance {
   /** `C (+)= op(A)·op(B)` on offsets laid out by the last `layout` call (its `maxColumns` ≥ p). */
   gemm(a: number, b: number, c: number, m: number, n: number, p: number, transA: boolean, transB: boolean, accumulate = false): void {
     const s = this.scratch;
-    this.exports.gemm(a, b, c, m, n, p, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, s.packA, s.packB, s.edge);
+    const lda = transA ? m : n;
+    const ldb = transB ? n : p;
+    this.exports.gemm(a, lda, b, ldb, c, p, m, n, p, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, s.packA, s.packB, s.edge);
   }
 
   /** Drops the memory; every later call throws. */
