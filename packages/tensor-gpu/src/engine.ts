@@ -102,13 +102,19 @@ export class Engine {
     return this.devices.get('cpu')?.cpuKernels ?? null;
   }
 
+  /** The `cpu` backend's device, created if needed; the current backend does not change. */
+  cpuDevice(): Device {
+    let cpu = this.devices.get('cpu');
+    if (!cpu) {
+      cpu = new Device('cpu');
+      this.devices.set('cpu', cpu);
+    }
+    return cpu;
+  }
+
   /** The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
   currentDevice(): Device {
-    if (!this.device) {
-      const cpu = new Device('cpu');
-      this.devices.set('cpu', cpu);
-      this.device = cpu;
-    }
+    this.device ??= this.cpuDevice();
     return this.device;
   }
 

@@ -62,11 +62,15 @@ export class Device {
 
   /** Switches the `cpu` backend's product kernels; tensors are unaffected (they live in host arrays). */
   setCpuKernels(choice: CpuKernels): void {
-    if (this.backend !== 'cpu') throw new Error(`setCpuKernels: device runs backend '${this.backend}', not 'cpu'`);
     if (this.hostKernels?.name === choice) return;
-    const next = createHostKernels(choice);
+    this.useHostKernels(createHostKernels(choice));
+  }
+
+  /** Makes `kernels` the `cpu` backend's product kernels (this device owns and disposes them). */
+  useHostKernels(kernels: HostKernels): void {
+    if (this.backend !== 'cpu') throw new Error(`useHostKernels: device runs backend '${this.backend}', not 'cpu'`);
     this.hostKernels?.dispose();
-    this.hostKernels = next;
+    this.hostKernels = kernels;
   }
 
   /** True for backends whose kernels resolve asynchronously (webgpu). */

@@ -1,8 +1,12 @@
+import { KERNELS_SHARED_WASM_BASE64 } from './generated/kernels-shared-wasm';
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
 
-/** The compiled kernel module's bytes (assembly/index.ts). */
-function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(KERNELS_WASM_BASE64);
+/** Maximum size, in 64 KiB pages (1 GiB), of the shared memory the shared variant imports (see scripts/build-wasm.mjs). */
+export const SHARED_MEMORY_PAGES = 16384;
+
+/** The compiled kernel module's bytes (assembly/index.ts), for a private or a shared memory. */
+function kernelModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
+  const text = atob(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
@@ -16,9 +20,12 @@ export function isWasmSimdAvailable(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(kernelModuleBytes());
 }
 
-/** Compiles the kernel module (a few kilobytes: synchronous compilation is fine in browsers too). */
-export function compileKernelModule(): WebAssembly.Module {
-  return new WebAssembly.Module(kernelModuleBytes());
+/**
+ * Compiles the kernel module (a few kilobytes: synchronous compilation is fine in browsers too);
+ * `shared`: the variant over a shared memory, for worker threads.
+ */
+export function compileKernelModule(shared = false): WebAssembly.Module {
+  return new WebAssembly.Module(kernelModuleBytes(shared));
 }
 
 /** The exports of assembly/index.ts; pointers are byte offsets, flags 0 or 1. */

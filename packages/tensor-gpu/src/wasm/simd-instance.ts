@@ -1,26 +1,53 @@
+import type { GemmCall, GemmWorkers } from './gemm-workers';
 import { compileKernelModule, type KernelExports } from './kernels-module';
 import { WasmHeap } from './wasm-heap';
 
-/** Byte offsets of the product's scratch regions for one call. */
+/** Byte offsets of one thread's product scratch regions for one call. */
 interface GemmScratch {
   packA: number;
   packB: number;
   edge: number;
 }
 
+/** Products with fewer multiply-adds than this run on the calling thread alone. */
+const PARALLEL_MIN_WORK = 1 << 18;
+/** Rows of the register tile: row blocks split between threads are multiples of it. */
+const TILE_ROWS = 4;
+
 /**
  * One instance of the kernel module over its own memory, with the calls the host code makes:
  * lay out a call's regions (the product's packing scratch first), copy arrays in and out, run
- * products and the convolution unfolding steps on byte offsets.
+ * products and the convolution unfolding steps on byte offsets. With worker threads attached
+ * (shared memory only), large products are split into blocks of rows, one per thread; every
+ * output is still computed by one thread in the same order, so the results do not depend on the
+ * number of threads.
  */
 export class SimdInstance {
-  readonly heap = new WasmHeap();
+  readonly heap: WasmHeap;
   readonly exports: KernelExports;
-  private scratch: GemmScratch = { packA: 0, packB: 0, edge: 0 };
+  /** The compiled module, for worker threads that instantiate it over the same shared memory. */
+  readonly module: WebAssembly.Module;
+  private scratch: GemmScratch[] = [];
+  private workers: GemmWorkers | null = null;
 
-  constructor(module: WebAssembly.Module = compileKernelModule()) {
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.heap.memory } });
+  /** `shared`: a shared memory and the module variant for it, so worker threads can be attached. */
+  constructor(options: { shared?: boolean } = {}) {
+    const shared = options.shared ?? false;
+    this.heap = new WasmHeap(shared);
+    this.module = compileKernelModule(shared);
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.heap.memory } });
     this.exports = instance.exports as unknown as KernelExports;
+  }
+
+  /** Threads that run products: 1 plus the attached workers. */
+  get threads(): number {
+    return 1 + (this.workers?.count ?? 0);
+  }
+
+  /** Splits large products over `workers`, which run this module on this instance's shared memory. */
+  attach(workers: GemmWorkers): void {
+    if (!(this.heap.memory.buffer instanceof SharedArrayBuffer)) throw new Error('tensor-gpu: worker threads need the kernels over a shared memory');
+    this.workers = workers;
   }
 
   /**
@@ -32,9 +59,11 @@ export class SimdInstance {
     const mc = this.exports.MC.value as number;
     const nc = this.exports.NC.value as number;
     const panelColumns = Math.min(nc, Math.ceil(maxColumns / 8) * 8);
-    const [packA, packB, edge, ...rest] = this.heap.layout([mc * kc * 4, kc * panelColumns * 4, 32 * 4, ...floats.map((f) => f * 4)]);
-    this.scratch = { packA, packB, edge };
-    return rest;
+    const perThread = [mc * kc * 4, kc * panelColumns * 4, 32 * 4];
+    const scratch = Array.from({ length: this.threads }, () => perThread).flat();
+    const offsets = this.heap.layout([...scratch, ...floats.map((f) => f * 4)]);
+    this.scratch = Array.from({ length: this.threads }, (_, t) => ({ packA: offsets[3 * t], packB: offsets[3 * t + 1], edge: offsets[3 * t + 2] }));
+    return offsets.slice(scratch.length);
   }
 
   /** Copies `values` into the memory at byte offset `at`. */
@@ -59,14 +88,38 @@ export class SimdInstance {
 
   /** `C (+)= op(A)·op(B)` on offsets laid out by the last `layout` call (its `maxColumns` ≥ p). */
   gemm(a: number, b: number, c: number, m: number, n: number, p: number, transA: boolean, transB: boolean, accumulate = false): void {
-    const s = this.scratch;
     const lda = transA ? m : n;
     const ldb = transB ? n : p;
-    this.exports.gemm(a, lda, b, ldb, c, p, m, n, p, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, s.packA, s.packB, s.edge);
+    const flags = [transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0];
+    const workers = this.workers;
+    const threads = Math.min(this.threads, Math.floor(m / TILE_ROWS));
+    if (!workers || threads < 2 || m * n * p < PARALLEL_MIN_WORK) {
+      const s = this.scratch[0];
+      this.exports.gemm(a, lda, b, ldb, c, p, m, n, p, flags[0], flags[1], flags[2], s.packA, s.packB, s.edge);
+      return;
+    }
+    // Row blocks: thread t computes rows [t·rows, (t+1)·rows) of C with its own packing scratch.
+    const rows = Math.ceil(m / threads / TILE_ROWS) * TILE_ROWS;
+    const calls: (GemmCall | null)[] = [];
+    for (let t = 0; t < this.threads; t++) {
+      const first = t * rows;
+      const count = Math.min(rows, m - first);
+      if (count <= 0) {
+        calls.push(null);
+        continue;
+      }
+      const s = this.scratch[t];
+      const aBlock = a + 4 * (transA ? first : first * lda);
+      calls.push([aBlock, lda, b, ldb, c + 4 * first * p, p, count, n, p, ...flags, s.packA, s.packB, s.edge]);
+    }
+    const own = calls[0]!;
+    workers.run(calls.slice(1), () => (this.exports.gemm as (...args: number[]) => void)(...own));
   }
 
-  /** Drops the memory; every later call throws. */
+  /** Stops the worker threads and drops the memory; every later call throws. */
   release(): void {
+    this.workers?.terminate();
+    this.workers = null;
     this.heap.release();
   }
 }

@@ -19,8 +19,14 @@ export class WasmSimdKernels implements HostKernels {
   readonly name = 'wasm-simd';
   private readonly simd: SimdInstance;
 
-  constructor(module?: WebAssembly.Module) {
-    this.simd = new SimdInstance(module);
+  /** Runs on `instance` (default: a new single-threaded one). */
+  constructor(instance: SimdInstance = new SimdInstance()) {
+    this.simd = instance;
+  }
+
+  /** Threads that run the large products (1 unless worker threads were attached). */
+  get threads(): number {
+    return this.simd.threads;
   }
 
   /** Bytes of WebAssembly memory this instance holds (scratch and the operands of the largest call so far). */

@@ -1,6 +1,10 @@
+import { SHARED_MEMORY_PAGES } from './kernels-module';
+
 const PAGE_BYTES = 65536;
 /** Region starts are aligned to a cache line. */
 const ALIGN = 64;
+/** Bytes kept free at the start of the memory for the control block of worker threads. */
+export const CONTROL_BYTES = 1024;
 
 /**
  * A WebAssembly memory owned by one kernel instance. It grows on demand and never shrinks; every
@@ -8,7 +12,12 @@ const ALIGN = 64;
  * same bytes and the memory settles at the largest call's footprint.
  */
 export class WasmHeap {
-  private memoryOrNull: WebAssembly.Memory | null = new WebAssembly.Memory({ initial: 1 });
+  private memoryOrNull: WebAssembly.Memory | null;
+
+  /** `shared`: a shared memory (SharedArrayBuffer) that worker threads can use too. */
+  constructor(shared = false) {
+    this.memoryOrNull = new WebAssembly.Memory(shared ? { initial: 1, maximum: SHARED_MEMORY_PAGES, shared: true } : { initial: 1 });
+  }
 
   /** The memory; throws after `release`. */
   get memory(): WebAssembly.Memory {
@@ -27,7 +36,7 @@ export class WasmHeap {
    */
   layout(sizes: readonly number[]): number[] {
     const offsets: number[] = [];
-    let end = 0;
+    let end = CONTROL_BYTES;
     for (const size of sizes) {
       offsets.push(end);
       end += Math.ceil(size / ALIGN) * ALIGN;
