@@ -1,6 +1,7 @@
 /**
- * The `cpu` backend's WebAssembly SIMD products against tfjs-wasm (SIMD, 1 thread) and tfjs-cpu
- * 4.22.0, and against the cpu backend's own plain-JavaScript kernels, in one process with paired,
+ * The `cpu` backend's WebAssembly SIMD products (1 thread, and 2 threads with `setNumThreads`)
+ * against tfjs-wasm (SIMD, 1 thread) and tfjs-cpu 4.22.0, and against the cpu backend's own
+ * plain-JavaScript kernels, in one process with paired,
  * interleaved rounds: every round times each implementation once (a batch of calls lasting at
  * least 40 ms, the implementations' order rotating from round to round), so load from other
  * processes falls on all of them alike. Ratios are medians of the per-round ratios.
@@ -8,7 +9,7 @@
  * Run from the package folder: `pnpm exec tsx bench/wasm-simd.ts [--rounds=11] [--only=matmul,conv2d]`.
  * Prints a table and writes `bench/results/wasm-simd.json`.
  *
- * Each tensor-gpu implementation has its own `Engine` (one `'wasm-simd'`, one `'js'`), so both
+ * Each tensor-gpu implementation has its own `Engine` (`'wasm-simd'` on 1 and 2 threads, `'js'`), so all
  * stay compiled and warm; tfjs keeps one set of input tensors per backend and switches backend
  * between batches, outside the timing. A timed call is the op, reading the result back and
  * freeing it, as in `run.ts`. The first call's output is checked against a float64 reference.
@@ -22,6 +23,7 @@ import * as t from '../src/index';
 import { Engine } from '../src/engine';
 import type { CpuKernels } from '../src/kernels/host-kernels';
 import { tensor } from '../src/ops/creation';
+import { setNumThreads } from '../src/wasm/threads-node';
 import { allCases, type BenchCase, type HostInput } from './cases';
 import { check, matmulRef, uniformValues } from './reference';
 import { machineInfo, markdownTable, writeJson } from './report';
@@ -51,12 +53,15 @@ interface Runner {
   destroy(): void;
 }
 
-function tensorGpuRunner(kernels: CpuKernels): Runner {
+function tensorGpuRunner(kernels: CpuKernels, threads = 1): Runner {
   const engine = new Engine();
+  let started = false;
   return {
-    name: `tensor-gpu cpu (${kernels})`,
+    name: `tensor-gpu cpu (${kernels}${threads > 1 ? `, ${threads} threads` : ''})`,
     async prepare(c) {
       await engine.setBackend('cpu', { cpuKernels: kernels });
+      if (!started && threads > 1) await setNumThreads(threads, engine);
+      started = true;
       const xs = c.tgInputs().map((i) => tensor(engine, i.values, i.shape));
       return {
         activate: async () => undefined,
@@ -134,6 +139,8 @@ interface Row {
   ceilingShare: number;
   /** Median over rounds of (this impl's time / wasm-simd's time): > 1 means wasm-simd is faster. */
   wasmSimdSpeedup: number | null;
+  /** Time per call of each round this impl ran in (ms), in round order (NaN: skipped round). */
+  roundMs: number[];
   relErr: number;
   otherLoadCores: number | null;
 }
@@ -172,22 +179,25 @@ async function measure(c: BenchCase, runners: readonly Runner[], rounds: number)
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < runners.length; k++) {
       const i = (k + round) % runners.length;
-      if (slow[i] && round >= SLOW_ROUNDS) continue;
-      times[i].push(await timeBatch(prepared[i]));
+      times[i][round] = slow[i] && round >= SLOW_ROUNDS ? Number.NaN : await timeBatch(prepared[i]);
     }
   }
   const use = meter();
   for (const p of prepared) p.dispose();
-  const base = times[0];
   return runners.map((r, i) => {
-    const ms = median(times[i]);
-    const ratios = times[i].map((v, round) => v / base[round]);
+    const ran = times[i].filter((v) => !Number.isNaN(v));
+    const ms = median(ran);
     return {
-      group: c.group, label: c.label, flops: c.work, impl: r.name, rounds: times[i].length, msPerCall: ms,
+      group: c.group, label: c.label, flops: c.work, impl: r.name, rounds: ran.length, msPerCall: ms,
       gflops: c.work / ms / 1e6, ceilingShare: c.work / ms / 1e6 / SIMD128_CEILING_GFLOPS,
-      wasmSimdSpeedup: i === 0 ? null : median(ratios), relErr: relErrs[i], otherLoadCores: use.otherCores,
+      wasmSimdSpeedup: i === 0 ? null : pairedRatio(times[i], times[0]), roundMs: times[i], relErr: relErrs[i], otherLoadCores: use.otherCores,
     };
   });
+}
+
+/** Median over the rounds where both ran of `slower[r] / faster[r]`. */
+function pairedRatio(slower: readonly number[], faster: readonly number[]): number {
+  return median(slower.map((v, r) => v / faster[r]).filter((v) => !Number.isNaN(v)));
 }
 
 function parseArgs(argv: readonly string[]): { rounds: number; only: string[] | null } {
@@ -206,7 +216,7 @@ async function main(): Promise<void> {
   const tfjs = await initTfjs();
   if (!tfjs.backends.includes('wasm') || !tfjs.wasmSimd) throw new Error(`tfjs-wasm with SIMD did not start: ${tfjs.notes.join('; ')}`);
   console.log(`load ${loadBefore}; tfjs ${tfjs.version} (wasm SIMD ${tfjs.wasmSimd}, threads ${tfjs.wasmThreads}); ${args.rounds} paired rounds`);
-  const runners = [tensorGpuRunner('wasm-simd'), tfjsRunner('wasm'), tfjsRunner('cpu'), tensorGpuRunner('js')];
+  const runners = [tensorGpuRunner('wasm-simd'), tfjsRunner('wasm'), tfjsRunner('cpu'), tensorGpuRunner('js'), tensorGpuRunner('wasm-simd', 2)];
   const cases = allCases();
   const list: BenchCase[] = [
     ...cases.matmul,
@@ -218,21 +228,23 @@ async function main(): Promise<void> {
   for (const c of list) {
     const got = await measure(c, runners, args.rounds);
     rows.push(...got);
-    const [w, tw, tc, js] = got;
+    const [w, tw, tc, js, w2] = got;
     console.log(`${c.label}: wasm-simd ${w.gflops.toFixed(1)} GFLOP/s (${(100 * w.ceilingShare).toFixed(0)}% of ${SIMD128_CEILING_GFLOPS}); ` +
-      `×${tw.wasmSimdSpeedup!.toFixed(2)} vs tfjs-wasm, ×${tc.wasmSimdSpeedup!.toFixed(1)} vs tfjs-cpu, ×${js.wasmSimdSpeedup!.toFixed(1)} vs js; other load ${w.otherLoadCores?.toFixed(2)} cores`);
+      `×${tw.wasmSimdSpeedup!.toFixed(2)} vs tfjs-wasm, ×${tc.wasmSimdSpeedup!.toFixed(1)} vs tfjs-cpu, ×${js.wasmSimdSpeedup!.toFixed(1)} vs js; ` +
+      `2 threads ×${(1 / w2.wasmSimdSpeedup!).toFixed(2)} of 1 thread; other load ${w.otherLoadCores?.toFixed(2)} cores`);
     c.release();
   }
   for (const r of runners) r.destroy();
   const loadAfter = loadAverageLine();
   const byCase = [...new Set(rows.map((r) => r.label))];
   const table = markdownTable(
-    ['case', 'wasm-simd GFLOP/s (ms)', 'share of SIMD128 ceiling', 'vs tfjs-wasm', 'vs tfjs-cpu', 'vs cpu js', 'tfjs-wasm GFLOP/s', 'tfjs-cpu GFLOP/s', 'js GFLOP/s', 'other load (cores)'],
+    ['case', 'wasm-simd GFLOP/s (ms)', 'share of SIMD128 ceiling', 'vs tfjs-wasm', 'vs tfjs-cpu', 'vs cpu js', '2 threads GFLOP/s', '2 threads vs 1', '2 threads vs tfjs-wasm', 'tfjs-wasm GFLOP/s', 'tfjs-cpu GFLOP/s', 'js GFLOP/s', 'other load (cores)'],
     byCase.map((label) => {
-      const [w, tw, tc, js] = rows.filter((r) => r.label === label);
+      const [w, tw, tc, js, w2] = rows.filter((r) => r.label === label);
       return [
         label, `${w.gflops.toFixed(1)} (${w.msPerCall.toFixed(3)})`, `${(100 * w.ceilingShare).toFixed(0)}%`,
         `${tw.wasmSimdSpeedup!.toFixed(2)}×`, `${tc.wasmSimdSpeedup!.toFixed(1)}×`, `${js.wasmSimdSpeedup!.toFixed(1)}×`,
+        w2.gflops.toFixed(1), `${(1 / w2.wasmSimdSpeedup!).toFixed(2)}×`, `${pairedRatio(tw.roundMs, w2.roundMs).toFixed(2)}×`,
         tw.gflops.toFixed(1), tc.gflops.toFixed(2), js.gflops.toFixed(2), w.otherLoadCores?.toFixed(2) ?? '?',
       ];
     }),
