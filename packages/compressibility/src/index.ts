@@ -52,7 +52,7 @@ export { crc32 } from './format/crc32';
 export { CompressedFileError, type CompressedFileProblem } from './format/errors';
 export { CHECKSUM_BYTES, COMPRESSED_FILE_MAGIC, COMPRESSED_FILE_VERSION, FILE_HEADER_BYTES, MAX_RANK, MAX_TENSOR_SIZE, QUANTIZER_IDS } from './format/layout';
 export { alphabetOf, encodeCompressedFile } from './format/encode';
-export { decodeCompressedFile, type DecodedFile, type DecodeOptions } from './format/decode';
+export { DEFAULT_MAX_DECODED_VALUES, decodeCompressedFile, type DecodedFile, type DecodeOptions } from './format/decode';
 
 export { distinctMagnitudes, groupStats, magnitudeEntropy, symbolEntropy, tensorStats, type GroupStats, type TensorStats } from './measure/stats';
 export { histogram, type Histogram } from './measure/histogram';

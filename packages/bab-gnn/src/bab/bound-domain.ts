@@ -8,8 +8,9 @@ import { backwardLowerBound, intermediateBounds, type IntermediateMethod, type L
 import { safeLower } from '../bounds/float-safety';
 import { affineInterval, ibpBounds, reluInterval } from '../bounds/ibp';
 import { splitOf, type Box, type LayerBounds, type Splits } from '../bounds/types';
+import { checkDeadline } from '../deadline';
 import type { ReluNetwork } from '../network/network';
-import type { OutputConstraint } from '../spec/spec';
+import { decimalGap, type OutputConstraint } from '../spec/spec';
 
 /** How the objective of a domain is bounded. */
 export type BoundingMethod = 'ibp' | 'crown' | 'alpha-crown';
@@ -34,7 +35,12 @@ export interface BoundingSettings {
   intermediate?: IntermediateMethod;
   /** α iterations for `'alpha-crown'` (default 20). */
   alphaIterations?: number;
+  /** A `performance.now()` time (ms) past which bounding throws a `DeadlineError` (default none). */
+  deadline?: number;
 }
+
+/** Rows bounded together by {@link boundDomain} (whole clauses per chunk). */
+const ROW_CHUNK = 1024;
 
 /** Optional extra input of {@link boundDomain}. */
 export interface BoundDomainExtras {
@@ -64,33 +70,47 @@ export async function boundDomain(
   extras: BoundDomainExtras = {},
 ): Promise<DomainBound> {
   const method = settings.method ?? 'crown';
-  const layers = method === 'ibp' ? ibpBounds(net, box, splits) : intermediateBounds(net, box, splits, settings.intermediate ?? 'crown', extras.prior);
-  const m = clauses.reduce((a, c) => a + c.length, 0);
-  const rows = new Float64Array(m * net.outputSize);
-  const rowConst = new Float64Array(m);
-  let r = 0;
-  for (const clause of clauses) for (const c of clause) { rows.set(c.coeffs, r * net.outputSize); rowConst[r++] = c.constant; }
-  let result: LinearLowerBound;
-  const interval = outputIntervalRows(net, box, layers, splits, rows, rowConst);
-  if (method === 'ibp') {
-    result = { lower: interval, inputCoeffs: new Float64Array(m * net.inputSize), constant: rowConst };
-  } else {
-    result = method === 'alpha-crown' && m > 0
-      ? await alphaCrownBound(net, box, layers, splits, rows, rowConst, { iterations: settings.alphaIterations ?? 20 })
-      : backwardLowerBound(net, box, layers, splits, net.layers.length - 1, rows, rowConst);
-    // Both bounds are sound: keep the larger (CROWN is usually, but not always, the tighter).
-    const lower = Float64Array.from(result.lower, (v, q) => Math.max(v, interval[q]));
-    result = { ...result, lower };
-  }
+  checkDeadline(settings.deadline, 'boundDomain');
+  const layers = method === 'ibp' ? ibpBounds(net, box, splits) : intermediateBounds(net, box, splits, settings.intermediate ?? 'crown', extras.prior, settings.deadline);
   const out: ClauseBound[] = [];
-  r = 0;
-  for (const clause of clauses) {
-    let best = -Infinity;
-    let bestRow = -1;
-    for (let j = 0; j < clause.length; j++) if (result.lower[r + j] > best) { best = result.lower[r + j]; bestRow = j; }
-    const coeffs = bestRow >= 0 ? result.inputCoeffs.slice((r + bestRow) * net.inputSize, (r + bestRow + 1) * net.inputSize) : new Float64Array(net.inputSize);
-    out.push({ lower: best, bestRow: Math.max(bestRow, 0), inputCoeffs: coeffs, minimiser: minimiserOf(box, coeffs) });
-    r += clause.length;
+  const yMag = outputMagnitude(net, box, layers, splits);
+  // Clauses are bounded in chunks of about ROW_CHUNK rows, so that memory stays small and the
+  // deadline is checked between chunks however many clauses the property has.
+  for (let first = 0; first < clauses.length;) {
+    checkDeadline(settings.deadline, 'boundDomain');
+    let last = first;
+    let m = 0;
+    while (last < clauses.length && (last === first || m + clauses[last].length <= ROW_CHUNK)) m += clauses[last++].length;
+    const chunk = clauses.slice(first, last);
+    first = last;
+    const rows = new Float64Array(m * net.outputSize);
+    const rowConst = new Float64Array(m);
+    let r = 0;
+    for (const clause of chunk) for (const c of clause) { rows.set(c.coeffs, r * net.outputSize); rowConst[r++] = c.constant; }
+    let result: LinearLowerBound;
+    const interval = outputIntervalRows(net, box, layers, splits, rows, rowConst);
+    if (method === 'ibp') {
+      result = { lower: interval, inputCoeffs: new Float64Array(m * net.inputSize), constant: rowConst };
+    } else {
+      result = method === 'alpha-crown' && m > 0
+        ? await alphaCrownBound(net, box, layers, splits, rows, rowConst, { iterations: settings.alphaIterations ?? 20, deadline: settings.deadline })
+        : backwardLowerBound(net, box, layers, splits, net.layers.length - 1, rows, rowConst);
+      // Both bounds are sound: keep the larger (CROWN is usually, but not always, the tighter).
+      const lower = Float64Array.from(result.lower, (v, q) => Math.max(v, interval[q]));
+      result = { ...result, lower };
+    }
+    // The bounds are of the float64 constraints; those read from decimals differ from the exact ones.
+    r = 0;
+    for (const clause of chunk) for (const c of clause) result.lower[r++] -= decimalGap(c, yMag);
+    r = 0;
+    for (const clause of chunk) {
+      let best = -Infinity;
+      let bestRow = -1;
+      for (let j = 0; j < clause.length; j++) if (result.lower[r + j] > best) { best = result.lower[r + j]; bestRow = j; }
+      const coeffs = bestRow >= 0 ? result.inputCoeffs.slice((r + bestRow) * net.inputSize, (r + bestRow + 1) * net.inputSize) : new Float64Array(net.inputSize);
+      out.push({ lower: best, bestRow: Math.max(bestRow, 0), inputCoeffs: coeffs, minimiser: minimiserOf(box, coeffs) });
+      r += clause.length;
+    }
   }
   return { layers, clauses: out };
 }
@@ -124,4 +144,19 @@ export function outputIntervalRows(net: ReluNetwork, box: Box, layers: LayerBoun
     lower[q] = safeLower(v, mag);
   }
   return lower;
+}
+
+/** max(|lower|, |upper|) of every network output over the domain (interval arithmetic through the last layer). */
+export function outputMagnitude(net: ReluNetwork, box: Box, layers: LayerBounds, splits: Splits | undefined): Float64Array {
+  const last = net.layers.length - 1;
+  let hl: Float64Array = box.lower;
+  let hu: Float64Array = box.upper;
+  if (last > 0) {
+    const k = last - 1;
+    hl = new Float64Array(layers.lower[k].length);
+    hu = new Float64Array(layers.lower[k].length);
+    for (let i = 0; i < hl.length; i++) [hl[i], hu[i]] = reluInterval(layers.lower[k][i], layers.upper[k][i], splitOf(splits, k, i));
+  }
+  const out = affineInterval(net.layers[last], hl, hu);
+  return Float64Array.from(out.lower, (l, i) => Math.max(Math.abs(l), Math.abs(out.upper[i])));
 }

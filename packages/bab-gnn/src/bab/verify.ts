@@ -2,8 +2,9 @@
  * Best-first branch and bound over subdomains, batched: each step pops the `batchSize` domains
  * with the lowest lower bound, splits each in two (input bisection or a ReLU split chosen by a
  * {@link BranchingRule}), bounds all children and keeps those not yet refuted. Counterexamples come
- * from a PGD attack and from the bound minimisers of every bounded domain, always re-checked by a
- * float64 forward pass. Timeouts are per instance.
+ * from a PGD attack, from the bound minimisers of every bounded domain and from the linear program
+ * of a fully split leaf, and are always confirmed in exact arithmetic (see `checkClause`). The
+ * time limit is per instance and every phase honours it: attack, bounding, leaf programs.
  */
 import type { Box, LayerBounds, Splits } from '../bounds/types';
 import { freeSplits } from '../bounds/types';
@@ -11,12 +12,20 @@ import { createBabsr } from '../branching/babsr';
 import type { BranchingRule, ReluChoice } from '../branching/rule';
 import { hiddenSizes, type ReluNetwork } from '../network/network';
 import { pgdAttack, type AttackOptions } from '../spec/attack';
-import { checkCounterexample, checkSpecMatches, type Counterexample } from '../spec/counterexample';
-import type { OutputConstraint, VerificationSpec } from '../spec/spec';
+import { DeadlineError } from '../deadline';
+import { checkClause, checkSpecMatches, PointReplay, type Counterexample } from '../spec/counterexample';
+import { clampToRegion, type OutputConstraint, type VerificationSpec } from '../spec/spec';
+import { ambiguousCandidates } from '../branching/rule';
+import { decideLeaf } from './leaf-lp';
 import { boundDomain, type BoundingMethod, type BoundingSettings, type DomainBound } from './bound-domain';
 import { MinHeap } from './queue';
 
-/** The verdict: `holds` (proved), `violated` (with a checked counterexample), `timeout`, or `unknown` (gave up: queue cap or a domain that cannot be split further). */
+/**
+ * The verdict: `holds` (proved for every real input of the closed float64 box, a superset of the
+ * property's input set), `violated` (with a counterexample confirmed in exact arithmetic),
+ * `timeout`, or `unknown` (gave up: queue cap, or a domain that can be neither split further nor
+ * decided, such as a tie at the boundary).
+ */
 export type VerifyStatus = 'holds' | 'violated' | 'timeout' | 'unknown';
 
 /** Counters of one search. */
@@ -35,6 +44,8 @@ export interface VerifyStats {
   attackMs: number;
   /** Domains dropped without a proof because they could not be split further. */
   unresolved: number;
+  /** Leaf domains of ReLU splitting decided by their linear program (refuted or falsified). */
+  leavesDecided: number;
 }
 
 /** The result of {@link verify}. */
@@ -69,6 +80,8 @@ export interface VerifyOptions extends BoundingSettings {
   rootMethod?: BoundingMethod;
   /** PGD attack settings, or false to skip the attack (default 10 restarts × 50 steps, seed 0). */
   attack?: AttackOptions | false;
+  /** Share of the time limit the first attack may use before branch and bound starts (default 0.25). */
+  attackShare?: number;
   /** Run a short attack from the lowest domain's minimiser every this many batches (default 20). */
   attackEvery?: number;
   /** α,β optimisation steps on a domain that cannot be split further (default 100). */
@@ -93,6 +106,7 @@ function checkOptions(o: VerifyOptions): void {
   positive(o.maxQueue, 'maxQueue');
   positive(o.maxBranches, 'maxBranches');
   positive(o.attackEvery, 'attackEvery');
+  if (o.attackShare !== undefined && !(o.attackShare > 0 && o.attackShare <= 1)) throw new Error(`verify: attackShare must be in (0, 1], got ${o.attackShare}`);
   if (o.splitting !== undefined && o.splitting !== 'input' && o.splitting !== 'relu') throw new Error(`verify: splitting must be 'input' or 'relu', got '${String(o.splitting)}'`);
   if (o.method !== undefined && !['ibp', 'crown', 'alpha-crown'].includes(o.method)) throw new Error(`verify: method must be 'ibp', 'crown' or 'alpha-crown', got '${String(o.method)}'`);
 }
@@ -114,7 +128,30 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
   checkSpecMatches(net, spec, 'verify');
   checkOptions(options);
   const start = performance.now();
-  const deadline = start + (options.timeout ?? 116) * 1000;
+  const timeoutMs = (options.timeout ?? 116) * 1000;
+  const deadline = start + timeoutMs;
+  const stats: VerifyStats = { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: 0, attackMs: 0, unresolved: 0, leavesDecided: 0 };
+  const finish = (status: VerifyStatus, counterexample: Counterexample | null = null): VerifyResult => {
+    stats.timeMs = performance.now() - start;
+    return { status, counterexample, stats };
+  };
+  try {
+    return await search(net, spec, options, start, deadline, stats, finish);
+  } catch (e) {
+    if (e instanceof DeadlineError) return finish('timeout');
+    throw e;
+  }
+}
+
+async function search(
+  net: ReluNetwork,
+  spec: VerificationSpec,
+  options: VerifyOptions,
+  start: number,
+  deadline: number,
+  stats: VerifyStats,
+  finish: (status: VerifyStatus, counterexample?: Counterexample | null) => VerifyResult,
+): Promise<VerifyResult> {
   const splitting = options.splitting ?? 'input';
   const rule = options.rule ?? createBabsr();
   const batchSize = options.batchSize ?? 32;
@@ -125,21 +162,17 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
   // ReLU splits only tighten the bound through the split multipliers β (the split constraints),
   // so ReLU splitting bounds with α,β-CROWN unless told otherwise.
   const method = options.method ?? (splitting === 'relu' ? 'alpha-crown' : 'crown');
-  const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations };
-  const stats: VerifyStats = { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: 0, attackMs: 0, unresolved: 0 };
-  const finish = (status: VerifyStatus, counterexample: Counterexample | null = null): VerifyResult => {
-    stats.timeMs = performance.now() - start;
-    return { status, counterexample, stats };
-  };
-  const attack = (starts: Float64Array[], restarts?: number): Counterexample | null => {
+  const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations, deadline };
+  const attack = (starts: Float64Array[], restarts?: number, until = deadline): Counterexample | null => {
     if (options.attack === false) return null;
     const t0 = performance.now();
-    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: (options.attack?.seed ?? 0) + stats.batches } : {}), starts });
+    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: (options.attack?.seed ?? 0) + stats.batches } : {}), starts, deadline: Math.min(until, options.attack?.deadline ?? Infinity) });
     stats.attackMs += performance.now() - t0;
     return cex;
   };
 
-  const cex0 = attack([]);
+  // The first attack gets a share of the time, so that bounding always gets the rest.
+  const cex0 = attack([], undefined, start + (options.attackShare ?? 0.25) * (deadline - start));
   if (cex0) return finish('violated', cex0);
 
   const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number, prior?: LayerBounds) => {
@@ -147,13 +180,22 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
     const all = spec.regions[region].clauses;
     return boundDomain(net, box, splits, clauses.map((c) => all[c]), { ...settings, ...(method ? { method } : {}), ...(alphaIterations ? { alphaIterations } : {}) }, { prior });
   };
-  /** Checks the minimisers and the centre of a bounded domain for a counterexample. */
-  const probe = (box: Box, b: DomainBound): Counterexample | null => {
-    for (const c of b.clauses) {
-      const cex = checkCounterexample(net, spec, c.minimiser);
+  /**
+   * Checks a bounded domain's candidates: each open clause's minimiser against that clause, and
+   * the centre against every open clause (linear in the number of clauses).
+   */
+  const probe = (region: number, box: Box, open: readonly number[], b: DomainBound): Counterexample | null => {
+    const r = spec.regions[region];
+    for (let j = 0; j < open.length; j++) {
+      const cex = checkClause(net, spec, clampToRegion(r, b.clauses[j].minimiser), region, open[j]);
       if (cex) return cex;
     }
-    return checkCounterexample(net, spec, Float64Array.from(box.lower, (l, i) => (l + box.upper[i]) / 2));
+    const centre = new PointReplay(net, clampToRegion(r, Float64Array.from(box.lower, (l, i) => l + (box.upper[i] - l) / 2)));
+    for (const c of open) {
+      const cex = checkClause(net, spec, centre, region, c);
+      if (cex) return cex;
+    }
+    return null;
   };
   /** Makes a domain of a bounded child, or null when it is refuted (or empty). */
   const makeDomain = (region: number, box: Box, splits: Splits | undefined, open: number[], parentLowers: Float64Array | null, b: DomainBound): Domain | null => {
@@ -171,6 +213,25 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
     if (keepOpen.length === 0) return null;
     return { region, box, splits, open: keepOpen, lowers: Float64Array.from(lowers), bound: { layers: b.layers, clauses: kept } };
   };
+  /**
+   * A leaf of ReLU splitting (no ambiguous ReLU left): decides each open clause by its linear
+   * program. Returns a counterexample, or whether some clause stayed undecided.
+   */
+  const decide = (d: Domain): { cex: Counterexample | null; undecided: boolean } => {
+    if (!d.splits || ambiguousCandidates(d.splits, d.bound.layers).length > 0) return { cex: null, undecided: true };
+    const all = spec.regions[d.region].clauses;
+    let undecided = false;
+    for (const c of d.open) {
+      const result = decideLeaf(net, d.box, d.bound.layers, d.splits, all[c], deadline);
+      if (result.kind === 'candidate') {
+        const cex = checkClause(net, spec, clampToRegion(spec.regions[d.region], result.point), d.region, c);
+        if (cex) return { cex, undecided: false };
+        undecided = true;
+      } else if (result.kind === 'undecided') undecided = true;
+    }
+    if (!undecided) stats.leavesDecided++;
+    return { cex: null, undecided };
+  };
 
   // Roots: one per region, or per (region, clause) for ReLU splitting (each clause its own objective).
   const queue = new MinHeap<Domain>();
@@ -185,7 +246,7 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
     for (const open of groups) {
       const splits = splitting === 'relu' ? freeSplits(hiddenSizes(net)) : undefined;
       const b = await bound(r, box, splits, open, options.rootMethod);
-      const cex = probe(box, b);
+      const cex = probe(r, box, open, b);
       if (cex) return finish('violated', cex);
       const d = makeDomain(r, box, splits, open, null, b);
       if (d) push(d);
@@ -207,11 +268,16 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
       const children = splitting === 'input' ? bisectInput(d, spec) : await splitRelu(d, spec.regions[d.region].clauses, rule, net, bound);
       if (!children) {
         // No ReLU left to split (or an input interval too small to halve): one last, stronger
-        // bound with optimised α and split multipliers β before giving up on the domain.
+        // bound with optimised α and split multipliers β, then (ReLU splitting) the leaf's
+        // linear program, before giving up on the domain.
         const b = await bound(d.region, d.box, d.splits, d.open, 'alpha-crown', leafIterations, d.bound.layers);
-        const cex = probe(d.box, b);
+        const cex = probe(d.region, d.box, d.open, b);
         if (cex) return finish('violated', cex);
-        if (makeDomain(d.region, d.box, d.splits, d.open, d.lowers, b)) stats.unresolved++;
+        const left = makeDomain(d.region, d.box, d.splits, d.open, d.lowers, b);
+        if (!left) continue;
+        const leaf = splitting === 'relu' ? decide(left) : { cex: null, undecided: true };
+        if (leaf.cex) return finish('violated', leaf.cex);
+        if (leaf.undecided) stats.unresolved++;
         continue;
       }
       for (const child of children) {
@@ -219,7 +285,7 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
         // The parent's intermediate bounds hold on the child (a subset): they only tighten it.
         const b = child.bound ?? (await bound(d.region, child.box, child.splits, d.open, undefined, undefined, d.bound.layers));
         stats.branches++;
-        const cex = probe(child.box, b);
+        const cex = probe(d.region, child.box, d.open, b);
         if (cex) return finish('violated', cex);
         const next = makeDomain(d.region, child.box, child.splits, d.open, d.lowers, b);
         if (next) push(next);

@@ -21,6 +21,8 @@ export interface AlphaOptions {
   lr?: number;
   /** Also optimise the split multipliers β (default true when there are splits). */
   beta?: boolean;
+  /** Stop optimising (keeping the best bound so far, which is sound) once `performance.now()` passes this, in ms. */
+  deadline?: number;
 }
 
 interface ReluMasks {
@@ -138,6 +140,7 @@ export async function alphaCrownBound(
   const beta2 = 0.999;
   try {
     for (let it = 1; it <= iterations; it++) {
+      if (options.deadline !== undefined && performance.now() > options.deadline) break;
       const alphaTensors = alphas.map((a, k) => t.tensor(Float32Array.from(a), [m, hidden[k]]));
       const betaTensors = betas.map((b, k) => t.tensor(Float32Array.from(b), [m, hidden[k]]));
       const { value, grads } = step(alphaTensors, betaTensors);

@@ -3,6 +3,7 @@
  * carried backwards through the layers, replacing each ReLU by a linear lower or upper relaxation
  * depending on the sign of its coefficient, and minimised over the input box at the end.
  */
+import { checkDeadline } from '../deadline';
 import type { ReluNetwork } from '../network/network';
 import { safeLower } from './float-safety';
 import { forwardBounds } from './forward';
@@ -149,8 +150,9 @@ export type IntermediateMethod = 'ibp' | 'crown' | 'forward';
  * `'forward'` uses {@link forwardBounds} (cheaper for few inputs); `'ibp'` plain intervals.
  * `prior`: bounds known to hold on a box containing `box` (a parent domain's, with the same
  * splits or fewer), intersected in as well (only used by `'crown'` and `'forward'`).
+ * `deadline` (a `performance.now()` time in ms): throws a `DeadlineError` between layers past it.
  */
-export function intermediateBounds(net: ReluNetwork, box: Box, splits?: Splits, method: IntermediateMethod = 'crown', prior?: LayerBounds): LayerBounds {
+export function intermediateBounds(net: ReluNetwork, box: Box, splits?: Splits, method: IntermediateMethod = 'crown', prior?: LayerBounds, deadline?: number): LayerBounds {
   checkBox(box, net.inputSize, 'intermediateBounds');
   if (method === 'forward') return forwardBounds(net, box, splits, prior);
   const forwardLayer = method === 'crown' ? forwardBounds(net, box, splits, prior) : null;
@@ -159,6 +161,7 @@ export function intermediateBounds(net: ReluNetwork, box: Box, splits?: Splits, 
   let hl: Float64Array = box.lower;
   let hu: Float64Array = box.upper;
   for (let k = 0; k < net.layers.length - 1; k++) {
+    checkDeadline(deadline, 'intermediateBounds');
     const ibp = affineInterval(net.layers[k], hl, hu);
     const n = net.layers[k].outSize;
     if (method === 'crown' && k > 0) {

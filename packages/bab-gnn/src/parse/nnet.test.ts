@@ -59,11 +59,12 @@ describe('parseNnet', () => {
   it('names the line of malformed input', () => {
     const lines = tiny.split('\n');
     const broken = (i: number, text: string) => lines.map((l, j) => (j === i ? text : l)).join('\n');
-    expect(() => parseNnet(broken(9, '1,x,'))).toThrow(/line 10: 'x' is not a finite number/);
+    expect(() => parseNnet(broken(9, '1,x,'))).toThrow(/line 10: 'x' is not a finite decimal number/);
     expect(() => parseNnet(broken(9, '1,2,3,'))).toThrow(/line 10: row 1 of the weights of layer 0: expected 2 values, got 3/);
     expect(() => parseNnet(broken(1, '2,2,1,'))).toThrow(/line 2: the header/);
     expect(() => parseNnet(broken(2, '3,3,1,'))).toThrow(/line 3: layer sizes start with 3 and end with 1, but the header says 2 inputs/);
-    expect(() => parseNnet(lines.slice(0, 12).join('\n'))).toThrow(/file ends before/);
+    expect(() => parseNnet(lines.slice(0, 12).join('\n'))).toThrow(/line 3: the layer sizes declare 13 parameters on 8 lines, but the file ends after 7 values on 4 lines/);
+    expect(() => parseNnet(lines.slice(0, 5).join('\n'))).toThrow(/file ends before the input maximums/);
     expect(() => parseNnet(`${tiny}7,\n`)).toThrow(/line 17: unexpected data after the last layer/);
     expect(() => parseNnet(broken(7, '1,0,2,'))).toThrow(/line 8: a range of 0/);
   });

@@ -1,7 +1,9 @@
 /**
  * The `.nnet` text format (Kyle Julian, Stanford 2016; used by the ACAS Xu networks): header
  * lines, input ranges and normalisation constants, then weights and biases layer by layer.
- * Every error names the line it found wrong.
+ * Every error names the line it found wrong. Only decimal numbers are accepted, and the sizes the
+ * header declares are checked against the numbers the file holds (and a limit) before anything
+ * is allocated for them.
  */
 import { validateNetwork, type DenseLayer, type ReluNetwork } from '../network/network';
 
@@ -28,14 +30,26 @@ interface Line {
   readonly values: number[];
 }
 
+/** A decimal number: optional sign, digits with an optional point, optional exponent (no hex, binary, `Infinity`, `_`). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Most weights and biases a network may have by default (see {@link ParseNnetOptions.maxParameters}). */
+export const MAX_NNET_PARAMETERS = 50_000_000;
+
+/** Settings of {@link parseNnet}. */
+export interface ParseNnetOptions {
+  /** Most weights and biases in all (default {@link MAX_NNET_PARAMETERS}); checked before allocating. */
+  maxParameters?: number;
+}
+
 function dataLines(text: string, source: string): Line[] {
   const lines: Line[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const s = raw.trim();
     if (s === '' || s.startsWith('//')) return;
     const values = s.split(',').map((tok) => tok.trim()).filter((tok) => tok !== '').map((tok) => {
-      const v = Number(tok);
-      if (!Number.isFinite(v)) throw new Error(`${source}: line ${i + 1}: '${tok}' is not a finite number`);
+      const v = DECIMAL.test(tok) ? Number(tok) : NaN;
+      if (!Number.isFinite(v)) throw new Error(`${source}: line ${i + 1}: '${tok.slice(0, 40)}' is not a finite decimal number`);
       return v;
     });
     lines.push({ number: i + 1, values });
@@ -49,7 +63,7 @@ function dataLines(text: string, source: string): Line[] {
  * @param text - the file's contents.
  * @param source - a name for error messages (e.g. the file path).
  */
-export function parseNnet(text: string, source = 'nnet'): NnetModel {
+export function parseNnet(text: string, source = 'nnet', options: ParseNnetOptions = {}): NnetModel {
   if (typeof text !== 'string') throw new Error(`${source}: expected the file's text as a string`);
   const lines = dataLines(text, source);
   let next = 0;
@@ -66,6 +80,7 @@ export function parseNnet(text: string, source = 'nnet'): NnetModel {
   for (const [name, v] of [['numLayers', numLayers], ['inputSize', inputSize], ['outputSize', outputSize]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${source}: line ${header.number}: ${name} must be a positive integer, got ${v}`);
   }
+  if (numLayers + 1 > lines.length) throw new Error(`${source}: line ${header.number}: ${numLayers} layers cannot fit in a file of ${lines.length} data lines`);
   const sizesLine = take('the layer sizes', numLayers + 1);
   const sizes = sizesLine.values;
   if (sizes.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`${source}: line ${sizesLine.number}: layer sizes must be positive integers`);
@@ -80,6 +95,21 @@ export function parseNnet(text: string, source = 'nnet'): NnetModel {
   const ranges = rangesLine.values;
   if (ranges.some((r) => r === 0)) throw new Error(`${source}: line ${rangesLine.number}: a range of 0 cannot normalise`);
 
+  // Every weight row and bias is a line of its own: check the declared sizes against what the file
+  // holds (and the limit) before allocating anything for them.
+  const maxParameters = options.maxParameters ?? MAX_NNET_PARAMETERS;
+  let needLines = 0;
+  let needValues = 0;
+  for (let k = 0; k < numLayers; k++) {
+    needLines += 2 * sizes[k + 1];
+    needValues += sizes[k + 1] * (sizes[k] + 1);
+  }
+  if (needValues > maxParameters) throw new Error(`${source}: line ${sizesLine.number}: the layer sizes declare ${needValues} parameters, more than the limit ${maxParameters}`);
+  let haveValues = 0;
+  for (let i = next; i < lines.length; i++) haveValues += lines[i].values.length;
+  if (needLines > lines.length - next || needValues > haveValues) {
+    throw new Error(`${source}: line ${sizesLine.number}: the layer sizes declare ${needValues} parameters on ${needLines} lines, but the file ends after ${haveValues} values on ${lines.length - next} lines`);
+  }
   const layers: DenseLayer[] = [];
   for (let k = 0; k < numLayers; k++) {
     const inSize = sizes[k];

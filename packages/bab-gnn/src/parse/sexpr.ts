@@ -3,8 +3,15 @@
 /** An atom (symbol or number text) or a list, with the line it starts on. */
 export type SExpr = { readonly kind: 'atom'; readonly text: string; readonly line: number } | { readonly kind: 'list'; readonly items: SExpr[]; readonly line: number };
 
-/** Reads every top-level expression of `text`; `;` starts a comment to the end of the line. */
-export function readSExprs(text: string, source: string): SExpr[] {
+/** Deepest nesting of parentheses {@link readSExprs} accepts by default (real properties use < 10). */
+export const MAX_SEXPR_DEPTH = 64;
+
+/**
+ * Reads every top-level expression of `text`; `;` starts a comment to the end of the line. Works
+ * without recursion and refuses nesting deeper than `maxDepth`, so that the recursive readers of
+ * the result cannot overflow the stack.
+ */
+export function readSExprs(text: string, source: string, maxDepth = MAX_SEXPR_DEPTH): SExpr[] {
   const tokens: { text: string; line: number }[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -15,7 +22,10 @@ export function readSExprs(text: string, source: string): SExpr[] {
   const out: SExpr[] = [];
   const stack: { items: SExpr[]; line: number }[] = [];
   for (const tok of tokens) {
-    if (tok.text === '(') stack.push({ items: [], line: tok.line });
+    if (tok.text === '(') {
+      if (stack.length >= maxDepth) throw new Error(`${source}: line ${tok.line}: parentheses nested deeper than ${maxDepth}`);
+      stack.push({ items: [], line: tok.line });
+    }
     else if (tok.text === ')') {
       const top = stack.pop();
       if (!top) throw new Error(`${source}: line ${tok.line}: unmatched ')'`);

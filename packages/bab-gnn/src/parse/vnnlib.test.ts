@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAcasXuProperty } from '../node/acasxu';
 import { acasXuData, requirePresent } from '../testing/shared-data.test-helper';
+import { nextDown, nextUp, parseDecimal, ratToString } from '../exact/rational';
 import { parseVnnlib } from './vnnlib';
 
 const data = acasXuData();
@@ -38,7 +39,7 @@ describe('parseVnnlib', () => {
   it('rejects malformed files with the line of the problem', () => {
     expect(() => parseVnnlib(`${header}(assert (<= X_0 1)`)).toThrow(/line 6: '\(' is never closed/);
     expect(() => parseVnnlib(`${header}(assert (<= X_0 1)))`)).toThrow(/line 6: unmatched '\)'/);
-    expect(() => parseVnnlib(`${header}(assert (<= X_0 abc))`)).toThrow(/line 6: expected a number or a variable/);
+    expect(() => parseVnnlib(`${header}(assert (<= X_0 abc))`)).toThrow(/line 6: expected a decimal number or a variable/);
     expect(() => parseVnnlib(`${header}(assert (<= X_7 1))`)).toThrow(/line 6: X_7 is used before its declare-const/);
     expect(() => parseVnnlib(`${header}(assert (<= (* X_0 Y_0) 1))`)).toThrow(/line 6: only products with constants/);
     expect(() => parseVnnlib(`${header}(assert (<= X_0 Y_0))`)).toThrow(/line 6: constraints mixing inputs and outputs/);
@@ -60,11 +61,22 @@ describe('parseVnnlib', () => {
     // φ5, φ9, φ10: four single-constraint clauses; φ6: two input boxes; φ7: 2 clauses of 3; φ8: 3 clauses of 2.
     for (const i of [4, 8, 9]) expect(p[i].regions[0].clauses.map((c) => c.length)).toEqual([1, 1, 1, 1]);
     expect(p[5].regions).toHaveLength(2);
-    expect(p[5].regions.map((r) => [r.lower[1], r.upper[1]])).toEqual([[0.11140846, 0.499999896], [-0.499999896, -0.11140846]]);
-    expect(p[5].regions[0].upper[0]).toBe(0.700434925);
+    // Float boxes are the decimal boxes rounded outwards (at most one float away); the exact ends are kept.
+    const outward = (lo: number, hi: number, decimals: [string, string]) => {
+      const [l, h] = decimals.map(Number);
+      expect(lo).toBeLessThanOrEqual(l);
+      expect(nextUp(lo)).toBeGreaterThanOrEqual(l);
+      expect(hi).toBeGreaterThanOrEqual(h);
+      expect(nextDown(hi)).toBeLessThanOrEqual(h);
+    };
+    outward(p[5].regions[0].lower[1], p[5].regions[0].upper[1], ['0.11140846', '0.499999896']);
+    outward(p[5].regions[1].lower[1], p[5].regions[1].upper[1], ['-0.499999896', '-0.11140846']);
+    expect(ratToString(p[5].regions[0].exact!.lower[1])).toBe('5570423/50000000');
+    outward(p[5].regions[0].lower[0], p[5].regions[0].upper[0], ['-0.129289109', '0.700434925']);
     expect(p[6].regions[0].clauses.map((c) => c.length)).toEqual([3, 3]);
     expect(p[7].regions[0].clauses.map((c) => c.length)).toEqual([2, 2, 2]);
     // The φ3 box in normalised units (raw ρ ∈ [1500, 1800] etc.).
-    expect(Array.from(p[2].regions[0].lower)).toEqual([-0.303531156, -0.009549297, 0.493380324, 0.3, 0.3]);
+    ['-0.303531156', '-0.009549297', '0.493380324', '0.3', '0.3'].forEach((d, i) => outward(p[2].regions[0].lower[i], p[2].regions[0].upper[i], [d, String(p[2].regions[0].upper[i])]));
+    expect(p[2].regions[0].exact!.lower.map(ratToString)).toEqual(['-0.303531156', '-0.009549297', '0.493380324', '0.3', '0.3'].map((d) => ratToString(parseDecimal(d)!)));
   });
 });

@@ -1,13 +1,14 @@
 /**
  * Projected-gradient (PGD) search for a counterexample: signed-gradient descent on the summed
  * violation of a clause's constraints, Σ_j max(0, c_j·y + d_j), over the box, from random starts;
- * every iterate is checked in float64 against the whole property.
+ * every iterate is checked against the clause it attacks (float64 filter, then exact replay), so
+ * one step costs the same whatever the number of clauses.
  */
 import { outputGradient } from '../network/gradient';
 import type { ReluNetwork } from '../network/network';
-import { checkCounterexample, type Counterexample } from './counterexample';
+import { checkClause, PointReplay, type Counterexample } from './counterexample';
 import { seededUniform } from './random';
-import type { VerificationSpec } from './spec';
+import { innerBox, type VerificationSpec } from './spec';
 
 /** Settings of {@link pgdAttack}. */
 export interface AttackOptions {
@@ -19,31 +20,40 @@ export interface AttackOptions {
   seed?: number;
   /** Extra start points (e.g. bound minimisers), tried first. */
   starts?: readonly ArrayLike<number>[];
+  /** Stop (returning null) once `performance.now()` passes this time, in ms (default none). */
+  deadline?: number;
 }
 
-/** Runs PGD on every region and clause; returns a float64-checked counterexample or null. */
+/** Runs PGD on every region and clause; returns a counterexample confirmed in exact arithmetic, or null. */
 export function pgdAttack(net: ReluNetwork, spec: VerificationSpec, options: AttackOptions = {}): Counterexample | null {
   const restarts = options.restarts ?? 10;
   const steps = options.steps ?? 50;
   if (!Number.isInteger(restarts) || restarts < 0) throw new Error(`pgdAttack: restarts must be an integer ≥ 0, got ${restarts}`);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`pgdAttack: steps must be an integer ≥ 0, got ${steps}`);
   const uniform = seededUniform(options.seed ?? 0);
-  for (const region of spec.regions) {
+  const deadline = options.deadline ?? Infinity;
+  for (let regionIndex = 0; regionIndex < spec.regions.length; regionIndex++) {
+    const region = innerBox(spec.regions[regionIndex]);
+    if (!region) continue; // no float64 point in the region's input set
+    const clauses = spec.regions[regionIndex].clauses;
     const n = region.lower.length;
     const width = Float64Array.from(region.upper, (u, i) => u - region.lower[i]);
     const starts: Float64Array[] = [];
     for (const s of options.starts ?? []) if (s.length === n) starts.push(Float64Array.from(s, (v, i) => Math.min(region.upper[i], Math.max(region.lower[i], v))));
     for (let r = 0; r < restarts; r++) starts.push(Float64Array.from(width, (w, i) => region.lower[i] + w * uniform()));
-    for (const clause of region.clauses) {
+    for (let clauseIndex = 0; clauseIndex < clauses.length; clauseIndex++) {
+      const clause = clauses[clauseIndex];
       for (const start of starts) {
         const x = Float64Array.from(start);
         for (let step = 0; step <= steps; step++) {
-          const cex = checkCounterexample(net, spec, x);
+          if (performance.now() > deadline) return null;
+          const point = new PointReplay(net, Float64Array.from(x));
+          const cex = checkClause(net, spec, point, regionIndex, clauseIndex);
           if (cex) return cex;
           if (step === steps || clause.length === 0) break;
           // Descend on the hinge Σ_j max(0, c_j·y + d_j + margin): zero exactly when every
           // constraint holds with the margin; its gradient is the sum over the violated constraints.
-          const y = outputGradient(net, x, clause[0].coeffs).output;
+          const y = point.output;
           const direction = new Float64Array(net.outputSize);
           for (const c of clause) {
             let v = c.constant;

@@ -18,10 +18,19 @@ export interface DecodedFile {
   tensors: QuantizedTensor[];
 }
 
+/**
+ * Default of {@link DecodeOptions.maxValues}: 2²⁴ (16.8 million) weights, far above the models
+ * this package trains; a file may code a constant tensor of any size in a few bytes, so the size
+ * a header declares is the only thing that can be checked before allocating.
+ */
+export const DEFAULT_MAX_DECODED_VALUES = 2 ** 24;
+
 /** Options of {@link decodeCompressedFile}. */
 export interface DecodeOptions {
   /** Codecs the file may use (default: raw and range; add `deflateCodec` from the `node` entry for deflated files). */
   codecs?: readonly PayloadCodec[];
+  /** Most values all tensors together may declare (default {@link DEFAULT_MAX_DECODED_VALUES}); checked before anything is decoded. */
+  maxValues?: number;
 }
 
 const inconsistent = (message: string) => new CompressedFileError('inconsistent', message);
@@ -69,10 +78,12 @@ function readShape(r: ByteReader, name: string): number[] {
   return shape;
 }
 
-function readTensor(r: ByteReader, index: number, codec: PayloadCodec): QuantizedTensor {
+function readTensor(r: ByteReader, index: number, codec: PayloadCodec, budget: { left: number; max: number }): QuantizedTensor {
   const name = readName(r, index);
   const shape = readShape(r, name);
   const size = shape.reduce((a, b) => a * b, 1);
+  if (size > budget.left) throw new CompressedFileError('too-large', `'${name}' declares ${size} values; with the tensors before it that is more than the limit of ${budget.max} (DecodeOptions.maxValues)`);
+  budget.left -= size;
   const kindId = r.u8(`'${name}' quantizer`);
   let scale = 0;
   let codebook = new Float32Array(0);
@@ -127,7 +138,8 @@ function readTensor(r: ByteReader, index: number, codec: PayloadCodec): Quantize
  * Decodes a compressed-weights file into quantised tensors.
  *
  * @throws {@link CompressedFileError} for a truncated file, bad magic, an unsupported version, a
- * checksum mismatch, an unknown codec, or fields that disagree (sizes, alphabet, payload).
+ * checksum mismatch, an unknown codec, fields that disagree (sizes, alphabet, payload), or more
+ * values than `options.maxValues`.
  */
 export function decodeCompressedFile(bytes: Uint8Array, options: DecodeOptions = {}): DecodedFile {
   checkEnvelope(bytes);
@@ -141,8 +153,11 @@ export function decodeCompressedFile(bytes: Uint8Array, options: DecodeOptions =
   const count = r.u32('tensor count');
   const tensors: QuantizedTensor[] = [];
   const names = new Set<string>();
+  const max = options.maxValues ?? DEFAULT_MAX_DECODED_VALUES;
+  if (!(Number.isInteger(max) && max >= 0)) throw new TypeError(`decodeCompressedFile: maxValues must be an integer ≥ 0, got ${String(max)}`);
+  const budget = { left: max, max };
   for (let i = 0; i < count; i++) {
-    const q = readTensor(r, i, codec);
+    const q = readTensor(r, i, codec, budget);
     if (names.has(q.name)) throw inconsistent(`tensor name '${q.name}' appears twice`);
     names.add(q.name);
     tensors.push(q);

@@ -4,6 +4,7 @@ import { rangeCodec, rawCodec } from '../coding/codec';
 import { dequantize, type QuantizedTensor } from '../quantize/types';
 import { quantizeUniform } from '../quantize/uniform';
 import { gaussian } from '../random.test-helper';
+import { deflateCodec } from '../node/deflate';
 import { crc32 } from './crc32';
 import { decodeCompressedFile } from './decode';
 import { encodeCompressedFile } from './encode';
@@ -120,5 +121,35 @@ describe('compressed-weights file: malformed input', () => {
     // The last raw index byte points past the alphabet.
     bad[good.length - 5] = 250;
     expectProblem(() => decodeCompressedFile(withFixedChecksum(bad)), 'inconsistent', /payload does not decode with codec 'raw'.*outside 0\.\./);
+  });
+});
+
+describe('declared sizes are limited before decoding', () => {
+  /** A one-tensor file whose single symbol (0) is coded in an empty payload, declaring `values` values. */
+  function constantTensorFile(values: number, codec = rangeCodec): Uint8Array {
+    const file = encodeCompressedFile([quantizeUniform('w', [1], new Float64Array(1), 8)], codec);
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    const nameLength = view.getUint16(16, true);
+    const rankAt = 18 + nameLength;
+    expect(file[rankAt]).toBe(1);
+    view.setUint32(rankAt + 1, values, true); // the dimension
+    view.setUint32(rankAt + 10, values, true); // the symbol count, after quantizer id and scale
+    return withFixedChecksum(file);
+  }
+
+  it('refuses a short file declaring 250 million values (by default) before allocating anything', () => {
+    const file = constantTensorFile(250_000_000);
+    expect(file.length).toBeLessThan(64);
+    expectProblem(() => decodeCompressedFile(file), 'too-large', /'w' declares 250000000 values; .* more than the limit of 16777216 \(DecodeOptions\.maxValues\)/);
+    const deflated = constantTensorFile(250_000_000, deflateCodec);
+    expectProblem(() => decodeCompressedFile(deflated, { codecs: [deflateCodec] }), 'too-large', /'w' declares 250000000 values/);
+  });
+
+  it('decodes up to the limit it is given, and counts every tensor against it', () => {
+    expect(decodeCompressedFile(constantTensorFile(1000), { maxValues: 1000 }).tensors[0].symbols).toEqual(new Int32Array(1000));
+    expectProblem(() => decodeCompressedFile(constantTensorFile(1000), { maxValues: 999 }), 'too-large', /'w' declares 1000 values/);
+    const two = encodeCompressedFile(sampleTensors().slice(0, 2), rawCodec);
+    expect(decodeCompressedFile(two, { maxValues: 630 }).tensors).toHaveLength(2);
+    expectProblem(() => decodeCompressedFile(two, { maxValues: 629 }), 'too-large', /'0\.bias' declares 30 values; with the tensors before it that is more than the limit of 629/);
   });
 });

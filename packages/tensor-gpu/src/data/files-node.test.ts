@@ -87,6 +87,27 @@ describe('files', () => {
     expect((await rejection(readIdxFile(join(d, 'short.idx')))).message).toMatch(/short\.idx: truncated data/);
   });
 
+  it('checks the IDX header of a gzip file on its first bytes and never decompresses past the declared size', async () => {
+    const d = dir('bombs');
+    // 64 MiB of 0x01 after a bad magic compress to about 64 KiB.
+    const bad = new Uint8Array(64 * 2 ** 20).fill(1);
+    writeFileSync(join(d, 'magic.gz'), gzipSync(bad));
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 1);
+    const e = await rejection(readIdxFile(join(d, 'magic.gz')));
+    clearInterval(sample);
+    expect(e.message).toMatch(/magic\.gz: bad IDX magic 0x01010101/);
+    expect(peak - before).toBeLessThan(8 * 2 ** 20);
+    // A valid header for 10 bytes, followed by 64 MiB more.
+    const long = new Uint8Array(8 + 64 * 2 ** 20);
+    long.set(makeIdx('uint8', [10], Array.from({ length: 10 }, (_, i) => i)).subarray(0, 8));
+    writeFileSync(join(d, 'long.gz'), gzipSync(long));
+    expect((await rejection(readIdxFile(join(d, 'long.gz')))).message).toMatch(/long\.gz: gzip data decompresses to more than the 18 bytes its header declares/);
+    // And a plain cap for data of unknown layout.
+    expect((await rejection(gunzipIfNeeded(gzipSync(new Uint8Array(300_000)), 'capped.gz', { maxBytes: 100_000 }))).message).toBe('capped.gz: gzip data decompresses to more than 100000 bytes');
+  });
+
   it('gunzipIfNeeded passes plain bytes through', async () => {
     const plain = new Uint8Array([0, 0, 8, 1]);
     expect(await gunzipIfNeeded(plain, 'x')).toBe(plain);

@@ -74,13 +74,54 @@ const hex = (v: number, digits: number) => '0x' + v.toString(16).padStart(digits
  */
 export function parseIdx(bytes: Uint8Array, name: string, options: ParseIdxOptions = {}): IdxData {
   const fail = (problem: string) => new DataFileError(name, problem);
-  const maxElements = options.maxElements ?? IDX_MAX_ELEMENTS;
   if (!(bytes instanceof Uint8Array)) throw fail('expected the file contents as a Uint8Array');
   if (bytes.length === 0) throw fail('empty file, expected IDX data');
   if (isGzipData(bytes)) {
     throw fail('gzip-compressed data; decompress it first (in Node, readIdxFile or gunzipIfNeeded does this)');
   }
-  if (bytes.length < 4) throw fail(`truncated IDX header: ${bytes.length} byte(s), the magic number needs 4`);
+  const header = readHeader(bytes, name, options, true) as IdxHeader;
+  const { dims, type, count, headerBytes } = header;
+  const shape = `[${dims.join(', ')}]`;
+  const dataBytes = count * type.size;
+  const present = bytes.length - headerBytes;
+  if (present < dataBytes) {
+    throw fail(`truncated data: ${type.dtype} ${shape} needs ${dataBytes} bytes after the header, found ${present}`);
+  }
+  if (present > dataBytes) {
+    throw fail(`${present - dataBytes} trailing byte(s) after the ${dataBytes} data bytes of ${type.dtype} ${shape}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { dims, dtype: type.dtype, data: decode(type.dtype, view, headerBytes, count) } as IdxData;
+}
+
+/**
+ * The total size in bytes (header and data) that the IDX header at the start of `head` declares,
+ * or undefined when `head` is too short to hold the whole header. Lets a reader check the header
+ * of a compressed file before decompressing the rest.
+ *
+ * @throws {@link DataFileError} naming `name` for a bad magic, type code or dimensions, or more
+ * elements than `options.maxElements`.
+ */
+export function idxByteLength(head: Uint8Array, name: string, options: ParseIdxOptions = {}): number | undefined {
+  const header = readHeader(head, name, options, false);
+  return header ? header.headerBytes + header.count * header.type.size : undefined;
+}
+
+interface IdxHeader {
+  dims: number[];
+  type: { dtype: IdxDtype; size: number };
+  count: number;
+  headerBytes: number;
+}
+
+/** Checks the header; undefined when the bytes end inside it and `complete` is false. */
+function readHeader(bytes: Uint8Array, name: string, options: ParseIdxOptions, complete: boolean): IdxHeader | undefined {
+  const fail = (problem: string) => new DataFileError(name, problem);
+  const maxElements = options.maxElements ?? IDX_MAX_ELEMENTS;
+  if (bytes.length < 4) {
+    if (!complete) return undefined;
+    throw fail(`truncated IDX header: ${bytes.length} byte(s), the magic number needs 4`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw fail(`bad IDX magic ${hex(view.getUint32(0, false), 8)}: the first two bytes must be 0 (not an IDX file?)`);
@@ -96,6 +137,7 @@ export function parseIdx(bytes: Uint8Array, name: string, options: ParseIdxOptio
   if (ndims === 0) throw fail('IDX header declares 0 dimensions');
   const headerBytes = 4 + 4 * ndims;
   if (bytes.length < headerBytes) {
+    if (!complete) return undefined;
     throw fail(`truncated IDX header: ${ndims} dimension(s) need ${headerBytes} bytes, the file has ${bytes.length}`);
   }
   const dims: number[] = [];
@@ -106,15 +148,7 @@ export function parseIdx(bytes: Uint8Array, name: string, options: ParseIdxOptio
   let count = 1;
   for (const d of dims) count *= d; // exact while count <= 2^53; above that it is rejected anyway
   if (count > maxElements) throw fail(`dimensions ${shape} declare ${count} elements, more than the limit ${maxElements}`);
-  const dataBytes = count * type.size;
-  const present = bytes.length - headerBytes;
-  if (present < dataBytes) {
-    throw fail(`truncated data: ${type.dtype} ${shape} needs ${dataBytes} bytes after the header, found ${present}`);
-  }
-  if (present > dataBytes) {
-    throw fail(`${present - dataBytes} trailing byte(s) after the ${dataBytes} data bytes of ${type.dtype} ${shape}`);
-  }
-  return { dims, dtype: type.dtype, data: decode(type.dtype, view, headerBytes, count) } as IdxData;
+  return { dims, type, count, headerBytes };
 }
 
 function decode(dtype: IdxDtype, view: DataView, offset: number, count: number): IdxTypedArray {

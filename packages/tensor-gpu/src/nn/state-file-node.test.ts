@@ -89,6 +89,7 @@ describe('state-dict files (Node, cpu)', () => {
       ['gap in offsets', file({ tensors: [{ name: 'w', shape: [2], offset: 1, length: 2 }] }, [1, 2, 3]), /'w' starts at value 1, expected 0/],
       ['duplicate name', file({ tensors: [{ name: 'w', shape: [1], offset: 0, length: 1 }, { name: 'w', shape: [1], offset: 1, length: 1 }] }, [1, 2]), /names 'w' twice/],
       ['bad shape', file({ tensors: [{ name: 'w', shape: [-1], offset: 0, length: 1 }] }, [1]), /shape of non-negative integers/],
+      ['__proto__ as a name', file('{"tensors":[{"name":"__proto__","shape":[1],"offset":0,"length":1}]}', [1]), /header entry 0 is named '__proto__', which is not allowed/],
     ];
     for (const [name, bytes, message] of cases) {
       let error: unknown = null;
@@ -101,6 +102,14 @@ describe('state-dict files (Node, cpu)', () => {
       expect((error as Error).message, name).toMatch(/^f\.nnlb: /);
       expect((error as Error).message, name).toMatch(message);
     }
+  });
+
+  it('decodes into a dict without a prototype, so that no tensor name can reach Object.prototype', () => {
+    const dict = decodeStateDict(file('{"tensors":[{"name":"constructor","shape":[1],"offset":0,"length":1},{"name":"toString","shape":[1],"offset":1,"length":1}]}', [1, 2]));
+    expect(Object.getPrototypeOf(dict)).toBeNull();
+    expect(Object.keys(dict)).toEqual(['constructor', 'toString']);
+    expect(Array.from(dict.toString.data)).toEqual([2]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('loadStateDictFile names the file for malformed files, unreadable paths and mismatched models', async () => {

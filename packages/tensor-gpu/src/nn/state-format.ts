@@ -70,6 +70,9 @@ export function encodeStateDict(dict: StateDict): Uint8Array {
   return bytes;
 }
 
+/** Names that would reach an object's prototype machinery instead of being a key of their own. */
+const FORBIDDEN_NAMES = new Set(['__proto__']);
+
 function isNonNegInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
@@ -90,6 +93,7 @@ function parseHeader(bytes: Uint8Array, where: string): StateFileTensor[] {
     if (t === null || typeof t !== 'object' || typeof t.name !== 'string' || t.name === '') {
       throw new StateFileError(`${where}: header entry ${i} has no name`);
     }
+    if (FORBIDDEN_NAMES.has(t.name)) throw new StateFileError(`${where}: header entry ${i} is named '${t.name}', which is not allowed as a tensor name`);
     if (names.has(t.name)) throw new StateFileError(`${where}: header names '${t.name}' twice`);
     names.add(t.name);
     if (!Array.isArray(t.shape) || !t.shape.every(isNonNegInt) || !isNonNegInt(t.offset) || !isNonNegInt(t.length)) {
@@ -105,8 +109,9 @@ function parseHeader(bytes: Uint8Array, where: string): StateFileTensor[] {
 
 /**
  * Parses a `.nnlb` file. Throws a {@link StateFileError} for a bad magic, an unsupported version,
- * a truncated file, a malformed header or a data section whose size does not match the header.
- * `where` (a path) prefixes the messages.
+ * a truncated file, a malformed header, a tensor named `__proto__`, or a data section whose size
+ * does not match the header. `where` (a path) prefixes the messages. The returned dict has no
+ * prototype.
  */
 export function decodeStateDict(bytes: Uint8Array, where = 'decodeStateDict'): StateDict {
   if (!(bytes instanceof Uint8Array)) throw new StateFileError(`${where}: expected bytes (Uint8Array)`);
@@ -127,7 +132,8 @@ export function decodeStateDict(bytes: Uint8Array, where = 'decodeStateDict'): S
   if (dataBytes < values * 4) throw new StateFileError(`${where}: truncated: the header describes ${values * 4} data bytes but the file has ${dataBytes}`);
   if (dataBytes > values * 4) throw new StateFileError(`${where}: size mismatch: the header describes ${values * 4} data bytes but the file has ${dataBytes}`);
   const start = PREAMBLE + headerLength;
-  const dict: StateDict = {};
+  // No prototype: tensor names are plain keys and can never reach Object.prototype.
+  const dict: StateDict = Object.create(null) as StateDict;
   for (const t of tensors) {
     const data = new Float32Array(t.length);
     const base = start + t.offset * 4;

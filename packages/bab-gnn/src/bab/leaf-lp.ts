@@ -1,0 +1,226 @@
+/**
+ * Deciding a leaf of ReLU splitting: once no ReLU of a domain is ambiguous, the network is one
+ * affine map on the domain (the box intersected with the split constraints), and a clause, a
+ * conjunction of affine constraints, is decided by one linear program:
+ *
+ *   maximise t  s.t.  g_r(x) + t·s_r ≤ 0 for every clause constraint and split constraint r, x ∈ box
+ *
+ * (each row scaled by its largest coefficient s_r). t* > 0 gives a point strictly inside every
+ * constraint, a counterexample candidate that is then replayed exactly; t* < 0 means the clause is
+ * infeasible on the domain, and the LP's dual multipliers λ (clause rows) and μ (split rows) are a
+ * certificate: Σλ·g + Σμ·split ≥ −t* > 0 on the box. The certificate is never trusted as computed:
+ * it is re-evaluated by the sound float64 backward bound (β-CROWN with β = μ), so the float64
+ * simplex only has to find good multipliers, as α-CROWN's float32 optimiser does.
+ */
+import { backwardLowerBound } from '../bounds/crown';
+import type { Box, LayerBounds, Splits } from '../bounds/types';
+import { splitOf } from '../bounds/types';
+import { checkDeadline } from '../deadline';
+import type { ReluNetwork } from '../network/network';
+import { decimalGap, type OutputConstraint } from '../spec/spec';
+import { outputMagnitude } from './bound-domain';
+
+/** What {@link decideLeaf} found for one clause. */
+export type LeafDecision =
+  | { readonly kind: 'refuted'; readonly lower: number }
+  | { readonly kind: 'candidate'; readonly point: Float64Array }
+  | { readonly kind: 'undecided' };
+
+/** Largest tableau (rows × columns) {@link decideLeaf} builds; bigger leaves stay undecided. */
+export const MAX_LEAF_TABLEAU = 4_000_000;
+
+/** The affine pre-activations of every hidden layer and the output, as functions of x, under the leaf's fixed pattern. */
+function affineMaps(net: ReluNetwork, bounds: LayerBounds, splits: Splits): { a: Float64Array; c: Float64Array; rows: number }[] | null {
+  const n0 = net.inputSize;
+  const maps: { a: Float64Array; c: Float64Array; rows: number }[] = [];
+  // h = P·x + q, starting from the identity.
+  let p = new Float64Array(n0 * n0);
+  for (let i = 0; i < n0; i++) p[i * n0 + i] = 1;
+  let q = new Float64Array(n0);
+  for (let k = 0; k < net.layers.length; k++) {
+    const layer = net.layers[k];
+    const a = new Float64Array(layer.outSize * n0);
+    const c = Float64Array.from(layer.bias);
+    for (let i = 0; i < layer.outSize; i++) {
+      for (let j = 0; j < layer.inSize; j++) {
+        const w = layer.weights[i * layer.inSize + j];
+        if (w === 0) continue;
+        c[i] += w * q[j];
+        for (let r = 0; r < n0; r++) a[i * n0 + r] += w * p[j * n0 + r];
+      }
+    }
+    maps.push({ a, c, rows: layer.outSize });
+    if (k === net.layers.length - 1) break;
+    // Through the ReLU with its fixed state.
+    p = Float64Array.from(a);
+    q = Float64Array.from(c);
+    for (let i = 0; i < layer.outSize; i++) {
+      const s = splitOf(splits, k, i);
+      const active = s === 1 || (s === -1 && bounds.lower[k][i] >= 0);
+      const inactive = s === 0 || (s === -1 && bounds.upper[k][i] <= 0);
+      if (!active && !inactive) return null; // an ambiguous ReLU: not a leaf
+      if (inactive) {
+        p.fill(0, i * n0, (i + 1) * n0);
+        q[i] = 0;
+      }
+    }
+  }
+  return maps;
+}
+
+interface LpResult {
+  t: number;
+  x: Float64Array;
+  duals: Float64Array;
+}
+
+/**
+ * Dense tableau simplex for: maximise t s.t. A_r·x + t·s_r ≤ −g_r(0)…, written in the shifted
+ * variables x' = x − lower ∈ [0, width], t'' = t + T ≥ 0. Bland's rule (no cycling). Returns
+ * null when it does not finish within its pivot budget or the deadline.
+ */
+function solveLp(coeffs: Float64Array, consts: Float64Array, rowCount: number, box: Box, deadline?: number): LpResult | null {
+  const n = box.lower.length;
+  const width = Float64Array.from(box.upper, (u, i) => u - box.lower[i]);
+  // Row r: g_r(x) = coeffs_r·x + consts_r, scaled to max |coeff| = 1 (kept in scale[r]).
+  const scale = new Float64Array(rowCount);
+  const g0 = new Float64Array(rowCount); // g_r at x = lower, scaled
+  let top = 0;
+  for (let r = 0; r < rowCount; r++) {
+    let mx = 0;
+    for (let i = 0; i < n; i++) mx = Math.max(mx, Math.abs(coeffs[r * n + i]));
+    scale[r] = mx > 0 ? 1 / mx : 1;
+    let v = consts[r];
+    for (let i = 0; i < n; i++) v += coeffs[r * n + i] * box.lower[i];
+    g0[r] = v * scale[r];
+    top = Math.max(top, g0[r]);
+  }
+  const T = Math.max(top, 0);
+  const vars = n + 1; // x'_0..x'_{n−1}, t''
+  const m = rowCount + n + 1; // constraint rows, box rows, cap row
+  const cols = vars + m + 1; // variables, slacks, right-hand side
+  if (m * cols > MAX_LEAF_TABLEAU) return null;
+  const tab = new Float64Array((m + 1) * cols);
+  const rhs = cols - 1;
+  const basis = new Int32Array(m);
+  for (let r = 0; r < rowCount; r++) {
+    const row = r * cols;
+    for (let i = 0; i < n; i++) tab[row + i] = coeffs[r * n + i] * scale[r];
+    tab[row + n] = 1;
+    tab[row + rhs] = Math.max(0, T - g0[r]);
+  }
+  for (let i = 0; i < n; i++) {
+    const row = (rowCount + i) * cols;
+    tab[row + i] = 1;
+    tab[row + rhs] = width[i];
+  }
+  const capRow = (rowCount + n) * cols;
+  tab[capRow + n] = 1;
+  tab[capRow + rhs] = T + 1;
+  for (let r = 0; r < m; r++) {
+    tab[r * cols + vars + r] = 1;
+    basis[r] = vars + r;
+  }
+  // Objective row (reduced costs, maximisation written as z − t'' = 0).
+  const obj = m * cols;
+  tab[obj + n] = -1;
+  const eps = 1e-11;
+  const maxPivots = 50 * (m + vars);
+  for (let pivot = 0; ; pivot++) {
+    if (pivot > maxPivots) return null;
+    if (pivot % 16 === 0 && deadline !== undefined && performance.now() > deadline) return null;
+    let enter = -1;
+    for (let j = 0; j < vars + m; j++) if (tab[obj + j] < -eps) { enter = j; break; }
+    if (enter < 0) break;
+    let leave = -1;
+    let bestRatio = Infinity;
+    for (let r = 0; r < m; r++) {
+      const a = tab[r * cols + enter];
+      if (a <= eps) continue;
+      const ratio = tab[r * cols + rhs] / a;
+      if (ratio < bestRatio - 1e-12 || (Math.abs(ratio - bestRatio) <= 1e-12 && leave >= 0 && basis[r] < basis[leave])) {
+        bestRatio = ratio;
+        leave = r;
+      }
+    }
+    if (leave < 0) return null; // unbounded: cannot happen with the cap row
+    const prow = leave * cols;
+    const pv = tab[prow + enter];
+    for (let j = 0; j < cols; j++) tab[prow + j] /= pv;
+    for (let r = 0; r <= m; r++) {
+      if (r === leave) continue;
+      const row = r * cols;
+      const f = tab[row + enter];
+      if (f === 0) continue;
+      for (let j = 0; j < cols; j++) tab[row + j] -= f * tab[prow + j];
+    }
+    basis[leave] = enter;
+  }
+  const value = new Float64Array(vars);
+  for (let r = 0; r < m; r++) if (basis[r] < vars) value[basis[r]] = tab[r * cols + rhs];
+  const x = Float64Array.from(box.lower, (l, i) => Math.min(box.upper[i], Math.max(l, l + value[i])));
+  // The dual of constraint row r is the reduced cost of its slack; undo the row scaling.
+  const duals = new Float64Array(rowCount);
+  for (let r = 0; r < rowCount; r++) duals[r] = Math.max(0, tab[obj + vars + r]) * scale[r];
+  return { t: value[n] - T, x, duals };
+}
+
+/**
+ * Decides one clause on a leaf domain (no ambiguous ReLU left): `refuted` with a sound lower
+ * bound > 0 of a non-negative combination of the clause's constraints and the split constraints,
+ * `candidate` with a point strictly inside the clause on the leaf's affine piece (to be confirmed
+ * by exact replay), or `undecided` (a tie, an LP too large, or numerical trouble).
+ */
+export function decideLeaf(net: ReluNetwork, box: Box, bounds: LayerBounds, splits: Splits, clause: readonly OutputConstraint[], deadline?: number): LeafDecision {
+  checkDeadline(deadline, 'decideLeaf');
+  const maps = affineMaps(net, bounds, splits);
+  if (!maps) return { kind: 'undecided' };
+  const n = net.inputSize;
+  const splitRows: { k: number; i: number; sign: number }[] = [];
+  for (let k = 0; k < splits.length; k++) for (let i = 0; i < splits[k].length; i++) if (splits[k][i] !== -1) splitRows.push({ k, i, sign: splits[k][i] === 0 ? 1 : -1 });
+  const rowCount = clause.length + splitRows.length;
+  const coeffs = new Float64Array(rowCount * n);
+  const consts = new Float64Array(rowCount);
+  const out = maps[maps.length - 1];
+  clause.forEach((c, r) => {
+    let v = c.constant;
+    for (let o = 0; o < out.rows; o++) {
+      const w = c.coeffs[o];
+      if (w === 0) continue;
+      v += w * out.c[o];
+      for (let i = 0; i < n; i++) coeffs[r * n + i] += w * out.a[o * n + i];
+    }
+    consts[r] = v;
+  });
+  splitRows.forEach(({ k, i, sign }, j) => {
+    const r = clause.length + j;
+    for (let q = 0; q < n; q++) coeffs[r * n + q] = sign * maps[k].a[i * n + q];
+    consts[r] = sign * maps[k].c[i];
+  });
+  const lp = solveLp(coeffs, consts, rowCount, box, deadline);
+  if (!lp) return { kind: 'undecided' };
+  if (lp.t > 0) return { kind: 'candidate', point: lp.x };
+  // Certificate: combine the clause rows with λ and the split rows with μ, and bound the
+  // combination soundly (β-CROWN with β = μ; every other ReLU is stable on the leaf).
+  const lambda = lp.duals.subarray(0, clause.length);
+  if (!lambda.some((v) => v > 0)) return { kind: 'undecided' };
+  const row = new Float64Array(net.outputSize);
+  let constant = 0;
+  clause.forEach((c, j) => {
+    if (lambda[j] === 0) return;
+    for (let o = 0; o < net.outputSize; o++) row[o] += lambda[j] * c.coeffs[o];
+    constant += lambda[j] * c.constant;
+  });
+  const betas = splits.map((s) => new Float64Array(s.length));
+  splitRows.forEach(({ k, i }, j) => {
+    betas[k][i] = lp.duals[clause.length + j];
+  });
+  const bound = backwardLowerBound(net, box, bounds, splits, net.layers.length - 1, row, Float64Array.of(constant), undefined, betas);
+  const yMag = outputMagnitude(net, box, bounds, splits);
+  let lower = bound.lower[0];
+  clause.forEach((c, j) => {
+    if (lambda[j] > 0) lower -= lambda[j] * decimalGap(c, yMag) * (1 + 1e-9);
+  });
+  // λ·g ≤ 0 wherever every g_j ≤ 0 (λ ≥ 0), so a positive lower bound of the combination refutes the clause.
+  return lower > 0 ? { kind: 'refuted', lower } : { kind: 'undecided' };
+}
