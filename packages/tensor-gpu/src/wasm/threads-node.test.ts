@@ -8,6 +8,10 @@ import { matmul } from '../ops/matmul';
 import { sum } from '../ops/reduce';
 import { splitmix32 } from '../random';
 import { expectNoLeaks } from '../testing/leaks';
+import type { ConvGeometry } from '../kernels/conv';
+import { NodeGemmWorkers } from './gemm-workers-node';
+import { SimdInstance } from './simd-instance';
+import { WasmSimdKernels } from './simd-kernels';
 import { setNumThreads } from './threads-node';
 
 // Worker threads split large products into row blocks; every output is still summed by one
@@ -25,16 +29,16 @@ async function workload(engine: Engine): Promise<Float32Array[]> {
   await expectNoLeaks(async () => {
     let seed = 1;
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-      const [m, n, p] = [131, 97, 75];
+      const [m, n, p] = [259, 131, 129];
       const a = tensor(engine, values(m * n, seed++), ta ? [n, m] : [m, n]);
       const b = tensor(engine, values(n * p, seed++), tb ? [p, n] : [n, p]);
       const y = matmul(a, b, { transposeA: ta, transposeB: tb });
       out.push(await y.data());
       for (const z of [a, b, y]) z.dispose();
     }
-    const x = tensor(engine, values(4 * 8 * 14 * 14, 50), [4, 8, 14, 14]);
-    const w = tensor(engine, values(16 * 8 * 5 * 5, 51), [16, 8, 5, 5]);
-    const g = tensor(engine, values(4 * 16 * 14 * 14, 52), [4, 16, 14, 14]);
+    const x = tensor(engine, values(2 * 32 * 14 * 14, 50), [2, 32, 14, 14]);
+    const w = tensor(engine, values(32 * 32 * 5 * 5, 51), [32, 32, 5, 5]);
+    const g = tensor(engine, values(2 * 32 * 14 * 14, 52), [2, 32, 14, 14]);
     const { value, grads } = valueAndGrad((xx: typeof x, ww: typeof w) => sum(mul(conv2d(xx, ww, { padding: 2 }), g)))(x, w);
     const y = conv2d(x, w, { padding: 2 });
     out.push(await y.data(), await grads[0].data(), await grads[1].data());
@@ -42,6 +46,35 @@ async function workload(engine: Engine): Promise<Float32Array[]> {
   }, engine);
   return out;
 }
+
+describe('WebAssembly products on worker threads', () => {
+  it('split large products and convolutions between threads with bit-identical results', async () => {
+    const single = new WasmSimdKernels();
+    const shared = new SimdInstance({ shared: true });
+    shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
+    const threaded = new WasmSimdKernels(shared);
+    expect(threaded.threads).toBe(2);
+    const both = (run: (k: WasmSimdKernels) => Float32Array) => expect(run(threaded)).toEqual(run(single));
+    for (const [ta, tb] of [[false, false], [true, true]]) {
+      const g = { batch: 2, m: 259, n: 131, p: 129, aBatchStride: 0, bBatchStride: 131 * 129, transposeA: ta, transposeB: tb };
+      const a = values(259 * 131, 1), b = values(2 * 131 * 129, 2);
+      both((k) => {
+        const out = new Float32Array(2 * 259 * 129);
+        k.matmul(a, b, out, g);
+        return out;
+      });
+    }
+    const cg: ConvGeometry = { n: 2, c: 32, h: 14, w: 14, o: 32, kh: 5, kw: 5, oh: 14, ow: 14, sh: 1, sw: 1, ph: 2, pw: 2, dh: 1, dw: 1, groups: 1 };
+    const x = values(2 * 32 * 196, 3), w = values(32 * 32 * 25, 4), dy = values(2 * 32 * 196, 5);
+    both((k) => { const y = new Float32Array(dy.length); k.conv2d(cg, x, w, y); return y; });
+    both((k) => { const dx = new Float32Array(x.length); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
+    both((k) => { const dw = new Float32Array(w.length); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
+    expect(shared.parallelProducts).toBe(4 + 3 * 2);
+    threaded.dispose();
+    single.dispose();
+    expect(() => threaded.matmul(new Float32Array(1), new Float32Array(1), new Float32Array(1), { batch: 1, m: 1, n: 1, p: 1, aBatchStride: 0, bBatchStride: 0, transposeA: false, transposeB: false })).toThrow(/disposed/);
+  });
+});
 
 describe('setNumThreads (Node worker threads)', () => {
   it('gives bit-identical products and convolutions with 1 and 2 threads', async () => {
