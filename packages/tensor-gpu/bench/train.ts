@@ -9,6 +9,7 @@
  * headlessgl backend runs too). Options: `--full`, `--no-speed` (only the MNIST runs),
  * `--backends=cpu,webasm` (tensor-gpu backends to time), `--models=mlp,cnn`, `--no-tfjs`, `--reps=3`,
  * `--steps=100`, `--cpu-kernels=wasm-simd,js` (the cpu backend's product kernels, one row each),
+ * `--cpu-threads=1,2` (threads of the WebAssembly products, `setNumThreads`, one row each),
  * `--out=name` (results file name, default `train`).
  * Prints tables and writes `bench/results/<name>.json`.
  *
@@ -54,6 +55,7 @@ import type { Optimizer } from '../src/optim/optimizer';
 import { multiStepLr } from '../src/optim/schedules';
 import { sgd } from '../src/optim/sgd';
 import { fit } from '../src/train/fit';
+import { setNumThreads } from '../src/wasm/threads-node';
 import type { FitProgress, LabeledImages } from '../src/train/types';
 import { machineInfo, markdownTable, writeJson } from './report';
 import { initTfjs } from './tfjs';
@@ -93,11 +95,12 @@ interface Args {
   reps: number;
   steps: number;
   cpuKernels: CpuKernels[];
+  cpuThreads: number[];
   out: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { full: false, speed: true, tfjs: true, backends: null, models: ['mlp', 'cnn'], reps: 3, steps: 100, cpuKernels: ['wasm-simd'], out: 'train' };
+  const args: Args = { full: false, speed: true, tfjs: true, backends: null, models: ['mlp', 'cnn'], reps: 3, steps: 100, cpuKernels: ['wasm-simd'], cpuThreads: [1], out: 'train' };
   for (const a of argv) {
     if (a === '--full') args.full = true;
     else if (a === '--no-speed') args.speed = false;
@@ -107,8 +110,9 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a.startsWith('--reps=')) args.reps = Math.max(3, Number(a.slice(7)));
     else if (a.startsWith('--steps=')) args.steps = Math.max(100, Number(a.slice(8)));
     else if (a.startsWith('--cpu-kernels=')) args.cpuKernels = a.slice(14).split(',').filter((k): k is CpuKernels => k === 'wasm-simd' || k === 'js');
+    else if (a.startsWith('--cpu-threads=')) args.cpuThreads = a.slice(14).split(',').map(Number);
     else if (a.startsWith('--out=')) args.out = a.slice(6);
-    else throw new Error(`bench/train: unknown option ${a} (expected --full, --no-speed, --no-tfjs, --backends=a,b, --models=mlp,cnn, --reps=N, --steps=N, --cpu-kernels=wasm-simd,js, --out=name)`);
+    else throw new Error(`bench/train: unknown option ${a} (expected --full, --no-speed, --no-tfjs, --backends=a,b, --models=mlp,cnn, --reps=N, --steps=N, --cpu-kernels=wasm-simd,js, --cpu-threads=1,2, --out=name)`);
   }
   return args;
 }
@@ -182,8 +186,9 @@ function probed(inner: Optimizer, probe: MemoryProbe): Optimizer {
   };
 }
 
-async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledImages, args: Args, cpuKernels: CpuKernels = 'wasm-simd'): Promise<SpeedRow> {
+async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledImages, args: Args, cpuKernels: CpuKernels = 'wasm-simd', threads = 1): Promise<SpeedRow> {
   await t.setBackend(backend, { cpuKernels });
+  if (backend === 'cpu' && cpuKernels === 'wasm-simd') await setNumThreads(threads);
   const m = tensorGpuModel(model);
   const probe = new MemoryProbe(() => t.memory().numBytes);
   const optimizer = probed(sgd({ lr: MODELS[model].lr }), probe);
@@ -213,7 +218,7 @@ async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: Labe
   m.dispose();
   const rate = median(rates);
   return {
-    library: 'tensor-gpu', backend: backend === 'cpu' ? `cpu (${cpuKernels})` : backend, model, stepsPerSecond: rate, msPerStep: 1000 / rate, repStepsPerSecond: rates, warmupMs,
+    library: 'tensor-gpu', backend: backend === 'cpu' ? `cpu (${cpuKernels}${threads > 1 ? `, ${threads} threads` : ''})` : backend, model, stepsPerSecond: rate, msPerStep: 1000 / rate, repStepsPerSecond: rates, warmupMs,
     lossFirst: losses[0] ?? null, lossLast: losses.at(-1) ?? null, peakTensorMiB: probe.peakBytes / MiB, peakRssMiB: probe.peakRss / MiB,
     tensorDelta, otherLoadCores: use.otherCores, note: null,
   };
@@ -474,8 +479,10 @@ async function main(): Promise<void> {
     for (const model of args.models) {
       for (const b of backends) {
         for (const k of b === 'cpu' ? args.cpuKernels : ['wasm-simd' as const]) {
-          log(`timing tensor-gpu ${b}${b === 'cpu' ? ` (${k})` : ''} ${MODELS[model].title} ...`);
-          speed.push(await tensorGpuSpeed(b, model, data, args, k).catch((e) => errorRow('tensor-gpu', b, model, e)));
+          for (const threads of b === 'cpu' && k === 'wasm-simd' ? args.cpuThreads : [1]) {
+            log(`timing tensor-gpu ${b}${b === 'cpu' ? ` (${k}, ${threads} thread${threads > 1 ? 's' : ''})` : ''} ${MODELS[model].title} ...`);
+            speed.push(await tensorGpuSpeed(b, model, data, args, k, threads).catch((e) => errorRow('tensor-gpu', b, model, e)));
+          }
         }
       }
       for (const b of tfjsInfo?.backends ?? []) {

@@ -24,13 +24,22 @@ function outputBlock(s: SimdInstance, d: Dims, yAt: number, b: number, first: nu
   return blockAt;
 }
 
+/**
+ * Lays out one call's regions (two operands, the result, one image's columns and one gathered
+ * block of output rows) for products up to `maxColumns` wide, and copies the operands in.
+ */
+function begin(s: SimdInstance, g: ConvGeometry, d: Dims, maxColumns: number, first: Float32Array, second: Float32Array, out: Float32Array): number[] {
+  const maxRows = g.sharedInput ? g.o : d.og;
+  const offsets = s.layout(maxColumns, [first.length, second.length, out.length, d.patch * d.positions, maxRows * d.positions]);
+  s.write(first, offsets[0]);
+  s.write(second, offsets[1]);
+  return offsets;
+}
+
 /** Forward: y[b, groups] = W_groups × im2col(x[b, groups]). */
 export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
   const d = dims(g);
-  const maxRows = g.sharedInput ? g.o : d.og;
-  const [xAt, wAt, yAt, colsAt, blockAt] = s.layout(d.positions, [x.length, w.length, out.length, d.patch * d.positions, maxRows * d.positions]);
-  s.write(x, xAt);
-  s.write(w, wAt);
+  const [xAt, wAt, yAt, colsAt, blockAt] = begin(s, g, d, d.positions, x, w, out);
   const block = d.og * d.positions;
   for (let b = 0; b < g.n; b++) {
     for (const { first, count } of groupBlocks(g)) {
@@ -46,10 +55,7 @@ export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w:
 /** Input gradient: dx[b] += col2im(W_groupsᵀ × dy[b, groups]). */
 export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void {
   const d = dims(g);
-  const maxRows = g.sharedInput ? g.o : d.og;
-  const [dyAt, wAt, dxAt, colsAt, blockAt] = s.layout(d.positions, [dy.length, w.length, out.length, d.patch * d.positions, maxRows * d.positions]);
-  s.write(dy, dyAt);
-  s.write(w, wAt);
+  const [dyAt, wAt, dxAt, colsAt, blockAt] = begin(s, g, d, d.positions, dy, w, out);
   s.zero(dxAt, out.length);
   for (const { first, count } of groupBlocks(g)) {
     for (let b = 0; b < g.n; b++) {
@@ -67,10 +73,7 @@ export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float3
  */
 export function simdConv2dWeightGrad(s: SimdInstance, g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
   const d = dims(g);
-  const maxRows = g.sharedInput ? g.o : d.og;
-  const [dyAt, xAt, dwAt, colsAt, blockAt] = s.layout(d.patch, [dy.length, x.length, out.length, d.patch * d.positions, maxRows * d.positions]);
-  s.write(dy, dyAt);
-  s.write(x, xAt);
+  const [dyAt, xAt, dwAt, colsAt, blockAt] = begin(s, g, d, d.patch, dy, x, out);
   s.zero(dwAt, out.length);
   for (const { first, count } of groupBlocks(g)) {
     for (let b = 0; b < g.n; b++) {
