@@ -92,6 +92,11 @@ export interface ExperimentResult {
   sections: ReportSection[];
   /** Every number the experiment measured, as plain JSON-friendly data (goes into report.json). */
   data: unknown;
+  /**
+   * The exit code the command should end with when this run otherwise succeeded (e.g. the verdict
+   * of a single verification); absent for the usual 0.
+   */
+  exitCode?: number;
 }
 
 /** An experiment that `nnlab` can run; register it in `registry.ts`. */

@@ -2,7 +2,8 @@
  * The `nnlab` command, as a function: parses the arguments, runs the chosen experiments with
  * progress bars, writes the report and prints the summary table. `cli.ts` only calls {@link main}.
  */
-import { resolve, join } from 'node:path';
+import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Experiment, ExperimentOptionSpec, ExperimentOptions } from './experiment';
 import { Terminal, formatDuration, type ProgressSink, type TerminalOptions } from './progress';
@@ -17,6 +18,41 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** Exit code of a command line that could not be understood (unknown command or option, bad value). */
 export const EXIT_USAGE = 2;
+
+/**
+ * Checks, before anything runs, that the report can be written to `outDir`: it is (or can be made)
+ * a directory in which a file can be created. Throws a {@link UsageError} saying why not.
+ */
+export function checkOutputDir(outDir: string): void {
+  try {
+    makeDirectory(outDir);
+    const probe = join(outDir, `.nnlab-write-check-${process.pid}`);
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (e) {
+    throw new UsageError(`option '--out': cannot write the report to '${outDir}': ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time (Node's recursive mkdir can loop
+ * forever under /proc); throws when a component exists and is not a directory.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    const st = statSync(at, { throwIfNoEntry: false });
+    if (st) {
+      if (!st.isDirectory()) throw new Error(`'${at}' exists and is not a directory`);
+      break;
+    }
+    missing.push(at);
+    if (dirname(at) === at) break;
+    at = dirname(at);
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
+}
 
 /** A command-line mistake: printed with a hint to `--help`, exit code {@link EXIT_USAGE}. */
 export class UsageError extends Error {
@@ -110,6 +146,7 @@ export function usage(list: readonly Experiment[] = registered): string {
     '',
     `Each run writes report.html and report.json into the output directory and prints a summary table.`,
     `Exit code: ${EXIT_OK} all passed, ${EXIT_FAILED} an experiment failed, ${EXIT_USAGE} a command-line error.`,
+    `'verify --net --spec' ends with its verdict instead: 0 holds, 3 violated, 4 timeout, 5 unknown.`,
   );
   return `${sections.join('\n')}\n`;
 }
@@ -254,6 +291,12 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
     return EXIT_OK;
   }
 
+  try {
+    checkOutputDir(parsed.outDir);
+  } catch (e) {
+    stderr.write(`nnlab: ${(e as Error).message}\n`);
+    return EXIT_USAGE;
+  }
   const terminal = new Terminal(stderr, io.terminal);
   const report: LabReport = {
     title: 'nnlab report',
@@ -264,9 +307,18 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
   };
   for (const e of parsed.selected) report.experiments.push(await runExperiment(e, parsed.options, parsed.outDir, terminal));
 
-  const written = await writeReport(parsed.outDir, report);
+  let written: Awaited<ReturnType<typeof writeReport>>;
+  try {
+    written = await writeReport(parsed.outDir, report);
+  } catch (e) {
+    stdout.write(`\n${summaryTable(report)}\n`);
+    stderr.write(`nnlab: cannot write the report to '${parsed.outDir}': ${(e as Error).message}\n`);
+    return EXIT_FAILED;
+  }
   const failed = runFailed(report);
   stdout.write(`\n${summaryTable(report)}\n\nreport: ${written.html}\n        ${written.json}\n`);
   if (failed) stderr.write('nnlab: some experiments failed; see the summary above and the report\n');
-  return failed ? EXIT_FAILED : EXIT_OK;
+  if (failed) return EXIT_FAILED;
+  // An experiment may end the run with a code of its own (a verdict), when nothing failed.
+  return report.experiments.find((e) => e.result?.exitCode !== undefined)?.result?.exitCode ?? EXIT_OK;
 }

@@ -22,22 +22,18 @@ import {
   type BranchingRun,
   type VerifyResult,
 } from '@nnlab/bab-gnn';
-import { acasXuDataDir, acasXuInstances, expectedAcasXuVerdict, readAcasXuNetwork, readAcasXuProperty, readNnetFile, readVnnlibFile, type AcasXuInstance } from '@nnlab/bab-gnn/node';
+import { acasXuDataDir, acasXuInstances, expectedAcasXuVerdict, readAcasXuNetwork, readAcasXuProperty, type AcasXuInstance } from '@nnlab/bab-gnn/node';
+import { writeFileSync } from 'node:fs';
 import type { Experiment, ExperimentContext, ExperimentResult, ReportSection, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart } from '../report/svg';
+import { formatVnncompResult, parseInputFile, parseResultFile, parseSeconds, VERDICT_EXIT_CODES, verifyInstance } from './verify-instance';
 
 /** Published ACAS Xu results (VNN-COMP 2021, 186 instances, 116 s each) quoted in the spec. */
 export const ACASXU_PUBLISHED = 'VNN-COMP 2021: nnenum 186/186 in ≈285 s, VeriNet 186 in ≈686 s, α,β-CROWN 186 in ≈2077 s (their machines)';
 
 /** The GNN/BaBSR branch ratio the paper reports (Lu & Kumar 2020, recomputed from its pickles). */
 export const PAPER_BRANCH_RATIO = '≈0.42–0.48 (GNN / BaBSR branches, CIFAR-10 conv nets)';
-
-function parsePositive(raw: string): number {
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`expected a number > 0, got '${raw}'`);
-  return v;
-}
 
 function parseInstances(raw: string): string {
   if (!['quick', 'readme', 'all'].includes(raw)) throw new Error(`expected quick, readme or all, got '${raw}'`);
@@ -177,9 +173,10 @@ export const verifyExperiment: Experiment = {
   title: 'Complete verification by branch and bound (ACAS Xu, MNIST robustness)',
   description: 'Verifies ACAS Xu properties with sound float64 CROWN bounds and input splitting (verdicts checked against the known ones) and compares BaBSR, strong branching and the shipped GNN on MNIST robustness properties; --net/--spec verifies one .nnet/.vnnlib instance.',
   options: {
-    net: { type: 'string', description: 'a .nnet network to verify (use with --spec)', valueName: 'FILE' },
-    spec: { type: 'string', description: 'a .vnnlib property to verify (use with --net)', valueName: 'FILE' },
-    timeout: { type: 'string', description: 'per-instance timeout in seconds (default 116 with --net, 20 for the ACAS Xu table)', valueName: 'SECONDS', parse: parsePositive },
+    net: { type: 'string', description: 'a .nnet network to verify (use with --spec)', valueName: 'FILE', parse: parseInputFile },
+    spec: { type: 'string', description: 'a .vnnlib property to verify (use with --net)', valueName: 'FILE', parse: parseInputFile },
+    result: { type: 'string', description: 'with --net/--spec: write unsat, sat (and the counterexample), timeout or unknown here, as VNN-COMP does', valueName: 'FILE', parse: parseResultFile },
+    timeout: { type: 'string', description: 'per-instance timeout in seconds, reading and parsing included (default 116 with --net, 20 for the ACAS Xu table)', valueName: 'SECONDS', parse: parseSeconds },
     instances: { type: 'string', description: 'ACAS Xu instances: quick (5), readme (those with known verdicts, N1,1–N2,9), all (the 186 VNN-COMP instances)', valueName: 'SET', parse: parseInstances },
     acasxu: { type: 'string', description: 'ACAS Xu data directory (default ../shared/data/acasxu)', valueName: 'DIR' },
   },
@@ -188,15 +185,14 @@ export const verifyExperiment: Experiment = {
     const values = ctx.options.values;
     const summary: SummaryRow[] = [];
     const sections: ReportSection[] = [];
-    if (values.net !== undefined || values.spec !== undefined) {
-      if (typeof values.net !== 'string' || typeof values.spec !== 'string') throw new Error('verify: --net and --spec must be given together');
-      const model = readNnetFile(values.net);
-      const spec = readVnnlibFile(values.spec);
-      const r = await verify(model.network, spec, { timeout: (values.timeout as number | undefined) ?? 116 });
+    if (values.net !== undefined || values.spec !== undefined || values.result !== undefined) {
+      if (typeof values.net !== 'string' || typeof values.spec !== 'string') throw new Error('verify: --net and --spec must be given together (and --result only with them)');
+      const r = await verifyInstance(values.net, values.spec, (values.timeout as number | undefined) ?? 116);
+      if (typeof values.result === 'string') writeFileSync(values.result, formatVnncompResult(r.status, r.counterexample));
       ctx.log(describeResult(r));
       summary.push({ metric: 'verify: verdict', value: r.status }, { metric: 'verify: time (s)', value: r.stats.timeMs / 1000 }, { metric: 'verify: branches', value: r.stats.branches });
       sections.push({ title: 'Verification of one instance', html: `<p>${escapeXml(`${values.net} with ${values.spec}: ${describeResult(r)}`)}</p>` });
-      return { summary, sections, data: { net: values.net, spec: values.spec, status: r.status, stats: r.stats, counterexample: r.counterexample ? Array.from(r.counterexample.input) : null } };
+      return { summary, sections, data: { net: values.net, spec: values.spec, status: r.status, stats: r.stats, counterexample: r.counterexample ? Array.from(r.counterexample.input) : null }, exitCode: VERDICT_EXIT_CODES[r.status] };
     }
 
     // (a) ACAS Xu.

@@ -116,10 +116,10 @@ export async function boundDomain(
 }
 
 /**
- * Interval lower bounds of `rows·y + rowConst` from the last hidden layer's pre-activation bounds
- * (IBP through the last layer only, so it profits from tighter intermediate bounds).
+ * Sound intervals of every network output over the domain: IBP through the last layer only, from
+ * the last hidden layer's pre-activation bounds (so it profits from tighter intermediate bounds).
  */
-export function outputIntervalRows(net: ReluNetwork, box: Box, layers: LayerBounds, splits: Splits | undefined, rows: Float64Array, rowConst: Float64Array): Float64Array {
+export function outputInterval(net: ReluNetwork, box: Box, layers: LayerBounds, splits: Splits | undefined): { lower: Float64Array; upper: Float64Array } {
   const last = net.layers.length - 1;
   let hl: Float64Array = box.lower;
   let hu: Float64Array = box.upper;
@@ -129,7 +129,12 @@ export function outputIntervalRows(net: ReluNetwork, box: Box, layers: LayerBoun
     hu = new Float64Array(layers.lower[k].length);
     for (let i = 0; i < hl.length; i++) [hl[i], hu[i]] = reluInterval(layers.lower[k][i], layers.upper[k][i], splitOf(splits, k, i));
   }
-  const out = affineInterval(net.layers[last], hl, hu);
+  return affineInterval(net.layers[last], hl, hu);
+}
+
+/** Interval lower bounds of `rows·y + rowConst` over the domain, from {@link outputInterval}. */
+export function outputIntervalRows(net: ReluNetwork, box: Box, layers: LayerBounds, splits: Splits | undefined, rows: Float64Array, rowConst: Float64Array): Float64Array {
+  const out = outputInterval(net, box, layers, splits);
   const m = rowConst.length;
   const lower = new Float64Array(m);
   for (let q = 0; q < m; q++) {
@@ -146,17 +151,8 @@ export function outputIntervalRows(net: ReluNetwork, box: Box, layers: LayerBoun
   return lower;
 }
 
-/** max(|lower|, |upper|) of every network output over the domain (interval arithmetic through the last layer). */
+/** max(|lower|, |upper|) of every network output over the domain. */
 export function outputMagnitude(net: ReluNetwork, box: Box, layers: LayerBounds, splits: Splits | undefined): Float64Array {
-  const last = net.layers.length - 1;
-  let hl: Float64Array = box.lower;
-  let hu: Float64Array = box.upper;
-  if (last > 0) {
-    const k = last - 1;
-    hl = new Float64Array(layers.lower[k].length);
-    hu = new Float64Array(layers.lower[k].length);
-    for (let i = 0; i < hl.length; i++) [hl[i], hu[i]] = reluInterval(layers.lower[k][i], layers.upper[k][i], splitOf(splits, k, i));
-  }
-  const out = affineInterval(net.layers[last], hl, hu);
+  const out = outputInterval(net, box, layers, splits);
   return Float64Array.from(out.lower, (l, i) => Math.max(Math.abs(l), Math.abs(out.upper[i])));
 }

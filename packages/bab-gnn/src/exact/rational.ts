@@ -233,16 +233,23 @@ export const MAX_DECIMAL_DIGITS = 1000;
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /**
+ * Whether `text` is a decimal number: optional sign, digits with an optional point (at least one
+ * digit), optional exponent. No hexadecimal, binary, `Infinity`, `NaN` or `_` separators.
+ */
+export function isDecimal(text: string): boolean {
+  const m = DECIMAL.exec(text);
+  return !!m && (m[2] !== '' || (m[3] ?? '') !== '');
+}
+
+/**
  * The exact value of a decimal number: optional sign, digits with an optional point, optional
  * exponent (`-1.5e-3`). Returns null for anything else (hexadecimal, binary, `Infinity`, `NaN`,
  * `1_000`, empty), and for exponents beyond ±{@link MAX_DECIMAL_EXPONENT} or more than
  * {@link MAX_DECIMAL_DIGITS} digits.
  */
 export function parseDecimal(text: string): Rational | null {
-  const m = DECIMAL.exec(text);
-  if (!m) return null;
-  const [, sign, int, frac = '', exp] = m;
-  if (int === '' && frac === '') return null;
+  if (!isDecimal(text)) return null;
+  const [, sign, int, frac = '', exp] = DECIMAL.exec(text) as RegExpExecArray;
   if (int.length + frac.length > MAX_DECIMAL_DIGITS) return null;
   let e = exp === undefined ? 0 : Number(exp);
   if (!Number.isSafeInteger(e) || Math.abs(e) > MAX_DECIMAL_EXPONENT) return null;

@@ -6,6 +6,7 @@ import { readAcasXuNetwork } from '../node/acasxu';
 import { seededUniform } from '../spec/random';
 import { acasXuData, requirePresent } from '../testing/shared-data.test-helper';
 import { formatNnet, normalizeInput, parseNnet } from './nnet';
+import { tinyNnet as tiny } from '../testing/tiny-nnet.test-helper';
 
 const data = acasXuData();
 
@@ -26,23 +27,6 @@ function referenceEvaluate(text: string, x: number[]): number[] {
   return h;
 }
 
-const tiny = `// comment
-2,2,1,3,
-2,3,1,
-0,
--1,-1,
-1,1,
-0,0,5,
-1,1,2,
-1,2,
--1,0.5,
-3,0,
-0.1,
--0.2,
-0.3,
-1,-1,1,
-0.5,
-`;
 
 describe('parseNnet', () => {
   it('reads a hand-written file and evaluates it as written', () => {

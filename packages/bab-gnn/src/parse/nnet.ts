@@ -5,6 +5,7 @@
  * header declares are checked against the numbers the file holds (and a limit) before anything
  * is allocated for them.
  */
+import { isDecimal } from '../exact/rational';
 import { validateNetwork, type DenseLayer, type ReluNetwork } from '../network/network';
 
 /** A network read from a `.nnet` file, with the normalisation constants of its header. */
@@ -30,9 +31,6 @@ interface Line {
   readonly values: number[];
 }
 
-/** A decimal number: optional sign, digits with an optional point, optional exponent (no hex, binary, `Infinity`, `_`). */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 /** Most weights and biases a network may have by default (see {@link ParseNnetOptions.maxParameters}). */
 export const MAX_NNET_PARAMETERS = 50_000_000;
 
@@ -48,7 +46,7 @@ function dataLines(text: string, source: string): Line[] {
     const s = raw.trim();
     if (s === '' || s.startsWith('//')) return;
     const values = s.split(',').map((tok) => tok.trim()).filter((tok) => tok !== '').map((tok) => {
-      const v = DECIMAL.test(tok) ? Number(tok) : NaN;
+      const v = isDecimal(tok) ? Number(tok) : NaN;
       if (!Number.isFinite(v)) throw new Error(`${source}: line ${i + 1}: '${tok.slice(0, 40)}' is not a finite decimal number`);
       return v;
     });

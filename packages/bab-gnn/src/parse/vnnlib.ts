@@ -30,7 +30,7 @@ export interface ParseVnnlibOptions {
    * length of the text, so that a short file cannot expand into a huge property.
    */
   maxExpandedSize?: number;
-  /** Deepest nesting of parentheses (default {@link MAX_SEXPR_DEPTH}). */
+  /** Deepest nesting of parentheses (default 64). */
   maxDepth?: number;
   /** Give up with a {@link DeadlineError} once `performance.now()` passes this time, in ms. */
   deadline?: number;

@@ -6,6 +6,7 @@ import { rangeCodec, rawCodec } from '../coding/codec';
 import { decodeCompressedFile } from './decode';
 import { encodeCompressedFile } from './encode';
 import { CompressedFileError } from './errors';
+import { measureParse, overBudget } from '../../../../scripts/fuzz-budget.test-helper';
 import { sampleTensors, withFixedChecksum } from './fixtures.test-helper';
 
 function classify(bytes: Uint8Array): string {
@@ -65,4 +66,24 @@ describe('decoder fuzzing (seeded)', () => {
       console.info(`${codec.name} fuzz under a valid checksum: ${JSON.stringify(Object.fromEntries(seen))}`);
     });
   }
+
+  it('edits of sizes and counts under a valid checksum stay within 1 s and 64 MiB + 64 B per input byte each', () => {
+    const rng = t.data.createRng(99);
+    const file = encodeCompressedFile(sampleTensors(), rangeCodec);
+    const seen = new Map<string, number>();
+    for (let trial = 0; trial < 1500; trial++) {
+      const bad = Uint8Array.from(file);
+      const view = new DataView(bad.buffer);
+      // Overwrite a random aligned-or-not 32-bit field with a size-like value, up to 2^32 − 1.
+      const at = 12 + Math.floor(rng() * (bad.length - 20));
+      view.setUint32(at, [1, 255, 65536, 2 ** 24, 2 ** 24 + 1, 250_000_000, 2 ** 31 - 1, 2 ** 32 - 1][Math.floor(rng() * 8)], true);
+      const input = withFixedChecksum(bad);
+      const m = measureParse(() => decodeCompressedFile(input));
+      expect(overBudget(m, input.length), `trial ${trial} at byte ${at}`).toBeNull();
+      const problem = m.error === undefined ? 'decoded' : m.error instanceof CompressedFileError ? m.error.problem : `other: ${String(m.error)}`;
+      expect(problem.startsWith('other'), `trial ${trial}: ${problem}`).toBe(false);
+      seen.set(problem, (seen.get(problem) ?? 0) + 1);
+    }
+    console.info(`size-field fuzz: ${JSON.stringify(Object.fromEntries(seen))}`);
+  });
 });

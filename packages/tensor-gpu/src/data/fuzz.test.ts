@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCifar10 } from './cifar';
 import { DataFileError } from './errors';
 import { gunzipIfNeeded } from './files-node';
-import { parseIdx, type IdxData } from './idx';
+import { idxByteLength, parseIdx, type IdxData } from './idx';
+import { DEFAULT_FUZZ_BUDGET, measureParse, overBudget } from '../../../../scripts/fuzz-budget.test-helper';
 import { createRng, randomInt, type Rng } from './rng';
 import { makeCifar, makeIdx, randomBytes } from './synthetic.test-helper';
 
@@ -250,5 +251,45 @@ describe('gzip + IDX fuzz', () => {
       expect(r.data).toEqual(original.data);
     }
     expect(threw).toBeGreaterThan(200);
+  }, TIMEOUT);
+});
+
+describe('IDX inputs within a time and memory budget', () => {
+  it('random headers, sizes and gzip bombs: each parse stays within 1 s and 64 MiB + 64 B per input byte', async () => {
+    const rng = createRng(31337);
+    for (let k = 0; k < 400; k++) {
+      // A header with random type and dimensions (some huge), followed by a few random bytes.
+      const ndims = 1 + randomInt(rng, 4);
+      const b = new Uint8Array(4 + 4 * ndims + randomInt(rng, 64));
+      b[2] = [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e, randomInt(rng, 256)][randomInt(rng, 7)];
+      b[3] = ndims;
+      const view = new DataView(b.buffer);
+      for (let i = 0; i < ndims; i++) view.setUint32(4 + 4 * i, rng() < 0.5 ? randomInt(rng, 8) : Math.floor(rng() * 2 ** 32), false);
+      for (let i = 4 + 4 * ndims; i < b.length; i++) b[i] = randomInt(rng, 256);
+      const m = measureParse(() => parseIdx(b, NAME));
+      expect(overBudget(m, b.length), `input ${k}`).toBeNull();
+      if (m.error !== undefined) expect(m.error).toBeInstanceOf(DataFileError);
+      else assertConsistent(m.result as IdxData, b.length);
+    }
+    // Gzip: header checked on the first bytes, output capped at the declared size.
+    const bomb = (head: Uint8Array, tail: number) => {
+      const raw = new Uint8Array(head.length + tail);
+      raw.set(head);
+      return new Uint8Array(gzipSync(raw));
+    };
+    const cases = [bomb(Uint8Array.of(1, 2, 3, 4), 32 * 2 ** 20), bomb(makeIdx('uint8', [4], [1, 2, 3, 4]).subarray(0, 8), 32 * 2 ** 20), bomb(Uint8Array.of(0, 0, 0x08, 1, 0xff, 0xff, 0xff, 0xff), 32 * 2 ** 20)];
+    for (const gz of cases) {
+      const before = process.memoryUsage().arrayBuffers;
+      const t0 = performance.now();
+      let error: unknown;
+      try {
+        await gunzipIfNeeded(gz, NAME, { expectedSize: (head) => idxByteLength(head, NAME), maxBytes: 16 * 2 ** 20 });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DataFileError);
+      expect(performance.now() - t0).toBeLessThan(DEFAULT_FUZZ_BUDGET.ms);
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(DEFAULT_FUZZ_BUDGET.bytes);
+    }
   }, TIMEOUT);
 });
