@@ -20,6 +20,8 @@ export type { NestedArray } from './tensor';
 export { Engine } from './engine';
 export type { BackendOptions, MemoryInfo, Tape, TapeEntry } from './engine';
 export type { CpuKernels, HostKernels } from './kernels/host-kernels';
+export type { MatmulGeometry } from './kernels/matmul';
+export type { ConvGeometry } from './kernels/conv';
 export { isWasmSimdAvailable } from './wasm/kernels-module';
 export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
