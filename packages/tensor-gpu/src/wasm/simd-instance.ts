@@ -15,16 +15,17 @@ interface GemmScratch {
  * Measured on 2 vCPUs: a 128³ product and LeNet's first convolution ran slower split in two.
  */
 const PARALLEL_MIN_WORK = 1 << 22;
-/** Rows of the register tile: row blocks split between threads are multiples of it. */
+/** Rows and columns of the register tile: blocks split between threads are multiples of them. */
 const TILE_ROWS = 4;
+const TILE_COLUMNS = 8;
 
 /**
  * One instance of the kernel module over its own memory, with the calls the host code makes:
  * lay out a call's regions (the product's packing scratch first), copy arrays in and out, run
  * products and the convolution unfolding steps on byte offsets. With worker threads attached
- * (shared memory only), large products are split into blocks of rows, one per thread; every
- * output is still computed by one thread in the same order, so the results do not depend on the
- * number of threads.
+ * (shared memory only), large products are split into blocks of rows or columns, one per thread;
+ * every output is still computed by one thread in the same order, so the results do not depend on
+ * the number of threads.
  */
 export class SimdInstance {
   readonly heap: WasmHeap;
@@ -98,25 +99,35 @@ export class SimdInstance {
     const ldb = transB ? n : p;
     const flags = [transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0];
     const workers = this.workers;
-    const threads = Math.min(this.threads, Math.floor(m / TILE_ROWS));
+    // Each thread packs its own copy of the operand it does not split: split C's rows when B is
+    // the smaller operand to copy (m ≥ p), its columns otherwise.
+    const byRows = m >= p;
+    const step = byRows ? TILE_ROWS : TILE_COLUMNS;
+    const threads = Math.min(this.threads, Math.floor((byRows ? m : p) / step));
     if (!workers || threads < 2 || m * n * p < PARALLEL_MIN_WORK) {
       const s = this.scratch[0];
       this.exports.gemm(a, lda, b, ldb, c, p, m, n, p, flags[0], flags[1], flags[2], s.packA, s.packB, s.edge);
       return;
     }
-    // Row blocks: thread t computes rows [t·rows, (t+1)·rows) of C with its own packing scratch.
-    const rows = Math.ceil(m / threads / TILE_ROWS) * TILE_ROWS;
+    // Thread t computes block [t·size, (t+1)·size) of C's rows (or columns) with its own scratch.
+    const size = Math.ceil((byRows ? m : p) / threads / step) * step;
     const calls: (GemmCall | null)[] = [];
     for (let t = 0; t < this.threads; t++) {
-      const first = t * rows;
-      const count = Math.min(rows, m - first);
+      const first = t * size;
+      const count = Math.min(size, (byRows ? m : p) - first);
       if (count <= 0) {
         calls.push(null);
         continue;
       }
       const s = this.scratch[t];
-      const aBlock = a + 4 * (transA ? first : first * lda);
-      calls.push([aBlock, lda, b, ldb, c + 4 * first * p, p, count, n, p, ...flags, s.packA, s.packB, s.edge]);
+      const scratch = [s.packA, s.packB, s.edge];
+      if (byRows) {
+        const aBlock = a + 4 * (transA ? first : first * lda);
+        calls.push([aBlock, lda, b, ldb, c + 4 * first * p, p, count, n, p, ...flags, ...scratch]);
+      } else {
+        const bBlock = b + 4 * (transB ? first * ldb : first);
+        calls.push([a, lda, bBlock, ldb, c + 4 * first, p, m, n, count, ...flags, ...scratch]);
+      }
     }
     const own = calls[0]!;
     this.parallelProducts++;

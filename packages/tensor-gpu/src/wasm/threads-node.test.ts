@@ -14,7 +14,7 @@ import { SimdInstance } from './simd-instance';
 import { WasmSimdKernels } from './simd-kernels';
 import { setNumThreads } from './threads-node';
 
-// Worker threads split large products into row blocks; every output is still summed by one
+// Worker threads split large products into row or column blocks; every output is still summed by one
 // thread in the same order, so 1 and 2 threads must agree bit for bit (values checked against
 // float64 in simd-kernels.backends.test.ts and simd-conv.backends.test.ts).
 
@@ -48,28 +48,31 @@ async function workload(engine: Engine): Promise<Float32Array[]> {
 }
 
 describe('WebAssembly products on worker threads', () => {
-  it('split large products and convolutions between threads with bit-identical results', async () => {
+  it('split large products and convolutions into row or column blocks with bit-identical results', async () => {
     const single = new WasmSimdKernels();
     const shared = new SimdInstance({ shared: true });
     shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
     const threaded = new WasmSimdKernels(shared);
     expect(threaded.threads).toBe(2);
     const both = (run: (k: WasmSimdKernels) => Float32Array) => expect(run(threaded)).toEqual(run(single));
-    for (const [ta, tb] of [[false, false], [true, true]]) {
-      const g = { batch: 2, m: 259, n: 131, p: 129, aBatchStride: 0, bBatchStride: 131 * 129, transposeA: ta, transposeB: tb };
-      const a = values(259 * 131, 1), b = values(2 * 131 * 129, 2);
-      both((k) => {
-        const out = new Float32Array(2 * 259 * 129);
-        k.matmul(a, b, out, g);
-        return out;
-      });
+    // Blocks of rows (m ≥ p) and blocks of columns (m < p), with every transpose.
+    for (const [m, n, p] of [[259, 131, 129], [129, 131, 259]]) {
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const g = { batch: 2, m, n, p, aBatchStride: 0, bBatchStride: n * p, transposeA: ta, transposeB: tb };
+        const a = values(m * n, 1), b = values(2 * n * p, 2);
+        both((k) => {
+          const out = new Float32Array(2 * m * p);
+          k.matmul(a, b, out, g);
+          return out;
+        });
+      }
     }
     const cg: ConvGeometry = { n: 2, c: 32, h: 14, w: 14, o: 32, kh: 5, kw: 5, oh: 14, ow: 14, sh: 1, sw: 1, ph: 2, pw: 2, dh: 1, dw: 1, groups: 1 };
     const x = values(2 * 32 * 196, 3), w = values(32 * 32 * 25, 4), dy = values(2 * 32 * 196, 5);
     both((k) => { const y = new Float32Array(dy.length); k.conv2d(cg, x, w, y); return y; });
     both((k) => { const dx = new Float32Array(x.length); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
     both((k) => { const dw = new Float32Array(w.length); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
-    expect(shared.parallelProducts).toBe(4 + 3 * 2);
+    expect(shared.parallelProducts).toBe(16 + 3 * 2);
     threaded.dispose();
     single.dispose();
     expect(() => threaded.matmul(new Float32Array(1), new Float32Array(1), new Float32Array(1), { batch: 1, m: 1, n: 1, p: 1, aBatchStride: 0, bBatchStride: 0, transposeA: false, transposeB: false })).toThrow(/disposed/);
