@@ -30,7 +30,12 @@ const packages = [
   { name: '@nnlab/loss-scale', dir: 'packages/loss-scale', exports: ['MixedPrecisionTrainer', 'adaptiveScaling', 'dynamicScaling'] },
   { name: '@nnlab/dfa', dir: 'packages/dfa', exports: ['createDfa', 'fitDfa', 'measureAlignment'] },
   { name: '@nnlab/bab-gnn', dir: 'packages/bab-gnn', exports: ['verify', 'parseNnet', 'parseVnnlib', 'loadPretrainedGnn'] },
+  // A data package: its files under data/ are part of what it publishes.
+  { name: '@nnlab/verification-benchmarks', dir: 'packages/verification-benchmarks', exports: ['benchmarkDir', 'readBenchmarkFile', 'benchmarkChecksums'], allowed: [/^data\//] },
 ];
+
+/** A file both module systems read from the installed data package (checksum-verified), with its size. */
+const benchmarkProbe = { path: 'acasxu/vnnlib/prop_1.vnnlib', bytes: 888 };
 
 /** What a tarball may contain (paths inside its `package/` folder). */
 const allowedInTarball = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICEN[CS]E(\.md|\.txt)?$/, /^dist\//];
@@ -46,6 +51,14 @@ const fail = (message) => {
   console.log(`  FAIL ${message}`);
 };
 const ok = (message) => console.log(`  ok   ${message}`);
+const checkBenchmarkProbe = (system, bytes, acasXuDir) => {
+  if (bytes === benchmarkProbe.bytes) ok(`${system}: the installed data package reads ${benchmarkProbe.path} (${bytes} bytes, SHA-256 checked)`);
+  else fail(`${system}: the installed data package read ${bytes} bytes of ${benchmarkProbe.path}, expected ${benchmarkProbe.bytes}`);
+  // @nnlab/bab-gnn/node finds its optional peer in the consumer's node_modules.
+  const expectedDir = join(project, 'node_modules', '@nnlab', 'verification-benchmarks', 'data', 'acasxu');
+  if (acasXuDir === expectedDir) ok(`${system}: @nnlab/bab-gnn/node acasXuDataDir() is the installed data package's acasxu folder`);
+  else fail(`${system}: @nnlab/bab-gnn/node acasXuDataDir() gave ${acasXuDir}, expected ${expectedDir}`);
+};
 
 /** Runs a command; returns its stdout, or throws with its output when it exits non-zero. */
 function run(command, commandArgs, options = {}) {
@@ -117,9 +130,10 @@ try {
     console.log(`  files: ${files.join(', ')}`);
 
     // 2. Contents: the build output and the package's own documents, nothing else.
-    const unexpected = files.filter((file) => !allowedInTarball.some((pattern) => pattern.test(file)));
+    const allowed = [...allowedInTarball, ...(pkg.allowed ?? [])];
+    const unexpected = files.filter((file) => !allowed.some((pattern) => pattern.test(file)));
     if (unexpected.length) fail(`${pkg.name}: unexpected files in the tarball: ${unexpected.join(', ')}`);
-    else ok('contains only dist/, README, package.json (and CHANGELOG, LICENSE when present)');
+    else ok(`contains only dist/, README, package.json (and CHANGELOG, LICENSE when present)${pkg.allowed ? ` and ${pkg.allowed.join(', ')}` : ''}`);
     for (const required of ['package.json', 'README.md']) {
       if (!files.includes(required)) fail(`${pkg.name}: the tarball has no ${required}`);
     }
@@ -179,6 +193,7 @@ try {
       '-e',
       `import * as t from '@nnlab/tensor-gpu';
 import * as l from '@nnlab/lca';
+import { readBenchmarkFile } from '@nnlab/verification-benchmarks';
 const entryPoints = {};
 for (const specifier of ${JSON.stringify(specifiers)}) entryPoints[specifier] = Object.keys(await import(specifier)).length;
 const resolved = {};
@@ -193,6 +208,8 @@ console.log(JSON.stringify({
   resolved,
   names,
   lcaOnline: typeof l.OnlineLca,
+  benchmarkBytes: readBenchmarkFile(${JSON.stringify(benchmarkProbe.path)}).length,
+  acasXuDir: (await import('@nnlab/bab-gnn/node')).acasXuDataDir(),
   entryPoints,
   backend: t.getBackend(),
   matmul: Array.from(await product.data()),
@@ -207,6 +224,7 @@ console.log(JSON.stringify({
   }
   ok(`ESM: every entry point loads (named exports: ${JSON.stringify(esm.entryPoints)})`);
   if (esm.lcaOnline !== 'function') fail(`ESM: @nnlab/lca OnlineLca is ${esm.lcaOnline}, expected a class`);
+  checkBenchmarkProbe('ESM', esm.benchmarkBytes, esm.acasXuDir);
   if (JSON.stringify(esm.matmul) === JSON.stringify([19, 22, 43, 50])) ok(`ESM: matmul on backend ${esm.backend} = [19, 22, 43, 50]`);
   else fail(`ESM: matmul on backend ${esm.backend} gave ${JSON.stringify(esm.matmul)}, expected [19, 22, 43, 50]`);
 
@@ -229,6 +247,8 @@ console.log(JSON.stringify({
   resolved,
   names,
   lcaOnline: typeof l.OnlineLca,
+  benchmarkBytes: require('@nnlab/verification-benchmarks').readBenchmarkFile(${JSON.stringify(benchmarkProbe.path)}).length,
+  acasXuDir: require('@nnlab/bab-gnn/node').acasXuDataDir(),
 }));`,
     ]).trim().split('\n').pop(),
   );
@@ -240,6 +260,7 @@ console.log(JSON.stringify({
   }
   ok(`CJS: every entry point loads (named exports: ${JSON.stringify(cjs.entryPoints)})`);
   if (cjs.lcaOnline !== 'function') fail(`CJS: @nnlab/lca OnlineLca is ${cjs.lcaOnline}, expected a class`);
+  checkBenchmarkProbe('CJS', cjs.benchmarkBytes, cjs.acasXuDir);
 
   // 7. The usage example of the tensor-gpu README runs against the installed package.
   console.log('\nREADME example');

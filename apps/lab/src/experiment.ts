@@ -109,6 +109,13 @@ export interface Experiment {
   description: string;
   /** Options this experiment adds to the command line, by name (without the dashes). */
   options?: Readonly<Record<string, ExperimentOptionSpec>>;
+  /**
+   * Checks, without doing the work, that a run with these options can start: the data sets it
+   * reads, the files its options name. Resolves to one message per problem (empty when ready).
+   * `nnlab` checks every selected experiment before the first one starts and runs none when any
+   * reports a problem.
+   */
+  check?(options: ExperimentOptions): Promise<string[]>;
   /** Runs the experiment. Throwing marks it as failed; the other experiments still run. */
   run(ctx: ExperimentContext): Promise<ExperimentResult>;
 }

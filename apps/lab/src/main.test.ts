@@ -115,4 +115,31 @@ describe('runs', () => {
     expect(c.out()).toMatch(/broken\s+error\s+on purpose\s+FAIL/);
     expect(c.out()).toMatch(/ok-one\s+answer\s+43/);
   });
+
+  it('checks every selected experiment first and runs none when any reports a problem, listing them all', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nnlab-main-'));
+    const c = capture();
+    let ran = 0;
+    const counted = (e: Experiment): Experiment => ({ ...e, run: async (ctx) => { ran++; return e.run(ctx); } });
+    const needsA: Experiment = { ...counted(ok), check: async () => ['data set A not found: install a-data'] };
+    const needsB: Experiment = { ...counted(broken), check: async () => ['--b-dir /x: directory not found', 'file C not found'] };
+    const code = await main(['all', '--out', dir], { ...c.io, experiments: [needsB, counted({ ...ok, id: 'fine' }), needsA] });
+    expect(code).toBe(EXIT_FAILED);
+    expect(ran).toBe(0);
+    expect(c.err()).toContain(
+      'nnlab: nothing was run; 3 problems to fix first:\n  - broken: --b-dir /x: directory not found\n  - broken: file C not found\n  - ok-one: data set A not found: install a-data\n',
+    );
+    await expect(stat(join(dir, 'report.json'))).rejects.toThrow();
+  });
+
+  it('fails fast with the real experiments when the directories passed do not exist', async () => {
+    const c = capture();
+    const started = performance.now();
+    const code = await main(['all', '--quick', '--cifar-dir', '/nonexistent/cifar', '--acasxu', '/nonexistent/acasxu'], c.io);
+    expect(code).toBe(EXIT_FAILED);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(c.err()).toContain('  - dfa: --cifar-dir /nonexistent/cifar: directory not found');
+    expect(c.err()).toContain('  - verify: --acasxu /nonexistent/acasxu: directory not found');
+    expect(c.err()).not.toContain('== backends');
+  });
 });

@@ -14,7 +14,7 @@ import { summaryTable, textTable } from './report/table';
 
 /** Exit code of a run where every experiment finished and every check passed. */
 export const EXIT_OK = 0;
-/** Exit code of a run where an experiment threw or a check failed. */
+/** Exit code of a run where an experiment threw or a check failed, or that could not start (data missing). */
 export const EXIT_FAILED = 1;
 /** Exit code of a command line that could not be understood (unknown command or option, bad value). */
 export const EXIT_USAGE = 2;
@@ -145,7 +145,8 @@ export function usage(list: readonly Experiment[] = registered): string {
   sections.push(
     '',
     `Each run writes report.html and report.json into the output directory and prints a summary table.`,
-    `Exit code: ${EXIT_OK} all passed, ${EXIT_FAILED} an experiment failed, ${EXIT_USAGE} a command-line error.`,
+    `Before anything runs, every selected experiment checks that its data and the files its options name are there.`,
+    `Exit code: ${EXIT_OK} all passed, ${EXIT_FAILED} an experiment failed or could not start, ${EXIT_USAGE} a command-line error.`,
     `'verify --net --spec' ends with its verdict instead: 0 holds, 3 violated, 4 timeout, 5 unknown.`,
   );
   return `${sections.join('\n')}\n`;
@@ -263,6 +264,16 @@ async function runExperiment(e: Experiment, options: ExperimentOptions, outDir: 
 }
 
 /**
+ * Every problem the selected experiments report from {@link Experiment.check}, each prefixed with
+ * the experiment's id, in run order; empty when all can start.
+ */
+export async function missingBeforeStart(selected: readonly Experiment[], options: ExperimentOptions): Promise<string[]> {
+  const problems: string[] = [];
+  for (const e of selected) for (const problem of (await e.check?.(options)) ?? []) problems.push(`${e.id}: ${problem}`);
+  return problems;
+}
+
+/**
  * Runs the `nnlab` command with `argv` (the arguments after the script path) and resolves to
  * the exit code: {@link EXIT_OK}, {@link EXIT_FAILED} or {@link EXIT_USAGE}. It never calls
  * `process.exit`.
@@ -297,6 +308,13 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
     stderr.write(`nnlab: ${(e as Error).message}\n`);
     return EXIT_USAGE;
   }
+
+  const problems = await missingBeforeStart(parsed.selected, parsed.options);
+  if (problems.length) {
+    stderr.write(`nnlab: nothing was run; ${problems.length === 1 ? 'one problem' : `${problems.length} problems`} to fix first:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return EXIT_FAILED;
+  }
+
   const terminal = new Terminal(stderr, io.terminal);
   const report: LabReport = {
     title: 'nnlab report',

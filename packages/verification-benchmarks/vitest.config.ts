@@ -1,0 +1,3 @@
+import { packageVitestConfig } from '../../scripts/vitest-package.ts';
+
+export default packageVitestConfig({ browser: false });
