@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { valueAndGrad } from '../autodiff/grad';
 import { Engine } from '../engine';
 import type { CpuKernels } from '../kernels/host-kernels';
@@ -59,6 +59,22 @@ describe('cpu backend product kernels', () => {
     expect(engine.getCpuKernels()).toBe('js');
     await expect(engine.setBackend('cpu', { cpuKernels: 'simd' as CpuKernels })).rejects.toThrow(/options\.cpuKernels must be 'wasm-simd' or 'js', got "simd"/);
     engine.destroy();
+  });
+
+  it('refuses to fall back silently where WebAssembly SIMD is missing, and runs the JavaScript kernels when asked', async () => {
+    const validate = vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    try {
+      const engine = new Engine();
+      await expect(engine.setBackend('cpu')).rejects.toThrow(/WebAssembly SIMD is not available.*cpuKernels: 'js'/);
+      await engine.setBackend('cpu', { cpuKernels: 'js' });
+      expect(engine.getCpuKernels()).toBe('js');
+      const a = tensor(engine, [[1, 2], [3, 4]]);
+      const y = matmul(a, a);
+      expect([...(await y.data())]).toEqual([7, 10, 15, 22]);
+      engine.destroy();
+    } finally {
+      validate.mockRestore();
+    }
   });
 
   for (const kernels of ['wasm-simd', 'js'] as const) {
