@@ -1,13 +1,16 @@
 import { availableBackends, isBackendAvailable } from './backend/availability';
 import { Device } from './backend/device';
 import type { DeviceBuffer } from './backend/device-buffer';
+import type { KernelRegistry } from './backend/kernel-registry';
+import { builtinKernelRegistry } from './kernels/builtin-registry';
+import { createHostKernels } from './backend/cpu-kernels';
 import { isBackendRequest, type BackendName, type BackendRequest } from './backend/names';
 import type { DType } from './dtype';
-import type { CpuKernels } from './kernels/host-kernels';
+import type { CpuKernels, HostKernels } from './kernels/host-kernels';
 import type { Shape } from './shape';
 import { Tensor } from './tensor';
 
-/** A recorded op: how to turn the gradient of its output into gradients of its inputs. */
+/** @internal A recorded op: how to turn the gradient of its output into gradients of its inputs. */
 export interface TapeEntry {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
@@ -15,7 +18,7 @@ export interface TapeEntry {
   readonly backward: (dy: Tensor, needed: readonly boolean[]) => readonly (Tensor | null)[];
 }
 
-/** One active gradient recording (nested `valueAndGrad` calls each have one). */
+/** @internal One active gradient recording (nested `valueAndGrad` calls each have one). */
 export interface Tape {
   readonly entries: TapeEntry[];
   /** Ids of tensors that depend on a watched input. */
@@ -58,8 +61,13 @@ export class Engine {
   private readonly scopes: Set<Tensor>[] = [];
   private readonly kept = new Set<number>();
   /** Active gradient tapes, innermost last. */
-  readonly tapes: Tape[] = [];
+  private readonly tapes: Tape[] = [];
   private noGradDepth = 0;
+  /** The cpu backend's products (matmul, convolutions), made when first needed; this engine owns them. */
+  private cpuProducts: HostKernels | null = null;
+  private cpuProductsChoice: CpuKernels = 'wasm-simd';
+  /** Which implementation runs each primitive on each backend (see `registerKernel`). */
+  readonly kernels: KernelRegistry = builtinKernelRegistry(() => this.cpuHostKernels());
 
   /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
   async setBackend(request: BackendRequest, options: BackendOptions = {}): Promise<BackendName> {
@@ -81,15 +89,37 @@ export class Engine {
       }
       name = request;
     }
+    if (name === 'cpu') {
+      // Made now, so that missing WebAssembly SIMD is reported here rather than at the first product.
+      if (cpuKernels && cpuKernels !== this.cpuProducts?.name) this.useCpuKernels(createHostKernels(cpuKernels));
+      else this.cpuHostKernels();
+    }
     let device = this.devices.get(name);
     if (!device) {
-      device = new Device(name, cpuKernels);
+      device = new Device(name);
       this.devices.set(name, device);
-    } else if (cpuKernels && name === 'cpu') {
-      device.setCpuKernels(cpuKernels);
     }
     this.device = device;
     return name;
+  }
+
+  /** The `cpu` backend's product kernels (null until the cpu backend first needs them). */
+  getCpuKernels(): CpuKernels | null {
+    return this.cpuProducts?.name ?? null;
+  }
+
+  /** Makes `kernels` the `cpu` backend's products (this engine owns and disposes them); the current backend does not change. */
+  useCpuKernels(kernels: HostKernels): void {
+    if (kernels === this.cpuProducts) return;
+    this.cpuProducts?.dispose();
+    this.cpuProducts = kernels;
+    this.cpuProductsChoice = kernels.name;
+  }
+
+  /** The `cpu` backend's products, made on first use with the chosen implementation. */
+  private cpuHostKernels(): HostKernels {
+    this.cpuProducts ??= createHostKernels(this.cpuProductsChoice);
+    return this.cpuProducts;
   }
 
   /** The backend that runs kernels now, or null before `setBackend`. */
@@ -97,24 +127,13 @@ export class Engine {
     return this.device?.backend ?? null;
   }
 
-  /** The `cpu` backend's product kernels (null until the cpu backend is used). */
-  getCpuKernels(): CpuKernels | null {
-    return this.devices.get('cpu')?.cpuKernels ?? null;
-  }
-
-  /** The `cpu` backend's device, created if needed; the current backend does not change. */
-  cpuDevice(): Device {
-    let cpu = this.devices.get('cpu');
-    if (!cpu) {
-      cpu = new Device('cpu');
-      this.devices.set('cpu', cpu);
-    }
-    return cpu;
-  }
-
-  /** The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
+  /** @internal The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
   currentDevice(): Device {
-    this.device ??= this.cpuDevice();
+    if (!this.device) {
+      const cpu = new Device('cpu');
+      this.devices.set('cpu', cpu);
+      this.device = cpu;
+    }
     return this.device;
   }
 
@@ -128,7 +147,7 @@ export class Engine {
     return ++this.lastId;
   }
 
-  /** Wraps a device buffer in a new tensor owned by the current scope. */
+  /** @internal Wraps a device buffer in a new tensor owned by the current scope. */
   makeTensor(shape: Shape, dtype: DType, buffer: DeviceBuffer | null): Tensor {
     const t = new Tensor(Object.freeze([...shape]), dtype, buffer, this);
     this.liveTensors++;
@@ -136,7 +155,7 @@ export class Engine {
     return t;
   }
 
-  /** A new tensor viewing the same buffer under another shape (no copy). */
+  /** @internal A new tensor viewing the same buffer under another shape (no copy). */
   view(x: Tensor, shape: Shape, dtype: DType = x.dtype): Tensor {
     if (x.buffer) x.buffer.refs++;
     return this.makeTensor(shape, dtype, x.buffer);
@@ -209,7 +228,26 @@ export class Engine {
     return this.tapes.length > 0 && this.noGradDepth === 0;
   }
 
-  /** Records an op on every active tape where one of its inputs is watched. */
+  /**
+   * True when an active gradient recording depends on `x`: `x` is an argument of an enclosing
+   * `valueAndGrad`, or was computed from one, and gradients are not switched off by `noGrad`.
+   */
+  isRecorded(x: Tensor): boolean {
+    return this.recording && this.tapes.some((tape) => tape.watched.has(x.id));
+  }
+
+  /** @internal Starts recording onto `tape` (innermost). */
+  pushTape(tape: Tape): void {
+    this.tapes.push(tape);
+  }
+
+  /** @internal Stops recording onto `tape`; a no-op when it already stopped. */
+  removeTape(tape: Tape): void {
+    const at = this.tapes.indexOf(tape);
+    if (at >= 0) this.tapes.splice(at, 1);
+  }
+
+  /** @internal Records an op on every active tape where one of its inputs is watched. */
   record(output: Tensor, inputs: readonly Tensor[], backward: TapeEntry['backward']): void {
     if (!this.recording) return;
     for (const tape of this.tapes) {
@@ -232,8 +270,10 @@ export class Engine {
     }
   }
 
-  /** Frees every device of this engine (kernels and gpu.js instances). */
+  /** Frees every device of this engine (kernels and gpu.js instances) and the cpu backend's WebAssembly memory. */
   destroy(): void {
+    this.cpuProducts?.dispose();
+    this.cpuProducts = null;
     for (const d of this.devices.values()) d.destroy();
     this.devices.clear();
     this.device = null;

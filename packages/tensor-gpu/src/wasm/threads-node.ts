@@ -28,5 +28,5 @@ export async function setNumThreads(threads: number, engine: Engine = defaultEng
     }
     kernels = new WasmSimdKernels(instance);
   }
-  engine.cpuDevice().useHostKernels(kernels);
+  engine.useCpuKernels(kernels);
 }
