@@ -11,8 +11,8 @@ import type { MatmulGeometry } from './matmul';
 export type CpuKernels = 'wasm-simd' | 'js';
 
 /**
- * The products behind the `cpu` backend's host loops. A device owns one and disposes it. Each
- * method fills `out` (fresh zeros on entry) as the gpu.js kernel of the same primitive would.
+ * The products behind the `cpu` backend's registry entries. An engine owns one and disposes it.
+ * Each method fills `out` (fresh zeros on entry) as the gpu.js kernel of the same primitive would.
  */
 export interface HostKernels {
   /** Which implementation this is. */
