@@ -112,18 +112,20 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Queu
           const missing: number[] = [];
           await Promise.all(
             pending.map(async (i) => {
-              const job = await queue.getJob(ids[i]);
-              if (!job) return void missing.push(i);
-              if (!checked.has(i)) {
+              // State first: once it is final, the job read after it holds the final result.
+              const state = await queue.getJobState(ids[i]);
+              const finished = state === 'completed' || state === 'failed';
+              const job = finished || !checked.has(i) ? await queue.getJob(ids[i]) : undefined;
+              if (state === 'unknown' || ((finished || !checked.has(i)) && !job)) return void missing.push(i);
+              if (job && !checked.has(i)) {
                 // The same run id with another search would silently mix results: refuse.
                 if (JSON.stringify(job.data.job) !== JSON.stringify(jobs[i]) || JSON.stringify(job.data.task) !== JSON.stringify(options.task)) {
                   throw new Error(`queueExecutor: run '${options.runId}' already holds job ${ids[i]} with other data; a run id names one search (use a new runId)`);
                 }
                 checked.add(i);
               }
-              const state = await job.getState();
-              if (state === 'completed') results[i] = decodeScores(job.returnvalue, jobs[i], ids[i]);
-              else if (state === 'failed') failures.push(`job ${ids[i]} (trials [${jobs[i].ids}], budget ${jobs[i].budget}) after ${job.attemptsMade} ${job.attemptsMade === 1 ? 'try' : 'tries'}: ${job.failedReason}`);
+              if (state === 'completed') results[i] = decodeScores(job!.returnvalue, jobs[i], ids[i]);
+              else if (state === 'failed') failures.push(`job ${ids[i]} (trials [${jobs[i].ids}], budget ${jobs[i].budget}) after ${job!.attemptsMade} ${job!.attemptsMade === 1 ? 'try' : 'tries'}: ${job!.failedReason}`);
               else still.push(i);
             }),
           );

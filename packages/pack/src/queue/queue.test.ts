@@ -92,6 +92,14 @@ describe.skipIf(presence.skip)('Hyperband on a BullMQ queue with real worker pro
       expect(new Set(ends.map(([, , pid]) => pid)).size).toBe(2);
       expect(ends.length).toBe(result.rungs.reduce((s, r) => s + r.packs.length, 0));
 
+      // The same run id with another search is refused, not mixed in.
+      const other = await queueExecutor({ redis: redis.url, runId: 'plain', task: { ...TASK, seed: 6 }, pollIntervalMs: 100 });
+      try {
+        await expect(hyperband({ ...SEARCH, executor: other })).rejects.toThrow(/run 'plain' already holds job plain\.b2\.r0\.t[\d-]+ with other data/);
+      } finally {
+        await other.close();
+      }
+
       // A payload that is not a trial job: one try, a failure that says what is wrong.
       await queue.add('trial', { runId: 'bad', task: TASK, job: { ids: [0], configs: [{ lr: 0.1 }], budget: -1, bracket: 0, rung: 0 } }, { jobId: 'bad-input', attempts: 3 });
       await expect.poll(() => queue.getJobState('bad-input'), { timeout: 10_000 }).toBe('failed');
@@ -135,6 +143,21 @@ describe.skipIf(presence.skip)('Hyperband on a BullMQ queue with real worker pro
       const lines = logLines(log);
       expect(lines.some(([e, k, pid]) => e === 'end' && k === killedJob && pid === victim.pid)).toBe(false);
       expect(lines.filter(([e, k, pid]) => e === 'end' && k === killedJob && pid !== victim.pid)).toHaveLength(1);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('a try past the job timeout is stopped and retried, then reported', async () => {
+    const redis = await redisServer();
+    await workers(redis, 1, join(folder, 'timeout.log'), { JOB_DELAY_MS: '5000', JOB_TIMEOUT_MS: '300' });
+    const executor = await queueExecutor({ redis: redis.url, runId: 'timeout', task: TASK, pollIntervalMs: 100, attempts: 2, retryDelayMs: 50 });
+    try {
+      const start = Date.now();
+      await expect(executor.run([{ ids: [0], configs: [{ lr: 0.1, momentum: 0, batchSize: 16, seed: 1 }], budget: 1, bracket: 0, rung: 0 }])).rejects.toThrow(
+        /job timeout\.b0\.r0\.t0 \(trials \[0\], budget 1\) after 2 tries: job timeout\.b0\.r0\.t0 ran past the job timeout of 300 ms/,
+      );
+      expect(Date.now() - start).toBeLessThan(5000);
     } finally {
       await executor.close();
     }
@@ -199,8 +222,9 @@ describe('queue options', () => {
     await expect(probeRedis('redis://127.0.0.1:1', { argument: '--redis' })).rejects.toThrow(/^--redis: cannot reach/);
     await expect(queueExecutor({ redis: 'redis://127.0.0.1:1', runId: 'a b', task: TASK })).rejects.toThrow(/options\.runId must be a non-empty string of letters/);
     await expect(queueExecutor({ redis: 'redis://127.0.0.1:1', runId: 'x', task: TASK, attempts: 0 })).rejects.toThrow(/options\.attempts must be a positive integer, got 0/);
-    await expect(startTrialWorker({ redis: 'redis://127.0.0.1:1', evaluatorFor: 'x' as never })).rejects.toThrow(/startTrialWorker: options\.evaluatorFor must be a function/);
-    await expect(startTrialWorker({ redis: 'redis://127.0.0.1:1', evaluatorFor, concurrency: 1.5 })).rejects.toThrow(/options\.concurrency must be a positive integer, got 1\.5/);
-    await expect(startTrialWorker({ redis: 'redis:/127.0.0.1', evaluatorFor })).rejects.toThrow(/startTrialWorker: options\.redis: .*names no host/);
+    const module = fixture('thread-entry.mjs');
+    await expect(startTrialWorker({ redis: 'redis://127.0.0.1:1', module: 3 as never })).rejects.toThrow(/startTrialWorker: options\.module must be a path or file URL/);
+    await expect(startTrialWorker({ redis: 'redis://127.0.0.1:1', module, concurrency: 1.5 })).rejects.toThrow(/options\.concurrency must be a positive integer, got 1\.5/);
+    await expect(startTrialWorker({ redis: 'redis:/127.0.0.1', module })).rejects.toThrow(/startTrialWorker: options\.redis: .*names no host/);
   });
 });

@@ -1,23 +1,17 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Evaluator } from '../hyperband/executor';
+import { BadTaskError, EvaluatorThreads, type EvaluatorModule } from './evaluator-threads';
 import { checkTrialJobData, encodeScores, type TrialJobData, type TrialJobResult } from './job-data';
 import { parseRedisUrl, probeRedis } from './redis-url';
 
 /** Options of {@link startTrialWorker}. */
-export interface TrialWorkerOptions {
+export interface TrialWorkerOptions extends EvaluatorModule {
   /** The Redis server the driver uses, `redis://host:port[/db]`. */
   redis: string;
-  /**
-   * Turns a job's task (a JSON value from the driver) into an evaluator, e.g. by loading the data
-   * set it names from this machine's copy. Called once per distinct task; the evaluator is reused.
-   * An error here fails the job at once, without retries: the task is bad input.
-   */
-  evaluatorFor: (task: unknown) => Evaluator | Promise<Evaluator>;
   /** BullMQ queue name shared with the driver (default `'nnlab-trials'`). */
   queueName?: string;
-  /** Jobs this worker runs at a time (default 1: training is CPU-bound, so run one worker process per core instead). */
+  /** Jobs this worker runs at a time, one thread each (default 1). */
   concurrency?: number;
-  /** A try that runs longer fails (and is retried, up to the driver's attempts), ms (default: no limit). */
+  /** A try that runs longer is stopped (its thread ended) and fails, to be retried up to the driver's attempts, ms (default: no limit). */
   jobTimeoutMs?: number;
   /**
    * How long a job stays locked to this worker without a renewal, ms (default 30000). When a
@@ -26,13 +20,13 @@ export interface TrialWorkerOptions {
   lockDurationMs?: number;
   /** How often this worker looks for jobs whose worker died, ms (default 30000). */
   stalledIntervalMs?: number;
-  /** Called after each job with its id and outcome (for logs). */
+  /** Called after each try of a job with its id and outcome (for logs). */
   onJob?: (event: { jobId: string; ok: boolean; ms: number; error?: string }) => void;
 }
 
 /** A running worker. */
 export interface TrialWorker {
-  /** Stops taking jobs, lets the running ones finish, closes the connections. */
+  /** Stops taking jobs, lets the running ones finish, ends the threads and closes the connections. */
   close(): Promise<void>;
 }
 
@@ -42,24 +36,18 @@ function optionalPositiveInteger(value: unknown, name: string): number | undefin
   return value as number;
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number | undefined, jobId: string): Promise<T> {
-  if (ms === undefined) return work;
-  let timer: ReturnType<typeof setTimeout>;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`job ${jobId} ran past the job timeout of ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
- * Starts a worker that takes trial jobs from the queue, trains them with the evaluator its task
- * names and returns the scores. Run it on every machine that should train; any number of workers
- * may join or leave while a search runs.
+ * Starts a worker that takes trial jobs from the queue and trains them. The evaluator comes from
+ * `module`: its export `exportName` (default `evaluatorFor`) turns a job's task (a JSON value from
+ * the driver, e.g. which data set and model) into an evaluator `(configs, budget, job) => scores`,
+ * typically by loading the data set it names from this machine's copy; it is called once per
+ * distinct task and thread. Jobs run in threads, `concurrency` of them. Start one worker on every
+ * machine that should train; workers may join or leave while a search runs.
  */
 export async function startTrialWorker(options: TrialWorkerOptions): Promise<TrialWorker> {
-  if (!options || typeof options !== 'object') throw new Error('startTrialWorker: options { redis, evaluatorFor } are required');
+  if (!options || typeof options !== 'object') throw new Error('startTrialWorker: options { redis, module } are required');
   const connection = parseRedisUrl(options.redis, 'startTrialWorker: options.redis');
-  if (typeof options.evaluatorFor !== 'function') throw new Error('startTrialWorker: options.evaluatorFor must be a function (task) => evaluator');
+  if (typeof options.module !== 'string' && !(options.module instanceof URL)) throw new Error('startTrialWorker: options.module must be a path or file URL of the evaluator module');
   const queueName = options.queueName ?? 'nnlab-trials';
   if (typeof queueName !== 'string' || !/^[A-Za-z0-9_-]+$/.test(queueName)) throw new Error(`startTrialWorker: options.queueName must be letters, digits, '-' and '_', got ${JSON.stringify(queueName)}`);
   const concurrency = optionalPositiveInteger(options.concurrency, 'concurrency') ?? 1;
@@ -67,39 +55,25 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   const lockDuration = optionalPositiveInteger(options.lockDurationMs, 'lockDurationMs') ?? 30_000;
   const stalledInterval = optionalPositiveInteger(options.stalledIntervalMs, 'stalledIntervalMs') ?? 30_000;
   await probeRedis(options.redis, { argument: 'startTrialWorker: options.redis' });
-
-  const evaluators = new Map<string, Promise<Evaluator>>();
-  const evaluatorOf = (task: unknown): Promise<Evaluator> => {
-    const key = JSON.stringify(task);
-    let found = evaluators.get(key);
-    if (!found) {
-      found = Promise.resolve().then(() => options.evaluatorFor(task));
-      evaluators.set(key, found);
-      found.catch(() => evaluators.delete(key));
-    }
-    return found;
-  };
+  const threads = await EvaluatorThreads.start(options, concurrency);
 
   const process = async (job: Job<TrialJobData, TrialJobResult>): Promise<TrialJobResult> => {
     const start = performance.now();
     const id = job.id ?? '?';
     try {
       let data: TrialJobData;
-      let evaluate: Evaluator;
       try {
         data = checkTrialJobData(job.data);
-        evaluate = await evaluatorOf(data.task);
-        if (typeof evaluate !== 'function') throw new Error(`evaluatorFor returned ${String(evaluate)}, not an evaluator function`);
       } catch (e) {
-        // Bad input fails the same way on every try: no retries, so it cannot clog the queue.
-        throw new UnrecoverableError(`bad input in job ${id}: ${(e as Error).message}`);
+        throw new BadTaskError((e as Error).message);
       }
-      const scores = await withTimeout(Promise.resolve(evaluate(data.job.configs, data.job.budget, data.job)), jobTimeoutMs, id);
-      const result = encodeScores(scores, data.job);
+      const result = encodeScores(await threads.evaluate(data.task, data.job, id, jobTimeoutMs), data.job);
       options.onJob?.({ jobId: id, ok: true, ms: performance.now() - start });
       return result;
     } catch (e) {
       options.onJob?.({ jobId: id, ok: false, ms: performance.now() - start, error: (e as Error).message });
+      // Bad input fails the same way on every try: no retries, so it cannot clog the queue.
+      if (e instanceof BadTaskError) throw new UnrecoverableError(`bad input in job ${id}: ${e.message}`);
       throw e;
     }
   };
@@ -110,6 +84,7 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   return {
     async close() {
       await worker.close();
+      await threads.close();
     },
   };
 }
