@@ -9,3 +9,4 @@ export { queueExecutor, type QueueExecutor, type QueueExecutorOptions } from './
 export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './queue/worker';
 export { checkTrialJobData, decodeScores, encodeScores, trialJobId, type TrialJobData, type TrialJobResult } from './queue/job-data';
 export { parseRedisUrl, probeRedis, type RedisConnection } from './queue/redis-url';
+export { checkMnistMlpTask, configurationToModelConfig, mnistEvaluatorFor, mnistMlpSetup, type MnistMlpTask } from './queue/mnist-task';

@@ -14,7 +14,6 @@ import {
   samePaddingKey,
   hyperband,
   hyperbandSchedule,
-  inProcessExecutor,
   lenet5Architecture,
   mlpArchitecture,
   packedEvaluator,
@@ -32,6 +31,8 @@ import type { Experiment, ExperimentContext, ExperimentResult, SummaryRow } from
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart, lineChart } from '../report/svg';
 import { oneOf, positiveInt } from '../option-parsers';
+import { freshRunId, redisUrl, runIdOption } from '../queue/redis-option';
+import { searchExecutor } from '../queue/search-executor';
 
 /** The grid Hyperband samples from: learning rate, momentum, batch size and initialisation seed. */
 export const PACK_SEARCH_SPACE: SearchSpace = {
@@ -106,6 +107,8 @@ export function createPackExperiment(settings: PackSettings = {}): Experiment {
       'max-epochs': { type: 'string', valueName: 'N', description: "Hyperband's maximum budget R in epochs (default 9)", parse: positiveInt(243) },
       train: { type: 'string', valueName: 'N', description: 'MNIST training images for the searches (default 2000)', parse: positiveInt(50_000) },
       backend: { type: 'string', valueName: 'NAME', description: 'tensor-gpu backend (default cpu, the fastest here)', parse: oneOf(['cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2', 'webgpu', 'auto'] as const) },
+      redis: { type: 'string', valueName: 'URL', description: "run the searches' jobs on a queue in this Redis server, trained by 'nnlab worker --redis URL' processes", parse: redisUrl },
+      'run-id': { type: 'string', valueName: 'NAME', description: 'with --redis: the run to resume (the id a previous run printed)', parse: runIdOption },
     },
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const { quick, seed, values } = ctx.options;
@@ -139,12 +142,20 @@ export function createPackExperiment(settings: PackSettings = {}): Experiment {
         const setup: EvaluatorSetup = { architecture: mlpArchitecture([784, 64, 10]), train, validation, toModelConfig, seed, paddingMode: 'own-batches' };
         const totals = scheduleTotals(hyperbandSchedule(R, 3));
         const searches: [string, SearchResult][] = [];
+        const runId = freshRunId('pack');
         for (const [name, evaluator, packing] of [
           ['original (each configuration alone)', singleModelEvaluator(setup), undefined],
           ['pack-aware (kNN within a batch size, packs of ≤ 4)', packedEvaluator(setup), { policy: 'knn' as const, topk: 3, distance: configurationDistance(PACK_SEARCH_SPACE), key: (c: Configuration) => samePaddingKey(toModelConfig(c)) }],
         ] as const) {
           const progress = ctx.progress(`pack: hyperband ${name.split(' ')[0]}`, hyperbandSchedule(R, 3).reduce((s, b) => s + b.rungs.length, 0));
-          const result = await hyperband({ R, eta: 3, space: PACK_SEARCH_SPACE, seed, executor: inProcessExecutor(evaluator), packing, onRung: () => progress.tick() });
+          const executor = await searchExecutor({
+            redis: values.redis as string | undefined,
+            runId: `${(values['run-id'] as string | undefined) ?? runId}-${packing ? 'packed' : 'single'}`,
+            task: { kind: 'mnist-mlp', layers: [784, 64, 10], train: trainCount, validation: validationCount, seed, evaluator: packing ? 'packed' : 'single', backend },
+            inProcess: evaluator,
+            log: ctx.log,
+          });
+          const result = await hyperband({ R, eta: 3, space: PACK_SEARCH_SPACE, seed, executor, packing, onRung: () => progress.tick() }).finally(() => executor.close());
           progress.done();
           ctx.log(`pack: ${name}: ${(result.wallMs / 1000).toFixed(1)} s, best accuracy ${result.best?.score.toFixed(4)} with ${JSON.stringify(result.best?.config)}`);
           searches.push([name, result]);

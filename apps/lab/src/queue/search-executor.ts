@@ -1,0 +1,30 @@
+/**
+ * The executor of a Hyperband search in the lab: in this process by default, or on a BullMQ queue
+ * in Redis (`--redis`) where `nnlab worker` processes on any machine train the jobs.
+ */
+import { inProcessExecutor, type Evaluator, type TrialExecutor } from '@nnlab/pack';
+import { queueExecutor, type MnistMlpTask } from '@nnlab/pack/queue';
+
+/** Where a search runs. */
+export interface SearchPlacement {
+  /** The Redis server of the queue; without it the search runs in this process. */
+  redis?: string;
+  /** Names the run on the queue (a restarted driver with the same id resumes). */
+  runId: string;
+  /** What the workers train: the same data, model and evaluator as `inProcess`. */
+  task: MnistMlpTask;
+  /** The evaluator of an in-process run. */
+  inProcess: Evaluator;
+  /** Tries per queue job (default 3). */
+  attempts?: number;
+  /** Progress lines. */
+  log: (message: string) => void;
+}
+
+/** An executor to pass to `hyperband`, and how to release it. */
+export async function searchExecutor(p: SearchPlacement): Promise<TrialExecutor & { close(): Promise<void> }> {
+  if (p.redis === undefined) return { ...inProcessExecutor(p.inProcess), close: async () => {} };
+  const executor = await queueExecutor({ redis: p.redis, runId: p.runId, task: p.task, attempts: p.attempts });
+  p.log(`queue: run ${p.runId} on ${p.redis} (queue ${executor.queueName}); start workers with 'nnlab worker --redis ${p.redis}'; pass --run-id ${p.runId} to resume this run`);
+  return executor;
+}
