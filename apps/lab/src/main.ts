@@ -285,7 +285,7 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
   const stderr = io.stderr ?? process.stderr;
   const list = io.experiments ?? registered;
   validateExperiments(list);
-  if (argv[0] === 'worker') return workerCommand(argv.slice(1), { stderr });
+  if (argv[0] === 'worker') return workerCommand(argv.slice(1), { stdout, stderr });
 
   let parsed: ParsedCommand;
   try {

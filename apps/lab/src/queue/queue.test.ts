@@ -24,16 +24,16 @@ const sink = () => {
 describe('nnlab worker: command line', () => {
   it('names the option and what it expects', async () => {
     const err = sink();
-    expect(await workerCommand([], { stderr: err })).toBe(2);
+    expect(await workerCommand([], { stdout: sink(), stderr: err })).toBe(2);
     expect(err.lines.join('')).toMatch(/option '--redis' is required/);
     const bad = sink();
-    expect(await workerCommand(['--redis', 'localhost'], { stderr: bad })).toBe(2);
+    expect(await workerCommand(['--redis', 'localhost'], { stdout: sink(), stderr: bad })).toBe(2);
     expect(bad.lines.join('')).toMatch(/option '--redis': expected a URL such as redis:\/\/127\.0\.0\.1:6379/);
     const conc = sink();
-    expect(await workerCommand(['--redis', 'redis://127.0.0.1:1', '--concurrency', '0'], { stderr: conc })).toBe(2);
+    expect(await workerCommand(['--redis', 'redis://127.0.0.1:1', '--concurrency', '0'], { stdout: sink(), stderr: conc })).toBe(2);
     expect(conc.lines.join('')).toMatch(/option '--concurrency': expected an integer from 1 to 64, got '0'/);
     const down = sink();
-    expect(await workerCommand(['--redis', 'redis://127.0.0.1:1'], { stderr: down })).toBe(1);
+    expect(await workerCommand(['--redis', 'redis://127.0.0.1:1'], { stdout: sink(), stderr: down })).toBe(1);
     expect(down.lines.join('')).toMatch(/option '--redis': cannot reach a Redis server at redis:\/\/127\.0\.0\.1:1/);
     const usage = sink();
     expect(await main(['pack', '--redis', 'http://x'], { stderr: usage as never, stdout: sink() })).toBe(2);
@@ -52,11 +52,11 @@ describe.skipIf(presence.skip)('nnlab pack --redis with an nnlab worker', () => 
   });
 
   it('finds what the in-process run finds', async () => {
-    const settings = { ks: [1], stepModels: ['mlp' as const], repeats: 1, R: 3, trainCount: 200, validationCount: 200 };
+    const settings = { ks: [1], stepModels: ['mlp' as const], repeats: 5, R: 3, trainCount: 200, validationCount: 200 };
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const err = sink();
-    const worker = workerCommand(['--redis', redis.url], { stderr: err, stopped });
+    const worker = workerCommand(['--redis', redis.url], { stdout: sink(), stderr: err, stopped });
     try {
       const log: string[] = [];
       const onQueue = await createPackExperiment(settings).run(context({ redis: redis.url }, log));

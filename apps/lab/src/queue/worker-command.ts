@@ -22,6 +22,8 @@ Options:
 
 /** Where the command writes, and what stops it (default: SIGINT or SIGTERM). */
 export interface WorkerCommandIO {
+  /** Receives `--help`. */
+  stdout: { write(text: string): unknown };
   /** Log lines and errors. */
   stderr: { write(text: string): unknown };
   /** Resolves when the worker should stop. */
@@ -44,7 +46,7 @@ export async function workerCommand(argv: readonly string[], io: WorkerCommandIO
   try {
     ({ values } = parseArgs({ args: [...argv], options: { redis: { type: 'string' }, concurrency: { type: 'string' }, 'job-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
     if (values.help) {
-      io.stderr.write(WORKER_USAGE);
+      io.stdout.write(WORKER_USAGE);
       return 0;
     }
     if (typeof values.redis !== 'string') throw new Error("option '--redis' is required: the URL of the Redis server, e.g. redis://127.0.0.1:6379");
