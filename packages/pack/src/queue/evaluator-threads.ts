@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { TrialJob } from '../hyperband/executor';
+import { BadJobInput } from './job-worker';
 
 /** A job the thread could not even start: the task names nothing the evaluator module knows. */
-export class BadTaskError extends Error {
+export class BadTaskError extends BadJobInput {
   constructor(message: string) {
     super(message);
     this.name = 'BadTaskError';

@@ -95,7 +95,7 @@ describe.skipIf(presence.skip)('Hyperband on a BullMQ queue with real worker pro
       // The same run id with another search is refused, not mixed in.
       const other = await queueExecutor({ redis: redis.url, runId: 'plain', task: { ...TASK, seed: 6 }, pollIntervalMs: 100 });
       try {
-        await expect(hyperband({ ...SEARCH, executor: other })).rejects.toThrow(/run 'plain' already holds job plain\.b2\.r0\.t[\d-]+ with other data/);
+        await expect(hyperband({ ...SEARCH, executor: other })).rejects.toThrow(/queueExecutor: the queue already holds job plain\.b2\.r0\.t[\d-]+ with other data/);
       } finally {
         await other.close();
       }
