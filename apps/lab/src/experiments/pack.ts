@@ -150,7 +150,8 @@ export function createPackExperiment(settings: PackSettings = {}): Experiment {
           const progress = ctx.progress(`pack: hyperband ${name.split(' ')[0]}`, hyperbandSchedule(R, 3).reduce((s, b) => s + b.rungs.length, 0));
           const executor = await searchExecutor({
             redis: values.redis as string | undefined,
-            runId: `${(values['run-id'] as string | undefined) ?? runId}-${packing ? 'packed' : 'single'}`,
+            runId: (values['run-id'] as string | undefined) ?? runId,
+            search: packing ? 'packed' : 'single',
             task: { kind: 'mnist-mlp', layers: [784, 64, 10], train: trainCount, validation: validationCount, seed, evaluator: packing ? 'packed' : 'single', backend },
             inProcess: evaluator,
             log: ctx.log,

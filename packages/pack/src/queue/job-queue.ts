@@ -1,4 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
+import { checkQueueName, optionalPositiveInteger } from './options';
 import { parseRedisUrl, probeRedis } from './redis-url';
 
 /** Options of {@link openJobQueue}. */
@@ -43,12 +44,6 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
-function positiveInteger(value: unknown, fallback: number, name: string, owner: string): number {
-  const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || (v as number) < 1) throw new Error(`${owner}: options.${name} must be a positive integer, got ${String(value)}`);
-  return v as number;
-}
-
 /**
  * Opens a BullMQ queue for a driver: idempotent adds, results read from Redis (so a restarted
  * driver resumes), a job missing from Redis queued again, failures collected with their reasons.
@@ -56,12 +51,11 @@ function positiveInteger(value: unknown, fallback: number, name: string, owner: 
 export async function openJobQueue(options: JobQueueOptions): Promise<JobQueue> {
   const owner = options.owner ?? 'queue';
   const connection = parseRedisUrl(options.redis, `${owner}: options.redis`);
-  const { queueName } = options;
-  if (typeof queueName !== 'string' || !/^[A-Za-z0-9_-]+$/.test(queueName)) throw new Error(`${owner}: options.queueName must be letters, digits, '-' and '_', got ${JSON.stringify(queueName)}`);
-  const attempts = positiveInteger(options.attempts, 3, 'attempts', owner);
-  const retryDelayMs = positiveInteger(options.retryDelayMs, 1000, 'retryDelayMs', owner);
-  const pollIntervalMs = positiveInteger(options.pollIntervalMs, 500, 'pollIntervalMs', owner);
-  const redisDownTimeoutMs = positiveInteger(options.redisDownTimeoutMs, 120_000, 'redisDownTimeoutMs', owner);
+  const queueName = checkQueueName(options.queueName, owner);
+  const attempts = optionalPositiveInteger(options.attempts, 'attempts', owner) ?? 3;
+  const retryDelayMs = optionalPositiveInteger(options.retryDelayMs, 'retryDelayMs', owner) ?? 1000;
+  const pollIntervalMs = optionalPositiveInteger(options.pollIntervalMs, 'pollIntervalMs', owner) ?? 500;
+  const redisDownTimeoutMs = optionalPositiveInteger(options.redisDownTimeoutMs, 'redisDownTimeoutMs', owner) ?? 120_000;
   await probeRedis(options.redis, { argument: `${owner}: options.redis` });
 
   const queue = new Queue(queueName, { connection });

@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { checkQueueName, optionalPositiveInteger } from './options';
 import { parseRedisUrl, probeRedis } from './redis-url';
 
 /** Thrown by a job handler for input that fails the same way on every try: the job fails at once, without retries. */
@@ -39,19 +40,11 @@ export interface JobWorker {
   close(): Promise<void>;
 }
 
-/** Checks an optional positive integer option; the error names `owner` and the option. */
-export function optionalPositiveInteger(value: unknown, name: string, owner: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || (value as number) < 1) throw new Error(`${owner}: options.${name} must be a positive integer, got ${String(value)}`);
-  return value as number;
-}
-
 /** Starts a BullMQ worker on `queueName` that runs `handle` for each job; bad input fails a job once. */
 export async function startJobWorker(options: JobWorkerOptions): Promise<JobWorker> {
   const owner = options.owner ?? 'startJobWorker';
   const connection = parseRedisUrl(options.redis, `${owner}: options.redis`);
-  const { queueName } = options;
-  if (typeof queueName !== 'string' || !/^[A-Za-z0-9_-]+$/.test(queueName)) throw new Error(`${owner}: options.queueName must be letters, digits, '-' and '_', got ${JSON.stringify(queueName)}`);
+  const queueName = checkQueueName(options.queueName, owner);
   if (typeof options.handle !== 'function') throw new Error(`${owner}: options.handle must be a function (data, jobId) => result`);
   const concurrency = optionalPositiveInteger(options.concurrency, 'concurrency', owner) ?? 1;
   const lockDuration = optionalPositiveInteger(options.lockDurationMs, 'lockDurationMs', owner) ?? 30_000;

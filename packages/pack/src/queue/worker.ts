@@ -1,6 +1,7 @@
 import { EvaluatorThreads, type EvaluatorModule } from './evaluator-threads';
 import { checkTrialJobData, encodeScores, type TrialJobData } from './job-data';
-import { BadJobInput, optionalPositiveInteger, startJobWorker, type JobWorker, type JobWorkerOptions } from './job-worker';
+import { BadJobInput, startJobWorker, type JobWorker, type JobWorkerOptions } from './job-worker';
+import { optionalPositiveInteger } from './options';
 import { parseRedisUrl } from './redis-url';
 
 /** Options of {@link startTrialWorker}. */
