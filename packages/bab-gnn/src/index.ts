@@ -23,7 +23,6 @@ export * from './spec/random';
 export * from './spec/counterexample';
 export * from './spec/attack';
 export * from './bab/bound-domain';
-export * from './bab/queue';
 export * from './bab/verify';
 export * from './bab/leaf-lp';
 export * from './branching/rule';

@@ -58,13 +58,13 @@ export function checkMnistMlpTask(task: unknown): MnistMlpTask {
 }
 
 /** The evaluator setup of a task, on MNIST as loaded here. */
-export function mnistMlpSetup(task: MnistMlpTask, mnist: { train: { images: Float32Array; labels: Uint8Array | Int32Array; count: number } }): EvaluatorSetup {
+export function mnistMlpSetup(task: MnistMlpTask, mnist: { train: t.train.LabeledData }): EvaluatorSetup {
   const n = mnist.train.count;
   const slice = (from: number, count: number) => ({
     images: mnist.train.images.subarray(from * 784, (from + count) * 784),
     labels: mnist.train.labels.subarray(from, from + count),
     count,
-    shape: [1, 28, 28],
+    shape: mnist.train.shape,
   });
   return {
     architecture: mlpArchitecture(task.layers),
