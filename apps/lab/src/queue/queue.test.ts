@@ -68,13 +68,18 @@ describe.skipIf(presence.skip)('nnlab pack --redis and nnlab verify --redis with
   it('pack: finds what the in-process run finds', async () => {
     const settings = { ks: [1], stepModels: ['mlp' as const], repeats: 5, R: 3, trainCount: 200, validationCount: 200 };
     const log: string[] = [];
-    const onQueue = await createPackExperiment(settings).run(context({ redis: redis.url }, log));
+    const onQueue = await createPackExperiment(settings).run(context({ redis: redis.url, 'run-id': 'lab-resume' }, log));
     const inProcess = await createPackExperiment(settings).run(context({}, []));
     type Data = { hyperband: { searches: { best: unknown; rungs: { scores: unknown; packs: unknown }[] }[] } };
     const strip = (d: Data) => d.hyperband.searches.map((s) => ({ best: s.best, rungs: s.rungs.map((r) => ({ scores: r.scores, packs: r.packs })) }));
     expect(strip(onQueue.data as Data)).toEqual(strip(inProcess.data as Data));
-    expect(log.join('\n')).toMatch(/queue: run pack-\S+-single on redis:\/\/127\.0\.0\.1:\d+/);
-    expect(workerLog.lines.join('')).toMatch(/pack-\S+-packed\.b\d\.r\d\.t[\d-]+ done in/);
+    expect(log.join('\n')).toMatch(/queue: run lab-resume-single on redis:\/\/127\.0\.0\.1:\d+ .*pass --run-id lab-resume to resume/);
+    const trained = workerLog.lines.filter((l) => /lab-resume-packed\.b\d\.r\d\.t[\d-]+ done in/.test(l)).length;
+    expect(trained).toBeGreaterThan(0);
+    // The same command with the same run id takes every result from Redis: nothing is trained again.
+    const resumed = await createPackExperiment(settings).run(context({ redis: redis.url, 'run-id': 'lab-resume' }, []));
+    expect(strip(resumed.data as Data)).toEqual(strip(inProcess.data as Data));
+    expect(workerLog.lines.filter((l) => /lab-resume-packed/.test(l)).length).toBe(trained);
   }, 240_000);
 
   it('verify: one job per ACAS Xu instance gives the in-process verdicts; a bad instance fails once, clearly', async () => {
