@@ -77,10 +77,11 @@ describe.skipIf(presence.skip)('Hyperband on a BullMQ queue with real worker pro
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('two worker processes give the in-process search; bad input fails once, clearly, and the queue goes on', async () => {
+  it('two worker processes (one with two threads) give the in-process search; bad input fails once, clearly, and the queue goes on', async () => {
     const redis = await redisServer();
     const log = join(folder, 'plain.log');
-    await workers(redis, 2, log);
+    await workers(redis, 1, log);
+    await workers(redis, 1, log, { CONCURRENCY: '2' });
     const executor = await queueExecutor({ redis: redis.url, runId: 'plain', task: TASK, pollIntervalMs: 100 });
     const queue = new Queue('nnlab-trials', { connection: parseRedisUrl(redis.url) });
     try {
