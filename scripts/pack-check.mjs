@@ -172,7 +172,9 @@ try {
   //    every other install script: this check is about the packages' files, not about native builds.
   console.log('\ninstall');
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'pack-check-consumer', version: '1.0.0', private: true }, null, 2)}\n`);
-  run('npm', ['install', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', '--prefer-offline', ...tarballs], { cwd: project, env: npmEnv() });
+  //    `bullmq` is the optional peer of `@nnlab/pack/queue`, installed as a user of that entry would.
+  const bullmq = `bullmq@${JSON.parse(readFileSync(join(repoRoot, 'packages/pack/package.json'), 'utf8')).devDependencies.bullmq}`;
+  run('npm', ['install', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', '--prefer-offline', ...tarballs, bullmq], { cwd: project, env: npmEnv() });
   ok(`npm install ${tarballs.map((file) => relative(work, file)).join(' ')}`);
 
   const node = (nodeArgs) => run(process.execPath, nodeArgs, { cwd: project, env: npmEnv() });

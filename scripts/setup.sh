@@ -14,8 +14,9 @@ command -v node >/dev/null || die "Node.js 20 or newer is required (node not fou
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || die "Node.js 20 or newer is required (found $(node --version))"
 
-# 1. Debian packages, installed only when one is missing (apt-get update only then).
-apt_packages=(chromium xvfb xauth libxi-dev libxext-dev libx11-dev libgl1-mesa-dev pkg-config)
+# 1. Debian packages, installed only when one is missing (apt-get update only then). redis-server is
+#    started by the job-queue tests themselves, on a loopback port of their own.
+apt_packages=(chromium xvfb xauth libxi-dev libxext-dev libx11-dev libgl1-mesa-dev pkg-config redis-server)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -54,6 +55,6 @@ if ! node -e "$gl_check" 2>/dev/null; then
 fi
 if ! gl_error=$(node -e "$gl_check" 2>&1); then
   printf '%s\n' "$gl_error" >&2
-  die "the native gl module (optional dependency of gpu.js) did not build. It needs ${apt_packages[*]:3} and Node's headers under $nodedir/include/node (npm_config_nodedir=$nodedir)."
+  die "the native gl module (optional dependency of gpu.js) did not build. It needs ${apt_packages[*]:3:5} and Node's headers under $nodedir/include/node (npm_config_nodedir=$nodedir)."
 fi
 say "ready (node $(node --version), pnpm $(pnpm --version), gl loads)"

@@ -11,6 +11,7 @@ import { RESERVED_COMMANDS, experiments as registered } from './registry';
 import { writeReport } from './report/html';
 import { collectEnvironment, runFailed, type ExperimentRecord, type LabReport } from './report/model';
 import { summaryTable, textTable } from './report/table';
+import { workerCommand } from './queue/worker-command';
 
 /** Exit code of a run where every experiment finished and every check passed. */
 export const EXIT_OK = 0;
@@ -128,6 +129,7 @@ export function usage(list: readonly Experiment[] = registered): string {
     ['  all', 'run every experiment in order, then write the report'],
     ...list.map((e): [string, string] => [`  ${e.id}`, `run one experiment: ${e.title}`]),
     ['  list', 'list the experiments'],
+    ['  worker', "train the jobs of 'pack --redis URL' runs from the queue (nnlab worker --help)"],
   ];
   const sections = [
     'Usage: nnlab <command> [options]',
@@ -283,6 +285,7 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
   const stderr = io.stderr ?? process.stderr;
   const list = io.experiments ?? registered;
   validateExperiments(list);
+  if (argv[0] === 'worker') return workerCommand(argv.slice(1), { stdout, stderr });
 
   let parsed: ParsedCommand;
   try {

@@ -25,7 +25,7 @@ export const experiments: readonly Experiment[] = [
 ];
 
 /** Command names that an experiment id may not take. */
-export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help'];
+export const RESERVED_COMMANDS: readonly string[] = ['all', 'list', 'help', 'worker'];
 
 /** The experiment with the given id, if any. */
 export function findExperiment(id: string, list: readonly Experiment[] = experiments): Experiment | undefined {

@@ -18,16 +18,17 @@ import {
   networkFromModule,
   pgdAttack,
   robustnessSpec,
-  verify,
   type BranchingRun,
   type VerifyResult,
 } from '@nnlab/bab-gnn';
-import { acasXuDataDir, acasXuInstances, expectedAcasXuVerdict, readAcasXuNetwork, readAcasXuProperty, type AcasXuInstance } from '@nnlab/bab-gnn/node';
+import { acasXuDataDir, acasXuInstances, expectedAcasXuVerdict, type AcasXuInstance } from '@nnlab/bab-gnn/node';
 import { writeFileSync } from 'node:fs';
 import type { Experiment, ExperimentContext, ExperimentResult, ReportSection, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart } from '../report/svg';
 import { formatVnncompResult, parseInputFile, parseResultFile, parseSeconds, VERDICT_EXIT_CODES, verifyInstance } from './verify-instance';
+import { freshRunId, redisUrl } from '../queue/redis-option';
+import { verifyAcasXuJob, verifyAcasXuOnQueue } from '../queue/verify-jobs';
 
 /** Published ACAS Xu results (VNN-COMP 2021, 186 instances, 116 s each) quoted in the spec. */
 export const ACASXU_PUBLISHED = 'VNN-COMP 2021: nnenum 186/186 in ≈285 s, VeriNet 186 in ≈686 s, α,β-CROWN 186 in ≈2077 s (their machines)';
@@ -62,14 +63,15 @@ function table(header: string[], rows: (string | number)[][]): string {
   return `<table><thead><tr>${header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
-async function runAcasXu(ctx: ExperimentContext, instances: AcasXuInstance[], timeout: number, dir: string): Promise<AcasRow[]> {
+async function runAcasXu(ctx: ExperimentContext, instances: AcasXuInstance[], timeout: number, dir: string, redis?: string): Promise<AcasRow[]> {
+  // With a queue, every instance is a job for the workers; the rows then come in as one batch.
+  const queued = redis === undefined ? undefined : await verifyAcasXuOnQueue(instances, { redis, runId: freshRunId('verify'), timeout, log: ctx.log });
   const bar = ctx.progress('verify ACAS Xu', instances.length);
   const rows: AcasRow[] = [];
   try {
-    for (const inst of instances) {
-      const net = readAcasXuNetwork(dir, inst.x, inst.y).network;
-      const spec = readAcasXuProperty(dir, inst.property);
-      const r = await verify(net, spec, { timeout });
+    for (const [i, inst] of instances.entries()) {
+      const outcome = queued?.[i] ?? (await verifyAcasXuJob({ instance: inst, timeout }, dir));
+      const r = { status: outcome.status, stats: outcome };
       const expected = expectedAcasXuVerdict(inst);
       const decided = r.status === 'holds' || r.status === 'violated';
       rows.push({
@@ -179,6 +181,7 @@ export const verifyExperiment: Experiment = {
     timeout: { type: 'string', description: 'per-instance timeout in seconds, reading and parsing included (default 116 with --net, 20 for the ACAS Xu table)', valueName: 'SECONDS', parse: parseSeconds },
     instances: { type: 'string', description: 'ACAS Xu instances: quick (5), readme (those with known verdicts, N1,1–N2,9), all (the 186 VNN-COMP instances)', valueName: 'SET', parse: parseInstances },
     acasxu: { type: 'string', description: 'ACAS Xu data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/acasxu)', valueName: 'DIR' },
+    redis: { type: 'string', valueName: 'URL', description: "verify the ACAS Xu instances as jobs on a queue in this Redis server, run by 'nnlab worker --redis URL' processes (each reads its own copy of the data)", parse: redisUrl },
   },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     await t.setBackend('cpu');
@@ -200,7 +203,7 @@ export const verifyExperiment: Experiment = {
     const set = (values.instances as string | undefined) ?? (ctx.options.quick ? 'quick' : 'readme');
     const instances = set === 'quick' ? QUICK_INSTANCES : set === 'all' ? acasXuInstances() : acasXuInstances().filter((i) => expectedAcasXuVerdict(i) !== undefined);
     const timeout = (values.timeout as number | undefined) ?? (ctx.options.quick ? 20 : set === 'all' ? 116 : 20);
-    const acas = await runAcasXu(ctx, instances, timeout, dir);
+    const acas = await runAcasXu(ctx, instances, timeout, dir, values.redis as string | undefined);
     const solved = acas.filter((r) => r.status === 'holds' || r.status === 'violated');
     const wrong = acas.filter((r) => r.correct === false).length;
     const totalTime = acas.reduce((a, r) => a + r.timeS, 0);

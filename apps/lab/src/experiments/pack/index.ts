@@ -9,6 +9,7 @@
 import type * as t from '@nnlab/tensor-gpu';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../../experiment';
 import { oneOf, positiveInt, positiveIntList } from '../../option-parsers';
+import { redisUrl, runIdOption } from '../../queue/redis-option';
 import { judgePack, packFindings } from './judge';
 import { measurePack, type PackRunSettings } from './measure';
 import { renderPack } from './render';
@@ -16,7 +17,7 @@ import { renderPack } from './render';
 export { PACK_SEARCH_SPACE, type PackMeasurement } from './measure';
 
 /** Settings of {@link createPackExperiment}; the command-line options override them. */
-export type PackSettings = Partial<Omit<PackRunSettings, 'backend' | 'seed'>>;
+export type PackSettings = Partial<Omit<PackRunSettings, 'backend' | 'seed' | 'queue'>>;
 
 /** Creates the `pack` experiment with the given defaults (tests use smaller ones). */
 export function createPackExperiment(settings: PackSettings = {}): Experiment {
@@ -32,6 +33,8 @@ export function createPackExperiment(settings: PackSettings = {}): Experiment {
       'max-epochs': { type: 'string', valueName: 'N', description: "Hyperband's maximum budget R in epochs (default 9)", parse: positiveInt(243) },
       train: { type: 'string', valueName: 'N', description: 'MNIST training images for the searches (default 2000)', parse: positiveInt(50_000) },
       backend: { type: 'string', valueName: 'NAME', description: 'tensor-gpu backend (default cpu, the fastest here)', parse: oneOf(['cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2', 'webgpu', 'auto'] as const) },
+      redis: { type: 'string', valueName: 'URL', description: "run the searches' jobs on a queue in this Redis server, trained by 'nnlab worker --redis URL' processes", parse: redisUrl },
+      'run-id': { type: 'string', valueName: 'NAME', description: 'with --redis: the run to resume (the id a previous run printed)', parse: runIdOption },
     },
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const { quick, seed, values } = ctx.options;
@@ -42,7 +45,8 @@ export function createPackExperiment(settings: PackSettings = {}): Experiment {
       const trainCount = (values.train as number | undefined) ?? settings.trainCount ?? (quick ? 300 : 2000);
       const validationCount = settings.validationCount ?? (quick ? 300 : 2000);
       const backend = ((values.backend as string | undefined) ?? 'cpu') as t.BackendRequest;
-      const measurement = await measurePack(ctx, { ks, stepModels, repeats, R, trainCount, validationCount, backend, seed });
+      const queue = { redis: values.redis as string | undefined, runId: values['run-id'] as string | undefined };
+      const measurement = await measurePack(ctx, { ks, stepModels, repeats, R, trainCount, validationCount, backend, seed, queue });
       const findings = packFindings(measurement);
       return { summary: judgePack(measurement, findings), sections: renderPack(measurement, findings), data: measurement };
     },

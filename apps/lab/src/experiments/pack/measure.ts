@@ -6,7 +6,6 @@ import {
   configurationDistance,
   hyperband,
   hyperbandSchedule,
-  inProcessExecutor,
   lenet5Architecture,
   mlpArchitecture,
   packedEvaluator,
@@ -23,6 +22,8 @@ import {
   type StepTimeRow,
 } from '@nnlab/pack';
 import type { ExperimentContext } from '../../experiment';
+import { freshRunId } from '../../queue/redis-option';
+import { searchExecutor } from '../../queue/search-executor';
 
 /** The grid Hyperband samples from: learning rate, momentum, batch size and initialisation seed. */
 export const PACK_SEARCH_SPACE: SearchSpace = {
@@ -50,6 +51,8 @@ export interface PackRunSettings {
   backend: t.BackendRequest;
   /** Base seed of every random draw. */
   seed: number;
+  /** With `redis`, the searches' jobs go to a queue there (`runId`: the run to resume); without, they run here. */
+  queue?: { redis?: string; runId?: string };
 }
 
 /** One search, as plain data: its totals, its best trial and its rungs' times and scores. */
@@ -105,12 +108,21 @@ export async function measurePack(ctx: ExperimentContext, s: PackRunSettings): P
     const validation = t.train.subsetOf(mnist.train, Uint32Array.from({ length: s.validationCount }, (_, i) => n - s.validationCount + i));
     const setup: EvaluatorSetup = { architecture: mlpArchitecture([784, 64, 10]), train, validation, toModelConfig, seed, paddingMode: 'own-batches' };
     const searches: PackSearch[] = [];
+    const runId = s.queue?.runId ?? freshRunId('pack');
     for (const [name, evaluator, packing] of [
       ['original (each configuration alone)', singleModelEvaluator(setup), undefined],
       ['pack-aware (kNN within a batch size, packs of ≤ 4)', packedEvaluator(setup), { policy: 'knn' as const, topk: 3, distance: configurationDistance(PACK_SEARCH_SPACE), key: (c: Configuration) => samePaddingKey(toModelConfig(c)) }],
     ] as const) {
       const progress = ctx.progress(`pack: hyperband ${name.split(' ')[0]}`, hyperbandSchedule(R, 3).reduce((sum, b) => sum + b.rungs.length, 0));
-      const r = await hyperband({ R, eta: 3, space: PACK_SEARCH_SPACE, seed, executor: inProcessExecutor(evaluator), packing, onRung: () => progress.tick() });
+      const executor = await searchExecutor({
+        redis: s.queue?.redis,
+        runId,
+        search: packing ? 'packed' : 'single',
+        task: { kind: 'mnist-mlp', layers: [784, 64, 10], train: s.trainCount, validation: s.validationCount, seed, evaluator: packing ? 'packed' : 'single', backend: s.backend },
+        inProcess: evaluator,
+        log: ctx.log,
+      });
+      const r = await hyperband({ R, eta: 3, space: PACK_SEARCH_SPACE, seed, executor, packing, onRung: () => progress.tick() }).finally(() => executor.close());
       progress.done();
       ctx.log(`pack: ${name}: ${(r.wallMs / 1000).toFixed(1)} s, best accuracy ${r.best?.score.toFixed(4)} with ${JSON.stringify(r.best?.config)}`);
       searches.push({
