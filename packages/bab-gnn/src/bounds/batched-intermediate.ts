@@ -19,14 +19,15 @@ export type IntermediateMethod = 'ibp' | 'crown' | 'forward';
  * before, and intersects them with IBP and forward bounds; `'forward'` uses
  * {@link batchedForwardBounds}; `'ibp'` plain intervals. A domain's `prior` (bounds of a superset)
  * is intersected in by `'crown'` and `'forward'`. `deadline` (a `performance.now()` time in ms):
- * throws a `DeadlineError` between layers past it.
+ * throws a `DeadlineError` between layers past it. `forward`: the domains' forward bounds when
+ * already computed (for `'crown'`; they must include the priors).
  */
-export function batchedIntermediateBounds(net: ReluNetwork, domains: readonly BatchDomain[], method: IntermediateMethod = 'crown', deadline?: number): LayerBounds[] {
+export function batchedIntermediateBounds(net: ReluNetwork, domains: readonly BatchDomain[], method: IntermediateMethod = 'crown', deadline?: number, forward?: readonly LayerBounds[]): LayerBounds[] {
   for (const d of domains) checkBox(d.box, net.inputSize, 'intermediateBounds');
   if (method === 'forward') return batchedForwardBounds(net, domains);
   const B = domains.length;
   const splits = domains.map((d) => d.splits);
-  const cheap = method === 'crown' ? batchedForwardBounds(net, domains) : null;
+  const cheap = method === 'crown' ? (forward ?? batchedForwardBounds(net, domains)) : null;
   const out: { lower: Float64Array[]; upper: Float64Array[] }[] = domains.map(() => ({ lower: [], upper: [] }));
   let h = boxesToInterval(domains.map((d) => d.box), net.inputSize);
   for (let k = 0; k < net.layers.length - 1; k++) {
