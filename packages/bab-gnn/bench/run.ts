@@ -9,10 +9,12 @@
  * from it: instances already in the file are not run again, so a long run can be stopped and
  * restarted. Options: `--instances=all|readme|quick` (default all), `--properties=5,6,7` (only
  * these), `--timeout=S` (default 116), `--limit=N` (first N instances), `--dir=PATH`, `--out=PATH`,
- * `--fresh` (ignore an existing file).
+ * `--fresh` (ignore an existing file), `--order=file|spread` (spread: every ninth instance first,
+ * so that a partial run samples every property).
  *
  * @module
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -32,8 +34,10 @@ const PUBLISHED = [
 ];
 
 function parseArgs(argv: readonly string[]) {
-  const args = { instances: 'all', timeout: 116, limit: Infinity, dir: acasXuDataDir(), properties: null as number[] | null, out: '', fresh: false };
+  const args = { instances: 'all', timeout: 116, limit: Infinity, dir: acasXuDataDir(), properties: null as number[] | null, out: '', fresh: false, order: 'file' };
   for (const a of argv) {
+    if (a.startsWith('--order=')) args.order = a.slice(8);
+    else
     if (a.startsWith('--instances=')) args.instances = a.slice(12);
     else if (a.startsWith('--properties=')) args.properties = a.slice(13).split(',').map(Number);
     else if (a.startsWith('--out=')) args.out = a.slice(6);
@@ -43,6 +47,7 @@ function parseArgs(argv: readonly string[]) {
     else if (a.startsWith('--dir=')) args.dir = a.slice(6);
     else throw new Error(`bench: unknown option ${a} (expected --instances=all|readme|quick, --properties=P,..., --timeout=S, --limit=N, --dir=PATH, --out=PATH, --fresh)`);
   }
+  if (!['file', 'spread'].includes(args.order)) throw new Error(`bench: --order must be file or spread, got ${args.order}`);
   if (!['all', 'readme', 'quick'].includes(args.instances)) throw new Error(`bench: --instances must be all, readme or quick, got ${args.instances}`);
   if (!(args.timeout > 0)) throw new Error(`bench: --timeout must be > 0, got ${args.timeout}`);
   if (!(args.limit > 0)) throw new Error(`bench: --limit must be > 0, got ${args.limit}`);
@@ -70,6 +75,16 @@ interface BenchRow {
   branches: number;
   /** One-minute load average of the machine when the instance ended. */
   load: number;
+  /** The commit of the code that ran it (a resumed file may hold rows of several). */
+  commit: string;
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain', '--', '../src'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() ? '+changes' : '');
+  } catch {
+    return 'unknown';
+  }
 }
 
 function median(values: readonly number[]): number {
@@ -86,7 +101,10 @@ async function main(): Promise<void> {
   if (args.instances === 'readme') instances = instances.filter((i) => expectedAcasXuVerdict(i) !== undefined);
   if (args.instances === 'quick') instances = [{ x: 1, y: 5, property: 1 }, { x: 2, y: 5, property: 3 }, { x: 2, y: 1, property: 2 }, { x: 1, y: 7, property: 3 }];
   if (args.properties) instances = instances.filter((i) => args.properties?.includes(i.property));
+  // 'spread': every ninth instance first, then the next ninth, ...: a partial run samples all properties and networks.
+  if (args.order === 'spread') instances = instances.map((inst, i) => ({ inst, i })).sort((a, b) => (a.i % 9) - (b.i % 9) || a.i - b.i).map((e) => e.inst);
   instances = instances.slice(0, args.limit);
+  const commit = gitCommit();
   const out = args.out || join(BENCH_DIR, 'results', `acasxu-${args.instances}-${args.timeout}s.json`);
   const previous = !args.fresh && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
   if (previous && previous.timeout !== args.timeout) throw new Error(`bench: ${out} holds a run with timeout ${previous.timeout} s, not ${args.timeout} s (use --fresh or --out)`);
@@ -109,7 +127,7 @@ async function main(): Promise<void> {
     const expected = expectedAcasXuVerdict(inst) ?? null;
     const decided = r.status === 'holds' || r.status === 'violated';
     const cpu = process.cpuUsage(c0);
-    const row = { ...inst, expected, status: r.status, wrong: decided && expected !== null && expected !== r.status, timeS: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, branches: r.stats.branches, load: loadavg()[0] };
+    const row = { ...inst, expected, status: r.status, wrong: decided && expected !== null && expected !== r.status, timeS: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, branches: r.stats.branches, load: loadavg()[0], commit };
     rows.push(row);
     await save();
     console.log(`N${inst.x},${inst.y} φ${inst.property}: ${r.status}${expected ? ` (expected ${expected})` : ''} ${row.timeS.toFixed(1)} s (cpu ${row.cpuS.toFixed(1)} s), ${row.branches} branches, load ${row.load.toFixed(1)}`);

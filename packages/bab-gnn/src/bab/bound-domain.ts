@@ -27,6 +27,24 @@ export interface ClauseBound {
   readonly inputCoeffs: Float64Array;
   /** The input minimising that linear lower bound over the box (a counterexample candidate). */
   readonly minimiser: Float64Array;
+  /**
+   * The constant of that linear lower bound and the margin (rounding, decimal constants) to take
+   * off its minimum over a box; absent when no linear bound was computed (IBP).
+   */
+  readonly linear?: { readonly constant: number; readonly slack: number };
+}
+
+/**
+ * A sound lower bound of the clause on a sub-box of the domain the clause bound was computed on:
+ * its linear lower bound minimised over the sub-box (−∞ without a linear bound). Costs one pass
+ * over the inputs, so it filters a child before the child is bounded at all.
+ */
+export function linearLowerOn(bound: ClauseBound, box: Box): number {
+  if (!bound.linear) return -Infinity;
+  const a = bound.inputCoeffs;
+  let v = bound.linear.constant;
+  for (let i = 0; i < a.length; i++) v += a[i] >= 0 ? a[i] * box.lower[i] : a[i] * box.upper[i];
+  return v - bound.linear.slack;
 }
 
 /** Settings shared by the bounding calls of a search. */
@@ -160,7 +178,9 @@ async function objectiveBounds(
         let bestRow = -1;
         for (let j = 0; j < clause.length; j++) if (lower[q + j] > best) { best = lower[q + j]; bestRow = j; }
         const coeffs = bestRow >= 0 ? results[b].inputCoeffs.slice((q + bestRow) * net.inputSize, (q + bestRow + 1) * net.inputSize) : new Float64Array(net.inputSize);
-        out[b].push({ lower: best, bestRow: Math.max(bestRow, 0), inputCoeffs: coeffs, minimiser: minimiserOf(d.box, coeffs) });
+        const margin = results[b].margin;
+        const linear = bestRow >= 0 && margin ? { constant: results[b].constant[q + bestRow], slack: margin[q + bestRow] + gaps[b][q + bestRow] } : undefined;
+        out[b].push({ lower: best, bestRow: Math.max(bestRow, 0), inputCoeffs: coeffs, minimiser: minimiserOf(d.box, coeffs), linear });
         q += clause.length;
       }
     });

@@ -10,7 +10,7 @@
  * bounds and splits, are applied block by block.
  */
 import type { DenseLayer, ReluNetwork } from '../network/network';
-import { safeLower } from './float-safety';
+import { ABSOLUTE_MARGIN, RELATIVE_MARGIN } from './float-safety';
 import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
 /**
@@ -35,6 +35,12 @@ export interface LinearLowerBound {
   readonly inputCoeffs: Float64Array;
   /** Constant of each row. */
   readonly constant: Float64Array;
+  /**
+   * The outward margin taken off each row's minimum over the box. It covers the rounding of the
+   * propagation and of minimising the same linear function over any sub-box, so `a·x + c` keeps
+   * giving sound bounds on sub-boxes (a child domain) when this margin is taken off.
+   */
+  readonly margin?: Float64Array;
 }
 
 /** One domain's share of a batched backward pass: its box, bounds, splits and objective rows. */
@@ -189,6 +195,7 @@ function relaxRelus(blocks: readonly BackwardBlock[], start: readonly number[], 
 function concretise(b: BackwardBlock, lambda: Float64Array, constant: Float64Array, magnitude: Float64Array, n: number, r0: number): LinearLowerBound {
   const m = b.rowConst.length;
   const lower = new Float64Array(m);
+  const margin = new Float64Array(m);
   const inputCoeffs = new Float64Array(m * n);
   const own = constant.slice(r0, r0 + m);
   for (let r = 0; r < m; r++) {
@@ -200,7 +207,8 @@ function concretise(b: BackwardBlock, lambda: Float64Array, constant: Float64Arr
       v += a >= 0 ? a * b.box.lower[q] : a * b.box.upper[q];
       mag += Math.abs(a) * Math.max(Math.abs(b.box.lower[q]), Math.abs(b.box.upper[q]));
     }
-    lower[r] = safeLower(v, mag + Math.abs(own[r]));
+    margin[r] = RELATIVE_MARGIN * (mag + Math.abs(own[r])) + ABSOLUTE_MARGIN;
+    lower[r] = v - margin[r];
   }
-  return { lower, inputCoeffs, constant: own };
+  return { lower, inputCoeffs, constant: own, margin };
 }

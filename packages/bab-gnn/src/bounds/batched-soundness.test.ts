@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundDomains } from '../bab/bound-domain';
+import { boundDomain, boundDomains, linearLowerOn } from '../bab/bound-domain';
 import { seededUniform } from '../spec/random';
 import { randomBox, randomNetwork, referenceForward, samplePoint } from '../testing/random-network.test-helper';
 import { batchedBackwardLowerBound } from './batched-backward';
@@ -146,4 +146,34 @@ describe('batched bounds', () => {
       expect(cheaplyRefuted).toBeLessThan(domains.length);
     });
   }
+
+  it("a domain's linear clause bounds, re-minimised over sub-boxes, stay below every sampled value there and rise as the box shrinks", async () => {
+    const sizes = [5, 12, 12, 12, 5];
+    const net = randomNetwork(sizes, 2100);
+    const u = seededUniform(2101);
+    let checked = 0;
+    let linear = 0;
+    for (let trial = 0; trial < 6; trial++) {
+      const parent = randomBox(5, 2200 + trial, 1);
+      const clauses = [0, 1].map(() => [{ coeffs: Float64Array.from({ length: 5 }, () => 2 * u() - 1), constant: u() - 0.5, strict: false }]);
+      const bound = await boundDomain(net, parent, undefined, clauses, { method: 'crown' });
+      for (let c = 0; c < 8; c++) {
+        const child = subBox(parent, u);
+        bound.clauses.forEach((cb, j) => {
+          const lower = linearLowerOn(cb, child);
+          if (cb.linear) linear++;
+          // A sub-box only raises the minimum (no linear bound, e.g. refuted by intervals alone: −∞).
+          expect(lower).toBeGreaterThanOrEqual(linearLowerOn(cb, parent));
+          for (let p = 0; p < 200; p++) {
+            const { out: y } = referenceForward(net, samplePoint(child, u));
+            const f = y.reduce((acc, v, i) => acc + clauses[j][0].coeffs[i] * v, clauses[j][0].constant);
+            expect(f).toBeGreaterThanOrEqual(lower - TOL);
+            checked++;
+          }
+        });
+      }
+    }
+    expect(checked).toBe(6 * 8 * 2 * 200);
+    expect(linear).toBeGreaterThan(6 * 8);
+  });
 });
