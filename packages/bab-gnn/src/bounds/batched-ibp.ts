@@ -35,6 +35,8 @@ export function batchedAffineInterval(layer: DenseLayer, h: BatchedInterval, B: 
   const lower = new Float64Array(outSize * B);
   const upper = new Float64Array(outSize * B);
   const mag = new Float64Array(B);
+  // max(|lower|, |upper|) of every input, once rather than once per weight.
+  const hMag = Float64Array.from(h.lower, (l, q) => Math.max(Math.abs(l), Math.abs(h.upper[q])));
   for (let i = 0; i < outSize; i++) {
     const o = i * B;
     const bias = layer.bias[i];
@@ -54,7 +56,7 @@ export function batchedAffineInterval(layer: DenseLayer, h: BatchedInterval, B: 
         const c = wij * hi[src + b];
         lower[o + b] += a;
         upper[o + b] += c;
-        mag[b] += aw * Math.max(Math.abs(h.lower[src + b]), Math.abs(h.upper[src + b]));
+        mag[b] += aw * hMag[src + b];
       }
     }
     for (let b = 0; b < B; b++) {
