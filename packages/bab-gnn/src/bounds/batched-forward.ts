@@ -8,7 +8,7 @@
  */
 import type { ReluNetwork } from '../network/network';
 import { ABSOLUTE_MARGIN, RELATIVE_MARGIN } from './float-safety';
-import { batchedAffineInterval, batchedReluInterval, boxesToInterval } from './batched-ibp';
+import { batchedAffineInterval, batchedReluInterval, boxesToInterval, columnOf } from './batched-ibp';
 import { defaultLowerSlope, type Box, type LayerBounds, type Splits } from './types';
 
 /** One domain of a batched bound computation: its box, splits and bounds known on a superset. */
@@ -96,8 +96,8 @@ export function batchedForwardBounds(net: ReluNetwork, domains: readonly BatchDo
       }
     }
     for (let b = 0; b < B; b++) {
-      out[b].lower.push(Float64Array.from({ length: n }, (_, i) => lo[i * B + b]));
-      out[b].upper.push(Float64Array.from({ length: n }, (_, i) => up[i * B + b]));
+      out[b].lower.push(columnOf(lo, b, B));
+      out[b].upper.push(columnOf(up, b, B));
     }
     ibp = batchedReluInterval({ lower: lo, upper: up }, splits, k, B);
     // Through the ReLUs.

@@ -89,3 +89,11 @@ export function batchedReluInterval(z: BatchedInterval, splits: readonly (Splits
   }
   return { lower, upper };
 }
+
+/** Domain b's column of a neuron-major `[n, B]` array, as its own `[n]` array. */
+export function columnOf(values: Float64Array, b: number, B: number): Float64Array {
+  const n = values.length / B;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = values[i * B + b];
+  return out;
+}

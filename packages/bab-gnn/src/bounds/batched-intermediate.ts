@@ -7,7 +7,7 @@ import { checkDeadline } from '../deadline';
 import type { ReluNetwork } from '../network/network';
 import { batchedBackwardLowerBound, type BackwardBlock } from './batched-backward';
 import { batchedForwardBounds, type BatchDomain } from './batched-forward';
-import { batchedAffineInterval, batchedReluInterval, boxesToInterval } from './batched-ibp';
+import { batchedAffineInterval, batchedReluInterval, boxesToInterval, columnOf } from './batched-ibp';
 import { checkBox, splitOf, type LayerBounds } from './types';
 
 /** Which intermediate bounds are computed. */
@@ -34,8 +34,8 @@ export function batchedIntermediateBounds(net: ReluNetwork, domains: readonly Ba
     checkDeadline(deadline, 'intermediateBounds');
     const z = batchedAffineInterval(net.layers[k], h, B);
     const n = net.layers[k].outSize;
-    const lower = domains.map((_, b) => Float64Array.from({ length: n }, (_, i) => z.lower[i * B + b]));
-    const upper = domains.map((_, b) => Float64Array.from({ length: n }, (_, i) => z.upper[i * B + b]));
+    const lower = domains.map((_, b) => columnOf(z.lower, b, B));
+    const upper = domains.map((_, b) => columnOf(z.upper, b, B));
     if (cheap && k > 0) {
       // Backward bounds only for neurons that the cheaper bounds (IBP ∩ forward) leave
       // ambiguous: the others' relaxations are exact already.
