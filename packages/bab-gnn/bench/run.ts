@@ -31,8 +31,8 @@ const PUBLISHED = [
   ['nnenum (VNN-COMP 2021)', '186', '≈285'],
   ['VeriNet (VNN-COMP 2021)', '186', '≈686'],
   ['α,β-CROWN (VNN-COMP 2021)', '186', '≈2077'],
-  ['nnenum (VNN-COMP 2022)', '186', '≈356'],
-  ['α,β-CROWN (VNN-COMP 2022)', '186', '≈1728'],
+  ['nnenum (VNN-COMP 2022)', '—', '≈356'],
+  ['α,β-CROWN (VNN-COMP 2022)', '—', '≈1728'],
 ];
 
 function parseArgs(argv: readonly string[]) {
