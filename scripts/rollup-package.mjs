@@ -16,7 +16,8 @@ export function packageConfig(dir, inputs = { index: 'src/index.ts' }) {
   const js = {
     input: inputs,
     external,
-    plugins: [esbuild({ target: 'es2022', minify: false, keepNames: true, sourceMap: true })],
+    // JSON files are data assets (e.g. shipped weights), bundled as ES modules.
+    plugins: [esbuild({ target: 'es2022', minify: false, keepNames: true, sourceMap: true, include: /\.([jt]sx?|json)$/, loaders: { '.json': 'json' } })],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },

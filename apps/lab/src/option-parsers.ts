@@ -19,6 +19,24 @@ export function positiveNumber(raw: string): number {
   return v;
 }
 
+/** A comma-separated list of integers from 1 to `max`. */
+export function positiveIntList(max: number): (raw: string) => number[] {
+  return (raw: string): number[] => {
+    const values = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+    if (values.length === 0 || values.some((n) => !Number.isInteger(n) || n < 1 || n > max)) {
+      throw new Error(`expected a comma-separated list of integers from 1 to ${max}, got '${raw}'`);
+    }
+    return values;
+  };
+}
+
+/** A comma-separated list of finite numbers greater than 0. */
+export function positiveNumberList(raw: string): number[] {
+  const values = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`expected a comma-separated list of numbers > 0, got '${raw}'`);
+  return values;
+}
+
 /** One of `values`. */
 export function oneOf<T extends string>(values: readonly T[]): (raw: string) => T {
   return (raw: string): T => {

@@ -28,7 +28,6 @@ export * from './spec/counterexample';
 export * from './spec/attack';
 export * from './spec/sample-attack';
 export * from './bab/bound-domain';
-export * from './bab/queue';
 export * from './bab/verify';
 export * from './bab/leaf-lp';
 export * from './branching/rule';

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { loadMnist } from '@nnlab/tensor-gpu/node';
-import { compressAndEvaluate, deflateCodec, headOf, rangeCodec, runMethod, type CompressionMeasurement, type Method, type MethodResult, type RunSettings } from '../src/node';
+import { compressAndEvaluate, deflateCodec, rangeCodec, runMethod, type CompressionMeasurement, type Method, type MethodResult, type RunSettings } from '../src/node';
 
 const quick = process.argv.includes('--quick');
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
@@ -68,8 +68,8 @@ await t.setBackend('cpu');
 const { train, test } = await loadMnist();
 const settingsFor = (seed: number): RunSettings => ({
   model: () => t.nn.mnistFc({ seed }),
-  train: headOf(train, quick ? 2000 : 10_000),
-  test: quick ? headOf(test, 2000) : test,
+  train: t.train.headOf(train, quick ? 2000 : 10_000),
+  test: quick ? t.train.headOf(test, 2000) : test,
   inputShape: [784],
   epochs: quick ? 1 : 2,
   fineTuneEpochs: quick ? 1 : 2,

@@ -22,19 +22,16 @@ export { groupCompressibility } from './loss/op';
 export { compressibilityLoss } from './loss/loss';
 export { isCompressed, selectWeights, type NamedWeight, type WeightSource } from './loss/groups';
 export {
-  crossEntropyLoss,
   l1Penalty,
   regularized,
   withCompressibility,
   type CompressibilityRegularizerOptions,
-  type TaskLoss,
 } from './loss/regularizer';
 
-export { momentumSgd, learningRateAt, checkRange, type LearningRateSchedule, type MomentumSgdOptions, type StepOptimizer } from './train/optimizer';
 export { proxCompressibility, type ProxOptions } from './train/prox';
 export { checkThreshold, magnitudeKeep, maxAbs, thresholdKeep } from './train/mask-rules';
 export { applyMasks, disposeMasks, magnitudeMasks, maskedOptimizer, thresholdMasks, type MaskOptions, type PruneMask } from './train/masks';
-export { headOf, sampleSizeOf, uploadBatch, type LabeledData } from './train/data';
+export { uploadBatch } from './train/data';
 export { trainEpochs, type TrainEpochsOptions, type TrainEpochsResult } from './train/loop';
 export { accuracyOf, type AccuracyResult } from './train/evaluate';
 

@@ -9,7 +9,7 @@ export interface DfaFitOptions {
   /** Samples per step. */
   batchSize: number;
   /** The optimizer (e.g. `t.optim.sgd({ lr, momentum })`); the caller disposes it. */
-  optimizer: t.optim.Optimizer;
+  optimizer: t.optim.StepOptimizer;
   /** Seed of the shuffling; default 0. */
   seed?: number;
   /** Measure the alignment with BP every this many steps (before the step, on its batch); default never. */
@@ -60,17 +60,13 @@ function checkPositiveInt(value: number, name: string): number {
  *
  * @throws Error for inconsistent data or bad options.
  */
-export async function fitDfa(network: DfaNetwork, data: t.train.LabeledImages, options: DfaFitOptions): Promise<DfaFitHistory> {
+export async function fitDfa(network: DfaNetwork, data: t.train.LabeledData, options: DfaFitOptions): Promise<DfaFitHistory> {
   if (!options || typeof options !== 'object') throw new Error('fitDfa: expected options { epochs, batchSize, optimizer }');
   const epochs = checkPositiveInt(options.epochs, 'epochs');
   const batchSize = checkPositiveInt(options.batchSize, 'batchSize');
   const alignmentEvery = options.alignmentEvery === undefined ? 0 : checkPositiveInt(options.alignmentEvery, 'alignmentEvery');
   if (!options.optimizer || typeof options.optimizer.step !== 'function') throw new Error('fitDfa: options.optimizer must be a tensor-gpu Optimizer');
-  if (!data || !(data.images instanceof Float32Array) || !Number.isInteger(data.count) || data.count < 1) throw new Error('fitDfa: data must be { images: Float32Array, labels, count, shape }');
-  const sampleSize = network.options.inputShape.reduce((a, b) => a * b, 1);
-  if (data.images.length !== data.count * sampleSize || data.labels.length !== data.count) {
-    throw new Error(`fitDfa: data must hold ${data.count} samples of ${sampleSize} values (inputShape [${network.options.inputShape.join(', ')}]) and ${data.count} labels`);
-  }
+  const { sampleSize } = t.train.checkLabeledData(data, 'fitDfa', 'data', network.options.inputShape);
   const rng = t.data.createRng(options.seed ?? 0);
   const order = Uint32Array.from({ length: data.count }, (_, i) => i);
   const stepsPerEpoch = Math.ceil(data.count / batchSize);

@@ -19,3 +19,4 @@ export { measureAlignment, type LayerAlignment } from './alignment';
 export { mlpForwardFloat64, mlpLossFloat64, mlpUpdatesFloat64, type Float64Mlp, type Float64Rules, type Float64Updates } from './reference/float64-mlp';
 export { fitDfa, type AlignmentRecord, type DfaEpochRecord, type DfaFitHistory, type DfaFitOptions } from './fit';
 export { measureProjectionCost, type ProjectionCost, type ProjectionCostOptions } from './projection-cost';
+export { SMALL_CIFAR_CNN_PARAMETERS, smallCifarCnn, tanhMlp } from './models';

@@ -12,7 +12,7 @@ const TRAIN = 4000;
 const TEST = 2000;
 const HIDDEN = 256;
 
-type Split = t.train.LabeledImages;
+type Split = t.train.LabeledData;
 const subset = (s: { images: Float32Array; labels: Uint8Array | Int32Array }, count: number): Split => ({ images: s.images.subarray(0, count * 784), labels: s.labels.subarray(0, count), count, shape: [784] });
 
 function mlp(zeroHidden = false): t.nn.Sequential {

@@ -27,11 +27,6 @@ function labelsOf(labels: ArrayLike<number>, n: number, classes: number, op: str
   return out;
 }
 
-/** A tensor with the same values that gradients do not flow through (the graph is cut here). */
-function detach(x: t.Tensor): t.Tensor {
-  return t.noGrad(() => t.reshape(x, x.shape));
-}
-
 /**
  * A `Sequential` model trained by direct feedback alignment, back-propagation or a per-block
  * mix of the two. The network is cut into local blocks (one weight layer plus the parameter-free
@@ -114,7 +109,7 @@ export class DfaNetwork {
 
   /** The trainable parameters, in the order of the gradients returned by {@link gradients}. */
   parameters(): t.nn.Parameter[] {
-    return [...new Set(this.model.parameters())].filter((p) => p.trainable);
+    return this.model.trainableParameters();
   }
 
   private checkBatch(x: t.Tensor, labels: ArrayLike<number>, op: string): Int32Array {
@@ -152,10 +147,10 @@ export class DfaNetwork {
       const feedsDfaAbove = l + 1 < hidden && this.rules[l + 1] === 'dfa';
       if (feedback) {
         taps.push(this.dfaTap(feedback, slot)(out));
-        h = detach(out);
+        h = t.detach(out);
       } else if (feedsDfaAbove && this.options.boundaryFeed === 'bp-delta') {
         taps.push(this.bpTap(l, labels)(out));
-        h = detach(out);
+        h = t.detach(out);
       } else {
         h = out;
       }
@@ -197,7 +192,7 @@ export class DfaNetwork {
   private bpTap(blockIndex: number, labels: Int32Array): (h: t.Tensor) => t.Tensor {
     return t.customGrad(
       (_h: t.Tensor) => t.zeros([]),
-      (_dy, { inputs }) => [this.upperGradient(blockIndex, detach(inputs[0]), labels)],
+      (_dy, { inputs }) => [this.upperGradient(blockIndex, t.detach(inputs[0]), labels)],
     );
   }
 
@@ -218,16 +213,15 @@ export class DfaNetwork {
   /** The loss and the true back-propagation gradients of one batch (the BP twin; weights unchanged). */
   backpropGradients(x: t.Tensor, labels: ArrayLike<number>): BatchGradients {
     const ids = this.checkBatch(x, labels, 'DfaNetwork.backpropGradients');
-    const params = this.parameters();
-    const { value, grads } = t.valueAndGrad((..._weights: t.Tensor[]) => t.crossEntropy(this.model.forward(x), ids))(...params.map((p) => p.value));
-    return { loss: value, grads };
+    const { loss, grads } = t.train.lossAndGrads(this.model, x, ids, { parameters: this.parameters() });
+    return { loss, grads };
   }
 
   /**
    * One training step: the gradients of {@link gradients}, then `optimizer.step`. Returns the
    * batch loss (a scalar tensor owned by the caller).
    */
-  step(x: t.Tensor, labels: ArrayLike<number>, optimizer: t.optim.Optimizer): t.Tensor {
+  step(x: t.Tensor, labels: ArrayLike<number>, optimizer: t.optim.StepOptimizer): t.Tensor {
     if (!optimizer || typeof optimizer.step !== 'function') throw new Error('DfaNetwork.step: optimizer must be a tensor-gpu Optimizer (e.g. t.optim.sgd({ lr }))');
     return t.tidy(() => {
       const { loss, grads } = this.gradients(x, labels);

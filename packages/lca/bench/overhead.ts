@@ -3,7 +3,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
-import { allocateTrajectory, moduleLayout, moduleOracle, OnlineLca, readParameters, TrajectoryFileReader, TrajectoryFileWriter, type LcaData } from '../src/index';
+import { allocateTrajectory, moduleLayout, moduleOracle, OnlineLca, readParameters } from '../src/index';
+import { TrajectoryFileReader, TrajectoryFileWriter } from '../src/node';
 import { makeTrainer } from '../src/testing/sgd.test-helper';
 import { median } from '../../../scripts/bench-report';
 
@@ -39,8 +40,8 @@ export interface OverheadResult {
 export async function measureOverhead(options: {
   name: string;
   build: () => t.nn.Module;
-  train: LcaData;
-  evaluation: LcaData;
+  train: t.train.LabeledData;
+  evaluation: t.train.LabeledData;
   inputShape: number[];
   iterations: number;
   log: (msg: string) => void;

@@ -15,7 +15,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { loadMnist } from '@nnlab/tensor-gpu/node';
-import type { LcaData } from '../src/index';
 import { mlp } from '../src/testing/models.test-helper';
 import { measureOverhead, type OverheadResult } from './overhead';
 import { referenceCheck, type ReferenceRow } from './reference-check';
@@ -43,7 +42,7 @@ function parseArgs(argv: readonly string[]) {
   return args;
 }
 
-function slice(split: LcaData, count: number): LcaData {
+function slice(split: t.train.LabeledData, count: number): t.train.LabeledData {
   const size = split.shape.reduce((a, b) => a * b, 1);
   return { images: split.images.subarray(0, count * size), labels: split.labels.subarray(0, count), count, shape: split.shape };
 }

@@ -21,10 +21,11 @@ export { LcaAllocator, oracleEntries, type IterationResult, type Oracles, type S
 export { createLayout, defaultLayerOf, type LayoutEntry, type ParameterLayout, type TensorSlot, type Unit } from './layout/layout';
 export { moduleLayout, readParameters, uploadParameters, type ModuleLayoutOptions, type ModuleParameters } from './layout/module';
 export { addWeighted, planChunks, type ChunkPlan } from './oracle/chunks';
-export { checkLcaData, type LcaData, type LcaLoss } from './oracle/data';
 export { enterEvaluationMode, type BatchNormMode } from './oracle/modes';
 export { moduleOracle, type ModuleOracle, type ModuleOracleOptions } from './oracle/module-oracle';
 export { withL2 } from './oracle/l2';
+export { batchStepper, type BatchStepper, type BatchStepperOptions } from './train/batch-stepper';
+export { LCA_MODELS, lcaModel, type LcaModel, type LcaModelName } from './models';
 export { sumAll, sumByLayer, sumByTensor, sumByUnit } from './aggregate/sums';
 export { LcaAccumulator, type KeepOptions } from './aggregate/accumulator';
 export type { LayerLca, LcaResult, TensorLca, UnitLca } from './aggregate/result';
@@ -45,5 +46,4 @@ export { OnlineLca, type OnlineLcaOptions } from './online';
 export { allocateTrajectory, type OfflineLcaOptions } from './offline';
 export type { TrajectoryDtype, TrajectorySink, TrajectorySource } from './trajectory/types';
 export { MemoryTrajectory } from './trajectory/memory';
-export { TrajectoryFileReader, TrajectoryFileWriter, type TrajectoryFileOptions } from './trajectory/file';
 export { decodeHeader, encodeHeader, TRAJECTORY_MAGIC, TRAJECTORY_VERSION, type TrajectoryHeader } from './trajectory/format';

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conservationError, meanFractionHelping, pieceCounts } from './aggregate/derived';
 import type { LcaResult } from './aggregate/result';
 import { OnlineLca } from './online';
-import type { LcaData } from './oracle/data';
 import { mlp } from './testing/models.test-helper';
 import { makeTrainer } from './testing/sgd.test-helper';
 
@@ -12,7 +11,7 @@ import { makeTrainer } from './testing/sgd.test-helper';
 // trained on a 10k subset of the training split; LCA on 2,000 training examples, adaptive Simpson.
 const ITERATIONS = 30;
 
-function subset(split: LcaData, count: number): LcaData {
+function subset(split: t.train.LabeledData, count: number): t.train.LabeledData {
   const size = split.shape.reduce((a, b) => a * b, 1);
   return { images: split.images.subarray(0, count * size), labels: split.labels.subarray(0, count), count, shape: split.shape };
 }

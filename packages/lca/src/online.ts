@@ -2,7 +2,6 @@
 import type * as t from '@nnlab/tensor-gpu';
 import type { LcaResult } from './aggregate/result';
 import { moduleLayout, readParameters, type ModuleLayoutOptions, type ModuleParameters } from './layout/module';
-import type { LcaData } from './oracle/data';
 import { moduleOracle, type ModuleOracle, type ModuleOracleOptions } from './oracle/module-oracle';
 import type { IterationResult, Oracles } from './quadrature/allocator';
 import { LcaRun, type LcaRunOptions } from './run';
@@ -11,9 +10,9 @@ import type { TrajectorySink } from './trajectory/types';
 /** Options of {@link OnlineLca.create}. */
 export interface OnlineLcaOptions extends LcaRunOptions, Omit<ModuleOracleOptions, 'data' | 'parameters'> {
   /** The split the loss is decomposed on (named `'train'`), e.g. the whole training split. */
-  data?: LcaData;
+  data?: t.train.LabeledData;
   /** Further splits with their own LCA, by name (e.g. `{ validation: testSplit }`); all share n_t. */
-  extraSplits?: Readonly<Record<string, LcaData>>;
+  extraSplits?: Readonly<Record<string, t.train.LabeledData>>;
   /** Custom oracles instead of `data` (they must take θ in the order of `moduleLayout(model, layout)`). */
   oracles?: Oracles;
   /** Which parameters and layers (see {@link moduleLayout}). */
@@ -50,7 +49,7 @@ export class OnlineLca {
     let oracles = options.oracles;
     if (!oracles) {
       if (!options.data) throw new Error('OnlineLca: give `data` (the split to decompose the loss on) or `oracles`');
-      const make = (data: LcaData) => {
+      const make = (data: t.train.LabeledData) => {
         const o = moduleOracle(model, { ...options, data, parameters });
         own.push(o);
         return o;

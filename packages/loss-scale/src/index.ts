@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-export { FLOAT16_FLUSH_LIMIT, FLOAT16_MAX, FLOAT16_OVERFLOW_LIMIT, REFERENCE_U_MIN } from './formula/constants';
+export { REFERENCE_U_MIN } from './formula/constants';
 export { erf, erfinv } from './formula/erfinv';
 export { NO_CAPS, resolveAdaptiveScaleOptions, type AdaptiveScaleOptions, type ResolvedAdaptiveScaleOptions } from './formula/options';
 export { adaptiveScale, gaussianQuantileFactor, meanSquareAndAbsMax, powerOfTwoFloor, type AdaptiveScale, type LayerStatistics } from './formula/adaptive';
@@ -17,9 +17,9 @@ export { noScaling, staticScaling, type StaticScalingOptions } from './policy/fi
 export { apexDynamicScaling, dynamicScaling, type ApexDynamicScalingOptions, type DynamicScalingOptions } from './policy/dynamic';
 export { adaptiveScaling, type AdaptiveScalingOptions } from './policy/adaptive';
 export { deviceAdaptiveScale, devicePowerOfTwoFloor } from './policy/device-scale';
-export { float16FateCounts, fateFromCounts, overflowRate, underflowRate, type Float16Fate } from './mixed/counts';
+export { overflowRate, underflowRate } from './mixed/counts';
 export type { ScaleValue } from './mixed/scale-value';
 export { commonBranchScale, mergeBranches, type ScaledGradient } from './mixed/branches';
 export { ScaleRecorder, type LayerQuantity, type LayerStepRecord, type StepRecord } from './record/recorder';
-export { MixedPrecisionTrainer, type MixedLoss, type MixedPrecisionOptions, type StepResult } from './train/trainer';
+export { MixedPrecisionTrainer, type MixedPrecisionOptions, type StepResult } from './train/trainer';
 export { trainEpochs, type TrainEpochsOptions } from './train/loop';

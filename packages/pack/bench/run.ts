@@ -25,7 +25,6 @@ import {
   packedEvaluator,
   singleModelEvaluator,
   type Configuration,
-  type Dataset,
   type EvaluatorSetup,
   type ModelConfig,
   type SearchResult,
@@ -37,19 +36,19 @@ import { machineInfo, textTable } from '../../../scripts/bench-report';
 const quick = process.argv.includes('--quick');
 const backend = (process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? 'cpu') as t.BackendRequest;
 
-async function mnistSubsets(train: number, validation: number): Promise<{ train: Dataset; validation: Dataset; source: string }> {
+async function mnistSubsets(train: number, validation: number): Promise<{ train: t.train.LabeledData; validation: t.train.LabeledData; source: string }> {
   try {
     const m = await loadMnist();
     return {
-      train: { images: m.train.images.subarray(0, train * 784), labels: m.train.labels.subarray(0, train) },
+      train: t.train.headOf(m.train, train),
       // The validation subset comes from the end of the training split; the test split stays untouched.
-      validation: { images: m.train.images.subarray((60000 - validation) * 784), labels: m.train.labels.subarray(60000 - validation) },
+      validation: t.train.subsetOf(m.train, Uint32Array.from({ length: validation }, (_, i) => 60000 - validation + i)),
       source: `MNIST training split: first ${train} for training, last ${validation} for validation`,
     };
   } catch (e) {
     console.error(`MNIST not available (${(e as Error).message}); using random data`);
     const rng = t.data.createRng(1);
-    const make = (n: number): Dataset => ({ images: Float32Array.from({ length: n * 784 }, () => rng()), labels: Int32Array.from({ length: n }, () => Math.floor(rng() * 10)) });
+    const make = (n: number): t.train.LabeledData => ({ images: Float32Array.from({ length: n * 784 }, () => rng()), labels: Int32Array.from({ length: n }, () => Math.floor(rng() * 10)), count: n, shape: [784] });
     return { train: make(train), validation: make(validation), source: 'random data (MNIST missing)' };
   }
 }

@@ -14,7 +14,6 @@
  */
 export {
   buildModel,
-  buildPackedModel,
   classesOf,
   layerShapes,
   lenet5Architecture,
@@ -28,7 +27,7 @@ export { fusionKey, resolveConfig, samePaddingKey, type ModelConfig, type Optimi
 export { maskedPackedCrossEntropy } from './model/masked-loss';
 export { packedUpdate, type PackedUpdate } from './model/packed-optimizer';
 export { pack, PackedModels, type PackBatch } from './model/pack';
-export { checkDataset, epochOrder, gatherInto, type Dataset } from './training/dataset';
+export { checkDataset, epochOrder, gatherInto } from './training/dataset';
 export { trainPack, type PaddingMode, type TrainPackOptions, type TrainPackReport } from './training/train-pack';
 export { estimateMemory, maxPackSize, type MemoryEstimate, type MemoryOptions } from './planner/memory';
 export { planPacks, type PackingPolicy, type PlanOptions } from './planner/policies';
@@ -61,4 +60,4 @@ export {
   type StepTimeOptions,
   type StepTimeRow,
 } from './timing/step-time';
-export { PackedNetwork } from './model/packed-network';
+export { buildPackedModel, PackedNetwork } from './model/packed-network';

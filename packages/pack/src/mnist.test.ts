@@ -5,7 +5,6 @@ import { mlpArchitecture } from './model/architecture';
 import type { ModelConfig } from './model/config';
 import { pack } from './model/pack';
 import { sharedMnist } from './shared-data.test-helper';
-import type { Dataset } from './training/dataset';
 import { accuracy, trainSingleModel } from './training/evaluators';
 import { trainPack } from './training/train-pack';
 
@@ -18,15 +17,15 @@ const configs: ModelConfig[] = [
 ];
 
 describe.skipIf(mnist.skip)('MNIST: a pack of three MLPs with different lr, momentum and batch size (cpu)', () => {
-  let train: Dataset;
-  let test: Dataset;
+  let train: t.train.LabeledData;
+  let test: t.train.LabeledData;
 
   beforeAll(async () => {
     if (!mnist.present) throw new Error(`${mnist.reason} (required when CI=true)`);
     await t.setBackend('cpu');
     const data = await loadMnist({ dir: mnist.dir });
-    train = { images: data.train.images.subarray(0, 2000 * 784), labels: data.train.labels.subarray(0, 2000) };
-    test = { images: data.test.images.subarray(0, 1000 * 784), labels: data.test.labels.subarray(0, 1000) };
+    train = t.train.headOf(data.train, 2000);
+    test = t.train.headOf(data.test, 1000);
   });
 
   it('trains each model as it trains alone (own batches) and learns MNIST', async () => {

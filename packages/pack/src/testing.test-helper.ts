@@ -18,9 +18,7 @@ export async function trainAlone(arch: Architecture, config: ModelConfig, batche
   const params = model.parameters();
   for (const b of batches) {
     t.tidy(() => {
-      const x = t.tensor(b.x, [b.n, ...arch.inputShape]);
-      const { grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(x), b.labels))(...params.map((p) => p.value));
-      optimizer.step(params, grads);
+      t.train.trainStep(model, t.tensor(b.x, [b.n, ...arch.inputShape]), b.labels, { optimizer, parameters: params });
     });
   }
   const values = await Promise.all(params.map((p) => p.value.data()));
@@ -59,11 +57,11 @@ export function maxRelativeError(a: readonly Float32Array[], b: readonly Float32
 }
 
 /** Random data: `count` samples of `size` values in [0, 1) and labels in [0, classes). */
-export function randomData(count: number, size: number, classes: number, seed: number): { images: Float32Array; labels: Int32Array } {
+export function randomData(count: number, size: number, classes: number, seed: number): t.train.LabeledData & { labels: Int32Array } {
   const rng = t.data.createRng(seed);
   const images = Float32Array.from({ length: count * size }, () => rng());
   const labels = Int32Array.from({ length: count }, () => Math.floor(rng() * classes));
-  return { images, labels };
+  return { images, labels, count, shape: [size] };
 }
 
 /** The rows `indices` of a data set as one batch. */

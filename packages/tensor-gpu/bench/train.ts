@@ -53,7 +53,7 @@ import type { Optimizer } from '../src/optim/optimizer';
 import { multiStepLr } from '../src/optim/schedules';
 import { sgd } from '../src/optim/sgd';
 import { fit } from '../src/train/fit';
-import type { FitProgress, LabeledImages } from '../src/train/types';
+import type { FitProgress, LabeledData } from '../src/train/types';
 import { machineInfo, markdownTable, writeJson } from './report';
 import { initTfjs } from './tfjs';
 import { loadAverageLine, median, startCpuMeter } from './timing';
@@ -113,7 +113,7 @@ function log(msg: string): void {
 }
 
 /** `count` random MNIST-shaped samples with random labels (reproducible). */
-function randomData(count: number, seed: number): LabeledImages {
+function randomData(count: number, seed: number): LabeledData {
   const rng = createRng(seed);
   const images = Float32Array.from({ length: count * 784 }, () => rng());
   const labels = Uint8Array.from({ length: count }, () => Math.floor(rng() * 10));
@@ -177,7 +177,7 @@ function probed(inner: Optimizer, probe: MemoryProbe): Optimizer {
   };
 }
 
-async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledImages, args: Args): Promise<SpeedRow> {
+async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledData, args: Args): Promise<SpeedRow> {
   await t.setBackend(backend);
   const m = tensorGpuModel(model);
   const probe = new MemoryProbe(() => t.memory().numBytes);
@@ -187,7 +187,7 @@ async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: Labe
     probe.sample();
     return l;
   };
-  const slice = (steps: number): LabeledImages => ({ ...data, count: steps * BATCH, images: data.images.subarray(0, steps * BATCH * 784), labels: data.labels.subarray(0, steps * BATCH) });
+  const slice = (steps: number): LabeledData => ({ ...data, count: steps * BATCH, images: data.images.subarray(0, steps * BATCH * 784), labels: data.labels.subarray(0, steps * BATCH) });
   const options = { epochs: 1, batchSize: BATCH, optimizer, loss, lossEvery: LOSS_EVERY, inputShape: MODELS[model].inputShape, seed: 1 };
   const losses: number[] = [];
   const onProgress = (p: FitProgress) => losses.push(p.loss);
@@ -324,7 +324,7 @@ function tfStep(model: ModelName, ps: tf.Tensor[], x: Float32Array, labels: Int3
 }
 
 /** Runs `steps` tfjs steps over a seeded shuffle of `data`, reading the loss every 50 steps. */
-function tfRun(model: ModelName, ps: tf.Tensor[], data: LabeledImages, steps: number, seed: number, probe: MemoryProbe, losses: number[]): void {
+function tfRun(model: ModelName, ps: tf.Tensor[], data: LabeledData, steps: number, seed: number, probe: MemoryProbe, losses: number[]): void {
   const order = shuffleInPlace(Uint32Array.from({ length: steps * BATCH }, (_, i) => i), seed);
   for (let s = 0; s < steps; s++) {
     const { x, y } = gatherBatch(data.images, data.labels as Uint8Array, order.subarray(s * BATCH, (s + 1) * BATCH), 784);
@@ -334,7 +334,7 @@ function tfRun(model: ModelName, ps: tf.Tensor[], data: LabeledImages, steps: nu
   }
 }
 
-async function tfjsSpeed(backend: 'wasm' | 'cpu', model: ModelName, data: LabeledImages, args: Args): Promise<SpeedRow> {
+async function tfjsSpeed(backend: 'wasm' | 'cpu', model: ModelName, data: LabeledData, args: Args): Promise<SpeedRow> {
   await tf.setBackend(backend);
   const ps = tfParams(model);
   const probe = new MemoryProbe(() => tf.memory().numBytes);

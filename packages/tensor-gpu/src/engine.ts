@@ -1,12 +1,14 @@
 import { availableBackends, isBackendAvailable } from './backend/availability';
 import { Device } from './backend/device';
 import type { DeviceBuffer } from './backend/device-buffer';
+import type { KernelRegistry } from './backend/kernel-registry';
+import { builtinKernelRegistry } from './kernels/builtin-registry';
 import { isBackendRequest, type BackendName, type BackendRequest } from './backend/names';
 import type { DType } from './dtype';
 import type { Shape } from './shape';
 import { Tensor } from './tensor';
 
-/** A recorded op: how to turn the gradient of its output into gradients of its inputs. */
+/** @internal A recorded op: how to turn the gradient of its output into gradients of its inputs. */
 export interface TapeEntry {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
@@ -14,7 +16,7 @@ export interface TapeEntry {
   readonly backward: (dy: Tensor, needed: readonly boolean[]) => readonly (Tensor | null)[];
 }
 
-/** One active gradient recording (nested `valueAndGrad` calls each have one). */
+/** @internal One active gradient recording (nested `valueAndGrad` calls each have one). */
 export interface Tape {
   readonly entries: TapeEntry[];
   /** Ids of tensors that depend on a watched input. */
@@ -48,8 +50,10 @@ export class Engine {
   private readonly scopes: Set<Tensor>[] = [];
   private readonly kept = new Set<number>();
   /** Active gradient tapes, innermost last. */
-  readonly tapes: Tape[] = [];
+  private readonly tapes: Tape[] = [];
   private noGradDepth = 0;
+  /** Which implementation runs each primitive on each backend (see `registerKernel`). */
+  readonly kernels: KernelRegistry = builtinKernelRegistry();
 
   /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
   async setBackend(request: BackendRequest): Promise<BackendName> {
@@ -81,7 +85,7 @@ export class Engine {
     return this.device?.backend ?? null;
   }
 
-  /** The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
+  /** @internal The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
   currentDevice(): Device {
     if (!this.device) {
       const cpu = new Device('cpu');
@@ -101,7 +105,7 @@ export class Engine {
     return ++this.lastId;
   }
 
-  /** Wraps a device buffer in a new tensor owned by the current scope. */
+  /** @internal Wraps a device buffer in a new tensor owned by the current scope. */
   makeTensor(shape: Shape, dtype: DType, buffer: DeviceBuffer | null): Tensor {
     const t = new Tensor(Object.freeze([...shape]), dtype, buffer, this);
     this.liveTensors++;
@@ -109,7 +113,7 @@ export class Engine {
     return t;
   }
 
-  /** A new tensor viewing the same buffer under another shape (no copy). */
+  /** @internal A new tensor viewing the same buffer under another shape (no copy). */
   view(x: Tensor, shape: Shape, dtype: DType = x.dtype): Tensor {
     if (x.buffer) x.buffer.refs++;
     return this.makeTensor(shape, dtype, x.buffer);
@@ -182,7 +186,26 @@ export class Engine {
     return this.tapes.length > 0 && this.noGradDepth === 0;
   }
 
-  /** Records an op on every active tape where one of its inputs is watched. */
+  /**
+   * True when an active gradient recording depends on `x`: `x` is an argument of an enclosing
+   * `valueAndGrad`, or was computed from one, and gradients are not switched off by `noGrad`.
+   */
+  isRecorded(x: Tensor): boolean {
+    return this.recording && this.tapes.some((tape) => tape.watched.has(x.id));
+  }
+
+  /** @internal Starts recording onto `tape` (innermost). */
+  pushTape(tape: Tape): void {
+    this.tapes.push(tape);
+  }
+
+  /** @internal Stops recording onto `tape`; a no-op when it already stopped. */
+  removeTape(tape: Tape): void {
+    const at = this.tapes.indexOf(tape);
+    if (at >= 0) this.tapes.splice(at, 1);
+  }
+
+  /** @internal Records an op on every active tape where one of its inputs is watched. */
   record(output: Tensor, inputs: readonly Tensor[], backward: TapeEntry['backward']): void {
     if (!this.recording) return;
     for (const tape of this.tapes) {

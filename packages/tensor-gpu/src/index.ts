@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+import type { RegisterKernelOptions } from './backend/kernel-registry';
+import type { HostKernel } from './backend/kernel-spec';
 import type { BackendName, BackendRequest } from './backend/names';
 import { defaultEngine } from './default-engine';
 import type { DType } from './dtype';
@@ -17,13 +19,14 @@ import type { Tensor } from './tensor';
 export { Tensor } from './tensor';
 export type { NestedArray } from './tensor';
 export { Engine } from './engine';
-export type { MemoryInfo, Tape, TapeEntry } from './engine';
+export type { MemoryInfo } from './engine';
 export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
 export { BACKEND_NAMES } from './backend/names';
-export { Device } from './backend/device';
-export type { KernelSpec, OutputPrecision } from './backend/device';
-export { DeviceBuffer } from './backend/device-buffer';
+export type { KernelSpec, HostKernel } from './backend/kernel-spec';
+export { KernelRegistry, HOST_RESIDENT_BACKENDS } from './backend/kernel-registry';
+export type { RegisterKernelOptions } from './backend/kernel-registry';
+export { runKernel } from './ops/custom-kernel';
 export { availableBackends, isBackendAvailable } from './backend/availability';
 export type { DType } from './dtype';
 export type { Shape } from './shape';
@@ -38,19 +41,25 @@ export {
 } from './ops/elementwise';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduce';
 export { matmul, bmm } from './ops/matmul';
-export { reshape, transpose, broadcastTo, slice, pad, concat, stack } from './ops/layout';
+export { reshape, transpose, slice, pad, concat, stack } from './ops/layout';
+export { broadcastTo } from './ops/broadcast';
 export { softmax, logSoftmax, crossEntropy } from './ops/softmax';
 export { conv2d, maxPool2d, avgPool2d } from './ops/conv';
 export { packedLinear, packedConv2d, packedCrossEntropy } from './ops/packed';
-export type { Conv2dOptions, Pool2dOptions, Pair } from './ops/conv';
+export type { Conv2dOptions, Pool2dOptions, Pair } from './ops/conv-geometry';
+export { conv2dInputGrad, conv2dWeightGrad, maxPool2dGrad, avgPool2dGrad } from './ops/conv-grads';
 export { valueAndGrad, grad, customGrad } from './autodiff/grad';
+export { detach, isRecorded } from './autodiff/detach';
 export type { GradsOf, ValueAndGrads, CustomGradContext } from './autodiff/grad';
 export { roundToFloat16, toFloat16Bits, fromFloat16Bits, roundFloat32ArrayToFloat16 } from './fp16/host';
 export { assertFinite } from './ops/checks';
 export { cast } from './ops/cast';
-export { float16Stats } from './ops/float16-stats';
-export type { Float16Stats } from './ops/float16-stats';
-export type { Accumulation } from './ops/conv';
+export { float16Stats, float16StatCounts, float16StatsFromCounts } from './fp16/stats';
+export type { Float16Stats } from './fp16/stats';
+export type { Accumulation } from './fp16/accumulation';
+export {
+  FLOAT16_MAX, FLOAT16_OVERFLOW_LIMIT, FLOAT16_FLUSH_LIMIT, FLOAT16_MIN_SUBNORMAL, FLOAT16_MIN_NORMAL, FLOAT16_SUBNORMAL_LIMIT,
+} from './fp16/limits';
 export { expectNoLeaks } from './testing/leaks';
 export * as data from './data/index';
 export * as nn from './nn/index';
@@ -126,4 +135,22 @@ export function memory(): MemoryInfo {
 /** Runs `fn` without recording gradients. */
 export function noGrad<T>(fn: () => T): T {
   return defaultEngine.noGrad(fn);
+}
+
+/**
+ * Registers `run` as the implementation of the kernel named `name` on `backend` (today `cpu` or
+ * `webasm`, where tensors live in host memory); `runKernel` with a spec of that name then runs it
+ * there instead of the spec's gpu.js source. This is how a package gives its own kernel a faster
+ * path, and how tensor-gpu's primitives get theirs (see `KernelRegistry`).
+ *
+ * @example
+ * ```ts
+ * const doubleHost: t.HostKernel = ([a], out) => { for (let i = 0; i < out.length; i++) out[i] = 2 * a[i]; };
+ * t.registerKernel('myDouble', 'cpu', doubleHost);
+ * const spec = { name: 'myDouble', source: 'function (a) { return 2 * a[this.thread.x]; }', outSize: x.size };
+ * const y = t.runKernel(spec, [x], x.shape);
+ * ```
+ */
+export function registerKernel<P>(name: string, backend: BackendName, run: HostKernel<P>, options?: RegisterKernelOptions): void {
+  defaultEngine.kernels.register(name, backend, run, options);
 }

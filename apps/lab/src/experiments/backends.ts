@@ -6,6 +6,7 @@ import { getBackend, isBackendAvailable, matmul, memory, randn, setBackend, type
 import type { Experiment, ExperimentContext, ExperimentResult, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart } from '../report/svg';
+import { positiveInt, positiveIntList } from '../option-parsers';
 
 /** The backends the experiment tries, in the order they are reported. */
 export const LAB_BACKENDS: readonly BackendName[] = ['cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2', 'webgpu'];
@@ -122,20 +123,6 @@ function parseBackends(raw: string): BackendName[] {
   return names as BackendName[];
 }
 
-function parseSizes(raw: string): number[] {
-  const sizes = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 2048)) {
-    throw new Error(`expected a comma-separated list of integers from 1 to 2048, got '${raw}'`);
-  }
-  return sizes;
-}
-
-function parseRepeats(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`expected an integer from 1 to 100, got '${raw}'`);
-  return n;
-}
-
 async function timedMatmul(a: Tensor, b: Tensor): Promise<{ ms: number; values: Float32Array }> {
   const start = performance.now();
   const c = matmul(a, b);
@@ -249,8 +236,8 @@ export function createBackendsExperiment(settings: BackendsSettings = {}): Exper
       '(median of timed runs after a warm-up, readback included).',
     options: {
       backends: { type: 'string', valueName: 'LIST', description: `backends to try (comma-separated; default ${LAB_BACKENDS.join(',')})`, parse: parseBackends },
-      sizes: { type: 'string', valueName: 'LIST', description: 'matrix sizes n (comma-separated; default 64,128,256)', parse: parseSizes },
-      repeats: { type: 'string', valueName: 'N', description: 'timed runs per size, after one warm-up (default 5)', parse: parseRepeats },
+      sizes: { type: 'string', valueName: 'LIST', description: 'matrix sizes n (comma-separated; default 64,128,256)', parse: positiveIntList(2048) },
+      repeats: { type: 'string', valueName: 'N', description: 'timed runs per size, after one warm-up (default 5)', parse: positiveInt(100) },
     },
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const { quick, seed, values } = ctx.options;

@@ -16,7 +16,7 @@ export interface BabsrScores {
 }
 
 /**
- * The BaBSR scores for objective `coeffs·y` (spec §2.5): ν starts as `coeffs` at the output;
+ * The BaBSR scores for objective `coeffs·y` (Bunel et al. 2020): ν starts as `coeffs` at the output;
  * linear layers take ν ← Wᵀν; at ReLU layer k with ν̂ and the preceding bias b:
  * s_b = max(b·ν̂·(d − 1), b·ν̂·d), s_t = min(ν̂, 0)·t, score = |s_b + s_t|, then ν ← d·ν̂.
  */

@@ -1,5 +1,5 @@
 /**
- * Node features of the GNN (spec §2.7), computed on the host in float64 from a branching context.
+ * Node features of the GNN (Lu & Kumar 2020), computed on the host in float64 from a branching context.
  * The reference takes LP primal and dual values; this package bounds with CROWN, so the LP values
  * are replaced by their CROWN counterparts: the backward coefficient ν̂ of each ReLU (the dual
  * multiplier of CROWN's relaxation) for λ₁ − λ₂, and the network evaluated at the minimiser x* of

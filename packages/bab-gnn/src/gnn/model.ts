@@ -1,5 +1,5 @@
 /**
- * The branching GNN (Lu & Kumar 2020, spec §2.7) on tensor-gpu: the verified network is the graph
+ * The branching GNN (Lu & Kumar 2020) on tensor-gpu: the verified network is the graph
  * (input nodes, one node per hidden ReLU, one output node for the objective), the network's
  * weights are the edges, embeddings start at 0 and are updated by T rounds of a forward pass
  * (input → output) then a backward pass (output → input), and a score head rates every ReLU.

@@ -1,5 +1,5 @@
 /**
- * The GNN branching rule with the reference's fail-safe (spec §2.8): the GNN's choice is tried
+ * The GNN branching rule with the reference's fail-safe: the GNN's choice is tried
  * first; when its improvement is below `failSafeThreshold`, the BaBSR choice is bounded too and
  * taken if it improves more.
  */

@@ -1,5 +1,5 @@
 /**
- * Imitation learning of strong branching (spec §2.6): record strong-branching decisions on
+ * Imitation learning of strong branching (Lu & Kumar 2020): record strong-branching decisions on
  * generated subproblems of small networks, then train the GNN with a hinge rank loss so that the
  * candidate with the best improvement scores highest.
  */
@@ -150,7 +150,7 @@ export async function trainGnn(model: BranchingGnn, samples: readonly BranchingS
   const batchSize = options.batchSize ?? 8;
   const margin = options.margin ?? 10;
   if (samples.length === 0) throw new Error('trainGnn: no samples');
-  const params = model.parameters();
+  const params = model.trainableParameters();
   const optimizer = t.optim.adam({ lr: options.lr ?? 1e-3, weightDecay: options.weightDecay ?? 1e-4 });
   const u = seededUniform(options.seed ?? 0);
   const history: number[] = [];

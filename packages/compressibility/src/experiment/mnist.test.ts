@@ -8,7 +8,6 @@ import { loadMnist } from '@nnlab/tensor-gpu/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rangeCodec } from '../coding/codec';
 import { deflateCodec } from '../node/deflate';
-import { headOf } from '../train/data';
 import { runMethod, type MethodResult, type RunSettings } from './run-method';
 
 function line(r: MethodResult): string {
@@ -26,7 +25,7 @@ describe('compressibility loss on MNIST (cpu, reduced setting)', () => {
     const { train, test } = await loadMnist();
     settings = {
       model: () => t.nn.mnistFc({ seed: 1 }),
-      train: headOf(train, 10_000),
+      train: t.train.headOf(train, 10_000),
       test,
       inputShape: [784],
       epochs: 2,

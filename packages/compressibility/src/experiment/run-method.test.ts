@@ -6,12 +6,11 @@ import { decodeCompressedFile } from '../format/decode';
 import { deflateCodec } from '../node/deflate';
 import { loadQuantized } from '../pipeline/restore';
 import { gaussian } from '../random.test-helper';
-import type { LabeledData } from '../train/data';
 import { accuracyOf } from '../train/evaluate';
 import { methodLabel } from './methods';
 import { runMethod, type RunSettings } from './run-method';
 
-function blobs(count: number, seed: number): LabeledData {
+function blobs(count: number, seed: number): t.train.LabeledData {
   const noise = gaussian(count * 16, seed);
   const labels = Uint8Array.from({ length: count }, (_, i) => i % 4);
   const images = Float32Array.from(noise, (x, k) => 0.6 * x + ((k % 16) % 4 === labels[Math.floor(k / 16)] ? 1 : 0));

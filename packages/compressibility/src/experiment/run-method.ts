@@ -5,16 +5,14 @@
 import * as t from '@nnlab/tensor-gpu';
 import { rangeCodec, type PayloadCodec } from '../coding/codec';
 import { compressibilityValue } from '../loss/reference';
-import { crossEntropyLoss, l1Penalty, regularized, withCompressibility, type TaskLoss } from '../loss/regularizer';
+import { l1Penalty, regularized, withCompressibility } from '../loss/regularizer';
 import { measureCompression, type CompressionMeasurement } from '../pipeline/measure';
 import { quantizeParameters, readParameters, type HostParameter, type QuantizeModelOptions } from '../pipeline/quantize-model';
 import { restoreModel } from '../pipeline/restore';
 import type { QuantizedTensor } from '../quantize/types';
-import type { LabeledData } from '../train/data';
 import { accuracyOf } from '../train/evaluate';
 import { trainEpochs } from '../train/loop';
 import { disposeMasks, magnitudeMasks, maskedOptimizer, thresholdMasks, type PruneMask } from '../train/masks';
-import { momentumSgd, type LearningRateSchedule, type StepOptimizer } from '../train/optimizer';
 import { proxCompressibility } from '../train/prox';
 import { methodLabel, type Method } from './methods';
 
@@ -23,9 +21,9 @@ export interface RunSettings {
   /** Builds the model, initialised the same way (same seed) at every call. */
   model: () => t.nn.Module;
   /** Training samples. */
-  train: LabeledData;
+  train: t.train.LabeledData;
   /** Test samples (accuracy of the decoded model). */
-  test: LabeledData;
+  test: t.train.LabeledData;
   /** Shape of one sample as the model takes it (`[784]` for an MLP on MNIST). */
   inputShape?: readonly number[];
   /** Training epochs before pruning. */
@@ -40,7 +38,7 @@ export interface RunSettings {
    * Learning rate of fine-tuning: a number, a schedule of the fine-tuning step, or `'linear'` for
    * lr/5 decaying linearly to 0 over the fine-tuning steps (default: the constant lr/5).
    */
-  fineTuneLr?: LearningRateSchedule | 'linear';
+  fineTuneLr?: t.optim.LearningRate | 'linear';
   /** Momentum (default 0.9). */
   momentum?: number;
   /** Seed of the batch order (default 0). */
@@ -89,15 +87,15 @@ export interface MethodResult {
   seconds: number;
 }
 
-function trainingLoss(method: Method, model: t.nn.Module): TaskLoss {
-  if (method.kind === 'compressibility' && method.sparsify !== 'prox') return withCompressibility(crossEntropyLoss, model, { ...method.loss, lambda: method.lambda });
-  if (method.kind === 'l1') return regularized(crossEntropyLoss, () => l1Penalty(model), method.lambda);
-  return crossEntropyLoss;
+function trainingLoss(method: Method, model: t.nn.Module): t.train.LossFunction {
+  if (method.kind === 'compressibility' && method.sparsify !== 'prox') return withCompressibility(t.train.softmaxCrossEntropy, model, { ...method.loss, lambda: method.lambda });
+  if (method.kind === 'l1') return regularized(t.train.softmaxCrossEntropy, () => l1Penalty(model), method.lambda);
+  return t.train.softmaxCrossEntropy;
 }
 
-function optimizerFor(method: Method, lr: LearningRateSchedule, momentum: number): StepOptimizer {
+function optimizerFor(method: Method, lr: t.optim.LearningRate, momentum: number): t.optim.StepOptimizer {
   if (method.kind === 'compressibility' && method.sparsify === 'prox') return proxCompressibility({ ...method.loss, lr, lambda: method.lambda, momentum });
-  return momentumSgd({ lr, momentum });
+  return t.optim.sgd({ lr, momentum });
 }
 
 async function masksFor(method: Method, model: t.nn.Module, threshold: number): Promise<PruneMask[]> {
@@ -164,7 +162,7 @@ export async function runMethod(method: Method, settings: RunSettings, trainedSt
       const fineTuneLr = settings.fineTuneLr === 'linear' ? (step: number) => (lr / 5) * Math.max(0, 1 - step / steps) : (settings.fineTuneLr ?? lr / 5);
       const inner = optimizerFor(method, fineTuneLr, momentum);
       const optimizer = maskedOptimizer(inner, masks);
-      const loss = settings.fineTunePenalty === false ? crossEntropyLoss : trainingLoss(method, model);
+      const loss = settings.fineTunePenalty === false ? t.train.softmaxCrossEntropy : trainingLoss(method, model);
       try {
         await trainEpochs(model, settings.train, { ...common, seed: common.seed + 1, epochs: settings.fineTuneEpochs, optimizer, loss, onStep: (s) => settings.onStep?.('fine-tune', s) });
       } finally {

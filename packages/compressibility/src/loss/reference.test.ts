@@ -123,7 +123,7 @@ describe('compressibility loss in float64: pure minimisation (n = 200, 20,000 st
     return v.filter((x) => Math.abs(x) > cut).length;
   };
 
-  it('proximal steps (§2.5, lr 0.05) decrease L_c at every step and end with exactly one non-zero', () => {
+  it('proximal steps (lr 0.05) decrease L_c at every step and end with exactly one non-zero', () => {
     let w = gaussian(200, 7);
     const start = compressibilityValue(w);
     let previous = start;

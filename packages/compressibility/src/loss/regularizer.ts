@@ -4,12 +4,6 @@ import { selectWeights, type WeightSource } from './groups';
 import { compressibilityLoss } from './loss';
 import type { CompressibilityOptions } from './options';
 
-/** A task loss: model output `[batch, classes]` and class ids → a scalar tensor (mean over the batch). */
-export type TaskLoss = (output: t.Tensor, labels: Int32Array) => t.Tensor;
-
-/** The default task loss: mean softmax cross-entropy of logits. */
-export const crossEntropyLoss: TaskLoss = (output, labels) => t.crossEntropy(output, labels);
-
 function checkLambda(lambda: unknown, fn: string): number {
   if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) throw new Error(`${fn}: lambda must be a finite number ≥ 0, got ${String(lambda)}`);
   return lambda;
@@ -19,7 +13,7 @@ function checkLambda(lambda: unknown, fn: string): number {
  * `taskLoss + λ·penalty()`, as a task loss. The penalty is evaluated at every call, so it reads the
  * current parameter values (the ones `valueAndGrad` watches). With λ = 0 the penalty is skipped.
  */
-export function regularized(taskLoss: TaskLoss, penalty: () => t.Tensor, lambda: number): TaskLoss {
+export function regularized(taskLoss: t.train.LossFunction, penalty: () => t.Tensor, lambda: number): t.train.LossFunction {
   const l = checkLambda(lambda, 'regularized');
   if (typeof taskLoss !== 'function' || typeof penalty !== 'function') throw new Error('regularized: expected a task loss and a penalty function');
   if (l === 0) return taskLoss;
@@ -35,11 +29,11 @@ export interface CompressibilityRegularizerOptions extends CompressibilityOption
 /**
  * The training objective of the paper: `taskLoss + λ·L_c(w)` with L_c from {@link compressibilityLoss}.
  *
- * @param taskLoss - e.g. {@link crossEntropyLoss}.
+ * @param taskLoss - e.g. `t.train.softmaxCrossEntropy`.
  * @param params - the model (or its parameters) whose weights are regularised.
  * @param options - λ and the loss options.
  */
-export function withCompressibility(taskLoss: TaskLoss, params: WeightSource, options: CompressibilityRegularizerOptions): TaskLoss {
+export function withCompressibility(taskLoss: t.train.LossFunction, params: WeightSource, options: CompressibilityRegularizerOptions): t.train.LossFunction {
   if (!options || typeof options !== 'object') throw new Error('withCompressibility: expected options { lambda, ... }');
   const lambda = checkLambda(options.lambda, 'withCompressibility');
   return regularized(taskLoss, () => compressibilityLoss(params, options), lambda);

@@ -1,6 +1,6 @@
 /** Test accuracy of a classifier, in batches, without recording gradients. */
 import * as t from '@nnlab/tensor-gpu';
-import { sampleSizeOf, uploadBatch, type LabeledData } from './data';
+import { uploadBatch } from './data';
 
 /** What {@link accuracyOf} returns. */
 export interface AccuracyResult {
@@ -13,8 +13,8 @@ export interface AccuracyResult {
 }
 
 /** Accuracy of `model` on `data` in eval mode (the previous mode is restored). */
-export async function accuracyOf(model: t.nn.Module, data: LabeledData, options: { batchSize?: number; inputShape?: readonly number[] } = {}): Promise<AccuracyResult> {
-  sampleSizeOf(data, 'accuracyOf');
+export async function accuracyOf(model: t.nn.Module, data: t.train.LabeledData, options: { batchSize?: number; inputShape?: readonly number[] } = {}): Promise<AccuracyResult> {
+  t.train.checkLabeledData(data, 'accuracyOf', 'data', options.inputShape);
   const batchSize = options.batchSize ?? 1000;
   const inputShape = options.inputShape ?? data.shape;
   const wasTraining = model.training;

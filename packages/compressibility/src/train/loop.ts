@@ -1,8 +1,6 @@
 /** A mini-batch training loop whose loss may read the model's parameters (for regularisers). */
 import * as t from '@nnlab/tensor-gpu';
-import { sampleSizeOf, uploadBatch, type LabeledData } from './data';
-import type { StepOptimizer } from './optimizer';
-import type { TaskLoss } from '../loss/regularizer';
+import { uploadBatch } from './data';
 
 /** Options of {@link trainEpochs}. */
 export interface TrainEpochsOptions {
@@ -10,10 +8,10 @@ export interface TrainEpochsOptions {
   epochs: number;
   /** Samples per step. */
   batchSize: number;
-  /** The update rule (e.g. `momentumSgd`, `proxCompressibility`, or one wrapped by `maskedOptimizer`). */
-  optimizer: StepOptimizer;
+  /** The update rule (e.g. `t.optim.sgd`, `proxCompressibility`, or one wrapped by `maskedOptimizer`). */
+  optimizer: t.optim.StepOptimizer;
   /** The training loss; a regularised one reads the parameters itself (see `withCompressibility`). */
-  loss: TaskLoss;
+  loss: t.train.LossFunction;
   /** Seed of the per-epoch shuffles (default 0). */
   seed?: number;
   /** Shape of one sample as the model takes it (default the data's shape; `[784]` for an MLP on MNIST). */
@@ -34,12 +32,12 @@ export interface TrainEpochsResult {
 
 /**
  * Trains `model` on shuffled mini-batches: each step uploads a batch, takes the loss and the
- * gradients of the trainable parameters with `valueAndGrad`, and lets the optimizer update them;
+ * gradients of the trainable parameters, and lets the optimizer update them (`t.train.trainStep`);
  * every intermediate tensor is freed. Deterministic for a seed, initial weights and backend.
  */
-export async function trainEpochs(model: t.nn.Module, data: LabeledData, options: TrainEpochsOptions): Promise<TrainEpochsResult> {
+export async function trainEpochs(model: t.nn.Module, data: t.train.LabeledData, options: TrainEpochsOptions): Promise<TrainEpochsResult> {
   const owner = 'trainEpochs';
-  sampleSizeOf(data, owner);
+  t.train.checkLabeledData(data, owner, 'data', options.inputShape);
   const { epochs, batchSize, optimizer, loss } = options;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${owner}: epochs must be an integer ≥ 0, got ${String(epochs)}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${owner}: batchSize must be a positive integer, got ${String(batchSize)}`);
@@ -47,7 +45,7 @@ export async function trainEpochs(model: t.nn.Module, data: LabeledData, options
   if (typeof loss !== 'function') throw new Error(`${owner}: loss must be a function (output, labels) => scalar tensor`);
   const inputShape = options.inputShape ?? data.shape;
   const lossEvery = options.lossEvery ?? 50;
-  const params = model.parameters().filter((p) => p.trainable);
+  const params = model.trainableParameters();
   const rng = t.data.createRng(options.seed ?? 0);
   const order = Uint32Array.from({ length: data.count }, (_, i) => i);
   const result: TrainEpochsResult = { steps: 0, losses: [] };
@@ -57,10 +55,7 @@ export async function trainEpochs(model: t.nn.Module, data: LabeledData, options
     for (const indices of t.data.batches(order, batchSize)) {
       const value = t.tidy(() => {
         const { x, labels } = uploadBatch(data, indices, inputShape);
-        const step = t.valueAndGrad((..._w: t.Tensor[]) => loss(model.forward(x), labels));
-        const { value: v, grads } = step(...params.map((p) => p.value));
-        optimizer.step(params, grads);
-        return v;
+        return t.train.trainStep(model, x, labels, { optimizer, loss, parameters: params });
       });
       result.steps++;
       if (result.steps % lossEvery === 0) result.losses.push([result.steps, (await value.data())[0]]);

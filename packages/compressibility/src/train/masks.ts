@@ -5,7 +5,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import { isCompressed } from '../loss/groups';
 import { magnitudeKeep, thresholdKeep } from './mask-rules';
-import type { StepOptimizer } from './optimizer';
 
 /** A 0/1 mask of one parameter (the mask tensor is kept alive until {@link disposeMasks}). */
 export interface PruneMask {
@@ -72,7 +71,7 @@ export function applyMasks(masks: readonly PruneMask[]): void {
 }
 
 /** An optimizer that applies `masks` after every step of `inner`, so pruned weights stay exactly zero. */
-export function maskedOptimizer(inner: StepOptimizer, masks: readonly PruneMask[]): StepOptimizer {
+export function maskedOptimizer(inner: t.optim.StepOptimizer, masks: readonly PruneMask[]): t.optim.StepOptimizer {
   return {
     step(params, grads) {
       inner.step(params, grads);

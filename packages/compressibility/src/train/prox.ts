@@ -7,12 +7,11 @@
 import * as t from '@nnlab/tensor-gpu';
 import { isCompressed } from '../loss/groups';
 import { resolveCompressibilityOptions, type CompressibilityOptions } from '../loss/options';
-import { checkRange, learningRateAt, type LearningRateSchedule, type StepOptimizer } from './optimizer';
 
 /** Options of {@link proxCompressibility}. */
 export interface ProxOptions extends CompressibilityOptions {
   /** Learning rate η. */
-  lr: LearningRateSchedule;
+  lr: t.optim.LearningRate;
   /** Weight λ of the compressibility loss. */
   lambda: number;
   /**
@@ -30,14 +29,14 @@ export interface ProxOptions extends CompressibilityOptions {
  * parameter. Give it the gradients of the task loss only: the penalty is in the step. With
  * momentum 0 one step is exactly `proxStepReference` (in float32).
  */
-export function proxCompressibility(options: ProxOptions): StepOptimizer {
+export function proxCompressibility(options: ProxOptions): t.optim.StepOptimizer {
   const owner = 'proxCompressibility';
   if (!options || typeof options !== 'object') throw new Error(`${owner}: expected options { lr, lambda, ... }`);
   const o = resolveCompressibilityOptions(options);
   if (o.form === 'square') throw new Error(`${owner}: the squared form has no ℓ1/smooth split; use form 'ratio' or 'normalized'`);
-  learningRateAt(options.lr, 0, owner);
-  const lambda = checkRange(options.lambda, 'lambda', owner, 0);
-  const mu = checkRange(options.momentum ?? 0.9, 'momentum', owner, 0, 1);
+  t.optim.resolveLearningRate(options.lr, 0, owner);
+  const lambda = t.optim.checkHyperparameter(owner, 'lambda', options.lambda, 0);
+  const mu = t.optim.checkHyperparameter(owner, 'momentum', options.momentum ?? 0.9, 0, 1, true);
   const buffers = new Map<t.nn.Parameter, t.Tensor>();
   let steps = 0;
 
@@ -53,7 +52,7 @@ export function proxCompressibility(options: ProxOptions): StepOptimizer {
   return {
     step(params, grads) {
       if (params.length !== grads.length) throw new Error(`${owner}.step: ${params.length} parameters but ${grads.length} gradients`);
-      const lr = learningRateAt(options.lr, steps, owner);
+      const lr = t.optim.resolveLearningRate(options.lr, steps, owner);
       t.tidy(() => {
         const weights = params.map((p, i) => ({ p, g: grads[i] })).filter(({ p }) => p.trainable && isCompressed(p, o.includeBias));
         const groups = o.scope === 'global' ? [weights] : weights.map((w) => [w]);

@@ -3,17 +3,15 @@ import * as t from '@nnlab/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compressibilityLoss } from '../loss/loss';
 import { compressibilityValueOfGroups } from '../loss/reference';
-import { crossEntropyLoss, l1Penalty, withCompressibility } from '../loss/regularizer';
+import { l1Penalty, withCompressibility } from '../loss/regularizer';
 import { gaussian } from '../random.test-helper';
-import type { LabeledData } from './data';
 import { accuracyOf } from './evaluate';
 import { trainEpochs } from './loop';
 import { magnitudeKeep, thresholdKeep } from './mask-rules';
 import { disposeMasks, magnitudeMasks, maskedOptimizer, thresholdMasks } from './masks';
-import { momentumSgd } from './optimizer';
 
 /** Two Gaussian blobs in 8 dimensions, labels 0 and 1. */
-function blobs(count: number, seed: number): LabeledData {
+function blobs(count: number, seed: number): t.train.LabeledData {
   const noise = gaussian(count * 8, seed);
   const labels = Uint8Array.from({ length: count }, (_, i) => i % 2);
   const images = Float32Array.from(noise, (x, k) => 0.5 * x + (labels[Math.floor(k / 8)] ? 1 : -1) * (k % 8 < 4 ? 1 : 0));
@@ -29,24 +27,6 @@ describe('training pieces (cpu)', () => {
     await t.setBackend('cpu');
   });
 
-  it('momentumSgd follows the heavy-ball rule', async () => {
-    const p = new t.nn.Parameter(t.tensor([1, -2]), 'weight');
-    const opt = momentumSgd({ lr: 0.1, momentum: 0.5, weightDecay: 0.1 });
-    const g = t.tensor([1, 1]);
-    let w = [1, -2];
-    let b = [0, 0];
-    for (let step = 0; step < 3; step++) {
-      opt.step([p], [g]);
-      const d = w.map((x) => 1 + 0.1 * x);
-      b = step === 0 ? d : b.map((x, i) => 0.5 * x + d[i]);
-      w = w.map((x, i) => x - 0.1 * b[i]);
-      const got = await p.value.data();
-      w.forEach((x, i) => expect(got[i]).toBeCloseTo(x, 6));
-    }
-    opt.dispose();
-    t.dispose([p.value, g]);
-  });
-
   it('mask rules: threshold at a fraction of max|w|, magnitude to an exact sparsity', () => {
     expect(Array.from(thresholdKeep([0.5, -0.004, 0.006, 0, -1], 0.005))).toEqual([1, 0, 1, 0, 1]);
     const keep = magnitudeKeep(gaussian(1000, 1), 0.9);
@@ -60,7 +40,7 @@ describe('training pieces (cpu)', () => {
     const labels = Int32Array.of(0, 1, 0, 1);
     const [task, reg, lc, l1] = t.tidy(() => {
       const out = model.forward(x);
-      return [crossEntropyLoss(out, labels), withCompressibility(crossEntropyLoss, model, { lambda: 0.25 })(out, labels), compressibilityLoss(model), l1Penalty(model)];
+      return [t.train.softmaxCrossEntropy(out, labels), withCompressibility(t.train.softmaxCrossEntropy, model, { lambda: 0.25 })(out, labels), compressibilityLoss(model), l1Penalty(model)];
     });
     const v = async (s: t.Tensor) => (await s.data())[0];
     expect(await v(reg)).toBeCloseTo((await v(task)) + 0.25 * (await v(lc)), 5);
@@ -75,8 +55,8 @@ describe('training pieces (cpu)', () => {
     const data = blobs(256, 5);
     const model = mlp(7);
     await t.expectNoLeaks(async () => {
-      const opt = momentumSgd({ lr: 0.05 });
-      const loss = withCompressibility(crossEntropyLoss, model, { lambda: 0.01 });
+      const opt = t.optim.sgd({ lr: 0.05, momentum: 0.9 });
+      const loss = withCompressibility(t.train.softmaxCrossEntropy, model, { lambda: 0.01 });
       const history = await trainEpochs(model, data, { epochs: 3, batchSize: 32, optimizer: opt, loss, lossEvery: 8 });
       opt.dispose();
       expect(history.steps).toBe(24);
@@ -88,8 +68,8 @@ describe('training pieces (cpu)', () => {
     const pruned = await Promise.all(masks.map((m) => m.param.value.data()));
     const zeroed = pruned.map((w) => w.map((x) => (x === 0 ? 1 : 0)));
     expect(zeroed.flatMap((z) => Array.from(z)).some((z) => z === 1)).toBe(true);
-    const opt = maskedOptimizer(momentumSgd({ lr: 0.05 }), masks);
-    await trainEpochs(model, data, { epochs: 1, batchSize: 32, optimizer: opt, loss: crossEntropyLoss, seed: 3 });
+    const opt = maskedOptimizer(t.optim.sgd({ lr: 0.05, momentum: 0.9 }), masks);
+    await trainEpochs(model, data, { epochs: 1, batchSize: 32, optimizer: opt, loss: t.train.softmaxCrossEntropy, seed: 3 });
     opt.dispose();
     const after = await Promise.all(masks.map((m) => m.param.value.data()));
     after.forEach((w, k) => w.forEach((x, i) => {
@@ -106,12 +86,12 @@ describe('training pieces (cpu)', () => {
     model.dispose();
   });
 
-  it("tensor-gpu's own optimizers fit the StepOptimizer contract (masked fine-tuning with optim.sgd)", async () => {
+  it('masked fine-tuning with optim.sgd keeps pruned weights exactly zero', async () => {
     const data = blobs(128, 9);
     const model = mlp(11);
     const masks = await thresholdMasks(model, { threshold: 0.5 });
     const opt = maskedOptimizer(t.optim.sgd({ lr: 0.05, momentum: 0.9 }), masks);
-    await trainEpochs(model, data, { epochs: 1, batchSize: 32, optimizer: opt, loss: crossEntropyLoss });
+    await trainEpochs(model, data, { epochs: 1, batchSize: 32, optimizer: opt, loss: t.train.softmaxCrossEntropy });
     opt.dispose();
     for (const m of masks) {
       const w = await m.param.value.data();

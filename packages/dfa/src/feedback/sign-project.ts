@@ -1,13 +1,18 @@
 import * as t from '@nnlab/tensor-gpu';
 import { planSignProducts, signProductsByTables, type SignPlan } from './sign-tables';
 
+const KERNEL_NAME = 'dfaSignProject';
+
+/** The host path of the kernel: shared subset sums, fewer additions than one sum per output. */
+const signProjectHost: t.HostKernel<SignPlan> = ([e], out, _, plan) => signProductsByTables(plan, e, out);
+
 /**
  * The device kernel of a ±1 product `[n, C] → [n, rows]`, one output per thread: each class's
  * error is added or subtracted according to the stored sign (1 = plus, 0 = minus). No operand is
- * multiplied; the index arithmetic is addressing only. On the `cpu` backend the host body
- * {@link signProductsByTables} runs instead (shared subset sums, fewer additions).
+ * multiplied; the index arithmetic is addressing only. On the `cpu` backend the registered host
+ * body {@link signProductsByTables} runs instead.
  */
-function signProjectKernel(n: number, rows: number, classes: number, plan: SignPlan): t.KernelSpec {
+function signProjectKernel(n: number, rows: number, classes: number, plan: SignPlan): t.KernelSpec<SignPlan> {
   const lines = [
     'const o = this.thread.x;',
     `const i = Math.floor((o + 0.5) / ${rows});`,
@@ -25,11 +30,11 @@ function signProjectKernel(n: number, rows: number, classes: number, plan: SignP
     'return acc;',
   ];
   return {
-    name: 'dfaSignProject',
+    name: KERNEL_NAME,
     source: `function (e, s) {\n  ${lines.join('\n  ')}\n}`,
     outSize: n * rows,
     loopMax: classes,
-    host: ([e], out) => signProductsByTables(plan, e, out),
+    params: plan,
   };
 }
 
@@ -41,8 +46,12 @@ export interface SignMatrix {
   readonly plan: SignPlan;
 }
 
-/** Uploads a sign matrix (`positive[j·C + k]` true where S[j, k] = +1) and plans its host products. */
+/**
+ * Uploads a sign matrix (`positive[j·C + k]` true where S[j, k] = +1), plans its host products and
+ * registers the host path of the kernel for the `cpu` backend (registering it again is a no-op).
+ */
 export function makeSignMatrix(positive: ArrayLike<boolean | number>, rows: number, classes: number): SignMatrix {
+  t.registerKernel(KERNEL_NAME, 'cpu', signProjectHost);
   const bits = Float32Array.from({ length: rows * classes }, (_, i) => (positive[i] ? 1 : 0));
   return { signs: t.keep(t.tensor(bits, [rows, classes])), plan: planSignProducts(bits, rows, classes) };
 }
@@ -59,9 +68,5 @@ export function signProject(e: t.Tensor, matrix: SignMatrix): t.Tensor {
     throw new Error(`signProject: e must be a [batch, ${classes}] tensor, got ${e instanceof t.Tensor ? `[${e.shape.join(', ')}]` : typeof e}`);
   }
   const n = e.shape[0];
-  const engine = e.engine;
-  const device = engine.currentDevice();
-  if (!e.buffer || !matrix.signs.buffer) throw new Error('signProject: empty operands');
-  const spec = signProjectKernel(n, rows, classes, matrix.plan);
-  return engine.makeTensor([n, rows], 'float32', device.run(spec, [e.buffer, matrix.signs.buffer]));
+  return t.runKernel(signProjectKernel(n, rows, classes, matrix.plan), [e, matrix.signs], [n, rows]);
 }

@@ -4,13 +4,12 @@ import { moduleLayout, uploadParameters, type ModuleParameters } from '../layout
 import type { ParameterLayout } from '../layout/layout';
 import type { GradientOracle, LossAndGradient } from '../types';
 import { addWeighted, planChunks, type ChunkPlan } from './chunks';
-import { checkLcaData, type LcaData, type LcaLoss } from './data';
 import { enterEvaluationMode, type BatchNormMode } from './modes';
 
 /** Options of {@link moduleOracle}. */
 export interface ModuleOracleOptions {
   /** The whole split the loss is decomposed on (e.g. the training split). */
-  data: LcaData;
+  data: t.train.LabeledData;
   /** Shape of one sample as the model takes it (default `data.shape`; `[784]` for an MLP on MNIST). */
   inputShape?: readonly number[];
   /** Samples per forward/backward pass (default 10,000; the reference used 11,000 on MNIST). */
@@ -18,7 +17,7 @@ export interface ModuleOracleOptions {
   /** Leave out the `count mod chunkSize` last samples, as the reference does (default false: exact mean). */
   dropRemainder?: boolean;
   /** The decomposed loss, a mean over the batch (default: softmax cross-entropy, no regulariser). */
-  loss?: LcaLoss;
+  loss?: t.train.LossFunction;
   /** BatchNorm convention (default `'train'`: per-chunk statistics); see {@link BatchNormMode}. */
   bnMode?: BatchNormMode;
   /** Which parameters, in which order (default `moduleLayout(model)`: all of them). */
@@ -49,7 +48,7 @@ interface Chunk {
 /**
  * A gradient oracle for `model` on a whole split. Each call uploads θ (float64 on the host) as
  * float32 parameter values, swaps them into the model, and for each chunk, inside `t.tidy`,
- * takes `t.valueAndGrad` of the loss with respect to the parameter tensors; chunk losses and
+ * takes the loss and its gradients with respect to the parameters (`t.train.lossAndGrads`); chunk losses and
  * gradients are read back and combined in float64 with the chunk weights of {@link planChunks}.
  * During the call every module is in eval mode (dropout off) except BatchNorm, which follows
  * `bnMode`; the model's parameters, training flags and running statistics are restored before
@@ -57,11 +56,11 @@ interface Chunk {
  */
 export function moduleOracle(model: t.nn.Module, options: ModuleOracleOptions): ModuleOracle {
   const owner = 'moduleOracle';
-  const { sampleSize, inputShape } = checkLcaData(options.data, options.inputShape, owner);
+  const { sampleSize, inputShape } = t.train.checkLabeledData(options.data, owner, 'data', options.inputShape);
   const params = options.parameters ?? moduleLayout(model);
   const { layout } = params;
   const plan = planChunks(options.data.count, options.chunkSize ?? Math.min(10_000, options.data.count), options.dropRemainder ?? false);
-  const lossFn: LcaLoss = options.loss ?? ((output, labels) => t.crossEntropy(output, labels));
+  const lossFn: t.train.LossFunction = options.loss ?? ((output, labels) => t.crossEntropy(output, labels));
   const bnMode = options.bnMode ?? 'train';
   if (bnMode !== 'train' && bnMode !== 'eval') throw new Error(`${owner}: bnMode must be 'train' or 'eval', got ${JSON.stringify(bnMode)}`);
   const cache = options.cacheChunks ?? true;
@@ -95,9 +94,9 @@ export function moduleOracle(model: t.nn.Module, options: ModuleOracleOptions): 
         let value: t.Tensor | null = null;
         let grads: t.Tensor[] = [];
         try {
-          const vg = t.tidy(() => t.valueAndGrad((..._w: t.Tensor[]) => lossFn(model.forward(x), chunk.labels))(...weights));
-          value = vg.value;
-          grads = vg.grads as t.Tensor[];
+          const vg = t.tidy(() => t.train.lossAndGrads(model, x, chunk.labels, { loss: lossFn, parameters: params.parameters }));
+          value = vg.loss;
+          grads = vg.grads;
           const [l, ...gs] = await Promise.all([value.data(), ...grads.map((g) => g.data())]);
           loss += plan.weights[c] * l[0];
           layout.tensors.forEach((slot, i) => addWeighted(grad, gs[i], plan.weights[c], slot.offset));

@@ -2,7 +2,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import type { LayoutEntry } from '../layout/layout';
 import { addWeighted, planChunks } from '../oracle/chunks';
-import type { LcaData } from '../oracle/data';
 import type { GradientOracle } from '../types';
 
 /** Layout of the MLP through `widths`: `'0.weight'` [w1, w0], `'0.bias'`, `'2.weight'`, … (Sequential naming). */
@@ -28,7 +27,7 @@ export function initMlp(widths: readonly number[], seed: number): Float64Array {
 }
 
 /** Mean cross-entropy and its gradient over samples `index[0..n)` of `data`, in float64. */
-export function mlpLossAndGrad(widths: readonly number[], theta: Float64Array, data: LcaData, index: ArrayLike<number>): { loss: number; grad: Float64Array } {
+export function mlpLossAndGrad(widths: readonly number[], theta: Float64Array, data: t.train.LabeledData, index: ArrayLike<number>): { loss: number; grad: Float64Array } {
   const L = widths.length - 1;
   const offsets: number[] = [];
   let o = 0;
@@ -87,7 +86,7 @@ export function mlpLossAndGrad(widths: readonly number[], theta: Float64Array, d
 }
 
 /** The float64 oracle on the whole of `data`, in chunks weighted by size (as `moduleOracle`). */
-export function mlpOracle(widths: readonly number[], data: LcaData, chunkSize = data.count, dropRemainder = false): GradientOracle {
+export function mlpOracle(widths: readonly number[], data: t.train.LabeledData, chunkSize = data.count, dropRemainder = false): GradientOracle {
   const plan = planChunks(data.count, chunkSize, dropRemainder);
   return async (theta) => {
     const grad = new Float64Array(theta.length);
@@ -103,7 +102,7 @@ export function mlpOracle(widths: readonly number[], data: LcaData, chunkSize = 
 }
 
 /** Mini-batch SGD with momentum (PyTorch's rule) in float64; returns θ_0 … θ_steps. */
-export function trainMlp64(widths: readonly number[], data: LcaData, options: { lr: number; momentum: number; batchSize: number; steps: number; seed: number }): Float64Array[] {
+export function trainMlp64(widths: readonly number[], data: t.train.LabeledData, options: { lr: number; momentum: number; batchSize: number; steps: number; seed: number }): Float64Array[] {
   const theta = initMlp(widths, options.seed);
   const buf = new Float64Array(theta.length);
   const out = [theta.slice()];

@@ -1,9 +1,8 @@
 // Small seeded classification data for fast tests: Gaussian blobs with overlapping classes.
 import * as t from '@nnlab/tensor-gpu';
-import type { LcaData } from '../oracle/data';
 
 /** `count` samples of `features` values in `classes` overlapping blobs (float32 values, Int32 labels). */
-export function blobs(count: number, features: number, classes: number, seed: number): LcaData {
+export function blobs(count: number, features: number, classes: number, seed: number): t.train.LabeledData {
   const rng = t.data.createRng(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
   const centres = Array.from({ length: classes }, () => Array.from({ length: features }, () => gauss()));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { linearUnderflowCheck } from './linear-check';
 import { NO_CAPS } from './options';
 
-// Spec §4/§6 tests 1–3 on sampled data: Linear 512×512, batch 128, W ~ N(0, 2/512), half of G zero.
+// The float64 underflow checks on sampled data: Linear 512×512, batch 128, W ~ N(0, 2/512), half of G zero.
 describe('Linear 512×512 underflow check (float64 oracle with float16 rounding)', () => {
   const withCaps = new Map<number, ReturnType<typeof linearUnderflowCheck>>();
   const noCaps = new Map<number, ReturnType<typeof linearUnderflowCheck>>();

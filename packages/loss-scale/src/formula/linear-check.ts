@@ -51,7 +51,7 @@ export function gaussian(count: number, std: number, seed: number): Float64Array
 }
 
 /**
- * The spec's float64 check of one Linear layer's backward (§4, §6 tests 1–3): W ~ N(0, 2/in),
+ * A float64 check of one Linear layer's backward, as in Zhao et al.'s analysis: W ~ N(0, 2/in),
  * G Gaussian with half its entries zero; computes α and counts, among the entries of G·W that
  * are non-zero in float64, those that are 0 after the float16 product (inputs rounded to float16,
  * float64 accumulation, output rounded to float16) without scaling and with α.

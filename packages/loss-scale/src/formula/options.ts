@@ -1,4 +1,5 @@
-import { FLOAT16_MAX, REFERENCE_U_MIN } from './constants';
+import { FLOAT16_MAX } from '@nnlab/tensor-gpu';
+import { REFERENCE_U_MIN } from './constants';
 
 /** Constants of the adaptive layer-wise scale (spec defaults: the reference's `core.py`). */
 export interface AdaptiveScaleOptions {

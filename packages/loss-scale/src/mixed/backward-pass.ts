@@ -1,13 +1,12 @@
 import * as t from '@nnlab/tensor-gpu';
 import type { LossScalePolicy } from '../policy/types';
-import { float16FateCounts } from './counts';
 import { unscale, type ScaleValue } from './scale-value';
 
 /** Device-side counts of one gradient's float16 fate, read back after the step. */
 export interface PendingFate {
   /** Elements of the gradient. */
   count: number;
-  /** `[4]` counts from `float16FateCounts`. */
+  /** `[5]` counts from tensor-gpu's `float16StatCounts`. */
   counts: t.Tensor;
 }
 
@@ -29,9 +28,9 @@ export interface PendingLayerRecord {
 
 /**
  * The bookkeeping of one backward pass: the scale each gradient carries, keyed by the forward
- * tensor it is the gradient of (pitfall 5 of the spec: a lost scale would silently scale a
- * gradient, so asking for a missing one throws), the per-layer records, and the tensors that must
- * outlive `valueAndGrad`'s scope until the step has read them.
+ * tensor it is the gradient of (a lost scale would silently scale a gradient, so asking for a
+ * missing one throws), the per-layer records, and the tensors that must outlive
+ * `valueAndGrad`'s scope until the step has read them.
  */
 export class BackwardPass {
   private readonly scales = new Map<number, ScaleValue>();
@@ -90,7 +89,7 @@ export class BackwardPass {
   /** Counts the float16 fate of `x` on the device when recording (held); null otherwise. */
   fate(x: t.Tensor): PendingFate | null {
     if (!this.recordFates) return null;
-    return { count: x.size, counts: this.hold(float16FateCounts(x)) };
+    return { count: x.size, counts: this.hold(t.float16StatCounts(x)) };
   }
 
   /** Frees every held tensor. */
@@ -99,9 +98,4 @@ export class BackwardPass {
     this.owned.length = 0;
     this.scales.clear();
   }
-}
-
-/** True when some gradient tape records `x` (so its gradient is needed). */
-export function isWatched(x: t.Tensor): boolean {
-  return x.engine.tapes.some((tape) => tape.watched.has(x.id));
 }

@@ -15,7 +15,7 @@ function asTensor(s: ScaleValue): t.Tensor {
 }
 
 /**
- * The common scale s* at a branch merge (spec §2.3, `AdaLossBranch.rescaling`): the largest branch
+ * The common scale s* at a branch merge (the reference code's `AdaLossBranch.rescaling`): the largest branch
  * scale with max_i(max|g_i|/s_i)·s* < u_max; failing that the smaller branch scale halved until it
  * qualifies, but not below `minScale`. Scalar float32 tensor.
  */

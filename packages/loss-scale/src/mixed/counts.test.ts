@@ -1,8 +1,8 @@
 import * as t from '@nnlab/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fateFromCounts, float16FateCounts, overflowRate, underflowRate } from './counts';
+import { overflowRate, underflowRate } from './counts';
 
-describe('float16FateCounts', () => {
+describe('float16 fate of a gradient (tensor-gpu counts, loss-scale rates)', () => {
   beforeAll(async () => {
     await t.setBackend('cpu');
   });
@@ -11,8 +11,8 @@ describe('float16FateCounts', () => {
     await t.expectNoLeaks(async () => {
       const values = [0, -0, 1, 2 ** -25, -(2 ** -25), 2 ** -25 * 1.0001, 2 ** -24, 1e-9, 65504, 65519.9, 65520, -70000, Infinity, NaN, 3e-8, 5e-8];
       const x = t.tensor(values, [values.length]);
-      const counts = float16FateCounts(x);
-      const fate = fateFromCounts(values.length, await counts.data());
+      const counts = t.float16StatCounts(x);
+      const fate = t.float16StatsFromCounts(values.length, await counts.data());
       const finite = values.filter((v) => Number.isFinite(v));
       const f32 = Float32Array.from(finite);
       expect(fate.nonZero).toBe(values.filter((v) => v !== 0).length);

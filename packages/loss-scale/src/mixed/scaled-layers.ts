@@ -1,5 +1,5 @@
 import * as t from '@nnlab/tensor-gpu';
-import { isWatched, type BackwardPass, type PendingFate } from './backward-pass';
+import type { BackwardPass, PendingFate } from './backward-pass';
 import { mulScale, scaleToFloat16, type ScaleValue } from './scale-value';
 
 /** The three products a scaled layer's backward needs, computed in float32 on float16 values. */
@@ -24,7 +24,7 @@ interface ScaledLayer {
 }
 
 /**
- * The backward of a Linear or Conv2d layer under loss scaling (spec §2.2): the incoming float16
+ * The backward of a Linear or Conv2d layer under adaptive loss scaling (Zhao et al.): the incoming float16
  * gradient G carries s_prev; the policy gives α; the input gradient is fp16((αG)·W) and carries
  * α·s_prev; the parameter gradients are fp16(Gᵀx) and ΣG, unscaled by s_prev in float32.
  * Float16 products accumulate in float32 and round once, so computing them in float32 on the
@@ -71,7 +71,7 @@ export function mixedLinear(layer: t.nn.Linear, name: string, pass: BackwardPass
     name,
     kind: 'linear',
     reduction: layer.outFeatures,
-    needInput: isWatched(x),
+    needInput: t.isRecorded(x),
     products: (x32, w32) => ({
       inputGrad: (gs) => t.matmul(gs, w32),
       weightGrad: (g) => t.matmul(g, x32, { transposeA: true }),
@@ -99,7 +99,7 @@ function asFloat16(x: t.Tensor): t.Tensor {
   return x.dtype === 'float16' ? x : t.cast(x, 'float16');
 }
 
-/** N for a convolution's input gradient: outC·kH·kW terms per element (spec pitfall 3). */
+/** N for a convolution's input gradient: outC·kH·kW terms per element (not the fan-in of the weights). */
 export function convReduction(layer: t.nn.Conv2d): number {
   const [o, , kh, kw] = layer.weight.value.shape;
   return o * kh * kw;
@@ -107,8 +107,8 @@ export function convReduction(layer: t.nn.Conv2d): number {
 
 /**
  * A Conv2d layer in mixed precision, as {@link mixedLinear} with N = outC·kH·kW. The transposed
- * convolutions of the backward come from tensor-gpu's own conv2d gradient rules (vector-Jacobian
- * products on the float32 values of the float16 operands).
+ * convolutions of the backward are tensor-gpu's convolution gradient ops on the float32 values of
+ * the float16 operands.
  */
 export function mixedConv2d(layer: t.nn.Conv2d, name: string, pass: BackwardPass, x: t.Tensor): t.Tensor {
   if (x.rank !== 4 || x.shape[1] !== layer.inChannels) throw new Error(`mixed Conv2d '${name}': expected input [N, ${layer.inChannels}, H, W], got [${x.shape.join(', ')}]`);
@@ -118,14 +118,11 @@ export function mixedConv2d(layer: t.nn.Conv2d, name: string, pass: BackwardPass
     name,
     kind: 'conv2d',
     reduction: convReduction(layer),
-    needInput: isWatched(x),
+    needInput: t.isRecorded(x),
     products: (x32, w32) => ({
-      inputGrad: (gs) => t.grad((a: t.Tensor) => t.sum(t.mul(t.conv2d(a, w32, options), gs)))(x32)[0],
-      weightGrad: (g) => t.grad((b: t.Tensor) => t.sum(t.mul(t.conv2d(x32, b, options), g)))(w32)[0],
-      both: (g) => {
-        const [gx, gw] = t.grad((a: t.Tensor, b: t.Tensor) => t.sum(t.mul(t.conv2d(a, b, options), g)))(x32, w32);
-        return [gx, gw];
-      },
+      inputGrad: (gs) => t.conv2dInputGrad(gs, w32, x32.shape, options),
+      weightGrad: (g) => t.conv2dWeightGrad(g, x32, w32.shape, options),
+      both: (g) => [t.conv2dInputGrad(g, w32, x32.shape, options), t.conv2dWeightGrad(g, x32, w32.shape, options)],
       biasAxes: [0, 2, 3],
     }),
   };

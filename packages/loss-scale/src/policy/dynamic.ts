@@ -1,4 +1,4 @@
-import { FLOAT16_MAX } from '../formula/constants';
+import { FLOAT16_MAX } from '@nnlab/tensor-gpu';
 import { checkIntegerOption, checkNumberOption, type LossScalePolicy } from './types';
 
 /** Options of {@link dynamicScaling} (Chainer's `loss_scaling(interval, scale=None)`). */

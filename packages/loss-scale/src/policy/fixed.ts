@@ -1,4 +1,4 @@
-import { FLOAT16_MAX } from '../formula/constants';
+import { FLOAT16_MAX } from '@nnlab/tensor-gpu';
 import { checkNumberOption, type LossScalePolicy } from './types';
 
 /** No loss scaling: s₀ = 1 and α = 1 everywhere; only non-finite steps are skipped. */

@@ -1,4 +1,5 @@
-import { overflowRate, underflowRate, type Float16Fate } from '../mixed/counts';
+import type * as t from '@nnlab/tensor-gpu';
+import { overflowRate, underflowRate } from '../mixed/counts';
 
 /** One scaled layer in one step, read back. */
 export interface LayerStepRecord {
@@ -11,9 +12,9 @@ export interface LayerStepRecord {
   /** s_prev: the scale its incoming gradient carried. */
   incomingScale: number;
   /** Float16 fate of its exact input gradient (null for the first layer, whose input needs none, or when not recorded). */
-  inputGrad: Float16Fate | null;
+  inputGrad: t.Float16Stats | null;
   /** Float16 fate of its exact weight gradient (null when not recorded). */
-  weightGrad: Float16Fate | null;
+  weightGrad: t.Float16Stats | null;
 }
 
 /** One training step, read back. */
@@ -27,7 +28,7 @@ export interface StepRecord {
   /** Whether the update was skipped because a gradient was not finite. */
   skipped: boolean;
   /** Float16 fate of the scaled loss gradient s₀·∂L/∂ŷ (null when not recorded). */
-  lossGrad: Float16Fate | null;
+  lossGrad: t.Float16Stats | null;
   /** The scaled layers, in forward order (empty in float32 mode). */
   layers: LayerStepRecord[];
 }

@@ -1,15 +1,11 @@
 import * as t from '@nnlab/tensor-gpu';
 import { BackwardPass, type PendingFate } from '../mixed/backward-pass';
 import { convertModel, type MixedStructure } from '../mixed/convert';
-import { fateFromCounts, type Float16Fate } from '../mixed/counts';
 import { lossScaled } from '../mixed/pass-through';
 import type { ScaleValue } from '../mixed/scale-value';
 import { adaptiveScaling } from '../policy/adaptive';
 import type { LossScalePolicy } from '../policy/types';
 import { ScaleRecorder, type LayerStepRecord, type StepRecord } from '../record/recorder';
-
-/** A training loss: float32 logits `[batch, classes]` and class ids → a scalar (mean over the batch). */
-export type MixedLoss = (logits: t.Tensor, labels: Int32Array) => t.Tensor;
 
 /** Options of {@link MixedPrecisionTrainer}. */
 export interface MixedPrecisionOptions {
@@ -18,7 +14,7 @@ export interface MixedPrecisionOptions {
   /** The loss-scaling policy (default `adaptiveScaling()`); ignored in float32. */
   policy?: LossScalePolicy;
   /** The loss on float32 logits (default mean softmax cross-entropy). */
-  loss?: MixedLoss;
+  loss?: t.train.LossFunction;
   /** Record per-layer scales and underflow/overflow rates every this many steps (default 1; 0: never). */
   recordEvery?: number;
   /**
@@ -31,7 +27,6 @@ export interface MixedPrecisionOptions {
 /** What one {@link MixedPrecisionTrainer.step} returns. */
 export type StepResult = StepRecord;
 
-const defaultLoss: MixedLoss = (logits, labels) => t.crossEntropy(logits, labels);
 
 /**
  * Mixed-precision training of a tensor-gpu model: forward and backward on emulated float16 values
@@ -47,7 +42,7 @@ export class MixedPrecisionTrainer {
   /** The loss-scaling policy (owned: disposed with the trainer). */
   readonly policy: LossScalePolicy;
   private readonly structure: MixedStructure | null;
-  private readonly lossFn: MixedLoss;
+  private readonly lossFn: t.train.LossFunction;
   private readonly recordEvery: number;
   private readonly unscaleIn: 'float32' | 'float16';
   private readonly params: t.nn.Parameter[];
@@ -72,10 +67,10 @@ export class MixedPrecisionTrainer {
     this.recordEvery = recordEvery;
     this.unscaleIn = options.unscaleIn ?? 'float32';
     if (this.unscaleIn !== 'float32' && this.unscaleIn !== 'float16') throw new Error(`MixedPrecisionTrainer: unscaleIn must be 'float32' or 'float16', got ${JSON.stringify(options.unscaleIn)}`);
-    this.lossFn = options.loss ?? defaultLoss;
+    this.lossFn = options.loss ?? t.train.softmaxCrossEntropy;
     this.policy = options.policy ?? adaptiveScaling();
     this.structure = this.precision === 'float16' ? convertModel(model) : null;
-    this.params = model.parameters();
+    this.params = model.trainableParameters();
     for (const [name, ps] of this.structure?.wholeModules ?? []) for (const p of ps) this.wholeModuleOf.set(p, name);
   }
 
@@ -193,7 +188,7 @@ async function allFinite(grads: readonly t.Tensor[]): Promise<boolean> {
 }
 
 /** Reads every layer record of a pass back in one transfer; returns them in forward order. */
-async function readLayers(pass: BackwardPass): Promise<{ layers: LayerStepRecord[]; lossGrad: Float16Fate | null }> {
+async function readLayers(pass: BackwardPass): Promise<{ layers: LayerStepRecord[]; lossGrad: t.Float16Stats | null }> {
   const parts: t.Tensor[] = [];
   const slot = (v: ScaleValue | PendingFate | null): number | null => {
     if (v === null) return null;
@@ -212,7 +207,7 @@ async function readLayers(pass: BackwardPass): Promise<{ layers: LayerStepRecord
   }
   const flat = parts.length === 0 ? new Float32Array(0) : await readConcatenated(parts);
   const scalar = (v: ScaleValue, k: number | null) => (k === null ? (v as number) : flat[offsets[k]]);
-  const fate = (v: PendingFate | null, k: number | null) => (v === null || k === null ? null : fateFromCounts(v.count, flat, offsets[k]));
+  const fate = (v: PendingFate | null, k: number | null) => (v === null || k === null ? null : t.float16StatsFromCounts(v.count, flat, offsets[k]));
   const layers = plan
     .map(({ l, alpha, incoming, input, weight }) => ({
       layer: l.layer,

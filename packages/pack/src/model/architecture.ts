@@ -1,5 +1,4 @@
 import * as t from '@nnlab/tensor-gpu';
-import { PackedNetwork } from './packed-network';
 
 /** One layer of an {@link Architecture}. Layers with parameters are packed; the others act on every model's activations. */
 export type LayerSpec =
@@ -133,7 +132,8 @@ export function parameterFree(layer: LayerSpec): t.nn.Module {
   }
 }
 
-function checkSeed(seed: unknown, what: string): number {
+/** Throws naming `what` unless `seed` is an integer; returns it. */
+export function checkSeed(seed: unknown, what: string): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new Error(`${what} must be an integer, got ${String(seed)}`);
   return seed >>> 0;
 }
@@ -153,20 +153,6 @@ export function buildModel(architecture: Architecture, seed: number): t.nn.Seque
       return parameterFree(l);
     }),
   );
-}
-
-/**
- * K models of the architecture stacked on a leading model axis ({@link PackedNetwork}: tensor-gpu's
- * packed layers' parameters, convolutions as grouped convolutions). Model k starts exactly as
- * `buildModel(architecture, seeds[k])`. Input `[B, ...]` (shared) or `[K, B, ...]`; output `[K, B, C]`.
- */
-export function buildPackedModel(architecture: Architecture, seeds: readonly number[]): PackedNetwork {
-  layerShapes(architecture);
-  if (!Array.isArray(seeds) || seeds.length === 0) throw new Error('buildPackedModel: seeds must be a non-empty array (one per model)');
-  if (!architecture.layers.some((l) => l.kind === 'linear' || l.kind === 'conv2d')) throw new Error(`buildPackedModel: architecture '${architecture.name}' has no layer with parameters`);
-  const sequences = seeds.map((s, i) => new t.nn.SeedSequence(checkSeed(s, `buildPackedModel: seeds[${i}]`)));
-  const layerSeeds = architecture.layers.filter((l) => l.kind === 'linear' || l.kind === 'conv2d').map(() => sequences.map((s) => s.next()));
-  return new PackedNetwork(architecture, layerSeeds, seeds.length);
 }
 
 /** A ReLU MLP through `widths` (e.g. `[784, 256, 10]`), for flattened inputs `[widths[0]]`. */

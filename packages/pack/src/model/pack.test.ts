@@ -132,7 +132,7 @@ describe('pack (cpu)', () => {
         { seed: 2, lr: 0.1, momentum: 0.9, batchSize: 6 },
       ];
       const a = randomData(6, 12, 4, 30);
-      const b = { images: a.images.slice(), labels: a.labels.slice() };
+      const b = { ...a, images: a.images.slice(), labels: a.labels.slice() };
       // Rows 3..5 differ: only model 1 may see them.
       for (let i = 3 * 12; i < 6 * 12; i++) b.images[i] = 5 * Math.sin(i);
       for (let r = 3; r < 6; r++) b.labels[r] = (a.labels[r] + 1) % 4;

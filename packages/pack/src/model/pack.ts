@@ -1,5 +1,6 @@
 import * as t from '@nnlab/tensor-gpu';
-import { buildModel, buildPackedModel, layerShapes, type Architecture } from './architecture';
+import { buildModel, layerShapes, type Architecture } from './architecture';
+import { buildPackedModel } from './packed-network';
 import { resolveConfig, type ModelConfig, type ResolvedConfig } from './config';
 import { maskedPackedCrossEntropy } from './masked-loss';
 import { packedUpdate, type PackedUpdate } from './packed-optimizer';

@@ -1,5 +1,5 @@
 import * as t from '@nnlab/tensor-gpu';
-import { parameterFree, type Architecture, type LayerSpec } from './architecture';
+import { checkSeed, layerShapes, parameterFree, type Architecture, type LayerSpec } from './architecture';
 
 /**
  * K models of one architecture as one network. Parameters are those of tensor-gpu's packed layers
@@ -54,4 +54,18 @@ export class PackedNetwork extends t.nn.Module {
       return h;
     });
   }
+}
+
+/**
+ * K models of the architecture stacked on a leading model axis ({@link PackedNetwork}: tensor-gpu's
+ * packed layers' parameters, convolutions as grouped convolutions). Model k starts exactly as
+ * `buildModel(architecture, seeds[k])`. Input `[B, ...]` (shared) or `[K, B, ...]`; output `[K, B, C]`.
+ */
+export function buildPackedModel(architecture: Architecture, seeds: readonly number[]): PackedNetwork {
+  layerShapes(architecture);
+  if (!Array.isArray(seeds) || seeds.length === 0) throw new Error('buildPackedModel: seeds must be a non-empty array (one per model)');
+  if (!architecture.layers.some((l) => l.kind === 'linear' || l.kind === 'conv2d')) throw new Error(`buildPackedModel: architecture '${architecture.name}' has no layer with parameters`);
+  const sequences = seeds.map((s, i) => new t.nn.SeedSequence(checkSeed(s, `buildPackedModel: seeds[${i}]`)));
+  const layerSeeds = architecture.layers.filter((l) => l.kind === 'linear' || l.kind === 'conv2d').map(() => sequences.map((s) => s.next()));
+  return new PackedNetwork(architecture, layerSeeds, seeds.length);
 }

@@ -139,11 +139,7 @@ export async function compareStepTimes(options: StepTimeOptions): Promise<StepTi
       const sequentialStep = async () => {
         for (const { model, optimizer } of singles) {
           const params = model.parameters();
-          const loss = t.tidy(() => {
-            const { value, grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(x), batch.labels))(...params.map((p) => p.value));
-            optimizer.step(params, grads);
-            return value;
-          });
+          const loss = t.train.trainStep(model, x, batch.labels, { optimizer, parameters: params });
           await loss.data();
           loss.dispose();
         }

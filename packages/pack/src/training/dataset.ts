@@ -1,19 +1,15 @@
 import * as t from '@nnlab/tensor-gpu';
 
-/** Labelled samples in host memory: `images` holds `labels.length × sampleSize` values. */
-export interface Dataset {
-  /** Sample values, sample-major. */
-  images: Float32Array;
-  /** One class id per sample. */
-  labels: ArrayLike<number>;
-}
-
-/** Checks that `data` holds whole samples of `sampleSize` values; returns the sample count. */
-export function checkDataset(data: Dataset, sampleSize: number, what = 'data'): number {
+/**
+ * Checks that labelled data (tensor-gpu's `LabeledData`) holds `count` whole samples of
+ * `sampleSize` values, all finite, each with a class id; returns the sample count.
+ */
+export function checkDataset(data: t.train.LabeledData, sampleSize: number, what = 'data'): number {
   if (!data || !(data.images instanceof Float32Array)) throw new Error(`${what}.images must be a Float32Array`);
   const count = data.labels?.length;
   if (!Number.isInteger(count) || count < 1) throw new Error(`${what}.labels must be a non-empty array of class ids`);
   if (data.images.length !== count * sampleSize) throw new Error(`${what}.images must hold labels.length × ${sampleSize} = ${count * sampleSize} values, got ${data.images.length}`);
+  if (data.count !== count) throw new Error(`${what}.count is ${String(data.count)} but labels hold ${count} samples`);
   for (let i = 0; i < data.images.length; i++) {
     if (!Number.isFinite(data.images[i])) throw new Error(`${what}.images[${i}] is ${data.images[i]} (sample ${Math.floor(i / sampleSize)}); inputs must be finite`);
   }
@@ -30,7 +26,7 @@ export function epochOrder(count: number, seed: number, epoch: number): Uint32Ar
 }
 
 /** Copies the samples at `indices` into `out` from `offset` (values) and their labels into `labels` from `labelOffset`. */
-export function gatherInto(data: Dataset, sampleSize: number, indices: ArrayLike<number>, out: Float32Array, offset: number, labels: Int32Array, labelOffset: number): void {
+export function gatherInto(data: t.train.LabeledData, sampleSize: number, indices: ArrayLike<number>, out: Float32Array, offset: number, labels: Int32Array, labelOffset: number): void {
   for (let r = 0; r < indices.length; r++) {
     const i = indices[r];
     out.set(data.images.subarray(i * sampleSize, (i + 1) * sampleSize), offset + r * sampleSize);
@@ -39,7 +35,7 @@ export function gatherInto(data: Dataset, sampleSize: number, indices: ArrayLike
 }
 
 /** The samples at `indices` as one new batch: values `[n · sampleSize]` and labels `[n]`. */
-export function gatherBatch(data: Dataset, sampleSize: number, indices: ArrayLike<number>): { x: Float32Array; labels: Int32Array } {
+export function gatherBatch(data: t.train.LabeledData, sampleSize: number, indices: ArrayLike<number>): { x: Float32Array; labels: Int32Array } {
   const x = new Float32Array(indices.length * sampleSize);
   const labels = new Int32Array(indices.length);
   gatherInto(data, sampleSize, indices, x, 0, labels, 0);

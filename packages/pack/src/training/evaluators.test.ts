@@ -17,7 +17,7 @@ function learnable(count: number, seed: number) {
     const s = [v[0] + v[1] - v[2], v[3] + v[4] - v[5], v[6] + v[7] - v[8]];
     labels[i] = s.indexOf(Math.max(...s));
   }
-  return { images, labels };
+  return { images, labels, count, shape: [10] };
 }
 
 describe('evaluators (cpu)', () => {

@@ -4,7 +4,7 @@ import type { Evaluator } from '../hyperband/executor';
 import { buildModel, sampleSize, type Architecture } from '../model/architecture';
 import { fusionKey, resolveConfig, singleModelOptimizer, type ModelConfig } from '../model/config';
 import { pack } from '../model/pack';
-import { checkDataset, epochOrder, gatherBatch, type Dataset } from './dataset';
+import { checkDataset, epochOrder, gatherBatch } from './dataset';
 import { trainPack, type PaddingMode } from './train-pack';
 
 /** What an evaluator trains on and how it scores: validation accuracy after `budget` epochs from scratch. */
@@ -12,9 +12,9 @@ export interface EvaluatorSetup {
   /** The architecture every configuration trains. */
   architecture: Architecture;
   /** Training data. */
-  train: Dataset;
+  train: t.train.LabeledData;
   /** Validation data (the score is the accuracy on it). */
-  validation: Dataset;
+  validation: t.train.LabeledData;
   /** Maps a sampled configuration to a model config (seed, lr, optimiser, batch size, ...). */
   toModelConfig: (config: Configuration) => ModelConfig;
   /** Batch size for configurations that set none. */
@@ -69,7 +69,7 @@ export function packedEvaluator(setup: EvaluatorSetup): Evaluator {
 }
 
 /** Trains one model alone, the ordinary way (tensor-gpu's `sgd`/`adam`, `crossEntropy`), over whole epochs in batches of its batch size. */
-export async function trainSingleModel(architecture: Architecture, config: ModelConfig, data: Dataset, options: { epochs: number; seed: number; batchSize?: number }): Promise<t.nn.Sequential> {
+export async function trainSingleModel(architecture: Architecture, config: ModelConfig, data: t.train.LabeledData, options: { epochs: number; seed: number; batchSize?: number }): Promise<t.nn.Sequential> {
   const c = resolveConfig(config, 0);
   const size = sampleSize(architecture);
   const count = checkDataset(data, size);
@@ -85,9 +85,7 @@ export async function trainSingleModel(architecture: Architecture, config: Model
         const n = Math.min(batch, count - start);
         const { x, labels } = gatherBatch(data, size, order.subarray(start, start + n));
         t.tidy(() => {
-          const input = t.tensor(x, [n, ...architecture.inputShape]);
-          const { grads } = t.valueAndGrad((..._w: t.Tensor[]) => t.crossEntropy(model.forward(input), labels))(...params.map((p) => p.value));
-          optimizer.step(params, grads);
+          t.train.trainStep(model, t.tensor(x, [n, ...architecture.inputShape]), labels, { optimizer, parameters: params });
         });
       }
     }
@@ -98,7 +96,7 @@ export async function trainSingleModel(architecture: Architecture, config: Model
 }
 
 /** Accuracy of one model on `data`, in chunks of `batchSize` rows. */
-export async function accuracy(model: t.nn.Module, architecture: Architecture, data: Dataset, batchSize = 1000): Promise<number> {
+export async function accuracy(model: t.nn.Module, architecture: Architecture, data: t.train.LabeledData, batchSize = 1000): Promise<number> {
   const size = sampleSize(architecture);
   const count = checkDataset(data, size);
   let correct = 0;

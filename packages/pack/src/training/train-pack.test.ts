@@ -69,12 +69,13 @@ describe('trainPack (cpu)', () => {
       const packed = pack(arch, [{ seed: 1, lr: 0.1 }]);
       await expect(trainPack(packed, data, { epochs: 1, seed: 1 })).rejects.toThrow(/configs\[0\] sets no batchSize/);
       await expect(trainPack(packed, data, { epochs: 0, seed: 1, batchSize: 4 })).rejects.toThrow(/epochs must be a positive integer/);
-      await expect(trainPack(packed, { images: data.images.subarray(1), labels: data.labels }, { epochs: 1, seed: 1, batchSize: 4 })).rejects.toThrow(/data.images must hold/);
+      await expect(trainPack(packed, { ...data, images: data.images.subarray(1) }, { epochs: 1, seed: 1, batchSize: 4 })).rejects.toThrow(/data.images must hold/);
+      await expect(trainPack(packed, { ...data, count: data.count + 1 }, { epochs: 1, seed: 1, batchSize: 4 })).rejects.toThrow(/data.count is 31 but labels hold 30 samples/);
       await expect(trainPack(packed, data, { epochs: 1, seed: 1, batchSize: 4, paddingMode: 'x' as 'slice' })).rejects.toThrow(/paddingMode/);
       const nan = data.images.slice();
       nan[25] = NaN;
-      await expect(trainPack(packed, { images: nan, labels: data.labels }, { epochs: 1, seed: 1, batchSize: 4 })).rejects.toThrow(/data.images\[25\] is NaN \(sample 2\)/);
-      await expect(trainPack(packed, { images: data.images, labels: Int32Array.from(data.labels, (l, i) => (i === 3 ? -1 : l)) }, { epochs: 1, seed: 1, batchSize: 4 })).rejects.toThrow(/data.labels\[3\] is -1/);
+      await expect(trainPack(packed, { ...data, images: nan }, { epochs: 1, seed: 1, batchSize: 4 })).rejects.toThrow(/data.images\[25\] is NaN \(sample 2\)/);
+      await expect(trainPack(packed, { ...data, labels: Int32Array.from(data.labels, (l, i) => (i === 3 ? -1 : l)) }, { epochs: 1, seed: 1, batchSize: 4 })).rejects.toThrow(/data.labels\[3\] is -1/);
       packed.dispose();
     });
   });

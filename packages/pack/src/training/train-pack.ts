@@ -1,7 +1,7 @@
 import * as t from '@nnlab/tensor-gpu';
 import { sampleSize } from '../model/architecture';
 import type { PackedModels } from '../model/pack';
-import { checkDataset, epochOrder, gatherBatch, gatherInto, type Dataset } from './dataset';
+import { checkDataset, epochOrder, gatherBatch, gatherInto } from './dataset';
 
 /**
  * How models with different batch sizes share the data:
@@ -47,7 +47,7 @@ function batchSizes(packed: PackedModels, fallback: number | undefined): number[
 }
 
 /** Trains a pack for whole epochs over `data` (see {@link PaddingMode}). */
-export async function trainPack(packed: PackedModels, data: Dataset, options: TrainPackOptions): Promise<TrainPackReport> {
+export async function trainPack(packed: PackedModels, data: t.train.LabeledData, options: TrainPackOptions): Promise<TrainPackReport> {
   const size = sampleSize(packed.architecture);
   const count = checkDataset(data, size);
   if (!options || !Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`trainPack: options.epochs must be a positive integer, got ${options?.epochs}`);

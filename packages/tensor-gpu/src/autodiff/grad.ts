@@ -81,7 +81,7 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor): (.
       t.assertLive('valueAndGrad');
       tape.watched.add(t.id);
     });
-    engine.tapes.push(tape);
+    engine.pushTape(tape);
     try {
       return engine.tidy(() => {
         let result: Tensor;
@@ -89,7 +89,7 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor): (.
           result = f(...args);
         } finally {
           // Stop recording before anything is freed, so the tape no longer holds the forward pass.
-          engine.tapes.splice(engine.tapes.indexOf(tape), 1);
+          engine.removeTape(tape);
         }
         if (!(result instanceof Tensor)) throw new Error('valueAndGrad: f must return a Tensor');
         const value = args.includes(result) ? elementwise('identity', result) : result;
@@ -107,8 +107,7 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor): (.
         return { value, grads };
       });
     } finally {
-      const at = engine.tapes.indexOf(tape);
-      if (at >= 0) engine.tapes.splice(at, 1);
+      engine.removeTape(tape);
     }
   };
 }

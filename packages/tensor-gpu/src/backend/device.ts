@@ -1,29 +1,9 @@
 import { GPU } from 'gpu.js';
 import { DeviceBuffer } from './device-buffer';
 import { KERNEL_CLASS_OF, type BackendName } from './names';
-import { withFloat16Output } from '../kernels/fp16';
-
-/** A kernel to run: its gpu.js source text, the flat output length and its longest loop. */
-export interface KernelSpec {
-  /** Short name of the primitive, used in errors and statistics. */
-  readonly name: string;
-  /** gpu.js kernel source (`function (a, b) { ... }`); shapes are baked into the text. */
-  readonly source: string;
-  /** Number of output values (the kernel's 1-D output size). */
-  readonly outSize: number;
-  /** Longest loop in the kernel, so gpu.js's loop limit never truncates a reduction. */
-  readonly loopMax?: number;
-  /**
-   * Optional implementation for the `cpu` backend over host arrays (tensor inputs in argument
-   * order, then the scalar arguments in argument order), for primitives whose fast formulation
-   * does not fit one-output-per-thread gpu.js kernels or where a plain loop beats gpu.js's
-   * generated JavaScript. It must compute what `source` computes, in the same order.
-   */
-  readonly host?: (inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]) => void;
-}
-
-/** How a kernel's output is stored: float32, or rounded to binary16 inside the kernel. */
-export type OutputPrecision = 'float32' | 'float16';
+import { withFloat16Output } from '../fp16/kernel-rounding';
+import { HOST_RESIDENT_BACKENDS } from './kernel-registry';
+import type { HostKernel, KernelSpec, OutputPrecision } from './kernel-spec';
 
 type KernelFunction = ((...args: unknown[]) => unknown) & { kernel?: any; destroy?: () => void };
 
@@ -56,7 +36,7 @@ export class Device {
 
   /** True where tensors live in host memory (cpu, webasm): uploads and reads are plain copies. */
   get hostResident(): boolean {
-    return this.backend === 'cpu' || this.backend === 'webasm';
+    return HOST_RESIDENT_BACKENDS.includes(this.backend);
   }
 
   /** Copies host values into a new device buffer. */
@@ -67,11 +47,12 @@ export class Device {
 
   /**
    * Runs a kernel whose arguments are `args` in order: device buffers, host arrays or scalar
-   * numbers. Returns the output as a new buffer.
+   * numbers. Returns the output as a new buffer. `host`, the implementation the kernel registry
+   * chose for this backend, runs instead of the gpu.js source for float32 outputs.
    */
-  run(spec: KernelSpec, kernelArgs: readonly (DeviceBuffer | Float32Array | number)[], precision: OutputPrecision = 'float32'): DeviceBuffer {
+  run(spec: KernelSpec, kernelArgs: readonly (DeviceBuffer | Float32Array | number)[], precision: OutputPrecision = 'float32', host?: HostKernel): DeviceBuffer {
+    if (host && this.hostResident && precision === 'float32') return this.runOnHost(host, spec, kernelArgs);
     // float16 kernels take +Infinity as a trailing scalar argument (see kernels/fp16.ts).
-    if (spec.host && this.backend === 'cpu' && precision === 'float32') return this.runOnHost(spec.host, spec.outSize, kernelArgs);
     const args = precision === 'float16' ? [...kernelArgs, Infinity] : kernelArgs;
     const inputs = args.filter((a): a is DeviceBuffer => a instanceof DeviceBuffer);
     const fn = this.kernel(spec, precision);
@@ -89,13 +70,13 @@ export class Device {
     return this.track(new DeviceBuffer(handle, spec.outSize));
   }
 
-  private runOnHost(host: NonNullable<KernelSpec['host']>, outSize: number, args: readonly (DeviceBuffer | Float32Array | number)[]): DeviceBuffer {
+  private runOnHost(host: HostKernel, spec: KernelSpec, args: readonly (DeviceBuffer | Float32Array | number)[]): DeviceBuffer {
     const values = args.map((a) => (a instanceof DeviceBuffer ? (a.handle as Float32Array) : a));
     const inputs = values.filter((a): a is Float32Array => a instanceof Float32Array);
     const scalars = values.filter((a): a is number => typeof a === 'number');
-    const out = new Float32Array(outSize);
-    host(inputs, out, scalars);
-    return this.track(new DeviceBuffer(out, outSize));
+    const out = new Float32Array(spec.outSize);
+    host(inputs, out, scalars, spec.params);
+    return this.track(new DeviceBuffer(out, spec.outSize));
   }
 
   /** Reads a buffer back to the host. */

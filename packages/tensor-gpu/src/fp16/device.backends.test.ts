@@ -118,7 +118,33 @@ for (const backend of backendsUnderTest()) {
       expect(Math.abs(stats.underflow - underflow)).toBeLessThanOrEqual(denormals);
       expect(stats.subnormal).toBe(subnormal);
       expect(stats.overflow).toBe(overflow);
+      expect(stats.nonFinite).toBe(0);
       x.dispose();
+    });
+
+    it('float16StatCounts keeps the counts on the device; non-finite values are counted apart from overflow', async (ctx) => {
+      if (!ok) return ctx.skip();
+      await t.expectNoLeaks(async () => {
+        // No NaN here: WGSL lets a GPU assume there is none, so comparisons with NaN are not portable.
+        const values = [0, 1, Infinity, -Infinity, 70000, -65520, 65519, t.FLOAT16_FLUSH_LIMIT, t.FLOAT16_MIN_SUBNORMAL, 3e-5, 2e-3];
+        const x = t.tensor(values);
+        const counts = t.float16StatCounts(x);
+        expect(counts.shape).toEqual([5]);
+        const stats = t.float16StatsFromCounts(values.length, await counts.data());
+        // Host oracle: the bit-exact host rounding of each finite value.
+        const finite = values.filter(Number.isFinite);
+        const rounded = finite.map((v) => t.roundToFloat16(v));
+        expect(stats).toEqual({
+          count: values.length,
+          nonZero: values.filter((v) => v !== 0).length,
+          underflow: finite.filter((v, i) => v !== 0 && rounded[i] === 0).length,
+          subnormal: rounded.filter((r) => r !== 0 && Math.abs(r) < t.FLOAT16_MIN_NORMAL).length,
+          overflow: rounded.filter((r) => !Number.isFinite(r)).length,
+          nonFinite: 2,
+        });
+        expect(await t.float16Stats(x)).toEqual(stats);
+        t.dispose([x, counts]);
+      });
     });
   });
 }

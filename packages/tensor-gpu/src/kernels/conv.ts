@@ -1,5 +1,4 @@
-import type { KernelSpec } from '../backend/device';
-import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
+import type { KernelSpec } from '../backend/kernel-spec';
 
 /**
  * Geometry of a grouped 2-D convolution with `[outC, inC/groups, kH, kW]` weights, where `c` and
@@ -64,7 +63,7 @@ function unravel4(names: [string, string, string, string], dims: [number, number
 const splitGroupImage = (n: number) => [`const grp = Math.floor((gb + 0.5) / ${n});`, `const b = gb - grp * ${n};`];
 
 /** Forward convolution: one thread per output value, looping over its receptive field. */
-export function conv2dKernel(g: ConvGeometry): KernelSpec {
+export function conv2dKernel(g: ConvGeometry): KernelSpec<ConvGeometry> {
   const s = convStrides(g);
   const coordinates = g.layout === 'packed'
     ? [...unravel4(['gb', 'j', 'y', 'x'], [g.groups * g.n, s.og, g.oh, g.ow]), ...splitGroupImage(g.n)]
@@ -91,7 +90,7 @@ export function conv2dKernel(g: ConvGeometry): KernelSpec {
   ];
   return {
     name: 'conv2d', source: fn('a, k', lines), outSize: g.n * g.o * g.oh * g.ow, loopMax: Math.max(s.cg, g.kh, g.kw),
-    host: ([x, w], out) => hostConv2d(g, x, w, out),
+    params: g,
   };
 }
 
@@ -99,7 +98,7 @@ export function conv2dKernel(g: ConvGeometry): KernelSpec {
  * Gradient of the input: each input value gathers the output gradients it contributed to; a
  * shared input gathers them from every group.
  */
-export function conv2dInputGradKernel(g: ConvGeometry): KernelSpec {
+export function conv2dInputGradKernel(g: ConvGeometry): KernelSpec<ConvGeometry> {
   const s = convStrides(g);
   const coordinates = g.sharedInput
     ? unravel4(['b', 'ci', 'iy', 'ix'], [g.n, s.cg, g.h, g.w])
@@ -137,12 +136,12 @@ export function conv2dInputGradKernel(g: ConvGeometry): KernelSpec {
   const inputSize = g.n * (g.sharedInput ? s.cg : g.c) * g.h * g.w;
   return {
     name: 'conv2dInputGrad', source: fn('d, k', lines), outSize: inputSize, loopMax: Math.max(channels, g.kh, g.kw),
-    host: ([dy, w], out) => hostConv2dInputGrad(g, dy, w, out),
+    params: g,
   };
 }
 
 /** Gradient of the weights: each weight sums input × output-gradient over batch and positions. */
-export function conv2dWeightGradKernel(g: ConvGeometry): KernelSpec {
+export function conv2dWeightGradKernel(g: ConvGeometry): KernelSpec<ConvGeometry> {
   const s = convStrides(g);
   const lines = [
     ...unravel4(['oc', 'ci', 'ky', 'kx'], [g.o, s.cg, g.kh, g.kw]),
@@ -167,6 +166,6 @@ export function conv2dWeightGradKernel(g: ConvGeometry): KernelSpec {
   ];
   return {
     name: 'conv2dWeightGrad', source: fn('d, a', lines), outSize: g.o * s.cg * g.kh * g.kw, loopMax: Math.max(g.n, g.oh, g.ow),
-    host: ([dy, x], out) => hostConv2dWeightGrad(g, dy, x, out),
+    params: g,
   };
 }

@@ -1,5 +1,6 @@
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 import { sizeOf, type Shape } from '../shape';
+import { FLOAT16_FLUSH_LIMIT, FLOAT16_OVERFLOW_LIMIT, FLOAT16_SUBNORMAL_LIMIT } from '../fp16/limits';
 import { broadcastStrides, sameShapes, unravelLines } from './indexing';
 
 /**
@@ -23,11 +24,11 @@ export const ELEMENTWISE_BODIES = {
   reciprocal: 'v = 1 / x;',
   floor: 'v = Math.floor(x);',
   isFinite: 'if (x == x && Math.abs(x) < 3.4028235e38) { v = 1; }',
-  // Where float32 values would land if cast to binary16 (constants are exact in float32):
+  // Where float32 values would land if cast to binary16 (the limits are exact in float32):
   // |x| ≤ 2^-25 rounds to 0; below 1023.5·2^-24 it stays subnormal; from 65520 on it overflows.
-  f16Underflow: 'if (x != 0 && Math.abs(x) <= 2.98023223876953125e-8) { v = 1; }',
-  f16Subnormal: 'if (Math.abs(x) > 2.98023223876953125e-8 && Math.abs(x) < 0.000061005353927612304688) { v = 1; }',
-  f16Overflow: 'if (Math.abs(x) >= 65520 && Math.abs(x) <= 3.4028234663852886e38) { v = 1; }',
+  f16Underflow: `if (x != 0 && Math.abs(x) <= ${FLOAT16_FLUSH_LIMIT}) { v = 1; }`,
+  f16Subnormal: `if (Math.abs(x) > ${FLOAT16_FLUSH_LIMIT} && Math.abs(x) < ${FLOAT16_SUBNORMAL_LIMIT}) { v = 1; }`,
+  f16Overflow: `if (Math.abs(x) >= ${FLOAT16_OVERFLOW_LIMIT} && Math.abs(x) <= 3.4028234663852886e38) { v = 1; }`,
   nonZero: 'if (x != 0) { v = 1; }',
   add: 'v = x + y;',
   sub: 'v = x - y;',

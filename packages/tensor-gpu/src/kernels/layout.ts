@@ -1,4 +1,4 @@
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 import { sizeOf, stridesOf, type Shape } from '../shape';
 import { lit, unravelLines } from './indexing';
 

@@ -1,5 +1,4 @@
-import type { KernelSpec } from '../backend/device';
-import { hostMatmul } from './host-matmul';
+import type { KernelSpec } from '../backend/kernel-spec';
 
 /** Shapes and layouts of a batched matrix product `op(A)·op(B)`, `op` = identity or transpose. */
 export interface MatmulGeometry {
@@ -18,7 +17,7 @@ export interface MatmulGeometry {
  * Batched matrix product `[B, M, N] x [B, N, P] -> [B, M, P]`, one thread per output value;
  * either operand may be read transposed, so gradients need no transpose kernels.
  */
-export function matmulKernel(g: MatmulGeometry): KernelSpec {
+export function matmulKernel(g: MatmulGeometry): KernelSpec<MatmulGeometry> {
   const { m, n, p } = g;
   const aRead = g.transposeA ? `a[aBase + k * ${m}]` : 'a[aBase + k]';
   const bRead = g.transposeB ? 'b[bBase + k]' : `b[bBase + k * ${p}]`;
@@ -41,6 +40,6 @@ export function matmulKernel(g: MatmulGeometry): KernelSpec {
     source: `function (a, b) {\n  ${lines.join('\n  ')}\n}`,
     outSize: g.batch * m * p,
     loopMax: n,
-    host: ([a, b], out) => hostMatmul(a, b, out, g),
+    params: g,
   };
 }

@@ -1,4 +1,4 @@
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 
 /** Geometry of 2-D pooling over NCHW. */
 export interface PoolGeometry {

@@ -1,4 +1,4 @@
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 
 /** Reductions over the middle axis of a `[outer, reduce, inner]` view. */
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin';

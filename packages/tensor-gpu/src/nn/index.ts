@@ -1,5 +1,5 @@
 // Neural-network modules, initialisers, model builders and state dicts (browser-safe).
-// Node-only file I/O of state dicts: ./state-file.node.ts (exported from the package's `node` entry).
+// Node-only file I/O of state dicts: ./state-file-node.ts (exported from the package's `node` entry).
 export { Module } from './module';
 export { Parameter, type ParameterRole } from './parameter';
 export { StateBuffer } from './buffer';

@@ -5,6 +5,7 @@ import { Flatten } from './flatten';
 import { Linear } from './linear';
 import { MaxPool2d } from './pooling';
 import { resolveSeed } from './seed';
+import type { Initializer, InitOptions } from './init';
 import { SeedSequence } from './seed-sequence';
 
 export { resnet20, type ResNet20Options } from './resnet';
@@ -13,14 +14,27 @@ export { resnet20, type ResNet20Options } from './resnet';
 export interface ModelOptions {
   /** One seed for the whole model: each layer initialises from a seed derived from it (random when omitted). */
   seed?: number;
+  /** Weight initialiser of every Linear and Conv2d layer (default: PyTorch's, `defaultWeightInit`). */
+  init?: Initializer;
+  /** Bias initialiser of every Linear and Conv2d layer (default: PyTorch's, `defaultBiasInit`). */
+  biasInit?: Initializer;
 }
 
-/** A ReLU MLP through the given widths, each Linear layer seeded from `seeds`. */
-function mlp(widths: readonly number[], seeds: SeedSequence): Sequential {
+/** The seeds of a model's layers and the initialisers every weight layer takes, checked once. */
+function layerOptions(options: ModelOptions, owner: string): () => InitOptions {
+  for (const key of ['init', 'biasInit'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') throw new Error(`${owner}: options.${key} must be an initialiser function, got ${typeof options[key]}`);
+  }
+  const seeds = new SeedSequence(resolveSeed(options.seed, owner));
+  return () => ({ seed: seeds.next(), init: options.init, biasInit: options.biasInit });
+}
+
+/** A ReLU MLP through the given widths, each Linear layer initialised from `next()`. */
+function mlp(widths: readonly number[], next: () => InitOptions): Sequential {
   const layers = [];
   for (let i = 0; i + 1 < widths.length; i++) {
     if (i > 0) layers.push(new ReLU());
-    layers.push(new Linear(widths[i], widths[i + 1], { seed: seeds.next() }));
+    layers.push(new Linear(widths[i], widths[i + 1], next()));
   }
   return new Sequential(...layers);
 }
@@ -34,7 +48,7 @@ export const MNIST_FC_PARAMETERS = 84_060;
  * `4` Linear 50→10; PyTorch's default initialisation.
  */
 export function mnistFc(options: ModelOptions = {}): Sequential {
-  return mlp([784, 100, 50, 10], new SeedSequence(resolveSeed(options.seed, 'mnistFc')));
+  return mlp([784, 100, 50, 10], layerOptions(options, 'mnistFc'));
 }
 
 /** Number of parameters of {@link lenet300100}. */
@@ -46,7 +60,7 @@ export const LENET_300_100_PARAMETERS = 266_610;
  * `4` Linear 100→10.
  */
 export function lenet300100(options: ModelOptions = {}): Sequential {
-  return mlp([784, 300, 100, 10], new SeedSequence(resolveSeed(options.seed, 'lenet300100')));
+  return mlp([784, 300, 100, 10], layerOptions(options, 'lenet300100'));
 }
 
 /** Number of parameters of {@link lenet5}. */
@@ -59,20 +73,20 @@ export const LENET5_PARAMETERS = 61_706;
  * `10` ReLU, `11` Linear 84→10.
  */
 export function lenet5(options: ModelOptions = {}): Sequential {
-  const s = new SeedSequence(resolveSeed(options.seed, 'lenet5'));
+  const next = layerOptions(options, 'lenet5');
   return new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2, seed: s.next() }),
+    new Conv2d(1, 6, 5, { padding: 2, ...next() }),
     new ReLU(),
     new MaxPool2d(2),
-    new Conv2d(6, 16, 5, { seed: s.next() }),
+    new Conv2d(6, 16, 5, next()),
     new ReLU(),
     new MaxPool2d(2),
     new Flatten(),
-    new Linear(400, 120, { seed: s.next() }),
+    new Linear(400, 120, next()),
     new ReLU(),
-    new Linear(120, 84, { seed: s.next() }),
+    new Linear(120, 84, next()),
     new ReLU(),
-    new Linear(84, 10, { seed: s.next() }),
+    new Linear(84, 10, next()),
   );
 }
 
@@ -87,20 +101,20 @@ export const CIFAR_CNN_PARAMETERS = 122_570;
  * Parameters: 896 + 18,496 + 36,928 + 65,600 + 650.
  */
 export function cifarCnn(options: ModelOptions = {}): Sequential {
-  const s = new SeedSequence(resolveSeed(options.seed, 'cifarCnn'));
+  const next = layerOptions(options, 'cifarCnn');
   return new Sequential(
-    new Conv2d(3, 32, 3, { padding: 1, seed: s.next() }),
+    new Conv2d(3, 32, 3, { padding: 1, ...next() }),
     new ReLU(),
     new MaxPool2d(2),
-    new Conv2d(32, 64, 3, { padding: 1, seed: s.next() }),
+    new Conv2d(32, 64, 3, { padding: 1, ...next() }),
     new ReLU(),
     new MaxPool2d(2),
-    new Conv2d(64, 64, 3, { padding: 1, seed: s.next() }),
+    new Conv2d(64, 64, 3, { padding: 1, ...next() }),
     new ReLU(),
     new MaxPool2d(2),
     new Flatten(),
-    new Linear(1024, 64, { seed: s.next() }),
+    new Linear(1024, 64, next()),
     new ReLU(),
-    new Linear(64, 10, { seed: s.next() }),
+    new Linear(64, 10, next()),
   );
 }

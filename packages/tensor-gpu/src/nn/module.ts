@@ -73,6 +73,14 @@ export abstract class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /**
+   * The parameters an optimizer updates: every parameter with `trainable` set, each listed once
+   * even when layers share it (a tied weight must get one gradient, not one per use).
+   */
+  trainableParameters(): Parameter[] {
+    return [...new Set(this.parameters())].filter((p) => p.trainable);
+  }
+
   /** Sets training mode on this module and its children; returns this. */
   train(mode = true): this {
     this.training = mode;

@@ -1,7 +1,7 @@
 import { elementwiseKernel, type ElementwiseOp, type Operand } from '../kernels/elementwise';
 import { broadcastShapes, type Shape } from '../shape';
 import { Tensor } from '../tensor';
-import { sumToShape } from './reduce';
+import { sumToShape } from './broadcast';
 import { checkTensor, engineOf, resultDtype, runKernel } from './run';
 
 /** A tensor or a plain number (broadcast as a scalar). */

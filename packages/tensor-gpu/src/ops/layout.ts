@@ -1,9 +1,7 @@
 import { concatKernel, gatherKernel, padKernel } from '../kernels/layout';
-import { broadcastStrides } from '../kernels/indexing';
-import { broadcastShapes, checkShape, fmt, normAxis, sizeOf, stridesOf, type Shape } from '../shape';
+import { checkShape, fmt, normAxis, sizeOf, stridesOf, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { checkTensor, resultDtype, runKernel } from './run';
-import { sumToShape } from './reduce';
 
 /** The same values under another shape (no copy); one axis may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -37,18 +35,6 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));
   x.engine.record(out, [x], (dy) => [transpose(dy, inverse)]);
-  return out;
-}
-
-/** Copies `x` broadcast to `shape` (NumPy rules). */
-export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  checkTensor(x, 'broadcastTo');
-  const target = broadcastShapes(x.shape, shape, 'broadcastTo');
-  if (target.length !== shape.length || target.some((d, i) => d !== shape[i])) {
-    throw new Error(`broadcastTo: ${fmt(x.shape)} cannot be broadcast to ${fmt(shape)}`);
-  }
-  const out = runKernel(x.engine, gatherKernel(shape, broadcastStrides(x.shape, shape), 0), [x], shape, x.dtype);
-  x.engine.record(out, [x], (dy) => [sumToShape(dy, x.shape)]);
   return out;
 }
 

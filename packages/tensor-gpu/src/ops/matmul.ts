@@ -2,7 +2,7 @@ import { matmulKernel } from '../kernels/matmul';
 import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
 import { sum } from './reduce';
-import { accumulating, type Accumulation } from './conv';
+import { accumulating, type Accumulation } from '../fp16/accumulation';
 import { checkTensor, resultDtype, runKernel } from './run';
 
 /** Options of `matmul`. */

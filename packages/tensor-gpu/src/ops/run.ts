@@ -1,4 +1,4 @@
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 import type { DType } from '../dtype';
 import type { Engine } from '../engine';
 import { fmt, type Shape } from '../shape';
@@ -6,7 +6,8 @@ import { Tensor } from '../tensor';
 
 /**
  * Runs a kernel on the engine's current device and wraps the output in a tensor. `args` are the
- * kernel's arguments in order: tensors, or numbers passed as scalar arguments.
+ * kernel's arguments in order: tensors, or numbers passed as scalar arguments. The engine's kernel
+ * registry chooses the implementation for the current backend (the gpu.js source where it names none).
  */
 export function runKernel(engine: Engine, spec: KernelSpec, args: readonly (Tensor | number)[], shape: Shape, dtype: DType = 'float32'): Tensor {
   const device = engine.currentDevice();
@@ -18,7 +19,8 @@ export function runKernel(engine: Engine, spec: KernelSpec, args: readonly (Tens
     }
   }
   if (spec.outSize === 0) return engine.makeTensor(shape, dtype, null);
-  return engine.makeTensor(shape, dtype, device.run(spec, args.map((x) => (x instanceof Tensor ? x.buffer! : x)), dtype));
+  const host = engine.kernels.implementation(spec.name, device.backend);
+  return engine.makeTensor(shape, dtype, device.run(spec, args.map((x) => (x instanceof Tensor ? x.buffer! : x)), dtype, host));
 }
 
 /** The engine of the first tensor among `values`; throws naming `op` when there is none. */

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor';
 import { adamStepKernel, movingAverageKernel } from './kernels';
 import { checkHyperparameter, checkLearningRate, resolveLearningRate, type LearningRate, type Optimizer } from './optimizer';
 import { assignKept, StateStore } from './state';
-import { checkStepArguments } from './step-checks';
+import { perParameterOptimizer } from './per-parameter';
 
 /** Options of {@link adam}, with PyTorch's names and defaults. */
 export interface AdamOptions {
@@ -40,8 +40,6 @@ export function adam(options: AdamOptions): Optimizer {
   const store = new StateStore(name);
   // Updates applied to each parameter (PyTorch keeps one count per parameter, for the bias corrections).
   const updates = new Map<Parameter, number>();
-  let stepCount = 0;
-
   const update = (p: Parameter, g: Tensor, rate: number): void => {
     const w = p.value;
     const engine = w.engine;
@@ -58,23 +56,12 @@ export function adam(options: AdamOptions): Optimizer {
     assignKept(p, next);
   };
 
-  return {
+  return perParameterOptimizer({
     name,
-    get stepCount() {
-      return stepCount;
-    },
-    learningRate: () => resolveLearningRate(lr, stepCount, name),
-    step(params, grads) {
-      store.assertLive();
-      const active = checkStepArguments(name, params, grads);
-      const rate = resolveLearningRate(lr, stepCount, name);
-      for (const i of active) update(params[i], grads[i], rate);
-      stepCount++;
-    },
-    state: (param) => store.get(param),
-    dispose: () => {
-      store.dispose();
-      updates.clear();
-    },
-  };
+    rate: (step) => resolveLearningRate(lr, step, name),
+    reported: (rate) => rate,
+    update,
+    store,
+    release: () => updates.clear(),
+  });
 }

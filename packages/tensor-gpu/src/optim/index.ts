@@ -1,6 +1,9 @@
 // Optimizers and learning-rate schedules (exported as the `optim` namespace).
-export type { LearningRate, Optimizer, OptimizerState } from './optimizer';
+export type { LearningRate, Optimizer, OptimizerState, StepOptimizer } from './optimizer';
+export { checkHyperparameter, checkLearningRate, resolveLearningRate } from './optimizer';
 export { sgd, type SgdOptions } from './sgd';
 export { adam, type AdamOptions } from './adam';
 export { constantLr, multiStepLr, perEpoch, stepLr, type MultiStepLrOptions, type Schedule, type StepLrOptions } from './schedules';
-export { packedSgd, type PackedSgdOptions, type PerModel } from './packed-sgd';
+export { packedSgd, type PackedSgdOptions } from './packed-sgd';
+export { packedAdam, type PackedAdamOptions } from './packed-adam';
+export type { PerModel } from './per-model';

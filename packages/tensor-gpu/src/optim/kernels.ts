@@ -1,4 +1,4 @@
-import type { KernelSpec } from '../backend/device';
+import type { HostKernel, KernelSpec } from '../backend/kernel-spec';
 
 /*
  * Fused optimizer update kernels, one thread per parameter element. Parameters, gradients and
@@ -10,8 +10,9 @@ import type { KernelSpec } from '../backend/device';
  * gpu.js kernels have one output, so an update that writes state takes one kernel per output:
  * SGD without momentum 1 kernel, SGD with momentum 2 (buffer, then parameter), Adam 3 (first
  * moment, second moment, then parameter). Bodies use statements, not `?:`, which not every
- * gpu.js backend transpiles. Each kernel also has the same arithmetic as a plain loop for the
- * `cpu` backend, where it runs several times faster than gpu.js's generated JavaScript.
+ * gpu.js backend transpiles. Each kernel also has the same arithmetic as a plain loop (`…Host`, registered for the
+ * `cpu` backend in kernels/builtin-registry.ts), where it runs several times faster than gpu.js's
+ * generated JavaScript.
  */
 
 /**
@@ -27,11 +28,13 @@ export function sgdKernel(size: number): KernelSpec {
   return w - lr * (g[i] + wd * w);
 }`,
     outSize: size,
-    host: ([p, g], out, [lr, wd]) => {
-      for (let i = 0; i < size; i++) out[i] = p[i] - lr * (g[i] + wd * p[i]);
-    },
   };
 }
+
+/** Host loop of {@link sgdKernel}. */
+export const sgdHost: HostKernel = ([p, g], out, [lr, wd]) => {
+  for (let i = 0; i < out.length; i++) out[i] = p[i] - lr * (g[i] + wd * p[i]);
+};
 
 /**
  * A running average of the decayed gradient `d = g + wd·p` (or of `d²` when `squared`):
@@ -55,15 +58,24 @@ export function movingAverageKernel(size: number, squared: boolean): KernelSpec 
   return v;
 }`,
     outSize: size,
-    host: ([s, g, p], out, [decay, scale, wd]) => {
-      for (let i = 0; i < size; i++) {
-        let d = g[i] + wd * p[i];
-        if (squared) d = d * d;
-        out[i] = decay !== 0 ? decay * s[i] + scale * d : scale * d;
-      }
-    },
   };
 }
+
+function movingAverageHost(squared: boolean): HostKernel {
+  return ([s, g, p], out, [decay, scale, wd]) => {
+    for (let i = 0; i < out.length; i++) {
+      let d = g[i] + wd * p[i];
+      if (squared) d = d * d;
+      out[i] = decay !== 0 ? decay * s[i] + scale * d : scale * d;
+    }
+  };
+}
+
+/** Host loop of {@link movingAverageKernel} (`optimAverage`). */
+export const averageHost: HostKernel = movingAverageHost(false);
+
+/** Host loop of {@link movingAverageKernel} with `squared` (`optimSquaredAverage`). */
+export const squaredAverageHost: HostKernel = movingAverageHost(true);
 
 /**
  * SGD-with-momentum parameter step from the already updated buffer `b`:
@@ -83,11 +95,13 @@ export function momentumStepKernel(size: number): KernelSpec {
   return w - lr * d;
 }`,
     outSize: size,
-    host: ([p, g, b], out, [lr, wd, mu, nesterov]) => {
-      for (let i = 0; i < size; i++) out[i] = p[i] - lr * (nesterov !== 0 ? g[i] + wd * p[i] + mu * b[i] : b[i]);
-    },
   };
 }
+
+/** Host loop of {@link momentumStepKernel}. */
+export const momentumStepHost: HostKernel = ([p, g, b], out, [lr, wd, mu, nesterov]) => {
+  for (let i = 0; i < out.length; i++) out[i] = p[i] - lr * (nesterov !== 0 ? g[i] + wd * p[i] + mu * b[i] : b[i]);
+};
 
 /**
  * Adam parameter step from the updated moments `m` and `v`, as PyTorch computes it:
@@ -102,8 +116,10 @@ export function adamStepKernel(size: number): KernelSpec {
   return p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
 }`,
     outSize: size,
-    host: ([p, m, v], out, [stepSize, bc2Sqrt, eps]) => {
-      for (let i = 0; i < size; i++) out[i] = p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
-    },
   };
 }
+
+/** Host loop of {@link adamStepKernel}. */
+export const adamStepHost: HostKernel = ([p, m, v], out, [stepSize, bc2Sqrt, eps]) => {
+  for (let i = 0; i < out.length; i++) out[i] = p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
+};

@@ -12,26 +12,32 @@ export type LearningRate = number | ((step: number) => number);
 export type OptimizerState = Readonly<Record<string, Tensor>>;
 
 /**
- * Updates parameters from their gradients. Implementations keep their state tensors alive across
- * `tidy` scopes, replace (and dispose) them and the parameter values on every step so memory stays
- * flat, and free them in `dispose`. They never dispose the gradients: those belong to the caller.
+ * What a training loop needs of an optimizer: one update from the gradients, and freeing its state.
+ * Implementations keep their state tensors alive across `tidy` scopes, replace (and dispose) them
+ * and the parameter values on every step so memory stays flat, and free them in `dispose`. They
+ * never dispose the gradients: those belong to the caller. Update rules of technique packages
+ * (a proximal step, a masked wrapper) implement this; tensor-gpu's own implement {@link Optimizer}.
  */
-export interface Optimizer {
-  /** Short name, e.g. `'sgd'` or `'adam'`. */
-  readonly name: string;
-  /** Updates applied so far (the step count schedules and Adam's bias corrections read). */
-  readonly stepCount: number;
+export interface StepOptimizer {
   /**
    * Applies one update: `params[i].value` becomes a new tensor computed from it and `grads[i]`
    * (same shape), through `Parameter.assign`. Parameters with `trainable = false` are left alone.
    */
   step(params: readonly Parameter[], grads: readonly Tensor[]): void;
+  /** Frees every state tensor; the optimizer cannot step afterwards. */
+  dispose(): void;
+}
+
+/** A {@link StepOptimizer} that also reports its name, step count, learning rate and state. */
+export interface Optimizer extends StepOptimizer {
+  /** Short name, e.g. `'sgd'` or `'adam'`. */
+  readonly name: string;
+  /** Updates applied so far (the step count schedules and Adam's bias corrections read). */
+  readonly stepCount: number;
   /** The learning rate the next `step` will use. */
   learningRate(): number;
   /** The state tensors held for `param` (owned by the optimizer; do not dispose), or undefined before its first update. */
   state(param: Parameter): OptimizerState | undefined;
-  /** Frees every state tensor; the optimizer cannot step afterwards. */
-  dispose(): void;
 }
 
 /** The learning rate for the update that follows `step` earlier ones; throws unless it is finite and ≥ 0. */

@@ -1,14 +1,13 @@
-import type { KernelSpec } from '../backend/device';
+import type { KernelSpec } from '../backend/kernel-spec';
 import type { Parameter } from '../nn/parameter';
 import { fromHost } from '../ops/creation';
 import { runKernel } from '../ops/run';
 import type { Tensor } from '../tensor';
 import { type Optimizer } from './optimizer';
 import { assignKept, StateStore } from './state';
+import { HYPER, type PackedLayout } from './packed-sgd-host';
+import { resolvePerModel, type PerModel } from './per-model';
 import { checkStepArguments } from './step-checks';
-
-/** A per-model hyperparameter: one value for all K models, K values, or a schedule of the step count. */
-export type PerModel = number | readonly number[] | ((step: number) => number | readonly number[]);
 
 /** Options of {@link packedSgd}: SGD's options, each either shared or one value per model. */
 export interface PackedSgdOptions {
@@ -24,12 +23,10 @@ export interface PackedSgdOptions {
   nesterov?: boolean;
 }
 
-// Hyperparameters travel as one small tensor [K, 3] (lr, momentum, weight decay), read by model index.
-const HYPER = 3;
 const modelIndex = (perModel: number) => `Math.floor((i + 0.5) / ${perModel})`;
 
 /** Momentum buffer of packed SGD: `b = μ_k·b + d` (`d = g + wd_k·p`), or `d` on the first step. Arguments `(b, g, p, h, first)`. */
-function packedBufferKernel(size: number, perModel: number): KernelSpec {
+function packedBufferKernel(size: number, perModel: number): KernelSpec<PackedLayout> {
   return {
     name: 'packedSgdBuffer',
     source: `function (b, g, p, h, first) {
@@ -41,20 +38,12 @@ function packedBufferKernel(size: number, perModel: number): KernelSpec {
   return v;
 }`,
     outSize: size,
-    host: ([b, g, p, h], out, [first]) => {
-      for (let k = 0, i = 0; i < size; k++) {
-        const [mu, wd] = [h[k * HYPER + 1], h[k * HYPER + 2]];
-        for (const end = i + perModel; i < end; i++) {
-          const d = g[i] + wd * p[i];
-          out[i] = first === 0 ? mu * b[i] + d : d;
-        }
-      }
-    },
+    params: { perModel },
   };
 }
 
 /** Parameter step of packed SGD from the new buffer (or the plain gradient without momentum). Arguments `(p, g, b, h, nesterov)`. */
-function packedStepKernel(size: number, perModel: number): KernelSpec {
+function packedStepKernel(size: number, perModel: number): KernelSpec<PackedLayout> {
   return {
     name: 'packedSgdStep',
     source: `function (p, g, b, h, nesterov) {
@@ -67,22 +56,8 @@ function packedStepKernel(size: number, perModel: number): KernelSpec {
   return w - h[k * ${HYPER}] * dir;
 }`,
     outSize: size,
-    host: ([p, g, b, h], out, [nesterov]) => {
-      for (let k = 0, i = 0; i < size; k++) {
-        const [lr, mu, wd] = [h[k * HYPER], h[k * HYPER + 1], h[k * HYPER + 2]];
-        for (const end = i + perModel; i < end; i++) out[i] = p[i] - lr * (nesterov !== 0 ? g[i] + wd * p[i] + mu * b[i] : b[i]);
-      }
-    },
+    params: { perModel },
   };
-}
-
-function resolvePerModel(value: PerModel | undefined, fallback: number, k: number, step: number, name: string): number[] {
-  const v = typeof value === 'function' ? value(step) : value ?? fallback;
-  const list = typeof v === 'number' ? new Array<number>(k).fill(v) : [...v];
-  if (list.length !== k || list.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0)) {
-    throw new Error(`packedSgd: ${name} must be a finite number ≥ 0 or ${k} of them (one per model), got ${JSON.stringify(v)}`);
-  }
-  return list;
 }
 
 /**
@@ -99,9 +74,9 @@ export function packedSgd(options: PackedSgdOptions): Optimizer {
   let stepCount = 0;
 
   const hyperparameters = (engine: Tensor['engine']): { tensor: Tensor; momentum: boolean } => {
-    const lr = resolvePerModel(options.lr, 0, k, stepCount, 'lr');
-    const mu = resolvePerModel(options.momentum, 0, k, stepCount, 'momentum');
-    const wd = resolvePerModel(options.weightDecay, 0, k, stepCount, 'weightDecay');
+    const lr = resolvePerModel('packedSgd', options.lr, 0, k, stepCount, 'lr');
+    const mu = resolvePerModel('packedSgd', options.momentum, 0, k, stepCount, 'momentum');
+    const wd = resolvePerModel('packedSgd', options.weightDecay, 0, k, stepCount, 'weightDecay');
     const values = new Float32Array(k * HYPER);
     for (let m = 0; m < k; m++) values.set([lr[m], mu[m], wd[m]], m * HYPER);
     return { tensor: fromHost(engine, values, [k, HYPER]), momentum: mu.some((x) => x > 0) };
@@ -112,7 +87,7 @@ export function packedSgd(options: PackedSgdOptions): Optimizer {
     get stepCount() {
       return stepCount;
     },
-    learningRate: () => resolvePerModel(options.lr, 0, k, stepCount, 'lr')[0],
+    learningRate: () => resolvePerModel('packedSgd', options.lr, 0, k, stepCount, 'lr')[0],
     step(params: readonly Parameter[], grads: readonly Tensor[]) {
       store.assertLive();
       const active = checkStepArguments('packedSgd', params, grads);

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor';
 import { momentumStepKernel, movingAverageKernel, sgdKernel } from './kernels';
 import { checkHyperparameter, checkLearningRate, resolveLearningRate, type LearningRate, type Optimizer } from './optimizer';
 import { assignKept, StateStore } from './state';
-import { checkStepArguments } from './step-checks';
+import { perParameterOptimizer } from './per-parameter';
 
 /** Options of {@link sgd}, with PyTorch's names and defaults. */
 export interface SgdOptions {
@@ -41,8 +41,6 @@ export function sgd(options: SgdOptions): Optimizer {
     throw new Error('sgd: Nesterov momentum requires momentum > 0 and dampening 0 (as in PyTorch)');
   }
   const store = new StateStore(name);
-  let stepCount = 0;
-
   const update = (p: Parameter, g: Tensor, rate: number): void => {
     const w = p.value;
     const engine = w.engine;
@@ -60,20 +58,5 @@ export function sgd(options: SgdOptions): Optimizer {
     assignKept(p, next);
   };
 
-  return {
-    name,
-    get stepCount() {
-      return stepCount;
-    },
-    learningRate: () => resolveLearningRate(lr, stepCount, name),
-    step(params, grads) {
-      store.assertLive();
-      const active = checkStepArguments(name, params, grads);
-      const rate = resolveLearningRate(lr, stepCount, name);
-      for (const i of active) update(params[i], grads[i], rate);
-      stepCount++;
-    },
-    state: (param) => store.get(param),
-    dispose: () => store.dispose(),
-  };
+  return perParameterOptimizer({ name, rate: (step) => resolveLearningRate(lr, step, name), reported: (rate) => rate, update, store });
 }

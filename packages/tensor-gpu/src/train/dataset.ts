@@ -3,7 +3,7 @@ import { fromHost } from '../ops/creation';
 import type { Engine } from '../engine';
 import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
-import type { LabeledImages } from './types';
+import type { LabeledData } from './types';
 
 /** A data set checked once: values per sample and the shape the model takes one sample in. */
 export interface CheckedData {
@@ -13,8 +13,12 @@ export interface CheckedData {
   inputShape: number[];
 }
 
-/** Throws a clear error unless `data` is consistent and `inputShape` (if given) holds one sample. */
-export function checkData(data: LabeledImages, fn: string, what: string, inputShape?: readonly number[]): CheckedData {
+/**
+ * Checks labelled data once: throws an error naming `fn` and `what` unless `data` is consistent
+ * (`count` samples of `shape`, one label each) and `inputShape`, when given, holds one sample.
+ * Returns the values per sample and the shape the model takes one sample in.
+ */
+export function checkLabeledData(data: LabeledData, fn: string, what: string, inputShape?: readonly number[]): CheckedData {
   if (!data || !(data.images instanceof Float32Array) || !(data.labels instanceof Uint8Array || data.labels instanceof Int32Array)) {
     throw new Error(`${fn}: ${what} must be { images: Float32Array, labels: Uint8Array | Int32Array, count, shape }`);
   }
@@ -50,7 +54,7 @@ export interface UploadedBatch {
 }
 
 /** Gathers the samples at `indices` on the host and uploads them as one tensor. */
-export function uploadBatch(engine: Engine, data: LabeledImages, indices: ArrayLike<number>, checked: CheckedData): UploadedBatch {
+export function uploadBatch(engine: Engine, data: LabeledData, indices: ArrayLike<number>, checked: CheckedData): UploadedBatch {
   // gatherBatch only indexes `labels` and reads its length, so Int32Array labels work as well.
   const { x, y } = gatherBatch(data.images, data.labels as Uint8Array, indices, checked.sampleSize);
   return { x: fromHost(engine, x, [indices.length, ...checked.inputShape]), labels: y };

@@ -5,19 +5,19 @@ import { elementwise } from '../ops/elementwise';
 import { argmax, sum } from '../ops/reduce';
 import { fmt } from '../shape';
 import { DeviceSum } from './accumulator';
-import { checkData, checkPositiveInteger, uploadBatch } from './dataset';
+import { checkLabeledData, checkPositiveInteger, uploadBatch } from './dataset';
 import { engineOfModel } from './engine-of';
 import { softmaxCrossEntropy } from './loss';
-import type { EvaluateOptions, EvaluateResult, LabeledImages } from './types';
+import type { EvaluateOptions, EvaluateResult, LabeledData } from './types';
 
 /**
  * Mean loss and accuracy of `model` on `data`, in batches, in eval mode (dropout off, batch norm
  * on running statistics) and without recording gradients; the model's previous mode is restored.
  * Sums stay on the device until the end, so the whole pass reads back two numbers.
  */
-export async function evaluate(model: Module, data: LabeledImages, options: EvaluateOptions = {}): Promise<EvaluateResult> {
+export async function evaluate(model: Module, data: LabeledData, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   const engine = engineOfModel(model, 'evaluate');
-  const checked = checkData(data, 'evaluate', 'data', options.inputShape);
+  const checked = checkLabeledData(data, 'evaluate', 'data', options.inputShape);
   const batchSize = checkPositiveInteger('evaluate', 'batchSize', options.batchSize ?? 256);
   const lossFn = options.loss ?? softmaxCrossEntropy;
   const order = Uint32Array.from({ length: data.count }, (_, i) => i);

@@ -1,18 +1,17 @@
 import { batches, shuffleInPlace } from '../data/batching';
 import { createRng } from '../data/rng';
-import { valueAndGrad } from '../autodiff/grad';
 import type { Engine } from '../engine';
 import type { Module } from '../nn/module';
 import type { Parameter } from '../nn/parameter';
-import type { Optimizer } from '../optim/optimizer';
-import { fmt } from '../shape';
+import type { StepOptimizer } from '../optim/optimizer';
 import type { Tensor } from '../tensor';
 import { DeviceSum } from './accumulator';
-import { checkData, checkPositiveInteger, uploadBatch, type CheckedData } from './dataset';
+import { checkLabeledData, checkPositiveInteger, uploadBatch, type CheckedData } from './dataset';
 import { engineOfModel } from './engine-of';
 import { evaluate } from './evaluate';
 import { softmaxCrossEntropy } from './loss';
-import type { EpochRecord, FitHistory, FitOptions, LabeledImages, LossFunction } from './types';
+import { trainStep } from './step';
+import type { EpochRecord, FitHistory, FitOptions, LabeledData, LossFunction } from './types';
 
 /**
  * Trains `model` on `data` with mini-batch gradient descent. Each step gathers a shuffled batch on
@@ -22,11 +21,11 @@ import type { EpochRecord, FitHistory, FitOptions, LabeledImages, LossFunction }
  * end (a read-back forces a sync). The model is in training mode while it trains and is left there.
  * Deterministic: the same seed, initial weights and backend give identical weights.
  */
-export async function fit(model: Module, data: LabeledImages, options: FitOptions): Promise<FitHistory> {
+export async function fit(model: Module, data: LabeledData, options: FitOptions): Promise<FitHistory> {
   const engine = engineOfModel(model, 'fit');
   if (!options || typeof options !== 'object') throw new Error('fit: expected options { epochs, batchSize, optimizer, ... }');
-  const checked = checkData(data, 'fit', 'data', options.inputShape);
-  if (options.validation) checkData(options.validation, 'fit', 'validation', options.inputShape);
+  const checked = checkLabeledData(data, 'fit', 'data', options.inputShape);
+  if (options.validation) checkLabeledData(options.validation, 'fit', 'validation', options.inputShape);
   const epochs = checkPositiveInteger('fit', 'epochs', options.epochs);
   const batchSize = checkPositiveInteger('fit', 'batchSize', options.batchSize);
   const lossEvery = checkPositiveInteger('fit', 'lossEvery', options.lossEvery ?? 50);
@@ -35,8 +34,7 @@ export async function fit(model: Module, data: LabeledImages, options: FitOption
   if (!optimizer || typeof optimizer.step !== 'function') throw new Error('fit: options.optimizer must be an Optimizer (e.g. optim.sgd({ lr }))');
   const lossFn = options.loss ?? softmaxCrossEntropy;
   const dropLast = options.dropLast ?? false;
-  // A parameter shared by two layers is listed once.
-  const params = [...new Set(model.parameters())].filter((p) => p.trainable);
+  const params = model.trainableParameters();
   if (params.length === 0) throw new Error('fit: the model has no trainable parameters');
   const stepsPerEpoch = dropLast ? Math.floor(data.count / batchSize) : Math.ceil(data.count / batchSize);
   if (stepsPerEpoch === 0) throw new Error(`fit: dropLast with batchSize ${batchSize} leaves no batch from ${data.count} samples`);
@@ -60,7 +58,7 @@ export async function fit(model: Module, data: LabeledImages, options: FitOption
         options.onProgress?.({ epoch, step, stepsPerEpoch, globalStep: history.steps, loss, elapsedMs: performance.now() - start, validation });
       };
       for (const indices of batches(order, batchSize, { dropLast })) {
-        window.add(trainStep(model, data, indices, checked, params, lossFn, optimizer, engine));
+        window.add(stepOnBatch(model, data, indices, checked, params, lossFn, optimizer, engine));
         step++;
         history.steps++;
         if (step < stepsPerEpoch && history.steps % lossEvery === 0) await report();
@@ -80,26 +78,19 @@ export async function fit(model: Module, data: LabeledImages, options: FitOption
   return history;
 }
 
-/** One optimizer step on one batch; returns the batch loss (a scalar tensor, owned by the caller). */
-function trainStep(
+/** One optimizer step on the batch at `indices`; returns the batch loss (a scalar tensor, owned by the caller). */
+function stepOnBatch(
   model: Module,
-  data: LabeledImages,
+  data: LabeledData,
   indices: Uint32Array,
   checked: CheckedData,
   params: Parameter[],
   lossFn: LossFunction,
-  optimizer: Optimizer,
+  optimizer: StepOptimizer,
   engine: Engine,
 ): Tensor {
   return engine.tidy(() => {
     const { x, labels } = uploadBatch(engine, data, indices, checked);
-    const lossOf = (..._weights: Tensor[]): Tensor => {
-      const l = lossFn(model.forward(x), labels);
-      if (l.size !== 1) throw new Error(`fit: the loss must be a scalar, got shape ${fmt(l.shape)}`);
-      return l;
-    };
-    const { value, grads } = valueAndGrad(lossOf)(...params.map((p) => p.value));
-    optimizer.step(params, grads);
-    return value;
+    return trainStep(model, x, labels, { optimizer, loss: lossFn, parameters: params });
   });
 }

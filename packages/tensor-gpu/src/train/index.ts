@@ -2,4 +2,7 @@
 export { fit } from './fit';
 export { evaluate } from './evaluate';
 export { softmaxCrossEntropy } from './loss';
-export type { EpochRecord, EvaluateOptions, EvaluateResult, FitHistory, FitOptions, FitProgress, LabeledImages, LossFunction } from './types';
+export { checkLabeledData, type CheckedData } from './dataset';
+export { headOf, subsetOf } from './subsets';
+export { lossAndGrads, trainStep, type LossAndGrads, type LossAndGradsOptions, type TrainStepOptions } from './step';
+export type { EpochRecord, EvaluateOptions, EvaluateResult, FitHistory, FitOptions, FitProgress, LabeledData, LossFunction } from './types';

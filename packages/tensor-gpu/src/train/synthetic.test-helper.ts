@@ -3,13 +3,13 @@ import { createRng } from '../data/rng';
 import { ReLU } from '../nn/activations';
 import { Sequential } from '../nn/containers';
 import { Linear } from '../nn/linear';
-import type { LabeledImages } from './types';
+import type { LabeledData } from './types';
 
 /**
  * `count` points in 2-D around `classes` well separated centres on a circle (radius 3, noise
  * σ = 0.5): a data set any small classifier separates.
  */
-export function blobs(count: number, classes: number, seed: number): LabeledImages {
+export function blobs(count: number, classes: number, seed: number): LabeledData {
   const rng = createRng(seed);
   const images = new Float32Array(count * 2);
   const labels = new Int32Array(count);

@@ -1,11 +1,12 @@
-import type { Optimizer } from '../optim/optimizer';
+import type { StepOptimizer } from '../optim/optimizer';
 import type { Tensor } from '../tensor';
 
 /**
- * Labelled samples held on the host, as the data loaders return them (an `ImageSplit` fits):
- * `count` samples of `shape` (e.g. `[1, 28, 28]`), row-major, and one integer class id each.
+ * Labelled samples held on the host, the one shape of training data across the packages (the
+ * loaders' `ImageSplit` is one): `count` samples of `shape` (e.g. `[1, 28, 28]`), row-major, and
+ * one integer class id each.
  */
-export interface LabeledImages {
+export interface LabeledData {
   /** `count × prod(shape)` values. */
   images: Float32Array;
   /** One class id per sample. */
@@ -44,7 +45,7 @@ export interface FitOptions {
   /** Samples per optimizer step. */
   batchSize: number;
   /** Updates the model's trainable parameters. */
-  optimizer: Optimizer;
+  optimizer: StepOptimizer;
   /** Seed of the per-epoch shuffling (default 0): the same seed and backend give identical weights. */
   seed?: number;
   /** Training loss (default: softmax cross-entropy over logits). */
@@ -54,7 +55,7 @@ export interface FitOptions {
   /** Read the loss back every this many steps (default 50); reading forces the device to finish its queue. */
   lossEvery?: number;
   /** Held-out data evaluated (in eval mode) every `evalEvery` epochs and after the last one. */
-  validation?: LabeledImages;
+  validation?: LabeledData;
   /** Epochs between validation runs (default 1). */
   evalEvery?: number;
   /** Shape of one sample as the model takes it (default `data.shape`; e.g. `[784]` for an MLP on MNIST). */

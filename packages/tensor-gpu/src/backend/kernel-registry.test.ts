@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../engine';
+import { builtinKernelRegistry } from '../kernels/builtin-registry';
+import { tensor } from '../ops/creation';
+import { matmul } from '../ops/matmul';
+import type { HostKernel } from './kernel-spec';
+import { KernelRegistry } from './kernel-registry';
+
+const twice: HostKernel = ([a], out) => {
+  for (let i = 0; i < out.length; i++) out[i] = 2 * a[i];
+};
+
+describe('KernelRegistry', () => {
+  it('returns the registered implementation per (primitive, backend) and nothing elsewhere', () => {
+    const r = new KernelRegistry();
+    r.register('double', 'cpu', twice);
+    expect(r.implementation('double', 'cpu')).toBe(twice);
+    expect(r.implementation('double', 'webasm')).toBeUndefined();
+    expect(r.implementation('triple', 'cpu')).toBeUndefined();
+    r.unregister('double', 'cpu');
+    expect(r.implementation('double', 'cpu')).toBeUndefined();
+  });
+
+  it('accepts the same function twice but a different one only with replace', () => {
+    const r = new KernelRegistry();
+    r.register('double', 'cpu', twice);
+    r.register('double', 'cpu', twice);
+    const other: HostKernel = (_, out) => out.fill(0);
+    expect(() => r.register('double', 'cpu', other)).toThrow(/'double' already has an implementation on 'cpu'; pass \{ replace: true \}/);
+    r.register('double', 'cpu', other, { replace: true });
+    expect(r.implementation('double', 'cpu')).toBe(other);
+  });
+
+  it('rejects bad names, unknown or device-resident backends and non-functions with clear errors', () => {
+    const r = new KernelRegistry();
+    expect(() => r.register('', 'cpu', twice)).toThrow(/name must be a non-empty string/);
+    expect(() => r.register('double', 'tpu' as never, twice)).toThrow(/backend must be one of .*got "tpu"/);
+    expect(() => r.register('double', 'webgl2', twice)).toThrow(/host implementations run only on cpu and webasm/);
+    expect(() => r.register('double', 'cpu', 42 as never)).toThrow(/run must be a function/);
+  });
+
+  it('the built-in table names the host loops of matmul, convolution and the optimizers on cpu only', () => {
+    const entries = builtinKernelRegistry().entries();
+    expect(entries.every((e) => e.backend === 'cpu')).toBe(true);
+    expect(entries.map((e) => e.name)).toEqual(
+      ['adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum'],
+    );
+  });
+});
+
+describe('the engine chooses kernels through its registry', () => {
+  it('a primitive runs the implementation its engine registers for the backend', async () => {
+    const engine = new Engine();
+    try {
+      await engine.setBackend('cpu');
+      const a = tensor(engine, [[1, 2], [3, 4]]);
+      const builtin = matmul(a, a);
+      expect(Array.from(await builtin.data())).toEqual([7, 10, 15, 22]);
+      const filled: HostKernel = (_, out) => out.fill(-1);
+      engine.kernels.register('matmul', 'cpu', filled, { replace: true });
+      const replaced = matmul(a, a);
+      expect(Array.from(await replaced.data())).toEqual([-1, -1, -1, -1]);
+      engine.kernels.unregister('matmul', 'cpu');
+      const portable = matmul(a, a);
+      expect(Array.from(await portable.data())).toEqual([7, 10, 15, 22]);
+      for (const x of [a, builtin, replaced, portable]) x.dispose();
+    } finally {
+      engine.destroy();
+    }
+  });
+});
