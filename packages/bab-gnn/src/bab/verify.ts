@@ -89,6 +89,13 @@ export interface VerifyOptions extends BoundingSettings {
   attackShare?: number;
   /** Run a short attack from the lowest domain's minimiser every this many batches (default 20). */
   attackEvery?: number;
+  /**
+   * Once the search has run this many seconds, one larger PGD attack (`escalatedRestarts` starts
+   * of 100 steps): instances decided quickly do not pay for it, hard ones get it early (default 2).
+   */
+  escalateAfter?: number;
+  /** Random starts of the escalated attack (default 100). */
+  escalatedRestarts?: number;
   /** α,β optimisation steps on a domain that cannot be split further (default 100). */
   leafIterations?: number;
 }
@@ -111,6 +118,8 @@ function checkOptions(o: VerifyOptions): void {
   positive(o.maxQueue, 'maxQueue');
   positive(o.maxBranches, 'maxBranches');
   positive(o.attackEvery, 'attackEvery');
+  if (o.escalateAfter !== undefined && !(o.escalateAfter >= 0)) throw new Error(`verify: escalateAfter must be ≥ 0, got ${o.escalateAfter}`);
+  if (o.escalatedRestarts !== undefined && !(Number.isInteger(o.escalatedRestarts) && o.escalatedRestarts >= 0)) throw new Error(`verify: escalatedRestarts must be an integer ≥ 0, got ${o.escalatedRestarts}`);
   if (o.attackShare !== undefined && !(o.attackShare > 0 && o.attackShare <= 1)) throw new Error(`verify: attackShare must be in (0, 1], got ${o.attackShare}`);
   if (o.splitting !== undefined && o.splitting !== 'input' && o.splitting !== 'relu') throw new Error(`verify: splitting must be 'input' or 'relu', got '${String(o.splitting)}'`);
   if (o.method !== undefined && !['ibp', 'crown', 'alpha-crown'].includes(o.method)) throw new Error(`verify: method must be 'ibp', 'crown' or 'alpha-crown', got '${String(o.method)}'`);
@@ -168,10 +177,13 @@ async function search(
   // so ReLU splitting bounds with α,β-CROWN unless told otherwise.
   const method = options.method ?? (splitting === 'relu' ? 'alpha-crown' : 'crown');
   const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations, deadline };
-  const attack = (starts: Float64Array[], restarts?: number, until = deadline): Counterexample | null => {
+  const escalateAfter = options.escalateAfter ?? 2;
+  const escalatedRestarts = options.escalatedRestarts ?? 100;
+  let escalated = false;
+  const attack = (starts: Float64Array[], restarts?: number, until = deadline, steps?: number): Counterexample | null => {
     if (options.attack === false) return null;
     const t0 = performance.now();
-    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: (options.attack?.seed ?? 0) + stats.batches } : {}), starts, deadline: Math.min(until, options.attack?.deadline ?? Infinity) });
+    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: (options.attack?.seed ?? 0) + stats.batches } : {}), ...(steps !== undefined ? { steps } : {}), starts, deadline: Math.min(until, options.attack?.deadline ?? Infinity) });
     stats.attackMs += performance.now() - t0;
     return cex;
   };
@@ -337,9 +349,22 @@ async function search(
     stats.batches++;
     const batch: Domain[] = [];
     while (batch.length < batchSize && queue.size > 0) batch.push(queue.pop() as Domain);
+    if (!escalated && performance.now() - start > escalateAfter * 1000) {
+      escalated = true;
+      const cex = attack(batch.map((d) => d.bound.clauses[0].minimiser), escalatedRestarts, deadline, 100);
+      if (cex) return finish('violated', cex);
+    }
     if (stats.batches % attackEvery === 0) {
       const cex = attack(batch.flatMap((d) => d.bound.clauses.map((c) => c.minimiser)).slice(0, 8), 2);
       if (cex) return finish('violated', cex);
+      // The lowest-bound domains are where a counterexample is most likely: sample inside them.
+      if (options.attack !== false && options.sampling !== false) {
+        const t0 = performance.now();
+        const within = batch.slice(0, 4).map((d) => ({ region: d.region, box: d.box, clauses: d.open }));
+        const found = sampleAttack(net, spec, { samples: 100, rounds: 4, roundSamples: 50, ...options.sampling, seed: (options.sampling?.seed ?? 0) + stats.batches, within, deadline });
+        stats.attackMs += performance.now() - t0;
+        if (found) return finish('violated', found);
+      }
     }
     if (splitting === 'input') {
       const cex = await bisectBatch(batch);

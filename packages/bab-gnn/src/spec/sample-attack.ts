@@ -10,7 +10,8 @@
 import type { ReluNetwork } from '../network/network';
 import { checkClause, PointReplay, type Counterexample } from './counterexample';
 import { seededUniform } from './random';
-import { innerBox, type OutputConstraint, type VerificationSpec } from './spec';
+import type { Box } from '../bounds/types';
+import { innerBox, type OutputConstraint, type SpecRegion, type VerificationSpec } from './spec';
 
 /** Settings of {@link sampleAttack}. */
 export interface SampleAttackOptions {
@@ -28,6 +29,11 @@ export interface SampleAttackOptions {
   seed?: number;
   /** Stop (returning null) once `performance.now()` passes this time, in ms (default none). */
   deadline?: number;
+  /**
+   * Search only these sub-boxes (e.g. the domains with the lowest bounds), each for the clauses of
+   * its region, instead of every region's whole box.
+   */
+  within?: readonly { readonly region: number; readonly box: Box; readonly clauses?: readonly number[] }[];
 }
 
 /** The clause's margin at output y: ≤ 0 iff every constraint holds (in float64). */
@@ -39,6 +45,15 @@ function margin(clause: readonly OutputConstraint[], y: ArrayLike<number>): numb
     if (v > worst) worst = v;
   }
   return worst;
+}
+
+/** The region's float64 input set (its inner box), intersected with `box` when given; null when empty. */
+function searchBox(region: SpecRegion, box: Box | undefined): Box | null {
+  const inner = innerBox(region);
+  if (!inner || !box) return inner;
+  const lower = Float64Array.from(inner.lower, (l, i) => Math.max(l, box.lower[i]));
+  const upper = Float64Array.from(inner.upper, (u, i) => Math.min(u, box.upper[i]));
+  return lower.every((l, i) => l <= upper[i]) ? { lower, upper } : null;
 }
 
 /**
@@ -58,13 +73,15 @@ export function sampleAttack(net: ReluNetwork, spec: VerificationSpec, options: 
   if (!(face >= 0 && face <= 1)) throw new Error(`sampleAttack: faceProbability must be in [0, 1], got ${face}`);
   const uniform = seededUniform(options.seed ?? 0);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  for (let regionIndex = 0; regionIndex < spec.regions.length; regionIndex++) {
-    const box = innerBox(spec.regions[regionIndex]);
-    if (!box) continue; // no float64 point in the region's input set
+  const targets = options.within ?? spec.regions.map((_, region) => ({ region, box: undefined, clauses: undefined }));
+  for (const target of targets) {
+    const regionIndex = target.region;
+    const box = searchBox(spec.regions[regionIndex], target.box);
+    if (!box) continue; // no float64 point of the region's input set in it
     const width = Float64Array.from(box.upper, (u, i) => u - box.lower[i]);
     const clamp = (v: number, i: number) => Math.min(box.upper[i], Math.max(box.lower[i], v));
     const clauses = spec.regions[regionIndex].clauses;
-    for (let clauseIndex = 0; clauseIndex < clauses.length; clauseIndex++) {
+    for (const clauseIndex of target.clauses ?? clauses.map((_, c) => c)) {
       const clause = clauses[clauseIndex];
       const scored: { x: Float64Array; m: number }[] = [];
       // Evaluates x; a counterexample when its float64 margin says it may be one and the exact replay agrees.
