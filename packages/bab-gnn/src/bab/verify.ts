@@ -299,7 +299,7 @@ async function search(
       const group = groups.get(key) ?? [];
       for (const c of children) {
         // The parent's linear bounds hold on the child: re-minimised over the child's box they
-        // often refute it already (the half away from the parent's minimiser), for free.
+        // sometimes refute it already (the half away from the parent's minimiser), for free.
         if (d.bound.clauses.every((cb) => linearLowerOn(cb, c.box) > 0)) {
           stats.branches++;
           stats.refutedByParent++;
