@@ -180,10 +180,11 @@ async function search(
   const escalateAfter = options.escalateAfter ?? 2;
   const escalatedRestarts = options.escalatedRestarts ?? 100;
   let escalated = false;
-  const attack = (starts: Float64Array[], restarts?: number, until = deadline, steps?: number): Counterexample | null => {
+  const attack = (starts: Float64Array[], restarts?: number, until = deadline, steps?: number, seed?: number): Counterexample | null => {
     if (options.attack === false) return null;
     const t0 = performance.now();
-    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: (options.attack?.seed ?? 0) + stats.batches } : {}), ...(steps !== undefined ? { steps } : {}), starts, deadline: Math.min(until, options.attack?.deadline ?? Infinity) });
+    const base = options.attack?.seed ?? 0;
+    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: base + (seed ?? stats.batches) } : {}), ...(steps !== undefined ? { steps } : {}), starts, deadline: Math.min(until, options.attack?.deadline ?? Infinity) });
     stats.attackMs += performance.now() - t0;
     return cex;
   };
@@ -351,7 +352,9 @@ async function search(
     while (batch.length < batchSize && queue.size > 0) batch.push(queue.pop() as Domain);
     if (!escalated && performance.now() - start > escalateAfter * 1000) {
       escalated = true;
-      const cex = attack(batch.map((d) => d.bound.clauses[0].minimiser), escalatedRestarts, deadline, 100);
+      // A fixed seed (not the batch count, which depends on the machine's speed): the same random
+      // starts on every machine.
+      const cex = attack(batch.map((d) => d.bound.clauses[0].minimiser), escalatedRestarts, deadline, 100, 1);
       if (cex) return finish('violated', cex);
     }
     if (stats.batches % attackEvery === 0) {
