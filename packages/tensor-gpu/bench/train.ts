@@ -8,8 +8,10 @@
  * Run from the package folder: `pnpm exec tsx bench/train.ts [--full]` (under `xvfb-run -a` the
  * headlessgl backend runs too). Options: `--full`, `--no-speed` (only the MNIST runs),
  * `--backends=cpu,webasm` (tensor-gpu backends to time), `--models=mlp,cnn`, `--no-tfjs`, `--reps=3`,
- * `--steps=100`.
- * Prints tables and writes `bench/results/train.json`.
+ * `--steps=100`, `--cpu-kernels=wasm-simd,js` (the cpu backend's product kernels, one row each),
+ * `--cpu-threads=1,2` (threads of the WebAssembly products, `setNumThreads`, one row each),
+ * `--out=name` (results file name, default `train`).
+ * Prints tables and writes `bench/results/<name>.json`.
  *
  * Protocol: per implementation and model, 10 warm-up steps (kernel compilation included, timed
  * separately), then `reps` repetitions of `steps` steps; the reported rate is the median over the
@@ -32,7 +34,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as t from '../src/index';
-import type { BackendName } from '../src/index';
+import type { BackendName, CpuKernels } from '../src/index';
 import { gatherBatch, shuffleInPlace } from '../src/data/batching';
 // src/data/node.ts is not loadable under tsx (its `./checksums.node` / `./files.node` imports
 // resolve to native-addon names), so MNIST is read here from the same building blocks.
@@ -53,6 +55,7 @@ import type { Optimizer } from '../src/optim/optimizer';
 import { multiStepLr } from '../src/optim/schedules';
 import { sgd } from '../src/optim/sgd';
 import { fit } from '../src/train/fit';
+import { setNumThreads } from '../src/wasm/threads-node';
 import type { FitProgress, LabeledData } from '../src/train/types';
 import { machineInfo, markdownTable, writeJson } from './report';
 import { initTfjs } from './tfjs';
@@ -91,10 +94,13 @@ interface Args {
   models: ModelName[];
   reps: number;
   steps: number;
+  cpuKernels: CpuKernels[];
+  cpuThreads: number[];
+  out: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { full: false, speed: true, tfjs: true, backends: null, models: ['mlp', 'cnn'], reps: 3, steps: 100 };
+  const args: Args = { full: false, speed: true, tfjs: true, backends: null, models: ['mlp', 'cnn'], reps: 3, steps: 100, cpuKernels: ['wasm-simd'], cpuThreads: [1], out: 'train' };
   for (const a of argv) {
     if (a === '--full') args.full = true;
     else if (a === '--no-speed') args.speed = false;
@@ -103,7 +109,10 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a.startsWith('--models=')) args.models = a.slice(9).split(',').filter((m): m is ModelName => m === 'mlp' || m === 'cnn');
     else if (a.startsWith('--reps=')) args.reps = Math.max(3, Number(a.slice(7)));
     else if (a.startsWith('--steps=')) args.steps = Math.max(100, Number(a.slice(8)));
-    else throw new Error(`bench/train: unknown option ${a} (expected --full, --no-speed, --no-tfjs, --backends=a,b, --models=mlp,cnn, --reps=N, --steps=N)`);
+    else if (a.startsWith('--cpu-kernels=')) args.cpuKernels = a.slice(14).split(',').filter((k): k is CpuKernels => k === 'wasm-simd' || k === 'js');
+    else if (a.startsWith('--cpu-threads=')) args.cpuThreads = a.slice(14).split(',').map(Number);
+    else if (a.startsWith('--out=')) args.out = a.slice(6);
+    else throw new Error(`bench/train: unknown option ${a} (expected --full, --no-speed, --no-tfjs, --backends=a,b, --models=mlp,cnn, --reps=N, --steps=N, --cpu-kernels=wasm-simd,js, --cpu-threads=1,2, --out=name)`);
   }
   return args;
 }
@@ -177,8 +186,9 @@ function probed(inner: Optimizer, probe: MemoryProbe): Optimizer {
   };
 }
 
-async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledData, args: Args): Promise<SpeedRow> {
-  await t.setBackend(backend);
+async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledData, args: Args, cpuKernels: CpuKernels = 'wasm-simd', threads = 1): Promise<SpeedRow> {
+  await t.setBackend(backend, { cpuKernels });
+  if (backend === 'cpu' && cpuKernels === 'wasm-simd') await setNumThreads(threads);
   const m = tensorGpuModel(model);
   const probe = new MemoryProbe(() => t.memory().numBytes);
   const optimizer = probed(sgd({ lr: MODELS[model].lr }), probe);
@@ -208,7 +218,7 @@ async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: Labe
   m.dispose();
   const rate = median(rates);
   return {
-    library: 'tensor-gpu', backend, model, stepsPerSecond: rate, msPerStep: 1000 / rate, repStepsPerSecond: rates, warmupMs,
+    library: 'tensor-gpu', backend: backend === 'cpu' ? `cpu (${cpuKernels}${threads > 1 ? `, ${threads} threads` : ''})` : backend, model, stepsPerSecond: rate, msPerStep: 1000 / rate, repStepsPerSecond: rates, warmupMs,
     lossFirst: losses[0] ?? null, lossLast: losses.at(-1) ?? null, peakTensorMiB: probe.peakBytes / MiB, peakRssMiB: probe.peakRss / MiB,
     tensorDelta, otherLoadCores: use.otherCores, note: null,
   };
@@ -468,8 +478,12 @@ async function main(): Promise<void> {
     }
     for (const model of args.models) {
       for (const b of backends) {
-        log(`timing tensor-gpu ${b} ${MODELS[model].title} ...`);
-        speed.push(await tensorGpuSpeed(b, model, data, args).catch((e) => errorRow('tensor-gpu', b, model, e)));
+        for (const k of b === 'cpu' ? args.cpuKernels : ['wasm-simd' as const]) {
+          for (const threads of b === 'cpu' && k === 'wasm-simd' ? args.cpuThreads : [1]) {
+            log(`timing tensor-gpu ${b}${b === 'cpu' ? ` (${k}, ${threads} thread${threads > 1 ? 's' : ''})` : ''} ${MODELS[model].title} ...`);
+            speed.push(await tensorGpuSpeed(b, model, data, args, k, threads).catch((e) => errorRow('tensor-gpu', b, model, e)));
+          }
+        }
       }
       for (const b of tfjsInfo?.backends ?? []) {
         log(`timing tfjs ${b} ${MODELS[model].title} ...`);
@@ -487,9 +501,9 @@ async function main(): Promise<void> {
     const mnist = await loadMnistStandardised();
     for (const run of FULL_RUNS) {
       const model: ModelName = run.model === 'fc' ? 'mlp' : 'cnn';
-      const measured = speed.filter((r) => r.library === 'tensor-gpu' && r.model === model && r.stepsPerSecond !== null && CPU_BACKENDS.includes(r.backend as BackendName));
+      const measured = speed.filter((r) => r.library === 'tensor-gpu' && r.model === model && r.stepsPerSecond !== null && CPU_BACKENDS.includes(r.backend.split(' ')[0] as BackendName));
       measured.sort((a, b) => b.stepsPerSecond! - a.stepsPerSecond!);
-      const backend = (measured[0]?.backend as BackendName | undefined) ?? (found.includes('webasm') ? 'webasm' : 'cpu');
+      const backend = (measured[0]?.backend.split(' ')[0] as BackendName | undefined) ?? (found.includes('webasm') ? 'webasm' : 'cpu');
       log(`\n${run.name}: ${run.epochs} epochs on ${backend} (${measured[0] ? 'the faster CPU backend for this model in this run' : 'default'}) ...`);
       full.push(await fullRun(run, backend, mnist));
     }
@@ -500,7 +514,7 @@ async function main(): Promise<void> {
         `≥ ${(100 * r.target).toFixed(1)}% ${r.reached ? 'reached' : 'MISSED'}`, fmt(r.minutes, 1), fmt(r.stepsPerSecond, 1)]),
     ));
   }
-  const file = join(BENCH_DIR, 'results', 'train.json');
+  const file = join(BENCH_DIR, 'results', `${args.out}.json`);
   writeJson(file, { machine, loadavg: loadAverageLine(), args, tfjs: tfjsInfo, protocol: { batch: BATCH, warmupSteps: WARMUP_STEPS, lossEvery: LOSS_EVERY }, speed, full });
   log(`\nwrote ${file}`);
 }

@@ -3,8 +3,10 @@ import { Device } from './backend/device';
 import type { DeviceBuffer } from './backend/device-buffer';
 import type { KernelRegistry } from './backend/kernel-registry';
 import { builtinKernelRegistry } from './kernels/builtin-registry';
+import { createHostKernels } from './backend/cpu-kernels';
 import { isBackendRequest, type BackendName, type BackendRequest } from './backend/names';
 import type { DType } from './dtype';
+import type { CpuKernels, HostKernels } from './kernels/host-kernels';
 import type { Shape } from './shape';
 import { Tensor } from './tensor';
 
@@ -37,6 +39,15 @@ export interface MemoryInfo {
   numKernels: number;
 }
 
+/** Options of `setBackend`. */
+export interface BackendOptions {
+  /**
+   * The `cpu` backend's product kernels: `'wasm-simd'` (the default; an error where WebAssembly
+   * SIMD is missing) or `'js'` (plain JavaScript). Kept for later calls; other backends ignore it.
+   */
+  cpuKernels?: CpuKernels;
+}
+
 /**
  * The state behind the functional API: the current device, memory scopes and gradient tapes.
  * The package creates one engine for its module-level functions (`setBackend`, `tidy`, ops);
@@ -52,11 +63,18 @@ export class Engine {
   /** Active gradient tapes, innermost last. */
   private readonly tapes: Tape[] = [];
   private noGradDepth = 0;
+  /** The cpu backend's products (matmul, convolutions), made when first needed; this engine owns them. */
+  private cpuProducts: HostKernels | null = null;
+  private cpuProductsChoice: CpuKernels = 'wasm-simd';
   /** Which implementation runs each primitive on each backend (see `registerKernel`). */
-  readonly kernels: KernelRegistry = builtinKernelRegistry();
+  readonly kernels: KernelRegistry = builtinKernelRegistry(() => this.cpuHostKernels());
 
   /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
-  async setBackend(request: BackendRequest): Promise<BackendName> {
+  async setBackend(request: BackendRequest, options: BackendOptions = {}): Promise<BackendName> {
+    const { cpuKernels } = options;
+    if (cpuKernels !== undefined && cpuKernels !== 'wasm-simd' && cpuKernels !== 'js') {
+      throw new Error(`setBackend: options.cpuKernels must be 'wasm-simd' or 'js', got ${JSON.stringify(cpuKernels)}`);
+    }
     if (!isBackendRequest(request)) {
       throw new Error(`setBackend: unknown backend '${String(request)}'; expected 'auto', 'cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2' or 'webgpu'`);
     }
@@ -71,6 +89,11 @@ export class Engine {
       }
       name = request;
     }
+    if (name === 'cpu') {
+      // Made now, so that missing WebAssembly SIMD is reported here rather than at the first product.
+      if (cpuKernels && cpuKernels !== this.cpuProducts?.name) this.useCpuKernels(createHostKernels(cpuKernels));
+      else this.cpuHostKernels();
+    }
     let device = this.devices.get(name);
     if (!device) {
       device = new Device(name);
@@ -78,6 +101,25 @@ export class Engine {
     }
     this.device = device;
     return name;
+  }
+
+  /** The `cpu` backend's product kernels (null until the cpu backend first needs them). */
+  getCpuKernels(): CpuKernels | null {
+    return this.cpuProducts?.name ?? null;
+  }
+
+  /** Makes `kernels` the `cpu` backend's products (this engine owns and disposes them); the current backend does not change. */
+  useCpuKernels(kernels: HostKernels): void {
+    if (kernels === this.cpuProducts) return;
+    this.cpuProducts?.dispose();
+    this.cpuProducts = kernels;
+    this.cpuProductsChoice = kernels.name;
+  }
+
+  /** The `cpu` backend's products, made on first use with the chosen implementation. */
+  private cpuHostKernels(): HostKernels {
+    this.cpuProducts ??= createHostKernels(this.cpuProductsChoice);
+    return this.cpuProducts;
   }
 
   /** The backend that runs kernels now, or null before `setBackend`. */
@@ -228,8 +270,10 @@ export class Engine {
     }
   }
 
-  /** Frees every device of this engine (kernels and gpu.js instances). */
+  /** Frees every device of this engine (kernels and gpu.js instances) and the cpu backend's WebAssembly memory. */
   destroy(): void {
+    this.cpuProducts?.dispose();
+    this.cpuProducts = null;
     for (const d of this.devices.values()) d.destroy();
     this.devices.clear();
     this.device = null;

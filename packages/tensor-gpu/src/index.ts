@@ -10,7 +10,8 @@ import type { HostKernel } from './backend/kernel-spec';
 import type { BackendName, BackendRequest } from './backend/names';
 import { defaultEngine } from './default-engine';
 import type { DType } from './dtype';
-import type { MemoryInfo } from './engine';
+import type { BackendOptions, MemoryInfo } from './engine';
+import type { CpuKernels } from './kernels/host-kernels';
 import * as creation from './ops/creation';
 import type { RandomOptions, TensorLike } from './ops/creation';
 import type { Shape } from './shape';
@@ -19,7 +20,11 @@ import type { Tensor } from './tensor';
 export { Tensor } from './tensor';
 export type { NestedArray } from './tensor';
 export { Engine } from './engine';
-export type { MemoryInfo } from './engine';
+export type { BackendOptions, MemoryInfo } from './engine';
+export type { CpuKernels, HostKernels } from './kernels/host-kernels';
+export type { MatmulGeometry } from './kernels/matmul';
+export type { ConvGeometry } from './kernels/conv';
+export { isWasmSimdAvailable } from './wasm/kernels-module';
 export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
 export { BACKEND_NAMES } from './backend/names';
@@ -66,9 +71,17 @@ export * as nn from './nn/index';
 export * as optim from './optim/index';
 export * as train from './train/index';
 
-/** Selects the backend that runs kernels (`'auto'`: the best one available here). */
-export function setBackend(name: BackendRequest): Promise<BackendName> {
-  return defaultEngine.setBackend(name);
+/**
+ * Selects the backend that runs kernels (`'auto'`: the best one available here).
+ * `options.cpuKernels` picks the `cpu` backend's products: `'wasm-simd'` (default) or `'js'`.
+ */
+export function setBackend(name: BackendRequest, options?: BackendOptions): Promise<BackendName> {
+  return defaultEngine.setBackend(name, options);
+}
+
+/** The `cpu` backend's product kernels, `'wasm-simd'` or `'js'` (null until the cpu backend is used). */
+export function getCpuKernels(): CpuKernels | null {
+  return defaultEngine.getCpuKernels();
 }
 
 /** The backend that actually runs kernels now (null before the first `setBackend`). */

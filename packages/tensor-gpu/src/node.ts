@@ -6,3 +6,4 @@
  */
 export * from './data/node';
 export { saveStateDict, loadStateDictFile } from './nn/state-file-node';
+export { setNumThreads } from './wasm/threads-node';

@@ -7,16 +7,45 @@ import type { KernelSpec } from '../backend/kernel-spec';
  * Memory layout (`layout`): `'nchw'` (default) keeps the groups inside the channel axis:
  * x `[N, C, H, W]`, y `[N, O, oH, oW]`. `'packed'` puts the group axis first, as packed models do:
  * x `[G, N, C/G, H, W]` — or, with `sharedInput`, one `[N, C/G, H, W]` read by every group —
- * and y `[G, N, O/G, oH, oW]`. The kernels address both through the strides of {@link convStrides},
+ * and y `[G, N, O/G, oH, oW]`. The kernels address both through the strides of `convStrides`,
  * so packed convolutions need no transposes or copies of a shared input.
  */
 export interface ConvGeometry {
-  n: number; c: number; h: number; w: number;
-  o: number; kh: number; kw: number;
-  oh: number; ow: number;
-  sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
+  /** Images in the batch. */
+  n: number;
+  /** Input channels, all groups together. */
+  c: number;
+  /** Input height. */
+  h: number;
+  /** Input width. */
+  w: number;
+  /** Output channels, all groups together. */
+  o: number;
+  /** Kernel height. */
+  kh: number;
+  /** Kernel width. */
+  kw: number;
+  /** Output height. */
+  oh: number;
+  /** Output width. */
+  ow: number;
+  /** Vertical stride. */
+  sh: number;
+  /** Horizontal stride. */
+  sw: number;
+  /** Zero padding above and below. */
+  ph: number;
+  /** Zero padding left and right. */
+  pw: number;
+  /** Vertical dilation. */
+  dh: number;
+  /** Horizontal dilation. */
+  dw: number;
+  /** Channel groups (packed models in the packed layout). */
   groups: number;
+  /** Memory layout of x and y (default `'nchw'`). */
   layout?: 'nchw' | 'packed';
+  /** Packed layout only: one input read by every group. */
   sharedInput?: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { convStrides, type ConvGeometry, type ConvStrides } from './conv';
-import { hostMatmul } from './host-matmul';
+import type { HostKernels } from './host-kernels';
 import type { MatmulGeometry } from './matmul';
 
 const product = (m: number, n: number, p: number, transposeA: boolean, transposeB: boolean): MatmulGeometry => ({
@@ -7,17 +7,18 @@ const product = (m: number, n: number, p: number, transposeA: boolean, transpose
 });
 
 /**
- * Convolution for the `cpu` backend as im2col + the register-tiled host matmul: forward, input
+ * Convolution for the `cpu` backend as im2col + the device's host matmul (`kernels`): forward, input
  * gradient (matmul then col2im) and weight gradient (matmul against the transposed columns).
  * Each is the same arithmetic as the gpu.js kernels in conv.ts, regrouped to share loads. A
  * shared input (packed layout) builds its columns once per image for all groups, so K packed
  * models cost one matmul with K times the output channels.
  */
-interface Dims extends ConvStrides { patch: number; positions: number }
+/** The strides of a geometry plus the unfolded sizes: rows (`cg·kh·kw`) and columns (`oh·ow`) of one image's columns. */
+export interface Dims extends ConvStrides { patch: number; positions: number }
 
 // Built as a literal, not by spreading `convStrides(g)`: V8 reads the fields of a spread object
 // markedly slower in the hot closures below (the convolutions ran 1.3–1.7× slower).
-function dims(g: ConvGeometry): Dims {
+export function dims(g: ConvGeometry): Dims {
   const s = convStrides(g);
   return { cg: s.cg, og: s.og, inImage: s.inImage, inGroup: s.inGroup, outImage: s.outImage, outGroup: s.outGroup, patch: s.cg * g.kh * g.kw, positions: g.oh * g.ow };
 }
@@ -43,16 +44,16 @@ function forEachTap(g: ConvGeometry, d: Dims, base: number, visit: (row: number,
 }
 
 /** The groups handled by one matmul: all of them for a shared input, else one at a time. */
-function groupBlocks(g: ConvGeometry): { first: number; count: number }[] {
+export function groupBlocks(g: ConvGeometry): { first: number; count: number }[] {
   if (g.sharedInput) return [{ first: 0, count: g.groups }];
   return Array.from({ length: g.groups }, (_, first) => ({ first, count: 1 }));
 }
 
 /** Offset in y of (image b, group grp): each group's `og` channels of one image are contiguous. */
-const outOffset = (d: Dims, b: number, grp: number) => b * d.outImage + grp * d.outGroup;
+export const outOffset = (d: Dims, b: number, grp: number): number => b * d.outImage + grp * d.outGroup;
 
 /** Forward: out[b, groups] = W_groups [count·og, patch] × cols [patch, positions] (cols built transposed). */
-export function hostConv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
+export function hostConv2d(kernels: Pick<HostKernels, 'matmul'>, g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
   const d = dims(g);
   const colsT = new Float32Array(d.positions * d.patch);
   const part = new Float32Array(g.o * d.positions);
@@ -62,7 +63,7 @@ export function hostConv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, ou
       colsT.fill(0);
       forEachTap(g, d, b * d.inImage + first * d.inGroup, (row, pos, idx) => (colsT[pos * d.patch + row] = x[idx]));
       const rows = count * d.og;
-      hostMatmul(w.subarray(first * d.og * d.patch, (first + count) * d.og * d.patch), colsT, part, product(rows, d.patch, d.positions, false, true));
+      kernels.matmul(w.subarray(first * d.og * d.patch, (first + count) * d.og * d.patch), colsT, part, product(rows, d.patch, d.positions, false, true));
       for (let i = 0; i < count; i++) out.set(part.subarray(i * block, (i + 1) * block), outOffset(d, b, first + i));
     }
   }
@@ -77,7 +78,7 @@ function gatherDy(d: Dims, dy: Float32Array, b: number, first: number, count: nu
 }
 
 /** Input gradient: dcols = W_groupsᵀ × dy (W read transposed), scattered back to the taps (col2im). */
-export function hostConv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
+export function hostConv2dInputGrad(kernels: Pick<HostKernels, 'matmul'>, g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
   const d = dims(g);
   const dcols = new Float32Array(d.patch * d.positions);
   const dyBlock = new Float32Array(g.o * d.positions);
@@ -85,14 +86,14 @@ export function hostConv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float3
     const wg = w.subarray(first * d.og * d.patch, (first + count) * d.og * d.patch);
     for (let b = 0; b < g.n; b++) {
       const dyPart = gatherDy(d, dy, b, first, count, dyBlock);
-      hostMatmul(wg, dyPart, dcols, product(d.patch, count * d.og, d.positions, true, false));
+      kernels.matmul(wg, dyPart, dcols, product(d.patch, count * d.og, d.positions, true, false));
       forEachTap(g, d, b * d.inImage + first * d.inGroup, (row, pos, idx) => (dx[idx] += dcols[row * d.positions + pos]));
     }
   }
 }
 
 /** Weight gradient: dW_groups = Σ_b dy [count·og, positions] × colsᵀ (cols [patch, positions] read transposed). */
-export function hostConv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
+export function hostConv2dWeightGrad(kernels: Pick<HostKernels, 'matmul'>, g: ConvGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
   const d = dims(g);
   const cols = new Float32Array(d.patch * d.positions);
   const part = new Float32Array(g.o * d.patch);
@@ -103,7 +104,7 @@ export function hostConv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float
       cols.fill(0);
       forEachTap(g, d, b * d.inImage + first * d.inGroup, (row, pos, idx) => (cols[row * d.positions + pos] = x[idx]));
       const dyPart = gatherDy(d, dy, b, first, count, dyBlock);
-      hostMatmul(dyPart, cols, part, product(rows, d.positions, d.patch, false, true));
+      kernels.matmul(dyPart, cols, part, product(rows, d.positions, d.patch, false, true));
       const base = first * d.og * d.patch;
       for (let i = 0; i < rows * d.patch; i++) dw[base + i] += part[i];
     }

@@ -2,11 +2,18 @@ import type { KernelSpec } from '../backend/kernel-spec';
 
 /** Shapes and layouts of a batched matrix product `op(A)·op(B)`, `op` = identity or transpose. */
 export interface MatmulGeometry {
+  /** Number of products. */
   batch: number;
-  /** Rows of op(A), inner size, columns of op(B). */
-  m: number; n: number; p: number;
-  /** Elements between consecutive batch entries (0: the operand is shared by the batch). */
-  aBatchStride: number; bBatchStride: number;
+  /** Rows of op(A) and of the output. */
+  m: number;
+  /** Inner size: columns of op(A), rows of op(B). */
+  n: number;
+  /** Columns of op(B) and of the output. */
+  p: number;
+  /** Elements of A between consecutive batch entries (0: A is shared by the batch). */
+  aBatchStride: number;
+  /** Elements of B between consecutive batch entries (0: B is shared by the batch). */
+  bBatchStride: number;
   /** A is stored `[N, M]` (read transposed). */
   transposeA: boolean;
   /** B is stored `[P, N]` (read transposed). */

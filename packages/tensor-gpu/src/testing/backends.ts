@@ -6,7 +6,7 @@ export const inBrowser = typeof window !== 'undefined' && typeof document !== 'u
 
 /** The backends every test suite must cover in this environment. */
 export function backendsUnderTest(): BackendName[] {
-  return inBrowser ? ['webgl2', 'webgpu'] : ['cpu', 'webasm', 'headlessgl'];
+  return inBrowser ? ['webgl2', 'webgpu', 'cpu'] : ['cpu', 'webasm', 'headlessgl'];
 }
 
 /**

@@ -1,0 +1,55 @@
+import type { ConvGeometry } from './conv';
+import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
+import { hostMatmul } from './host-matmul';
+import type { MatmulGeometry } from './matmul';
+
+/**
+ * Which implementation runs the `cpu` backend's matrix products and convolutions: `'wasm-simd'`,
+ * WebAssembly with 128-bit SIMD (the default), or `'js'`, the plain JavaScript loops, kept as the
+ * reference and for engines without WebAssembly SIMD.
+ */
+export type CpuKernels = 'wasm-simd' | 'js';
+
+/**
+ * The products behind the `cpu` backend's registry entries. An engine owns one and disposes it.
+ * Each method fills `out` (fresh zeros on entry) as the gpu.js kernel of the same primitive would.
+ */
+export interface HostKernels {
+  /** Which implementation this is. */
+  readonly name: CpuKernels;
+  /** Batched `out = op(A)·op(B)` as `g` describes; `out` holds `batch·m·p` values. */
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void;
+  /** Convolution forward: `out` = y of geometry `g` from input `x` and weights `w`. */
+  conv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void;
+  /** Gradient of the convolution's input from the output gradient `dy` and the weights `w`. */
+  conv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void;
+  /** Gradient of the convolution's weights from the output gradient `dy` and the input `x`. */
+  conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void;
+  /** Releases what the implementation holds (its WebAssembly memory); later calls throw. */
+  dispose(): void;
+}
+
+/** The plain-JavaScript kernels: float64 accumulation per output, rounded once to float32. */
+export class JsHostKernels implements HostKernels {
+  readonly name = 'js';
+
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void {
+    hostMatmul(a, b, out, g);
+  }
+
+  conv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
+    hostConv2d(this, g, x, w, out);
+  }
+
+  conv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void {
+    hostConv2dInputGrad(this, g, dy, w, out);
+  }
+
+  conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
+    hostConv2dWeightGrad(this, g, dy, x, out);
+  }
+
+  dispose(): void {
+    // Holds nothing beyond garbage-collected arrays.
+  }
+}

@@ -1,0 +1,39 @@
+import { KERNELS_SHARED_WASM_BASE64 } from './generated/kernels-shared-wasm';
+import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
+
+/** Maximum size, in 64 KiB pages (1 GiB), of the shared memory the shared variant imports (see scripts/build-wasm.mjs). */
+export const SHARED_MEMORY_PAGES = 16384;
+
+/** The compiled kernel module's bytes (assembly/index.ts), for a private or a shared memory. */
+function kernelModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
+  const text = atob(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * True when this JavaScript engine can run tensor-gpu's WebAssembly SIMD kernels: WebAssembly is
+ * present and validates the kernel module, which uses 128-bit SIMD instructions.
+ */
+export function isWasmSimdAvailable(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(kernelModuleBytes());
+}
+
+/**
+ * Compiles the kernel module (a few kilobytes: synchronous compilation is fine in browsers too);
+ * `shared`: the variant over a shared memory, for worker threads.
+ */
+export function compileKernelModule(shared = false): WebAssembly.Module {
+  return new WebAssembly.Module(kernelModuleBytes(shared));
+}
+
+/** The exports of assembly/index.ts; pointers are byte offsets, flags 0 or 1. */
+export interface KernelExports {
+  gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, p: number, transA: number, transB: number, accumulate: number, packA: number, packB: number, edge: number): void;
+  im2col(x: number, cols: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
+  col2im(cols: number, dx: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
+  KC: WebAssembly.Global;
+  MC: WebAssembly.Global;
+  NC: WebAssembly.Global;
+}

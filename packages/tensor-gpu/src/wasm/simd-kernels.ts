@@ -1,0 +1,88 @@
+import type { ConvGeometry } from '../kernels/conv';
+import type { HostKernels } from '../kernels/host-kernels';
+import type { MatmulGeometry } from '../kernels/matmul';
+import { simdConv2d, simdConv2dInputGrad, simdConv2dWeightGrad } from './simd-conv';
+import { SimdInstance } from './simd-instance';
+
+/**
+ * The `cpu` backend's products in WebAssembly with 128-bit SIMD: one module instance over a
+ * memory this object owns. A matmul copies A and B into the memory per batch entry (a shared
+ * operand, batch stride 0, once per call) and C out; a convolution copies its two operands in
+ * and its result out once per call. Scratch (packed panels, columns) is reused from call to call.
+ *
+ * Each product output is summed in float32 over k in order with a separate multiply and add, the
+ * order of the gpu.js kernel source; the convolution weight gradient continues that sum across
+ * the images of the batch. The plain-JavaScript kernels (`'js'`) sum each product in float64 and
+ * round once, so the two differ by float32 rounding (well inside the tests' float32 tolerance).
+ */
+export class WasmSimdKernels implements HostKernels {
+  readonly name = 'wasm-simd';
+  private readonly simd: SimdInstance;
+
+  /** Runs on `instance` (default: a new single-threaded one). */
+  constructor(instance: SimdInstance = new SimdInstance()) {
+    this.simd = instance;
+  }
+
+  /** Threads that run the large products (1 unless worker threads were attached). */
+  get threads(): number {
+    return this.simd.threads;
+  }
+
+  /** Bytes of WebAssembly memory this instance holds (scratch and the operands of the largest call so far). */
+  get heapBytes(): number {
+    return this.simd.heap.bytes;
+  }
+
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void {
+    checkProduct(a, b, out, g);
+    const { batch, m, n, p } = g;
+    if (batch * m * p === 0) return;
+    if (n === 0) {
+      out.fill(0, 0, batch * m * p);
+      return;
+    }
+    const s = this.simd;
+    const [aAt, bAt, cAt] = s.layout(p, [m * n, n * p, m * p]);
+    for (let bi = 0; bi < batch; bi++) {
+      if (bi === 0 || g.aBatchStride !== 0) s.write(a.subarray(bi * g.aBatchStride, bi * g.aBatchStride + m * n), aAt);
+      if (bi === 0 || g.bBatchStride !== 0) s.write(b.subarray(bi * g.bBatchStride, bi * g.bBatchStride + n * p), bAt);
+      s.gemm(aAt, bAt, cAt, m, n, p, g.transposeA, g.transposeB);
+      s.read(cAt, out.subarray(bi * m * p, (bi + 1) * m * p));
+    }
+  }
+
+  conv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
+    simdConv2d(this.simd, g, x, w, out);
+  }
+
+  conv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void {
+    simdConv2dInputGrad(this.simd, g, dy, w, out);
+  }
+
+  conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
+    simdConv2dWeightGrad(this.simd, g, dy, x, out);
+  }
+
+  dispose(): void {
+    this.simd.release();
+  }
+}
+
+/** Throws, naming the argument, when the arrays cannot hold what the geometry describes. */
+function checkProduct(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void {
+  for (const key of ['batch', 'm', 'n', 'p', 'aBatchStride', 'bBatchStride'] as const) {
+    const v = g[key];
+    if (!Number.isInteger(v) || v < 0) throw new Error(`matmul (wasm-simd): geometry.${key} must be a non-negative integer, got ${v}`);
+  }
+  const need = (stride: number, size: number) => (g.batch === 0 ? 0 : (g.batch - 1) * stride + size);
+  const arrays: [string, Float32Array, number][] = [
+    ['a', a, need(g.aBatchStride, g.m * g.n)],
+    ['b', b, need(g.bBatchStride, g.n * g.p)],
+    ['out', out, g.batch * g.m * g.p],
+  ];
+  for (const [name, array, length] of arrays) {
+    if (!(array instanceof Float32Array)) throw new Error(`matmul (wasm-simd): ${name} must be a Float32Array`);
+    if (array.length < length) throw new Error(`matmul (wasm-simd): ${name} holds ${array.length} values, the geometry needs ${length}`);
+  }
+}

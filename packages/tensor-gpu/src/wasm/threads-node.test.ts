@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { valueAndGrad } from '../autodiff/grad';
+import { Engine } from '../engine';
+import { conv2d } from '../ops/conv';
+import { tensor } from '../ops/creation';
+import { mul } from '../ops/elementwise';
+import { matmul } from '../ops/matmul';
+import { sum } from '../ops/reduce';
+import { splitmix32 } from '../random';
+import { expectNoLeaks } from '../testing/leaks';
+import type { ConvGeometry } from '../kernels/conv';
+import { NodeGemmWorkers } from './gemm-workers-node';
+import { SimdInstance } from './simd-instance';
+import { WasmSimdKernels } from './simd-kernels';
+import { setNumThreads } from './threads-node';
+
+// Worker threads split large products into row or column blocks; every output is still summed by one
+// thread in the same order, so 1 and 2 threads must agree bit for bit (values checked against
+// float64 in simd-kernels.backends.test.ts and simd-conv.backends.test.ts).
+
+function values(n: number, seed: number): Float32Array {
+  const next = splitmix32(seed);
+  return Float32Array.from({ length: n }, () => Math.fround(2 * next() - 1));
+}
+
+/** Every product and convolution result of a fixed workload on `engine`, read back. */
+async function workload(engine: Engine): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  await expectNoLeaks(async () => {
+    let seed = 1;
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const [m, n, p] = [259, 131, 129];
+      const a = tensor(engine, values(m * n, seed++), ta ? [n, m] : [m, n]);
+      const b = tensor(engine, values(n * p, seed++), tb ? [p, n] : [n, p]);
+      const y = matmul(a, b, { transposeA: ta, transposeB: tb });
+      out.push(await y.data());
+      for (const z of [a, b, y]) z.dispose();
+    }
+    const x = tensor(engine, values(2 * 32 * 14 * 14, 50), [2, 32, 14, 14]);
+    const w = tensor(engine, values(32 * 32 * 5 * 5, 51), [32, 32, 5, 5]);
+    const g = tensor(engine, values(2 * 32 * 14 * 14, 52), [2, 32, 14, 14]);
+    const { value, grads } = valueAndGrad((xx: typeof x, ww: typeof w) => sum(mul(conv2d(xx, ww, { padding: 2 }), g)))(x, w);
+    const y = conv2d(x, w, { padding: 2 });
+    out.push(await y.data(), await grads[0].data(), await grads[1].data());
+    for (const z of [x, w, g, y, value, ...grads]) z.dispose();
+  }, engine);
+  return out;
+}
+
+describe('WebAssembly products on worker threads', () => {
+  it('split large products and convolutions into row or column blocks with bit-identical results', async () => {
+    const single = new WasmSimdKernels();
+    const shared = new SimdInstance({ shared: true });
+    shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
+    const threaded = new WasmSimdKernels(shared);
+    expect(threaded.threads).toBe(2);
+    const both = (run: (k: WasmSimdKernels) => Float32Array) => expect(run(threaded)).toEqual(run(single));
+    // Blocks of rows (m ≥ p) and blocks of columns (m < p), with every transpose.
+    for (const [m, n, p] of [[259, 131, 129], [129, 131, 259]]) {
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const g = { batch: 2, m, n, p, aBatchStride: 0, bBatchStride: n * p, transposeA: ta, transposeB: tb };
+        const a = values(m * n, 1), b = values(2 * n * p, 2);
+        both((k) => {
+          const out = new Float32Array(2 * m * p);
+          k.matmul(a, b, out, g);
+          return out;
+        });
+      }
+    }
+    const cg: ConvGeometry = { n: 2, c: 32, h: 14, w: 14, o: 32, kh: 5, kw: 5, oh: 14, ow: 14, sh: 1, sw: 1, ph: 2, pw: 2, dh: 1, dw: 1, groups: 1 };
+    const x = values(2 * 32 * 196, 3), w = values(32 * 32 * 25, 4), dy = values(2 * 32 * 196, 5);
+    both((k) => { const y = new Float32Array(dy.length); k.conv2d(cg, x, w, y); return y; });
+    both((k) => { const dx = new Float32Array(x.length); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
+    both((k) => { const dw = new Float32Array(w.length); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
+    expect(shared.parallelProducts).toBe(16 + 3 * 2);
+    threaded.dispose();
+    single.dispose();
+    expect(() => threaded.matmul(new Float32Array(1), new Float32Array(1), new Float32Array(1), { batch: 1, m: 1, n: 1, p: 1, aBatchStride: 0, bBatchStride: 0, transposeA: false, transposeB: false })).toThrow(/disposed/);
+  });
+});
+
+describe('setNumThreads (Node worker threads)', () => {
+  it('gives bit-identical products and convolutions with 1 and 2 threads', async () => {
+    const engine = new Engine();
+    await engine.setBackend('cpu');
+    const single = await workload(engine);
+    await setNumThreads(2, engine);
+    expect(engine.getCpuKernels()).toBe('wasm-simd');
+    const threaded = await workload(engine);
+    expect(threaded.length).toBe(single.length);
+    for (let i = 0; i < single.length; i++) expect(threaded[i]).toEqual(single[i]);
+    await setNumThreads(1, engine);
+    expect(await workload(engine)).toEqual(single);
+    engine.destroy();
+  });
+
+  it('keeps the current backend and rejects a bad thread count, naming the argument', async () => {
+    const engine = new Engine();
+    await engine.setBackend('webasm');
+    await setNumThreads(2, engine);
+    expect(engine.getBackend()).toBe('webasm');
+    expect(engine.getCpuKernels()).toBe('wasm-simd');
+    await expect(setNumThreads(0, engine)).rejects.toThrow(/setNumThreads: threads must be an integer from 1 to \d+, got 0/);
+    await expect(setNumThreads(1.5, engine)).rejects.toThrow(/threads must be an integer/);
+    engine.destroy();
+  });
+});
