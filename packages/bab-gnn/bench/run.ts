@@ -5,13 +5,19 @@
  * compares with the published VNN-COMP numbers.
  *
  * Run from the package folder: `pnpm bench` (`tsx bench/run.ts`). Writes
- * `bench/results/acasxu-<set>-<timeout>s.json`. Options: `--instances=all|readme|quick` (default
- * all), `--timeout=S` (default 116), `--limit=N` (first N instances), `--dir=PATH`.
+ * `bench/results/acasxu-<set>-<timeout>s.json` (or `--out=PATH`) after every instance, and resumes
+ * from it: instances already in the file are not run again, so a long run can be stopped and
+ * restarted. Options: `--instances=all|readme|quick` (default all), `--properties=5,6,7` (only
+ * these), `--timeout=S` (default 116), `--limit=N` (first N instances), `--dir=PATH`, `--out=PATH`,
+ * `--fresh` (ignore an existing file), `--order=file|spread` (spread: every ninth instance first,
+ * so that a partial run samples every property), `--report` (only print the tables of the file).
  *
  * @module
  */
-import { writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
@@ -20,25 +26,35 @@ import { acasXuDataDir, acasXuInstances, expectedAcasXuVerdict, readAcasXuNetwor
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
-/** Published numbers quoted in the spec (VNN-COMP 2021, 186 instances, their machines). */
+/** Published summed runtimes (VNN-COMP results repositories, 186 instances at 116 s, their machines). */
 const PUBLISHED = [
-  ['nnenum', '186', '≈285'],
-  ['VeriNet', '186', '≈686'],
-  ['α,β-CROWN', '186', '≈2077'],
+  ['nnenum (VNN-COMP 2021)', '186', '≈285'],
+  ['VeriNet (VNN-COMP 2021)', '186', '≈686'],
+  ['α,β-CROWN (VNN-COMP 2021)', '186', '≈2077'],
+  ['nnenum (VNN-COMP 2022)', '—', '≈356'],
+  ['α,β-CROWN (VNN-COMP 2022)', '—', '≈1728'],
 ];
 
 function parseArgs(argv: readonly string[]) {
-  const args = { instances: 'all', timeout: 116, limit: Infinity, dir: acasXuDataDir() };
+  const args = { instances: 'all', timeout: 116, limit: Infinity, dir: acasXuDataDir(), properties: null as number[] | null, out: '', fresh: false, order: 'file', report: false };
   for (const a of argv) {
+    if (a.startsWith('--order=')) args.order = a.slice(8);
+    else if (a === '--report') args.report = true;
+    else
     if (a.startsWith('--instances=')) args.instances = a.slice(12);
+    else if (a.startsWith('--properties=')) args.properties = a.slice(13).split(',').map(Number);
+    else if (a.startsWith('--out=')) args.out = a.slice(6);
+    else if (a === '--fresh') args.fresh = true;
     else if (a.startsWith('--timeout=')) args.timeout = Number(a.slice(10));
     else if (a.startsWith('--limit=')) args.limit = Number(a.slice(8));
     else if (a.startsWith('--dir=')) args.dir = a.slice(6);
-    else throw new Error(`bench: unknown option ${a} (expected --instances=all|readme|quick, --timeout=S, --limit=N, --dir=PATH)`);
+    else throw new Error(`bench: unknown option ${a} (expected --instances=all|readme|quick, --properties=P,..., --timeout=S, --limit=N, --dir=PATH, --out=PATH, --fresh)`);
   }
+  if (!['file', 'spread'].includes(args.order)) throw new Error(`bench: --order must be file or spread, got ${args.order}`);
   if (!['all', 'readme', 'quick'].includes(args.instances)) throw new Error(`bench: --instances must be all, readme or quick, got ${args.instances}`);
   if (!(args.timeout > 0)) throw new Error(`bench: --timeout must be > 0, got ${args.timeout}`);
   if (!(args.limit > 0)) throw new Error(`bench: --limit must be > 0, got ${args.limit}`);
+  if (args.properties && !args.properties.every((p) => Number.isInteger(p) && p >= 1 && p <= 10)) throw new Error('bench: --properties must list numbers 1..10');
   return args;
 }
 
@@ -55,8 +71,30 @@ interface BenchRow {
   expected: string | null;
   status: string;
   wrong: boolean;
+  /** Wall time of the instance: reading the files, the attacks and the search. */
   timeS: number;
+  /** CPU time of the process during the instance (the machine is shared: wall time includes waiting). */
+  cpuS: number;
   branches: number;
+  /** One-minute load average of the machine when the instance ended. */
+  load: number;
+  /** The commit of the code that ran it (a resumed file may hold rows of several). */
+  commit: string;
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain', '--', '../src'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() ? '+changes' : '');
+  } catch {
+    return 'unknown';
+  }
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const h = Math.floor(v.length / 2);
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 async function main(): Promise<void> {
@@ -65,34 +103,53 @@ async function main(): Promise<void> {
   let instances = acasXuInstances();
   if (args.instances === 'readme') instances = instances.filter((i) => expectedAcasXuVerdict(i) !== undefined);
   if (args.instances === 'quick') instances = [{ x: 1, y: 5, property: 1 }, { x: 2, y: 5, property: 3 }, { x: 2, y: 1, property: 2 }, { x: 1, y: 7, property: 3 }];
+  if (args.properties) instances = instances.filter((i) => args.properties?.includes(i.property));
+  // 'spread': every ninth instance first, then the next ninth, ...: a partial run samples all properties and networks.
+  if (args.order === 'spread') instances = instances.map((inst, i) => ({ inst, i })).sort((a, b) => (a.i % 9) - (b.i % 9) || a.i - b.i).map((e) => e.inst);
   instances = instances.slice(0, args.limit);
-  const rows: BenchRow[] = [];
+  const commit = gitCommit();
+  const out = args.out || join(BENCH_DIR, 'results', `acasxu-${args.instances}-${args.timeout}s.json`);
+  const previous = !args.fresh && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
+  if (previous && previous.timeout !== args.timeout) throw new Error(`bench: ${out} holds a run with timeout ${previous.timeout} s, not ${args.timeout} s (use --fresh or --out)`);
+  const rows: BenchRow[] = previous?.rows ?? [];
+  const done = (i: { x: number; y: number; property: number }) => rows.some((r) => r.x === i.x && r.y === i.y && r.property === i.property);
+  const save = async () => {
+    const solved = rows.filter((r) => r.status === 'holds' || r.status === 'violated');
+    const summary = { solved: solved.length, total: rows.length, wrong: rows.filter((r) => r.wrong).length, totalTimeS: rows.reduce((a, r) => a + r.timeS, 0), totalCpuS: rows.reduce((a, r) => a + r.cpuS, 0), medianTimeS: median(rows.map((r) => r.timeS)) };
+    const text = `${JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, timeout: args.timeout, instances: args.instances, ...summary, rows }, null, 1)}\n`;
+    await writeFile(`${out}.tmp`, text);
+    await rename(`${out}.tmp`, out);
+  };
   for (const inst of instances) {
+    if (args.report || done(inst)) continue;
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const net = readAcasXuNetwork(args.dir, inst.x, inst.y).network;
     const spec = readAcasXuProperty(args.dir, inst.property);
     const r = await verify(net, spec, { timeout: args.timeout });
     const expected = expectedAcasXuVerdict(inst) ?? null;
     const decided = r.status === 'holds' || r.status === 'violated';
-    const row = { ...inst, expected, status: r.status, wrong: decided && expected !== null && expected !== r.status, timeS: r.stats.timeMs / 1000, branches: r.stats.branches };
+    const cpu = process.cpuUsage(c0);
+    const row = { ...inst, expected, status: r.status, wrong: decided && expected !== null && expected !== r.status, timeS: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, branches: r.stats.branches, load: loadavg()[0], commit };
     rows.push(row);
-    console.log(`N${inst.x},${inst.y} φ${inst.property}: ${r.status}${expected ? ` (expected ${expected})` : ''} ${row.timeS.toFixed(1)} s, ${row.branches} branches`);
+    await save();
+    console.log(`N${inst.x},${inst.y} φ${inst.property}: ${r.status}${expected ? ` (expected ${expected})` : ''} ${row.timeS.toFixed(1)} s (cpu ${row.cpuS.toFixed(1)} s), ${row.branches} branches, load ${row.load.toFixed(1)}`);
   }
   const solved = rows.filter((r) => r.status === 'holds' || r.status === 'violated');
   const wrong = rows.filter((r) => r.wrong).length;
   const solvedTime = solved.reduce((a, r) => a + r.timeS, 0);
   const totalTime = rows.reduce((a, r) => a + r.timeS, 0);
+  const totalCpu = rows.reduce((a, r) => a + r.cpuS, 0);
   console.log('');
-  console.log(textTable(['property', 'instances', 'holds', 'violated', 'timeout', 'time solved (s)'], [...new Set(rows.map((r) => r.property))].map((p) => {
+  console.log(textTable(['property', 'instances', 'holds', 'violated', 'timeout/unknown', 'wrong', 'time (s)', 'median (s)'], [...new Set(rows.map((r) => r.property))].sort((a, b) => a - b).map((p) => {
     const of = rows.filter((r) => r.property === p);
     const s = of.filter((r) => r.status === 'holds' || r.status === 'violated');
-    return [`φ${p}`, String(of.length), String(of.filter((r) => r.status === 'holds').length), String(of.filter((r) => r.status === 'violated').length), String(of.length - s.length), s.reduce((a, r) => a + r.timeS, 0).toFixed(1)];
+    return [`φ${p}`, String(of.length), String(of.filter((r) => r.status === 'holds').length), String(of.filter((r) => r.status === 'violated').length), String(of.length - s.length), String(of.filter((r) => r.wrong).length), of.reduce((a, r) => a + r.timeS, 0).toFixed(1), median(of.map((r) => r.timeS)).toFixed(2)];
   })));
   console.log('');
-  console.log(textTable(['verifier', 'solved', 'time (s)'], [[`bab-gnn (this CPU, timeout ${args.timeout} s)`, `${solved.length}/${rows.length}`, `${solvedTime.toFixed(0)} on solved, ${totalTime.toFixed(0)} total`], ...PUBLISHED]));
+  console.log(textTable(['verifier', 'solved', 'time (s)'], [[`bab-gnn (this CPU, timeout ${args.timeout} s)`, `${solved.length}/${rows.length}`, `${solvedTime.toFixed(0)} on solved, ${totalTime.toFixed(0)} total (cpu ${totalCpu.toFixed(0)}), median ${median(rows.map((r) => r.timeS)).toFixed(2)}`], ...PUBLISHED]));
   console.log(`wrong verdicts: ${wrong}`);
-  const out = join(BENCH_DIR, 'results', `acasxu-${args.instances}-${args.timeout}s.json`);
-  await writeFile(out, `${JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, timeout: args.timeout, instances: args.instances, solved: solved.length, total: rows.length, wrong, solvedTimeS: solvedTime, totalTimeS: totalTime, rows }, null, 1)}\n`);
-  console.log(`wrote ${out}`);
+  if (!args.report) console.log(`wrote ${out}`);
 }
 
 await main();

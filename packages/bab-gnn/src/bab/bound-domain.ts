@@ -4,9 +4,11 @@
  * constraints are `≤ 0`, so a tie stays unsafe).
  */
 import { alphaCrownBound } from '../bounds/alpha';
-import { backwardLowerBound, intermediateBounds, type IntermediateMethod, type LinearLowerBound } from '../bounds/crown';
+import { batchedBackwardLowerBound, type LinearLowerBound } from '../bounds/batched-backward';
+import type { BatchDomain } from '../bounds/batched-forward';
+import { batchedIntermediateBounds, type IntermediateMethod } from '../bounds/batched-intermediate';
 import { safeLower } from '../bounds/float-safety';
-import { affineInterval, ibpBounds, reluInterval } from '../bounds/ibp';
+import { affineInterval, reluInterval } from '../bounds/ibp';
 import { splitOf, type Box, type LayerBounds, type Splits } from '../bounds/types';
 import { checkDeadline } from '../deadline';
 import type { ReluNetwork } from '../network/network';
@@ -25,6 +27,24 @@ export interface ClauseBound {
   readonly inputCoeffs: Float64Array;
   /** The input minimising that linear lower bound over the box (a counterexample candidate). */
   readonly minimiser: Float64Array;
+  /**
+   * The constant of that linear lower bound and the margin (rounding, decimal constants) to take
+   * off its minimum over a box; absent when no linear bound was computed (IBP).
+   */
+  readonly linear?: { readonly constant: number; readonly slack: number };
+}
+
+/**
+ * A sound lower bound of the clause on a sub-box of the domain the clause bound was computed on:
+ * its linear lower bound minimised over the sub-box (−∞ without a linear bound). Costs one pass
+ * over the inputs, so it filters a child before the child is bounded at all.
+ */
+export function linearLowerOn(bound: ClauseBound, box: Box): number {
+  if (!bound.linear) return -Infinity;
+  const a = bound.inputCoeffs;
+  let v = bound.linear.constant;
+  for (let i = 0; i < a.length; i++) v += a[i] >= 0 ? a[i] * box.lower[i] : a[i] * box.upper[i];
+  return v - bound.linear.slack;
 }
 
 /** Settings shared by the bounding calls of a search. */
@@ -37,6 +57,11 @@ export interface BoundingSettings {
   alphaIterations?: number;
   /** A `performance.now()` time (ms) past which bounding throws a `DeadlineError` (default none). */
   deadline?: number;
+  /**
+   * Try forward linear intermediate bounds first and compute CROWN intermediate bounds only for
+   * the domains they leave unrefuted (default false; the search turns it on for input splitting).
+   */
+  cheapFirst?: boolean;
 }
 
 /** Rows bounded together by {@link boundDomain} (whole clauses per chunk). */
@@ -60,7 +85,7 @@ function minimiserOf(box: Box, coeffs: ArrayLike<number>): Float64Array {
   return Float64Array.from(box.lower, (l, i) => (coeffs[i] > 0 ? l : coeffs[i] < 0 ? box.upper[i] : (l + box.upper[i]) / 2));
 }
 
-/** Bounds every given clause on the domain (box, splits). */
+/** Bounds every given clause on the domain (box, splits): the one-domain case of {@link boundDomains}. */
 export async function boundDomain(
   net: ReluNetwork,
   box: Box,
@@ -69,11 +94,48 @@ export async function boundDomain(
   settings: BoundingSettings = {},
   extras: BoundDomainExtras = {},
 ): Promise<DomainBound> {
+  return (await boundDomains(net, [{ box, splits, prior: extras.prior }], clauses, settings))[0];
+}
+
+/**
+ * Bounds every given clause on each of many domains, together: intermediate bounds and the
+ * clauses' backward pass run once for the whole batch. With `cheapFirst`, forward linear bounds
+ * (with the domain's prior) are tried first and CROWN intermediate bounds are computed only for
+ * the domains they leave unrefuted.
+ */
+export async function boundDomains(
+  net: ReluNetwork,
+  domains: readonly BatchDomain[],
+  clauses: readonly (readonly OutputConstraint[])[],
+  settings: BoundingSettings = {},
+): Promise<DomainBound[]> {
   const method = settings.method ?? 'crown';
+  const intermediate = settings.intermediate ?? 'crown';
   checkDeadline(settings.deadline, 'boundDomain');
-  const layers = method === 'ibp' ? ibpBounds(net, box, splits) : intermediateBounds(net, box, splits, settings.intermediate ?? 'crown', extras.prior, settings.deadline);
-  const out: ClauseBound[] = [];
-  const yMag = outputMagnitude(net, box, layers, splits);
+  if (method === 'ibp') return objectiveBounds(net, domains, batchedIntermediateBounds(net, domains, 'ibp'), clauses, settings);
+  if (!settings.cheapFirst || intermediate !== 'crown') return objectiveBounds(net, domains, batchedIntermediateBounds(net, domains, intermediate, settings.deadline), clauses, settings);
+  const forward = batchedIntermediateBounds(net, domains, 'forward');
+  const cheap = await objectiveBounds(net, domains, forward, clauses, { ...settings, method: 'crown' });
+  const open = domains.flatMap((_, b) => (cheap[b].clauses.every((c) => c.lower > 0) ? [] : [b]));
+  if (open.length === 0) return cheap;
+  const rest = open.map((b) => domains[b]);
+  const layers = batchedIntermediateBounds(net, rest, 'crown', settings.deadline, open.map((b) => forward[b]));
+  const full = await objectiveBounds(net, rest, layers, clauses, settings);
+  open.forEach((b, j) => { cheap[b] = full[j]; });
+  return cheap;
+}
+
+/** Bounds of every clause on every domain, given the domains' intermediate bounds. */
+async function objectiveBounds(
+  net: ReluNetwork,
+  domains: readonly BatchDomain[],
+  layers: readonly LayerBounds[],
+  clauses: readonly (readonly OutputConstraint[])[],
+  settings: BoundingSettings,
+): Promise<DomainBound[]> {
+  const method = settings.method ?? 'crown';
+  const out: ClauseBound[][] = domains.map(() => []);
+  const yMag = domains.map((d, b) => outputMagnitude(net, d.box, layers[b], d.splits));
   // Clauses are bounded in chunks of about ROW_CHUNK rows, so that memory stays small and the
   // deadline is checked between chunks however many clauses the property has.
   for (let first = 0; first < clauses.length;) {
@@ -85,34 +147,58 @@ export async function boundDomain(
     first = last;
     const rows = new Float64Array(m * net.outputSize);
     const rowConst = new Float64Array(m);
+    const gaps: number[][] = domains.map(() => []);
     let r = 0;
-    for (const clause of chunk) for (const c of clause) { rows.set(c.coeffs, r * net.outputSize); rowConst[r++] = c.constant; }
-    let result: LinearLowerBound;
-    const interval = outputIntervalRows(net, box, layers, splits, rows, rowConst);
-    if (method === 'ibp') {
-      result = { lower: interval, inputCoeffs: new Float64Array(m * net.inputSize), constant: rowConst };
-    } else {
-      result = method === 'alpha-crown' && m > 0
-        ? await alphaCrownBound(net, box, layers, splits, rows, rowConst, { iterations: settings.alphaIterations ?? 20, deadline: settings.deadline })
-        : backwardLowerBound(net, box, layers, splits, net.layers.length - 1, rows, rowConst);
-      // Both bounds are sound: keep the larger (CROWN is usually, but not always, the tighter).
-      const lower = Float64Array.from(result.lower, (v, q) => Math.max(v, interval[q]));
-      result = { ...result, lower };
-    }
-    // The bounds are of the float64 constraints; those read from decimals differ from the exact ones.
-    r = 0;
-    for (const clause of chunk) for (const c of clause) result.lower[r++] -= decimalGap(c, yMag);
-    r = 0;
     for (const clause of chunk) {
-      let best = -Infinity;
-      let bestRow = -1;
-      for (let j = 0; j < clause.length; j++) if (result.lower[r + j] > best) { best = result.lower[r + j]; bestRow = j; }
-      const coeffs = bestRow >= 0 ? result.inputCoeffs.slice((r + bestRow) * net.inputSize, (r + bestRow + 1) * net.inputSize) : new Float64Array(net.inputSize);
-      out.push({ lower: best, bestRow: Math.max(bestRow, 0), inputCoeffs: coeffs, minimiser: minimiserOf(box, coeffs) });
-      r += clause.length;
+      for (const c of clause) {
+        rows.set(c.coeffs, r * net.outputSize);
+        rowConst[r++] = c.constant;
+        // The bounds are of the float64 constraints; those read from decimals differ from the exact ones.
+        domains.forEach((_, b) => gaps[b].push(decimalGap(c, yMag[b])));
+      }
     }
+    // The interval bound first: the backward pass is only needed where it leaves a clause open.
+    const interval = domains.map((d, b) => outputIntervalRows(net, d.box, layers[b], d.splits, rows, rowConst).map((v, q) => v - gaps[b][q]));
+    const results: LinearLowerBound[] = domains.map(() => ({ lower: new Float64Array(m).fill(-Infinity), inputCoeffs: new Float64Array(m * net.inputSize), constant: rowConst }));
+    if (method !== 'ibp' && m > 0) {
+      const need = domains.flatMap((_, b) => (clauseLowers(chunk, interval[b]).every((v) => v > 0) ? [] : [b]));
+      if (method === 'alpha-crown') {
+        for (const b of need) results[b] = await alphaCrownBound(net, domains[b].box, layers[b], domains[b].splits, rows, rowConst, { iterations: settings.alphaIterations ?? 20, deadline: settings.deadline });
+      } else if (need.length > 0) {
+        const res = batchedBackwardLowerBound(net, need.map((b) => ({ box: domains[b].box, bounds: layers[b], splits: domains[b].splits, rows, rowConst })), net.layers.length - 1);
+        need.forEach((b, j) => { results[b] = res[j]; });
+      }
+    }
+    domains.forEach((d, b) => {
+      // Both bounds are sound: keep the larger (CROWN is usually, but not always, the tighter).
+      const lower = Float64Array.from(results[b].lower, (v, q) => Math.max(v - gaps[b][q], interval[b][q]));
+      let q = 0;
+      for (const clause of chunk) {
+        let best = -Infinity;
+        let bestRow = -1;
+        for (let j = 0; j < clause.length; j++) if (lower[q + j] > best) { best = lower[q + j]; bestRow = j; }
+        const coeffs = bestRow >= 0 ? results[b].inputCoeffs.slice((q + bestRow) * net.inputSize, (q + bestRow + 1) * net.inputSize) : new Float64Array(net.inputSize);
+        const margin = results[b].margin;
+        const linear = bestRow >= 0 && margin ? { constant: results[b].constant[q + bestRow], slack: margin[q + bestRow] + gaps[b][q + bestRow] } : undefined;
+        out[b].push({ lower: best, bestRow: Math.max(bestRow, 0), inputCoeffs: coeffs, minimiser: minimiserOf(d.box, coeffs), linear });
+        q += clause.length;
+      }
+    });
   }
-  return { layers, clauses: out };
+  return domains.map((_, b) => ({ layers: layers[b], clauses: out[b] }));
+}
+
+/** The lower bound of each clause (the largest of its rows'), from per-row lower bounds. */
+function clauseLowers(chunk: readonly (readonly OutputConstraint[])[], rowLower: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  let q = 0;
+  for (const clause of chunk) {
+    let best = -Infinity;
+    for (let j = 0; j < clause.length; j++) best = Math.max(best, rowLower[q + j]);
+    out.push(best);
+    q += clause.length;
+  }
+  return out;
 }
 
 /**

@@ -69,6 +69,8 @@ describe('verify on small random networks against a dense-grid oracle', () => {
     const net = randomNetwork([2, 4, 2], 1);
     await expect(verify(net, thresholdSpec(0), { timeout: -1 })).rejects.toThrow(/timeout must be > 0/);
     await expect(verify(net, thresholdSpec(0), { splitting: 'x' as 'input' })).rejects.toThrow(/splitting must be 'input' or 'relu'/);
+    await expect(verify(net, thresholdSpec(0), { escalateAfter: -1 })).rejects.toThrow(/escalateAfter must be ≥ 0/);
+    await expect(verify(net, thresholdSpec(0), { escalatedRestarts: 1.5 })).rejects.toThrow(/escalatedRestarts must be an integer/);
     await expect(verify(randomNetwork([3, 4, 2], 1), thresholdSpec(0))).rejects.toThrow(/the property has 2 inputs, the network 3/);
   });
 

@@ -12,12 +12,13 @@ import { createBabsr } from '../branching/babsr';
 import type { BranchingRule, ReluChoice } from '../branching/rule';
 import { hiddenSizes, type ReluNetwork } from '../network/network';
 import { pgdAttack, type AttackOptions } from '../spec/attack';
+import { sampleAttack, type SampleAttackOptions } from '../spec/sample-attack';
 import { DeadlineError } from '../deadline';
 import { checkClause, checkSpecMatches, PointReplay, type Counterexample } from '../spec/counterexample';
 import { clampToRegion, type OutputConstraint, type VerificationSpec } from '../spec/spec';
 import { ambiguousCandidates } from '../branching/rule';
 import { decideLeaf } from './leaf-lp';
-import { boundDomain, type BoundingMethod, type BoundingSettings, type DomainBound } from './bound-domain';
+import { boundDomain, boundDomains, linearLowerOn, type BoundingMethod, type BoundingSettings, type DomainBound } from './bound-domain';
 import { MinHeap } from './queue';
 
 /**
@@ -46,6 +47,8 @@ export interface VerifyStats {
   unresolved: number;
   /** Leaf domains of ReLU splitting decided by their linear program (refuted or falsified). */
   leavesDecided: number;
+  /** Children of input splitting refuted by their parent's linear bounds, without being bounded themselves. */
+  refutedByParent: number;
 }
 
 /** The result of {@link verify}. */
@@ -78,12 +81,21 @@ export interface VerifyOptions extends BoundingSettings {
   maxBranches?: number;
   /** Bounding of the root domains (default the `method` of the search). */
   rootMethod?: BoundingMethod;
-  /** PGD attack settings, or false to skip the attack (default 10 restarts × 50 steps, seed 0). */
+  /** PGD attack settings, or false to skip the attacks (default 10 restarts × 50 steps, seed 0). */
   attack?: AttackOptions | false;
+  /** Settings of the face-biased sampling run before the first PGD attack, or false to skip it (default {@link sampleAttack}'s). */
+  sampling?: SampleAttackOptions | false;
   /** Share of the time limit the first attack may use before branch and bound starts (default 0.25). */
   attackShare?: number;
   /** Run a short attack from the lowest domain's minimiser every this many batches (default 20). */
   attackEvery?: number;
+  /**
+   * Once the search has run this many seconds, one larger PGD attack (`escalatedRestarts` starts
+   * of 100 steps): instances decided quickly do not pay for it, hard ones get it early (default 2).
+   */
+  escalateAfter?: number;
+  /** Random starts of the escalated attack (default 100). */
+  escalatedRestarts?: number;
   /** α,β optimisation steps on a domain that cannot be split further (default 100). */
   leafIterations?: number;
 }
@@ -106,6 +118,8 @@ function checkOptions(o: VerifyOptions): void {
   positive(o.maxQueue, 'maxQueue');
   positive(o.maxBranches, 'maxBranches');
   positive(o.attackEvery, 'attackEvery');
+  if (o.escalateAfter !== undefined && !(o.escalateAfter >= 0)) throw new Error(`verify: escalateAfter must be ≥ 0, got ${o.escalateAfter}`);
+  if (o.escalatedRestarts !== undefined && !(Number.isInteger(o.escalatedRestarts) && o.escalatedRestarts >= 0)) throw new Error(`verify: escalatedRestarts must be an integer ≥ 0, got ${o.escalatedRestarts}`);
   if (o.attackShare !== undefined && !(o.attackShare > 0 && o.attackShare <= 1)) throw new Error(`verify: attackShare must be in (0, 1], got ${o.attackShare}`);
   if (o.splitting !== undefined && o.splitting !== 'input' && o.splitting !== 'relu') throw new Error(`verify: splitting must be 'input' or 'relu', got '${String(o.splitting)}'`);
   if (o.method !== undefined && !['ibp', 'crown', 'alpha-crown'].includes(o.method)) throw new Error(`verify: method must be 'ibp', 'crown' or 'alpha-crown', got '${String(o.method)}'`);
@@ -130,7 +144,7 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
   const start = performance.now();
   const timeoutMs = (options.timeout ?? 116) * 1000;
   const deadline = start + timeoutMs;
-  const stats: VerifyStats = { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: 0, attackMs: 0, unresolved: 0, leavesDecided: 0 };
+  const stats: VerifyStats = { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: 0, attackMs: 0, unresolved: 0, leavesDecided: 0, refutedByParent: 0 };
   const finish = (status: VerifyStatus, counterexample: Counterexample | null = null): VerifyResult => {
     stats.timeMs = performance.now() - start;
     return { status, counterexample, stats };
@@ -163,16 +177,27 @@ async function search(
   // so ReLU splitting bounds with α,β-CROWN unless told otherwise.
   const method = options.method ?? (splitting === 'relu' ? 'alpha-crown' : 'crown');
   const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations, deadline };
-  const attack = (starts: Float64Array[], restarts?: number, until = deadline): Counterexample | null => {
+  const escalateAfter = options.escalateAfter ?? 2;
+  const escalatedRestarts = options.escalatedRestarts ?? 100;
+  let escalated = false;
+  const attack = (starts: Float64Array[], restarts?: number, until = deadline, steps?: number, seed?: number): Counterexample | null => {
     if (options.attack === false) return null;
     const t0 = performance.now();
-    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: (options.attack?.seed ?? 0) + stats.batches } : {}), starts, deadline: Math.min(until, options.attack?.deadline ?? Infinity) });
+    const base = options.attack?.seed ?? 0;
+    const cex = pgdAttack(net, spec, { ...options.attack, ...(restarts !== undefined ? { restarts, seed: base + (seed ?? stats.batches) } : {}), ...(steps !== undefined ? { steps } : {}), starts, deadline: Math.min(until, options.attack?.deadline ?? Infinity) });
     stats.attackMs += performance.now() - t0;
     return cex;
   };
 
-  // The first attack gets a share of the time, so that bounding always gets the rest.
-  const cex0 = attack([], undefined, start + (options.attackShare ?? 0.25) * (deadline - start));
+  // The first attacks get a share of the time, so that bounding always gets the rest.
+  const attackUntil = start + (options.attackShare ?? 0.25) * (deadline - start);
+  if (options.attack !== false && options.sampling !== false) {
+    const t0 = performance.now();
+    const cex = sampleAttack(net, spec, { ...options.sampling, deadline: Math.min(attackUntil, options.sampling?.deadline ?? Infinity) });
+    stats.attackMs += performance.now() - t0;
+    if (cex) return finish('violated', cex);
+  }
+  const cex0 = attack([], undefined, attackUntil);
   if (cex0) return finish('violated', cex0);
 
   const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number, prior?: LayerBounds) => {
@@ -233,6 +258,72 @@ async function search(
     return { cex: null, undecided };
   };
 
+  /**
+   * A domain that cannot be split further (no ReLU left, or an input interval too small to
+   * halve): one last, stronger bound with optimised α and split multipliers β, then (ReLU
+   * splitting) the leaf's linear program, before giving up on it.
+   */
+  const settleLeaf = async (d: Domain): Promise<Counterexample | null> => {
+    const b = await bound(d.region, d.box, d.splits, d.open, 'alpha-crown', leafIterations, d.bound.layers);
+    const cex = probe(d.region, d.box, d.open, b);
+    if (cex) return cex;
+    const left = makeDomain(d.region, d.box, d.splits, d.open, d.lowers, b);
+    if (!left) return null;
+    const leaf = splitting === 'relu' ? decide(left) : { cex: null, undecided: true };
+    if (leaf.cex) return leaf.cex;
+    if (leaf.undecided) stats.unresolved++;
+    return null;
+  };
+  /** Probes a bounded child of d and queues it unless refuted; a counterexample when one is found. */
+  const settleChild = (d: Domain, box: Box, splits: Splits | undefined, b: DomainBound): Counterexample | null => {
+    stats.branches++;
+    const cex = probe(d.region, box, d.open, b);
+    if (cex) return cex;
+    const next = makeDomain(d.region, box, splits, d.open, d.lowers, b);
+    if (next) push(next);
+    return null;
+  };
+  /**
+   * Input splitting: bisects every domain of the batch and bounds all children together (one
+   * batched call per region and set of open clauses), each with its parent's bounds as prior.
+   */
+  const bisectBatch = async (batch: readonly Domain[]): Promise<Counterexample | null> => {
+    const groups = new Map<string, { parent: Domain; box: Box }[]>();
+    for (const d of batch) {
+      const children = bisectInput(d, spec);
+      if (!children) {
+        const cex = await settleLeaf(d);
+        if (cex) return cex;
+        continue;
+      }
+      const key = `${d.region}:${d.open.join(',')}`;
+      const group = groups.get(key) ?? [];
+      for (const c of children) {
+        // The parent's linear bounds hold on the child: re-minimised over the child's box they
+        // sometimes refute it already (the half away from the parent's minimiser), for free.
+        if (d.bound.clauses.every((cb) => linearLowerOn(cb, c.box) > 0)) {
+          stats.branches++;
+          stats.refutedByParent++;
+          continue;
+        }
+        group.push({ parent: d, box: c.box });
+      }
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      if (group.length === 0) continue;
+      const { region, open } = group[0].parent;
+      const all = spec.regions[region].clauses;
+      stats.boundCalls += group.length;
+      const bounds = await boundDomains(net, group.map((c) => ({ box: c.box, prior: c.parent.bound.layers })), open.map((c) => all[c]), { ...settings, cheapFirst: true });
+      for (let j = 0; j < group.length; j++) {
+        const cex = settleChild(group[j].parent, group[j].box, undefined, bounds[j]);
+        if (cex) return cex;
+      }
+    }
+    return null;
+  };
+
   // Roots: one per region, or per (region, clause) for ReLU splitting (each clause its own objective).
   const queue = new MinHeap<Domain>();
   const push = (d: Domain) => {
@@ -259,36 +350,44 @@ async function search(
     stats.batches++;
     const batch: Domain[] = [];
     while (batch.length < batchSize && queue.size > 0) batch.push(queue.pop() as Domain);
+    if (!escalated && performance.now() - start > escalateAfter * 1000) {
+      escalated = true;
+      // A fixed seed (not the batch count, which depends on the machine's speed): the same random
+      // starts on every machine.
+      const cex = attack(batch.map((d) => d.bound.clauses[0].minimiser), escalatedRestarts, deadline, 100, 1);
+      if (cex) return finish('violated', cex);
+    }
     if (stats.batches % attackEvery === 0) {
       const cex = attack(batch.flatMap((d) => d.bound.clauses.map((c) => c.minimiser)).slice(0, 8), 2);
       if (cex) return finish('violated', cex);
+      // The lowest-bound domains are where a counterexample is most likely: sample inside them.
+      if (options.attack !== false && options.sampling !== false) {
+        const t0 = performance.now();
+        const within = batch.slice(0, 4).map((d) => ({ region: d.region, box: d.box, clauses: d.open }));
+        const found = sampleAttack(net, spec, { samples: 100, rounds: 4, roundSamples: 50, ...options.sampling, seed: (options.sampling?.seed ?? 0) + stats.batches, within, deadline });
+        stats.attackMs += performance.now() - t0;
+        if (found) return finish('violated', found);
+      }
+    }
+    if (splitting === 'input') {
+      const cex = await bisectBatch(batch);
+      if (cex) return finish('violated', cex);
+      continue;
     }
     for (const d of batch) {
       if (performance.now() > deadline) return finish('timeout');
-      const children = splitting === 'input' ? bisectInput(d, spec) : await splitRelu(d, spec.regions[d.region].clauses, rule, net, bound);
+      const children = await splitRelu(d, spec.regions[d.region].clauses, rule, net, bound);
       if (!children) {
-        // No ReLU left to split (or an input interval too small to halve): one last, stronger
-        // bound with optimised α and split multipliers β, then (ReLU splitting) the leaf's
-        // linear program, before giving up on the domain.
-        const b = await bound(d.region, d.box, d.splits, d.open, 'alpha-crown', leafIterations, d.bound.layers);
-        const cex = probe(d.region, d.box, d.open, b);
+        const cex = await settleLeaf(d);
         if (cex) return finish('violated', cex);
-        const left = makeDomain(d.region, d.box, d.splits, d.open, d.lowers, b);
-        if (!left) continue;
-        const leaf = splitting === 'relu' ? decide(left) : { cex: null, undecided: true };
-        if (leaf.cex) return finish('violated', leaf.cex);
-        if (leaf.undecided) stats.unresolved++;
         continue;
       }
       for (const child of children) {
         // A rule that probed this split (strong branching, the fail-safe) already bounded it.
         // The parent's intermediate bounds hold on the child (a subset): they only tighten it.
         const b = child.bound ?? (await bound(d.region, child.box, child.splits, d.open, undefined, undefined, d.bound.layers));
-        stats.branches++;
-        const cex = probe(d.region, child.box, d.open, b);
+        const cex = settleChild(d, child.box, child.splits, b);
         if (cex) return finish('violated', cex);
-        const next = makeDomain(d.region, child.box, child.splits, d.open, d.lowers, b);
-        if (next) push(next);
       }
     }
   }
@@ -319,7 +418,7 @@ export function chooseInputDimension(box: Box, inputCoeffs: readonly Float64Arra
   return best;
 }
 
-function bisectInput(d: Domain, spec: VerificationSpec): { box: Box; splits: undefined; bound?: DomainBound }[] | null {
+function bisectInput(d: Domain, spec: VerificationSpec): { box: Box }[] | null {
   const region = spec.regions[d.region];
   const dim = chooseInputDimension(d.box, d.bound.clauses.map((c) => c.inputCoeffs), region);
   const lo = d.box.lower[dim];
@@ -330,7 +429,7 @@ function bisectInput(d: Domain, spec: VerificationSpec): { box: Box; splits: und
   const right = { lower: Float64Array.from(d.box.lower), upper: Float64Array.from(d.box.upper) };
   left.upper[dim] = mid;
   right.lower[dim] = mid;
-  return [{ box: left, splits: undefined }, { box: right, splits: undefined }];
+  return [{ box: left }, { box: right }];
 }
 
 function withSplit(splits: Splits, choice: ReluChoice, value: 0 | 1): Int8Array[] {

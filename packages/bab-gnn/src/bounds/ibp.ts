@@ -1,36 +1,13 @@
-/** Interval bound propagation (IBP): intervals pushed through each layer. */
+/** Interval bound propagation (IBP) of one domain: intervals pushed through each layer. */
 import type { DenseLayer, ReluNetwork } from '../network/network';
-import { safeLower, safeUpper } from './float-safety';
+import { batchedAffineInterval, reluInterval } from './batched-ibp';
 import { checkBox, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
-/** Interval of `W·h + b` for h in [hl, hu], widened for rounding. */
-export function affineInterval(layer: DenseLayer, hl: ArrayLike<number>, hu: ArrayLike<number>): { lower: Float64Array; upper: Float64Array } {
-  const lower = new Float64Array(layer.outSize);
-  const upper = new Float64Array(layer.outSize);
-  const { weights: w, inSize } = layer;
-  for (let i = 0; i < layer.outSize; i++) {
-    let lo = layer.bias[i];
-    let hi = lo;
-    let mag = Math.abs(lo);
-    const row = i * inSize;
-    for (let j = 0; j < inSize; j++) {
-      const wij = w[row + j];
-      const a = wij * hl[j];
-      const b = wij * hu[j];
-      if (a < b) { lo += a; hi += b; } else { lo += b; hi += a; }
-      mag += Math.max(Math.abs(a), Math.abs(b));
-    }
-    lower[i] = safeLower(lo, mag);
-    upper[i] = safeUpper(hi, mag);
-  }
-  return { lower, upper };
-}
+export { reluInterval } from './batched-ibp';
 
-/** Interval of a ReLU's output given its pre-activation interval and split state. */
-export function reluInterval(l: number, u: number, split: number): [number, number] {
-  if (split === 0) return [0, 0];
-  if (split === 1) return [l, u];
-  return [Math.max(l, 0), Math.max(u, 0)];
+/** Interval of `W·h + b` for h in [hl, hu], widened for rounding (one domain of {@link batchedAffineInterval}). */
+export function affineInterval(layer: DenseLayer, hl: ArrayLike<number>, hu: ArrayLike<number>): { lower: Float64Array; upper: Float64Array } {
+  return batchedAffineInterval(layer, { lower: Float64Array.from(hl), upper: Float64Array.from(hu) }, 1);
 }
 
 /** IBP bounds of every hidden pre-activation and of the output over `box`. */
