@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { forward } from '../network/network';
 import { expectedAcasXuVerdict } from '../node/acasxu-instances';
 import { readAcasXuNetwork, readAcasXuProperty } from '../node/acasxu';
-import { clauseSatisfied, inBox } from '../spec/spec';
+import { clauseSatisfied, inBox } from '../properties/spec';
 import { acasXuData, requirePresent } from '../testing/shared-data.test-helper';
 import { verify } from './verify';
 

@@ -12,7 +12,7 @@ import { affineInterval, reluInterval } from '../bounds/ibp';
 import { splitOf, type Box, type LayerBounds, type Splits } from '../bounds/types';
 import { checkDeadline } from '../deadline';
 import type { ReluNetwork } from '../network/network';
-import { decimalGap, type OutputConstraint } from '../spec/spec';
+import { decimalGap, type OutputConstraint } from '../properties/spec';
 
 /** How the objective of a domain is bounded. */
 export type BoundingMethod = 'ibp' | 'crown' | 'alpha-crown';

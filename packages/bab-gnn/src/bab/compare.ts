@@ -1,7 +1,7 @@
 /** Running the same properties under several branching rules, for branch-count comparisons. */
 import type { BranchingRule } from '../branching/rule';
 import type { ReluNetwork } from '../network/network';
-import type { VerificationSpec } from '../spec/spec';
+import type { VerificationSpec } from '../properties/spec';
 import { verify, type VerifyOptions, type VerifyStatus } from './verify';
 
 /** One (rule, property) run. */

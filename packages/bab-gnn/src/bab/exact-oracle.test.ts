@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createBabsr } from '../branching/babsr';
 import { createNetwork } from '../network/network';
 import { parseVnnlib } from '../parse/vnnlib';
-import { seededUniform } from '../spec/random';
+import { seededUniform } from '../properties/random';
 import { add, clauseSatisfiable, evaluate, fromFloat, isCounterexample, mul, neg, q, toFloat, type ExactConstraint, type ExactNet, type ExactRegion, type Q } from '../testing/exact-oracle.test-helper';
 import { verify, type VerifyOptions } from './verify';
 

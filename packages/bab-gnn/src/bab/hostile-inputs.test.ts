@@ -5,8 +5,8 @@ import { createBabsr } from '../branching/babsr';
 import { forward, createNetwork } from '../network/network';
 import { parseNnet } from '../parse/nnet';
 import { parseVnnlib } from '../parse/vnnlib';
-import { checkCounterexample } from '../spec/counterexample';
-import { constraintValue, type VerificationSpec } from '../spec/spec';
+import { checkCounterexample } from '../properties/counterexample';
+import { constraintValue, type VerificationSpec } from '../properties/spec';
 import { randomNetwork } from '../testing/random-network.test-helper';
 import { verify } from './verify';
 

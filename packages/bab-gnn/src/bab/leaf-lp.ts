@@ -17,7 +17,7 @@ import type { Box, LayerBounds, Splits } from '../bounds/types';
 import { splitOf } from '../bounds/types';
 import { checkDeadline } from '../deadline';
 import type { ReluNetwork } from '../network/network';
-import { decimalGap, type OutputConstraint } from '../spec/spec';
+import { decimalGap, type OutputConstraint } from '../properties/spec';
 import { outputMagnitude } from './bound-domain';
 
 /** What {@link decideLeaf} found for one clause. */

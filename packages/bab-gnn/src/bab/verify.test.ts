@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createBabsr } from '../branching/babsr';
 import { createStrongBranching } from '../branching/strong';
 import { forward, type ReluNetwork } from '../network/network';
-import { checkCounterexample } from '../spec/counterexample';
-import type { VerificationSpec } from '../spec/spec';
+import { checkCounterexample } from '../properties/counterexample';
+import type { VerificationSpec } from '../properties/spec';
 import { randomNetwork } from '../testing/random-network.test-helper';
 import { verify, type VerifyOptions } from './verify';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boundDomain, boundDomains, linearLowerOn } from '../bab/bound-domain';
-import { seededUniform } from '../spec/random';
+import { seededUniform } from '../properties/random';
 import { randomBox, randomNetwork, referenceForward, samplePoint } from '../testing/random-network.test-helper';
 import { batchedBackwardLowerBound } from './batched-backward';
 import type { BatchDomain } from './batched-forward';

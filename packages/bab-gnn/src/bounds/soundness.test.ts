@@ -1,7 +1,7 @@
 import * as t from '@nnlab/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boundDomain } from '../bab/bound-domain';
-import { seededUniform } from '../spec/random';
+import { seededUniform } from '../properties/random';
 import { randomBox, randomNetwork, referenceForward, samplePoint } from '../testing/random-network.test-helper';
 import { alphaCrownBound } from './alpha';
 import { backwardLowerBound, intermediateBounds } from './crown';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, forward } from '../network/network';
-import { seededUniform } from '../spec/random';
+import { seededUniform } from '../properties/random';
 import { dyadicFromFloat, dyadicToRational, isDecimal, nextDown, nextUp, parseDecimal, ratCeilFloat, ratCmp, ratFloorFloat, ratFromFloat, ratToNumber } from './rational';
 import { exactForward } from './replay';
 

@@ -9,8 +9,8 @@ import { verify, type VerifyOptions } from '../bab/verify';
 import { strongBranchingScores } from '../branching/strong';
 import type { BranchingRule, ReluChoice } from '../branching/rule';
 import { createNetwork, forward, type ReluNetwork } from '../network/network';
-import { gaussian, seededUniform } from '../spec/random';
-import type { VerificationSpec } from '../spec/spec';
+import { gaussian, seededUniform } from '../properties/random';
+import type { VerificationSpec } from '../properties/spec';
 import { graphFeatures, type GraphFeatures } from './features';
 import type { BranchingGnn } from './model';
 

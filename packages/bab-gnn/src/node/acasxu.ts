@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { installedPackageDir, locateDataSet, type DataSetSource } from '@nnlab/tensor-gpu/node';
 import { parseNnet, type NnetModel } from '../parse/nnet';
 import { parseVnnlib } from '../parse/vnnlib';
-import type { VerificationSpec } from '../spec/spec';
+import type { VerificationSpec } from '../properties/spec';
 import { ACASXU_SHA256 } from './acasxu-checksums';
 
 export { ACASXU_SHA256 } from './acasxu-checksums';

@@ -3,8 +3,8 @@
 // must stay within a time and memory budget (DEFAULT_FUZZ_BUDGET: 1 s, 64 MiB + 64 B per input byte).
 import { describe, expect, it } from 'vitest';
 import { measureParse, overBudget } from '../../../../scripts/fuzz-budget.test-helper';
-import { seededUniform } from '../spec/random';
-import type { VerificationSpec } from '../spec/spec';
+import { seededUniform } from '../properties/random';
+import type { VerificationSpec } from '../properties/spec';
 import { parseNnet } from './nnet';
 import { parseVnnlib } from './vnnlib';
 import { tinyNnet } from '../testing/tiny-nnet.test-helper';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forward } from '../network/network';
 import { readAcasXuNetwork } from '../node/acasxu';
-import { seededUniform } from '../spec/random';
+import { seededUniform } from '../properties/random';
 import { acasXuData, requirePresent } from '../testing/shared-data.test-helper';
 import { formatNnet, normalizeInput, parseNnet } from './nnet';
 import { tinyNnet as tiny } from '../testing/tiny-nnet.test-helper';

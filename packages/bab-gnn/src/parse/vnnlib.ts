@@ -7,7 +7,7 @@
  */
 import { DeadlineError } from '../deadline';
 import { parseDecimal, ratAdd, ratCeilFloat, ratCmp, ratDiv, ratFloorFloat, ratMul, ratNeg, ratToNumber, ratToString, type Rational } from '../exact/rational';
-import type { ExactBox, OutputConstraint, SpecRegion, VerificationSpec } from '../spec/spec';
+import type { ExactBox, OutputConstraint, SpecRegion, VerificationSpec } from '../properties/spec';
 import { MAX_SEXPR_DEPTH, readSExprs, type SExpr } from './sexpr';
 
 /** Most clauses the disjunctive normal form may have before parsing gives up (default of {@link ParseVnnlibOptions.maxClauses}). */

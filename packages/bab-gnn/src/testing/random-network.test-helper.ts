@@ -1,7 +1,7 @@
 // Test helper: seeded random ReLU networks and boxes, and a float64 reference forward pass written
 // independently of the library (nested arrays, no typed-array layout).
 import { createNetwork, type ReluNetwork } from '../network/network';
-import { gaussian, seededUniform } from '../spec/random';
+import { gaussian, seededUniform } from '../properties/random';
 
 export function randomNetwork(sizes: readonly number[], seed: number, biasScale = 0.3): ReluNetwork {
   const u = seededUniform(seed);
