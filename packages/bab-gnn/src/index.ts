@@ -36,6 +36,7 @@ export * from './branching/strong';
 export * from './bounds/forward';
 export * from './network/from-module';
 export * from './properties/robustness';
+export * from './properties/epsilon-search';
 export * from './bab/compare';
 export * from './gnn/features';
 export * from './gnn/model';

@@ -8,7 +8,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import { loadMnist } from '@nnlab/tensor-gpu/node';
 import {
-  boundDomain,
   compareBranching,
   createBabsr,
   createGnnBranching,
@@ -16,8 +15,8 @@ import {
   createStrongBranching,
   forward,
   networkFromModule,
-  pgdAttack,
   robustnessSpec,
+  searchEpsilon,
   type BranchingRun,
   type VerifyResult,
 } from '@nnlab/bab-gnn';
@@ -109,8 +108,8 @@ async function runMnist(ctx: ExperimentContext, quick: boolean, seed: number): P
   // Properties: the first correctly classified test images, one target class each (the runner-up logit).
   const count = quick ? 2 : 6;
   // ε per image: a quarter of the way from the largest radius CROWN proves at the root to the
-  // smallest radius where PGD finds a counterexample (both by bisection), so that the properties
-  // need branching; the paper's ε rule is not published.
+  // smallest radius where PGD finds a counterexample (searchEpsilon), so that the properties need
+  // branching; the paper's ε rule is not published.
   const epsilonFraction = 0.25;
   const epsilons: number[] = [];
   const specs = [];
@@ -126,25 +125,7 @@ async function runMnist(ctx: ExperimentContext, quick: boolean, seed: number): P
     if (specs.length < count) {
       let target = label === 0 ? 1 : 0;
       for (let c = 0; c < 10; c++) if (c !== label && y[c] > y[target]) target = c;
-      let lo = 0;
-      let hi = 0.2;
-      for (let step = 0; step < 8; step++) {
-        const mid = (lo + hi) / 2;
-        const spec = robustnessSpec(x, label, mid, 10, { targets: [target] });
-        const region = spec.regions[0];
-        const b = await boundDomain(net, region, undefined, region.clauses, { method: 'crown' });
-        if (b.clauses[0].lower > 0) lo = mid;
-        else hi = mid;
-      }
-      // Smallest radius where the PGD attack finds a counterexample (an upper estimate).
-      let alo = lo;
-      let ahi = 0.2;
-      for (let step = 0; step < 8; step++) {
-        const mid = (alo + ahi) / 2;
-        if (pgdAttack(net, robustnessSpec(x, label, mid, 10, { targets: [target] }), { restarts: 5, steps: 30, seed: i })) ahi = mid;
-        else alo = mid;
-      }
-      const epsilon = lo + epsilonFraction * (ahi - lo);
+      const { epsilon } = await searchEpsilon(net, x, label, 10, { maxRadius: 0.2, bisections: 8, fraction: epsilonFraction, robustness: { targets: [target] }, attack: { restarts: 5, steps: 30, seed: i } });
       epsilons.push(epsilon);
       specs.push(robustnessSpec(x, label, epsilon, 10, { targets: [target] }));
     }
