@@ -5,7 +5,7 @@ import { parseCifar10 } from './cifar';
 import { CIFAR10_SPRITE_PACKAGE, isCifar10SpriteDir, readCifar10SpriteBatch } from './cifar-sprites-node';
 // Named in the documentation of the errors the loaders throw.
 import type { DataFileError } from './errors';
-import { findDataFile, gunzipIfNeeded, hasDataFile, readDataFile, requireDirectory } from './files-node';
+import { findDataFile, gunzipIfNeeded, hasDataFile, idxHeaderFirst, readDataFile, requireDirectory, type GunzipOptions } from './files-node';
 import { installedPackageDir, locateDataSet, type DataLocation, type DataSetNotFoundError, type DataSetSource } from './locate-node';
 import { loadPngjs } from './png-node';
 import { parseIdx } from './idx';
@@ -203,8 +203,10 @@ interface Located {
   expected: string;
 }
 
-async function readVerified(f: Located, verify: boolean): Promise<Uint8Array> {
-  const raw = await gunzipIfNeeded(await readDataFile(f.path, f.expected), f.path);
+async function readVerified(f: Located, verify: boolean, gunzip: GunzipOptions = {}): Promise<Uint8Array> {
+  // With checksums on, nothing larger than the official file is worth decompressing.
+  const options = verify ? { maxBytes: f.known.bytes, ...gunzip } : gunzip;
+  const raw = await gunzipIfNeeded(await readDataFile(f.path, f.expected), f.path, options);
   if (verify) verifyKnownFile(raw, f.known, f.path);
   return raw;
 }
@@ -224,7 +226,10 @@ async function locateIdxPair(
 }
 
 async function loadIdxPair(pair: { images: Located; labels: Located }, verify: boolean): Promise<ImageSplit> {
-  const [imageBytes, labelBytes] = await allInOrder([readVerified(pair.images, verify), readVerified(pair.labels, verify)]);
+  const [imageBytes, labelBytes] = await allInOrder([
+    readVerified(pair.images, verify, idxHeaderFirst(pair.images.path)),
+    readVerified(pair.labels, verify, idxHeaderFirst(pair.labels.path)),
+  ]);
   return idxImageSplit(
     parseIdx(imageBytes, pair.images.path),
     parseIdx(labelBytes, pair.labels.path),

@@ -163,6 +163,21 @@ describe('loaders on synthetic files (checksums off)', () => {
     );
   });
 
+  it('loadMnist checks each gzip file\'s IDX header on its first bytes, before decompressing the rest', async () => {
+    const d = dir('mnist-bomb');
+    writeMnistLike(d);
+    // 64 MiB of 0x01 after a bad magic compress to about 64 KiB.
+    const images = join(d, 't10k-images-idx3-ubyte.gz');
+    writeFileSync(images, gzipSync(new Uint8Array(64 * 2 ** 20).fill(1)));
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 1);
+    const e = await rejection(loadMnist({ dir: d, verifyChecksums: false }));
+    clearInterval(sample);
+    expect(e.message).toMatch(/t10k-images-idx3-ubyte\.gz: bad IDX magic 0x01010101/);
+    expect(peak - before).toBeLessThan(8 * 2 ** 20);
+  });
+
   it('loadMnist reports mismatched image/label counts naming both files', async () => {
     const d = dir('mnist-mismatch');
     writeMnistLike(d);

@@ -108,7 +108,15 @@ export async function gunzipIfNeeded(bytes: Uint8Array, name: string, options: G
  */
 export async function readIdxFile(path: string): Promise<IdxData> {
   const bytes = await readDataFile(path, 'an IDX file');
-  return parseIdx(await gunzipIfNeeded(bytes, path, { expectedSize: (head) => idxByteLength(head, path) }), path);
+  return parseIdx(await gunzipIfNeeded(bytes, path, idxHeaderFirst(path)), path);
+}
+
+/**
+ * Gunzip options for an IDX file: its header is checked on the first decompressed bytes, and the
+ * data may not decompress past the size the header declares.
+ */
+export function idxHeaderFirst(path: string): GunzipOptions {
+  return { expectedSize: (head) => idxByteLength(head, path) };
 }
 
 /**
