@@ -8,8 +8,8 @@ import { WasmSimdKernels } from '../wasm/simd-kernels';
  * the JavaScript kernels.
  */
 export function createHostKernels(choice: CpuKernels): HostKernels {
+  // `choice` is checked where it enters, in setBackend's options.
   if (choice === 'js') return new JsHostKernels();
-  if (choice !== 'wasm-simd') throw new Error(`cpuKernels must be 'wasm-simd' or 'js', got ${JSON.stringify(choice)}`);
   if (!isWasmSimdAvailable()) {
     throw new Error("cpu backend: WebAssembly SIMD is not available in this JavaScript engine; choose the plain-JavaScript kernels explicitly with setBackend('cpu', { cpuKernels: 'js' })");
   }
