@@ -1,4 +1,5 @@
 // Plain-text tables, the machine description and small statistics for the technique packages' benchmark output.
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** A fixed-width text table with a header row. */
@@ -31,4 +32,24 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * The commit the numbers were measured on, with `dirty: true` when tracked files differ from it:
+ * results must name the kernel version they ran on. Null outside a git checkout.
+ */
+export function gitRevision(): { commit: string; dirty: boolean } | null {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return null;
+  }
+}
+
+/** The 1-, 5- and 15-minute load averages (what `uptime` prints), rounded to 2 decimals. */
+export function loadAverages(): [number, number, number] {
+  const [a, b, c] = loadavg().map((v) => Number(v.toFixed(2)));
+  return [a, b, c];
 }

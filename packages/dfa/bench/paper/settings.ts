@@ -1,0 +1,58 @@
+// Settings of the MNIST paper run and the published numbers it is compared with.
+
+/** A training method of the comparison. */
+export type PaperMethod = 'bp' | 'dfa' | 'bdfa';
+
+/** What {@link runDfaPaper} trains; every field is written to the results file. */
+export interface DfaPaperSettings {
+  /** Hidden width of the 784-h-h-10 tanh MLP (Nøkland: 800). */
+  hidden: number;
+  /** Methods, trained round-robin one epoch at a time so all get equally far when time runs out. */
+  methods: PaperMethod[];
+  /** Upper bound on epochs per method. */
+  maxEpochs: number;
+  /** Stop a method after this many epochs without a new best validation error. */
+  patience: number;
+  /** Images held out of the 60,000 training images for the stopping choice. */
+  validationCount: number;
+  batchSize: number;
+  /** SGD learning rate, every method. */
+  lr: number;
+  momentum: number;
+  /** Seed of the weights (same initial weights for every method). */
+  modelSeed: number;
+  /** Seed of the feedback matrices (DFA and binary DFA share it: BDFA uses the signs of DFA's draw). */
+  feedbackSeed: number;
+  /** Seed of the validation split and of the per-epoch shuffles. */
+  dataSeed: number;
+  /** Measure the DFA/BP alignment every this many steps (DFA methods). */
+  alignmentEvery: number;
+}
+
+/** The defaults: Nøkland's network, the package's own lab settings for the optimizer. */
+export const DEFAULT_SETTINGS: DfaPaperSettings = {
+  hidden: 800,
+  methods: ['bp', 'dfa', 'bdfa'],
+  maxEpochs: 100,
+  patience: 15,
+  validationCount: 5000,
+  batchSize: 64,
+  lr: 0.05,
+  momentum: 0.9,
+  modelSeed: 1,
+  feedbackSeed: 7,
+  dataSeed: 1,
+  alignmentEvery: 100,
+};
+
+/** Nøkland (2016), MNIST 2×800 tanh, test error %. Only the dropout DFA value (1.45) is confirmed against the paper. */
+export const NOKLAND_2X800 = {
+  source: 'Nøkland, "Direct Feedback Alignment Provides Learning in Deep Neural Networks", NeurIPS 2016 (arXiv 1609.01596), MNIST 2×800 tanh, no dropout',
+  verified: false,
+  testErrorPercent: { bp: 1.6, dfa: 1.74, bdfa: null as number | null },
+};
+
+/** Acceptance targets (points of test error). */
+export const TARGETS = { dfaVsBp: 0.3, bdfaVsDfa: 0.3 };
+
+export const METHOD_LABEL: Record<PaperMethod, string> = { bp: 'BP', dfa: 'DFA', bdfa: 'binary DFA' };
