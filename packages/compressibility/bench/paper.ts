@@ -1,0 +1,41 @@
+/**
+ * The compressibility loss against Deep Compression (Han et al. 2016: LeNet-300-100, 40× at 1.58%
+ * error), L1 and magnitude pruning, all through this package's pipeline (train → prune → retrain →
+ * quantise with shared magnitudes → range/deflate coding), compared at equal validation error.
+ * Writes `bench/results/paper.json` after every method; rerunning skips the methods already done.
+ *
+ * Run from the package folder: `tsx bench/paper.ts [--hours H]` (`--quick`: 1 + 1 epochs, two
+ * methods, writes `paper.quick.json`).
+ *
+ * @module
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as t from '@nnlab/tensor-gpu';
+import { equalErrorTable, paperTable, pointsTable } from './paper/report';
+import { runCompressibilityPaper } from './paper/run';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({ options: { hours: { type: 'string' }, quick: { type: 'boolean' } } });
+const quick = values.quick === true;
+await t.setBackend('cpu');
+let lastLog = 0;
+const results = await runCompressibilityPaper(
+  {
+    settings: quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {},
+    resultsFile: join(here, 'results', quick ? 'paper.quick.json' : 'paper.json'),
+    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : 'lenet-300-100'),
+    budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
+  },
+  {
+    onProgress: (e) => {
+      if ('message' in e) console.log(e.message);
+      else if (performance.now() - lastLog > 60_000) {
+        lastLog = performance.now();
+        console.log(`${e.method}: ${e.phase} step ${e.step}`);
+      }
+    },
+  },
+);
+console.log(`\n${pointsTable(results)}\n\n${equalErrorTable(results)}\n\n${paperTable(results)}`);

@@ -1,0 +1,160 @@
+// LeNet-300-100 through the whole pipeline (train with a regulariser → prune → retrain → quantise
+// with shared magnitudes → code) for the compressibility loss and its baselines, every operating
+// point measured on a validation split held out of the training images and on the test set.
+// Each method's result is written as soon as it is done; a rerun skips the methods already done.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as t from '@nnlab/tensor-gpu';
+import { loadMnist } from '@nnlab/tensor-gpu/node';
+import { accuracyOf, compressAndEvaluate, deflateCodec, methodLabel, rangeCodec, restoreModel, runMethod, type CompressionMeasurement, type Method, type RunSettings } from '../../src/node';
+import { gitRevision, loadAverages, machineInfo } from '../../../../scripts/bench-report';
+import { DEEP_COMPRESSION, DEFAULT_SETTINGS, TARGET, type CompressibilityPaperSettings } from './settings';
+
+/** One compressed file of one method: a method × quantiser operating point. */
+export interface OperatingPoint {
+  method: string;
+  family: 'none' | 'compressibility' | 'l1' | 'magnitude';
+  quantizer: string;
+  validationErrorPercent: number;
+  testErrorPercent: number;
+  sparsityPercent: number;
+  distinctMagnitudes: number;
+  /** Dense float32 bytes / range-coded file bytes (headers included). */
+  ratioRange: number;
+  ratioDeflate: number;
+}
+
+export interface MethodRecord {
+  method: string;
+  /** Test error % after training (float32, before pruning). */
+  trainedTestErrorPercent: number;
+  seconds: number;
+  load: [number, number, number];
+  points: OperatingPoint[];
+}
+
+export interface CompressibilityPaperResults {
+  paper: typeof DEEP_COMPRESSION;
+  target: typeof TARGET;
+  settings: CompressibilityPaperSettings;
+  sessions: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown> }[];
+  methods: MethodRecord[];
+  updated: string;
+}
+
+export interface CompressibilityPaperOptions {
+  settings?: Partial<CompressibilityPaperSettings>;
+  resultsFile: string;
+  /** Folder for the trained λ = 0 weights the magnitude baselines start from. */
+  checkpointDir: string;
+  /** Stop starting methods once this many seconds have passed (the run stays resumable). */
+  budgetSeconds?: number;
+}
+
+export interface CompressibilityPaperHooks {
+  onProgress?(event: { message: string } | { method: string; phase: 'train' | 'fine-tune'; step: number }): void;
+}
+
+const familyOf = (m: Method): OperatingPoint['family'] => m.kind;
+
+async function readJson<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeFile(`${file}.tmp`, `${JSON.stringify(value, null, 1)}\n`);
+  await rename(`${file}.tmp`, file);
+}
+
+/** Test error of the model decoded from a coded file (the validation error comes from the pipeline itself). */
+async function testErrorOfFile(settings: RunSettings, bytes: Uint8Array, test: t.train.LabeledData): Promise<number> {
+  const model = settings.model();
+  try {
+    restoreModel(model, bytes, { codecs: settings.codecs });
+    return 100 * (1 - (await accuracyOf(model, test, { inputShape: settings.inputShape })).accuracy);
+  } finally {
+    model.dispose();
+  }
+}
+
+function point(method: Method, label: string, quantizer: string, m: CompressionMeasurement, validationAccuracy: number, testErrorPercent: number): OperatingPoint {
+  const ratio = (codec: string) => m.files.find((f) => f.codec === codec)!.ratio;
+  return {
+    method: label, family: familyOf(method), quantizer,
+    validationErrorPercent: 100 * (1 - validationAccuracy), testErrorPercent,
+    sparsityPercent: 100 * m.weights.sparsity, distinctMagnitudes: m.weights.maxDistinctMagnitudes,
+    ratioRange: ratio('range'), ratioDeflate: ratio('deflate'),
+  };
+}
+
+/** Runs (or resumes) the comparison; returns what it wrote to `options.resultsFile`. */
+export async function runCompressibilityPaper(options: CompressibilityPaperOptions, hooks: CompressibilityPaperHooks = {}): Promise<CompressibilityPaperResults> {
+  const started = performance.now();
+  const say = (message: string) => hooks.onProgress?.({ message });
+  const previous = await readJson<CompressibilityPaperResults>(options.resultsFile);
+  const s: CompressibilityPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
+  if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s)) throw new Error(`runCompressibilityPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
+  await mkdir(options.checkpointDir, { recursive: true });
+  const results: CompressibilityPaperResults = previous ?? { paper: DEEP_COMPRESSION, target: TARGET, settings: s, sessions: [], methods: [], updated: '' };
+  results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend()) });
+
+  const mnist = await loadMnist();
+  const split = t.data.trainValidationSplit(mnist.train.count, s.validationCount / mnist.train.count, s.seed);
+  const settings: RunSettings = {
+    model: () => t.nn.lenet300100({ seed: s.seed }),
+    train: t.train.subsetOf(mnist.train, split.train),
+    // The pipeline's own accuracy is measured on the validation split: it is what choices read.
+    test: t.train.subsetOf(mnist.train, split.validation),
+    inputShape: [784], epochs: s.epochs, fineTuneEpochs: s.fineTuneEpochs, fineTuneLr: 'linear',
+    batchSize: s.batchSize, lr: s.lr, seed: s.seed, codecs: [rangeCodec, deflateCodec],
+  };
+  const save = async () => {
+    results.updated = new Date().toISOString();
+    await writeJsonAtomic(options.resultsFile, results);
+  };
+  await save();
+
+  const baseFile = join(options.checkpointDir, 'lambda0-trained.nnlb');
+  const trained = s.trained.map((method) => ({ method, label: methodLabel(method) }));
+  const magnitude = Object.entries(s.magnitude).map(([name, sparsity]) => ({ method: { kind: 'magnitude', sparsity } as Method, label: `magnitude (${name})` }));
+  // Magnitude pruning only fine-tunes, so it runs right after the first three trainings.
+  const jobs = [...trained.slice(0, 3), ...magnitude, ...trained.slice(3)];
+  let lastSeconds = 0;
+  for (const { method, label } of jobs) {
+    if (results.methods.some((r) => r.method === label)) continue;
+    const elapsed = (performance.now() - started) / 1000;
+    if (options.budgetSeconds !== undefined && elapsed + lastSeconds > options.budgetSeconds) {
+      say(`time budget reached after ${elapsed.toFixed(0)} s; rerun to resume`);
+      break;
+    }
+    let base: t.nn.StateDict | undefined;
+    if (method.kind === 'magnitude') {
+      const bytes = await readFile(baseFile).catch(() => null);
+      if (!bytes) throw new Error(`runCompressibilityPaper: ${label} needs the trained λ = 0 weights (${baseFile}); list { kind: 'none' } first`);
+      base = t.nn.decodeStateDict(new Uint8Array(bytes), baseFile);
+    }
+    say(`${label}: training`);
+    const r = await runMethod(method, { ...settings, onStep: (phase, step) => hooks.onProgress?.({ method: label, phase, step }) }, base);
+    if (method.kind === 'none') await writeFile(baseFile, t.nn.encodeStateDict(r.trainedState));
+    const points: OperatingPoint[] = [point(method, label, '8-bit uniform', r.measurement, r.accuracy, await testErrorOfFile(settings, r.measurement.files[0].bytes, mnist.test))];
+    for (const codebookSize of s.codebookSizes) {
+      const model = settings.model();
+      const c = await compressAndEvaluate(model, r.fineTuned, { ...settings, quantize: { quantizer: 'codebook', codebookSize } });
+      model.dispose();
+      points.push(point(method, label, `${codebookSize} shared magnitudes`, c.measurement, c.accuracy, await testErrorOfFile(settings, c.measurement.files[0].bytes, mnist.test)));
+    }
+    const trainedModel = settings.model();
+    t.nn.loadStateDict(trainedModel, r.trainedState);
+    const trainedTestErrorPercent = 100 * (1 - (await accuracyOf(trainedModel, mnist.test, { inputShape: [784] })).accuracy);
+    trainedModel.dispose();
+    results.methods.push({ method: label, trainedTestErrorPercent, seconds: r.seconds, load: loadAverages(), points });
+    lastSeconds = r.seconds;
+    await save();
+    say(`${label}: done in ${r.seconds.toFixed(0)} s; ${points.map((p) => `${p.quantizer}: val ${p.validationErrorPercent.toFixed(2)}%, test ${p.testErrorPercent.toFixed(2)}%, ${p.ratioRange.toFixed(1)}×`).join('; ')}`);
+  }
+  return results;
+}
