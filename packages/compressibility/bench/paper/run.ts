@@ -100,7 +100,7 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s)) throw new Error(`runCompressibilityPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
   await mkdir(options.checkpointDir, { recursive: true });
   const results: CompressibilityPaperResults = previous ?? { paper: DEEP_COMPRESSION, target: TARGET, settings: s, sessions: [], methods: [], updated: '' };
-  results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend()) });
+  results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset') });
 
   const mnist = await loadMnist();
   const split = t.data.trainValidationSplit(mnist.train.count, s.validationCount / mnist.train.count, s.seed);

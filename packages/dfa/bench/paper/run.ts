@@ -125,7 +125,7 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
   say(`estimate (training only, load ${loadAverages()[0]}): ${Object.entries(estimate).map(([m, v]) => `${m} ${v.toFixed(0)} s/epoch`).join(', ')}; ${s.maxEpochs} epochs of all methods ≈ ${((roundSeconds * s.maxEpochs) / 3600).toFixed(1)} h (early stopping may end sooner)`);
 
   const results: DfaPaperResults = previous ?? { paper: NOKLAND_2X800, settings: s, sessions: [], methods: {}, updated: '' };
-  results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend()), estimateSecondsPerEpoch: estimate });
+  results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset'), estimateSecondsPerEpoch: estimate });
   await writeResults(options.resultsFile, results);
 
   const nets = new Map<PaperMethod, { net: DfaNetwork; optimizer: t.optim.Optimizer; done: number }>();
