@@ -7,7 +7,7 @@
  *
  * Run from the package folder: `pnpm bench` (`tsx bench/overhead.ts`). Prints a table and writes
  * `bench/results/overhead.json`. Options: `--quick` (few steps; writes `overhead.quick.json`),
- * `--steps=N`, `--models=mnist-fc,lenet5`.
+ * `--steps=N`, `--models=mnist-fc,lenet5` (also `resnet20`; another list writes `overhead.<models>.json`).
  *
  * @module
  */
@@ -28,6 +28,8 @@ const models = (option('models') ?? 'mnist-fc,lenet5').split(',');
 const MODELS: Record<string, { build: () => t.nn.Module; inputShape: number[] }> = {
   'mnist-fc': { build: () => t.nn.mnistFc({ seed: 1 }), inputShape: [784] },
   lenet5: { build: () => t.nn.lenet5({ seed: 1 }), inputShape: [1, 28, 28] },
+  // The CIFAR-10 network of the paper's experiments, for the step time that sizes a full run.
+  resnet20: { build: () => t.nn.resnet20({ seed: 1 }), inputShape: [3, 32, 32] },
 };
 
 const METHODS: { name: string; precision: 'float16' | 'float32'; policy: () => LossScalePolicy; record: boolean }[] = [
@@ -91,6 +93,7 @@ const header = ['model', 'method', 'median ms/step', '× static', '× float32'];
 const table = [header, ...rows.map((r) => [r.model, r.method, r.medianStepMs.toFixed(1), r.vsStatic.toFixed(2), r.vsFloat32.toFixed(2)])];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
 for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
-const out = join(BENCH_DIR, 'results', quick ? 'overhead.quick.json' : 'overhead.json');
+// Other model lists get their own file, so the default comparison's results are not replaced.
+const out = join(BENCH_DIR, 'results', quick ? 'overhead.quick.json' : models.join(',') === 'mnist-fc,lenet5' ? 'overhead.json' : `overhead.${models.join('+')}.json`);
 await writeFile(out, `${JSON.stringify({ date: new Date().toISOString(), backend: 'cpu', batch: 128, steps, machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version }, rows }, null, 2)}\n`);
 console.log(`wrote ${out}`);
