@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
-import { paperTable } from './paper/report';
+import { curveTable, paperTable } from './paper/report';
 import { runDfaPaper } from './paper/run';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,4 +37,4 @@ const results = await runDfaPaper(
     },
   },
 );
-console.log(`\n${paperTable(results)}`);
+console.log(`\n${curveTable(results)}\n\n${paperTable(results)}`);
