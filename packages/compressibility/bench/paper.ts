@@ -4,8 +4,9 @@
  * quantise with shared magnitudes → range/deflate coding), compared at equal validation error.
  * Writes `bench/results/paper.json` after every method; rerunning skips the methods already done.
  *
- * Run from the package folder: `tsx bench/paper.ts [--hours H]` (`--quick`: 1 + 1 epochs, two
- * methods, writes `paper.quick.json`).
+ * Run from the package folder: `tsx bench/paper.ts [--hours H] [--only LABEL ...]` (`--only`: run just
+ * those methods, e.g. in two processes sharing the results file; `--quick`: 1 + 1 epochs, two methods,
+ * writes `paper.quick.json`).
  *
  * @module
  */
@@ -17,7 +18,7 @@ import { equalErrorTable, paperTable, pointsTable } from './paper/report';
 import { runCompressibilityPaper } from './paper/run';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { hours: { type: 'string' }, quick: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { hours: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
 const quick = values.quick === true;
 await t.setBackend('cpu');
 let lastLog = 0;
@@ -27,6 +28,7 @@ const results = await runCompressibilityPaper(
     resultsFile: join(here, 'results', quick ? 'paper.quick.json' : 'paper.json'),
     checkpointDir: join(here, 'checkpoints', quick ? 'quick' : 'lenet-300-100'),
     budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
+    only: values.only,
   },
   {
     onProgress: (e) => {

@@ -49,6 +49,8 @@ export interface CompressibilityPaperOptions {
   checkpointDir: string;
   /** Stop starting methods once this many seconds have passed (the run stays resumable). */
   budgetSeconds?: number;
+  /** Run only the methods with these labels (e.g. to share the list between processes); default all. */
+  only?: string[];
 }
 
 export interface CompressibilityPaperHooks {
@@ -112,7 +114,11 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
     inputShape: [784], epochs: s.epochs, fineTuneEpochs: s.fineTuneEpochs, fineTuneLr: 'linear',
     batchSize: s.batchSize, lr: s.lr, seed: s.seed, codecs: [rangeCodec, deflateCodec],
   };
+  // Another process may be running other methods into the same file: merge its records in before writing.
   const save = async () => {
+    const onDisk = await readJson<CompressibilityPaperResults>(options.resultsFile);
+    for (const r of onDisk?.methods ?? []) if (!results.methods.some((m) => m.method === r.method)) results.methods.push(r);
+    for (const x of onDisk?.sessions ?? []) if (!results.sessions.some((y) => y.started === x.started)) results.sessions.push(x);
     results.updated = new Date().toISOString();
     await writeJsonAtomic(options.resultsFile, results);
   };
@@ -121,11 +127,12 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   const baseFile = join(options.checkpointDir, 'lambda0-trained.nnlb');
   const trained = s.trained.map((method) => ({ method, label: methodLabel(method) }));
   const magnitude = Object.entries(s.magnitude).map(([name, sparsity]) => ({ method: { kind: 'magnitude', sparsity } as Method, label: `magnitude (${name})` }));
-  // Magnitude pruning only fine-tunes, so it runs right after the first three trainings.
-  const jobs = [...trained.slice(0, 3), ...magnitude, ...trained.slice(3)];
+  // Magnitude pruning only fine-tunes, so it runs right after the λ = 0 model it prunes.
+  const jobs = [trained[0], ...magnitude, ...trained.slice(1)].filter((j) => !options.only || options.only.includes(j.label));
   let lastSeconds = 0;
   for (const { method, label } of jobs) {
-    if (results.methods.some((r) => r.method === label)) continue;
+    const done = await readJson<CompressibilityPaperResults>(options.resultsFile);
+    if ([...results.methods, ...(done?.methods ?? [])].some((r) => r.method === label)) continue;
     const elapsed = (performance.now() - started) / 1000;
     if (options.budgetSeconds !== undefined && elapsed + lastSeconds > options.budgetSeconds) {
       say(`time budget reached after ${elapsed.toFixed(0)} s; rerun to resume`);

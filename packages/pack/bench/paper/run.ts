@@ -62,8 +62,9 @@ export async function runPackPaper(options: PackPaperOptions, hooks: PackPaperHo
     previous = null;
   }
   const s: PackPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
-  if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s)) throw new Error(`runPackPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
-  const results: PackPaperResults = previous ?? { paper: PACK_PAPER, settings: s, sessions: [], stepTimes: [], hyperband: [], updated: '' };
+  // A file written before a setting existed counts as written with that setting's default.
+  if (previous && JSON.stringify({ ...DEFAULT_SETTINGS, ...previous.settings }) !== JSON.stringify(s)) throw new Error(`runPackPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
+  const results: PackPaperResults = previous ? { ...previous, settings: s } : { paper: PACK_PAPER, settings: s, sessions: [], stepTimes: [], hyperband: [], updated: '' };
   results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset') });
   const save = async () => {
     results.updated = new Date().toISOString();
@@ -94,11 +95,14 @@ export async function runPackPaper(options: PackPaperOptions, hooks: PackPaperHo
       run: () => hyperband({ R: s.R, eta: s.eta, space: SPACE, seed: s.seed, executor: inProcessExecutor(packedEvaluator(setup)), packing: { policy: 'knn', topk: size - 1, distance: configurationDistance(SPACE), key: (c: Configuration) => samePaddingKey(toModelConfig(c)) } }),
     })),
   ];
-  for (const { name, run } of searches) {
-    if (results.hyperband.some((x) => x.search === name)) continue;
-    say(`Hyperband R = ${s.R}, η = ${s.eta}: ${name}`);
-    results.hyperband.push(summary(name, await run()));
-    await save();
+  for (let round = 1; round <= s.hyperbandRounds; round++) {
+    for (const { name, run } of round % 2 === 1 ? searches : [...searches].reverse()) {
+      const label = round === 1 ? name : `${name} (round ${round})`;
+      if (results.hyperband.some((x) => x.search === label)) continue;
+      say(`Hyperband R = ${s.R}, η = ${s.eta}: ${label}`);
+      results.hyperband.push(summary(label, await run()));
+      await save();
+    }
   }
   return results;
 }

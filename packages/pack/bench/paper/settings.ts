@@ -15,6 +15,8 @@ export interface PackPaperSettings {
   hyperbandValidation: number;
   /** Largest pack of the pack-aware search (kNN: a seed configuration and its topk nearest). */
   packSizes: number[];
+  /** Rounds of the Hyperband comparison; every other round runs the searches in reverse order, so load drifts hit both sides. */
+  hyperbandRounds: number;
   seed: number;
 }
 
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: PackPaperSettings = {
   hyperbandTrain: 2000,
   hyperbandValidation: 1000,
   packSizes: [4],
+  hyperbandRounds: 2,
   seed: 3,
 };
 
