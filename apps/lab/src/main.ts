@@ -2,14 +2,18 @@
  * The `nnlab` command, as a function: parses the arguments, runs the chosen experiments with
  * progress bars, writes the report and prints the summary table. `cli.ts` only calls {@link main}.
  */
+import * as t from '@nnlab/tensor-gpu';
 import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Experiment, ExperimentOptionSpec, ExperimentOptions } from './experiment';
+import { tierOf, type Experiment, type ExperimentOptionSpec, type ExperimentOptions } from './experiment';
+import { planRun, planText, startLine, type PlannedExperiment } from './plan';
 import { Terminal, formatDuration, type ProgressSink, type TerminalOptions } from './progress';
 import { RESERVED_COMMANDS, experiments as registered } from './registry';
 import { writeReport } from './report/html';
 import { collectEnvironment, runFailed, type ExperimentRecord, type LabReport } from './report/model';
+import { gitInfo, packageVersions } from './report/provenance';
 import { summaryTable, textTable } from './report/table';
 import { workerCommand } from './queue/worker-command';
 
@@ -90,6 +94,7 @@ const COMMON_OPTIONS: Record<string, ParseOption & { valueName?: string; descrip
   out: { type: 'string', valueName: 'DIR', description: `where report.html and report.json go (default ${DEFAULT_OUT_DIR})` },
   seed: { type: 'string', valueName: 'N', description: 'base seed of every random draw (default 1)' },
   quick: { type: 'boolean', description: 'smaller sizes and fewer iterations (a smoke run of seconds)' },
+  full: { type: 'boolean', description: "the papers' own settings (slow: each experiment's expected duration is printed before it starts)" },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
 
@@ -199,7 +204,8 @@ export function parseCommandLine(argv: readonly string[], list: readonly Experim
   const seedText = typeof values.seed === 'string' ? values.seed : '1';
   const seed = Number(seedText);
   if (!/^\d+$/.test(seedText.trim()) || !Number.isSafeInteger(seed)) throw new UsageError(`option '--seed' needs a non-negative integer, got '${seedText}'`);
-  const base = { seed, quick: values.quick === true };
+  if (values.quick === true && values.full === true) throw new UsageError("options '--quick' and '--full' exclude each other");
+  const base = { seed, quick: values.quick === true, full: values.full === true };
 
   if (values.help === true) return { command: 'help', selected: [], options: { ...base, values: {} }, outDir };
   if (positionals.length === 0) throw new UsageError('missing command');
@@ -241,13 +247,37 @@ export function parseCommandLine(argv: readonly string[], list: readonly Experim
   return { command, selected, options: { ...base, values: own }, outDir };
 }
 
-async function runExperiment(e: Experiment, options: ExperimentOptions, outDir: string, terminal: Terminal): Promise<ExperimentRecord> {
+/**
+ * Runs experiment `index` of `plan`, announcing its place in the run and the time left overall
+ * (`doneMs`: the durations of the experiments before it). The backends it used are those current
+ * whenever one of its progress bars moved (experiments select their backend before their loops).
+ */
+async function runExperiment(plan: readonly PlannedExperiment[], index: number, doneMs: readonly number[], options: ExperimentOptions, outDir: string, terminal: Terminal): Promise<ExperimentRecord> {
+  const { experiment: e, tier, expectedMs } = plan[index];
   const start = performance.now();
-  const record: ExperimentRecord = { id: e.id, title: e.title, description: e.description, status: 'ok', durationMs: 0 };
-  terminal.log(`== ${e.id}: ${e.title}`);
+  const backends = new Set<string>();
+  const sampleBackend = () => {
+    const b = t.getBackend();
+    if (b) backends.add(b);
+  };
+  const record: ExperimentRecord = {
+    id: e.id, title: e.title, description: e.description, status: 'ok', tier, expectedSeconds: expectedMs === null ? null : expectedMs / 1000,
+    startedAt: new Date().toISOString(), durationMs: 0, backends: [],
+  };
+  terminal.log(startLine(plan, index, doneMs));
   try {
     record.result = await e.run({
-      progress: (label, total) => terminal.progress(label, total),
+      progress: (label, total) => {
+        sampleBackend();
+        const bar = terminal.progress(label, total);
+        return {
+          tick: (n) => {
+            sampleBackend();
+            bar.tick(n);
+          },
+          done: () => bar.done(),
+        };
+      },
       log: (message) => terminal.log(message),
       options,
       outDir: join(outDir, e.id),
@@ -257,6 +287,7 @@ async function runExperiment(e: Experiment, options: ExperimentOptions, outDir: 
     record.error = err instanceof Error ? { message: err.message, stack: err.stack } : { message: String(err) };
   }
   record.durationMs = performance.now() - start;
+  record.backends = [...backends];
   terminal.log(
     record.status === 'ok'
       ? `== ${e.id}: done in ${formatDuration(record.durationMs)}`
@@ -301,7 +332,8 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
     return EXIT_OK;
   }
   if (parsed.command === 'list') {
-    stdout.write(`${textTable(['id', 'title'], list.map((e) => [e.id, e.title]))}\n`);
+    const expected = (e: Experiment, tier: 'default' | 'full') => formatDuration(e.tiers[tier].expectedSeconds * 1000);
+    stdout.write(`${textTable(['id', 'title', 'default', '--full'], list.map((e) => [e.id, e.title, expected(e, 'default'), expected(e, 'full')]))}\n`);
     return EXIT_OK;
   }
 
@@ -318,15 +350,23 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
     return EXIT_FAILED;
   }
 
+  const plan = planRun(parsed.selected, parsed.options);
+  stderr.write(planText(plan, { loadAverage: loadavg()[0], cpuCount: cpus().length }));
   const terminal = new Terminal(stderr, io.terminal);
   const report: LabReport = {
     title: 'nnlab report',
     startedAt: new Date().toISOString(),
     command: ['nnlab', ...argv].join(' '),
     environment: collectEnvironment(),
+    provenance: { packages: packageVersions(), git: gitInfo(), seed: parsed.options.seed, tier: tierOf(parsed.options), options: { ...parsed.options.values } },
     experiments: [],
   };
-  for (const e of parsed.selected) report.experiments.push(await runExperiment(e, parsed.options, parsed.outDir, terminal));
+  const doneMs: number[] = [];
+  for (let i = 0; i < plan.length; i++) {
+    const record = await runExperiment(plan, i, doneMs, parsed.options, parsed.outDir, terminal);
+    report.experiments.push(record);
+    doneMs.push(record.durationMs);
+  }
 
   let written: Awaited<ReturnType<typeof writeReport>>;
   try {
