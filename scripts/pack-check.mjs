@@ -31,7 +31,7 @@ const packages = [
   { name: '@nnlab/dfa', dir: 'packages/dfa', exports: ['createDfa', 'fitDfa', 'measureAlignment'] },
   { name: '@nnlab/bab-gnn', dir: 'packages/bab-gnn', exports: ['verify', 'parseNnet', 'parseVnnlib', 'loadPretrainedGnn'] },
   // A data package: its files under data/ are part of what it publishes.
-  { name: '@nnlab/verification-benchmarks', dir: 'packages/verification-benchmarks', exports: ['benchmarkDir', 'readBenchmarkFile', 'benchmarkChecksums'], allowed: [/^data\//] },
+  { name: '@nnlab/verification-benchmarks', dir: 'packages/verification-benchmarks', exports: ['BENCHMARK_NAMES', 'CHECKSUM_FILE', 'parseSha256Sums'], allowed: [/^data\//] },
 ];
 
 /** A file both module systems read from the installed data package (checksum-verified), with its size. */
@@ -195,7 +195,7 @@ try {
       '-e',
       `import * as t from '@nnlab/tensor-gpu';
 import * as l from '@nnlab/lca';
-import { readBenchmarkFile } from '@nnlab/verification-benchmarks';
+import { readBenchmarkFile } from '@nnlab/verification-benchmarks/node';
 const entryPoints = {};
 for (const specifier of ${JSON.stringify(specifiers)}) entryPoints[specifier] = Object.keys(await import(specifier)).length;
 const resolved = {};
@@ -249,7 +249,7 @@ console.log(JSON.stringify({
   resolved,
   names,
   lcaOnline: typeof l.OnlineLca,
-  benchmarkBytes: require('@nnlab/verification-benchmarks').readBenchmarkFile(${JSON.stringify(benchmarkProbe.path)}).length,
+  benchmarkBytes: require('@nnlab/verification-benchmarks/node').readBenchmarkFile(${JSON.stringify(benchmarkProbe.path)}).length,
   acasXuDir: require('@nnlab/bab-gnn/node').acasXuDataDir(),
 }));`,
     ]).trim().split('\n').pop(),

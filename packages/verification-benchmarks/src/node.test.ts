@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requirePresent, sharedData } from '../../../scripts/shared-data.test-helper';
-import { BENCHMARK_NAMES, CHECKSUM_FILE, benchmarkChecksums, benchmarkDir, benchmarksDir, parseSha256Sums, readBenchmarkFile } from './index';
+import { BENCHMARK_NAMES, CHECKSUM_FILE, benchmarkChecksums, benchmarkDir, benchmarksDir, parseSha256Sums, readBenchmarkFile } from './node';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const filesUnder = (dir: string): string[] =>
