@@ -18,7 +18,7 @@ export function packageConfig(dir, inputs = { index: 'src/index.ts' }) {
     external,
     // JSON files are data assets (e.g. shipped weights), bundled as ES modules.
     // __PACKAGE_VERSION__ lets a package name its own version in messages (tensor-gpu's shared engine).
-    plugins: [esbuild({ target: 'es2022', minify: false, keepNames: true, sourceMap: true, include: /\.([jt]sx?|json)$/, loaders: { '.json': 'json' }, define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) } })],
+    plugins: [esbuild({ target: 'es2022', minify: false, sourceMap: true, include: /\.([jt]sx?|json)$/, loaders: { '.json': 'json' }, define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) } })],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
