@@ -157,5 +157,5 @@ if (failures.length) {
   console.log(`check-snippets: ${failures.length} problem(s):\n${failures.map((line) => `- ${line}`).join('\n')}`);
   process.exit(1);
 }
-console.log('check-snippets: every snippet type-checks');
+console.log(`check-snippets: every snippet type-checks${args.includes('--run') ? ', and every @example prints what its comments say' : ''}`);
 
