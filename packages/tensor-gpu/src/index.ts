@@ -72,8 +72,13 @@ export * as optim from './optim/index';
 export * as train from './train/index';
 
 /**
- * Selects the backend that runs kernels (`'auto'`: the best one available here).
+ * Selects the backend that runs kernels and resolves to its name. `'auto'` takes the best one
+ * available here (the first of {@link availableBackends}); a named backend that is not available
+ * rejects with a message saying what it needs. Before the first call, ops run on `cpu`.
  * `options.cpuKernels` picks the `cpu` backend's products: `'wasm-simd'` (default) or `'js'`.
+ *
+ * Tensors stay on the backend that made them: an op given a tensor of another backend throws, so
+ * choose the backend first, or copy values across with `tensor(await x.data(), x.shape)`.
  *
  * @example
  * ```ts
