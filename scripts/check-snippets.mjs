@@ -60,12 +60,13 @@ function exampleBlocks(text) {
   for (const match of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
     const startLine = text.slice(0, match.index).split('\n').length - 1;
     const body = match[0].split('\n').map((line) => line.replace(/^\s*\/?\*+\/?\s?/, '').replace(/\s*\*\/$/, ''));
-    const at = body.findIndex((line) => line.startsWith('@example'));
-    if (at < 0) continue;
-    // The example runs to the next block tag.
-    const next = body.findIndex((line, i) => i > at && /^@\w/.test(line));
-    const lines = body.slice(at + 1, next < 0 ? undefined : next);
-    blocks.push(...fencedBlocks(lines.join('\n'), startLine + at + 1).map((block) => ({ ...block, example: true })));
+    body.forEach((tag, at) => {
+      if (!tag.startsWith('@example')) return;
+      // The example runs to the next block tag.
+      const next = body.findIndex((line, i) => i > at && /^@\w/.test(line));
+      const lines = body.slice(at + 1, next < 0 ? undefined : next);
+      blocks.push(...fencedBlocks(lines.join('\n'), startLine + at + 1).map((block) => ({ ...block, example: true })));
+    });
   }
   return blocks;
 }
