@@ -72,6 +72,11 @@ function engineOfArgs(args: unknown[], op: string): Engine {
  * with respect to every tensor in its arguments (tensors, arrays or plain objects of tensors).
  * Intermediate tensors are freed; the value and the gradients belong to the caller.
  *
+ * `grads` has the structure of the argument list: `grads[i]` mirrors argument `i`. An argument
+ * that `f` does not use gets a gradient of zeros; `f` returning more than one value throws. To
+ * differentiate a module's loss, pass its parameter tensors (`model.trainableParameters()`
+ * mapped to `p.value`) even if `f` reads them through the module.
+ *
  * @example
  * ```ts
  * import * as t from '@nnlab/tensor-gpu';
