@@ -133,8 +133,8 @@ try {
     const allowed = [...allowedInTarball, ...(pkg.allowed ?? [])];
     const unexpected = files.filter((file) => !allowed.some((pattern) => pattern.test(file)));
     if (unexpected.length) fail(`${pkg.name}: unexpected files in the tarball: ${unexpected.join(', ')}`);
-    else ok(`contains only dist/, README, package.json (and CHANGELOG, LICENSE when present)${pkg.allowed ? ` and ${pkg.allowed.join(', ')}` : ''}`);
-    for (const required of ['package.json', 'README.md']) {
+    else ok(`contains only dist/, README, LICENSE, package.json (and CHANGELOG when present)${pkg.allowed ? ` and ${pkg.allowed.join(', ')}` : ''}`);
+    for (const required of ['package.json', 'README.md', 'LICENSE']) {
       if (!files.includes(required)) fail(`${pkg.name}: the tarball has no ${required}`);
     }
     if (!files.some((file) => file.startsWith('dist/'))) fail(`${pkg.name}: the tarball has no dist/ files`);
