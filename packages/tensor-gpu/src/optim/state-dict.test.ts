@@ -14,7 +14,7 @@ const BATCH = 16;
 /** One training step of the MLP on batch `step` of the blobs (the same batch for the same step in every run). */
 function mlpStep(model: Module, optimizer: Optimizer, step: number): void {
   const start = (step * BATCH) % DATA.count;
-  const labels = DATA.labels.slice(start, start + BATCH);
+  const labels = Int32Array.from(DATA.labels.subarray(start, start + BATCH));
   const x = t.tensor(DATA.images.slice(start * 2, (start + BATCH) * 2), [BATCH, 2]);
   trainStep(model, x, labels, { optimizer }).dispose();
   x.dispose();
