@@ -2,17 +2,17 @@
  * The `nnlab` command, as a function: parses the arguments, runs the chosen experiments with
  * progress bars, writes the report and prints the summary table. `cli.ts` only calls {@link main}.
  */
-import * as t from '@nnlab/tensor-gpu';
 import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tierOf, type Experiment, type ExperimentOptionSpec, type ExperimentOptions } from './experiment';
-import { planRun, planText, startLine, type PlannedExperiment } from './plan';
+import { planRun, planText } from './plan';
 import { Terminal, formatDuration, type ProgressSink, type TerminalOptions } from './progress';
 import { RESERVED_COMMANDS, experiments as registered } from './registry';
 import { writeReport } from './report/html';
-import { collectEnvironment, runFailed, type ExperimentRecord, type LabReport } from './report/model';
+import { collectEnvironment, runFailed, type LabReport } from './report/model';
+import { runExperiment } from './run-experiment';
 import { gitInfo, packageVersions } from './report/provenance';
 import { summaryTable, textTable } from './report/table';
 import { workerCommand } from './queue/worker-command';
@@ -247,54 +247,6 @@ export function parseCommandLine(argv: readonly string[], list: readonly Experim
   return { command, selected, options: { ...base, values: own }, outDir };
 }
 
-/**
- * Runs experiment `index` of `plan`, announcing its place in the run and the time left overall
- * (`doneMs`: the durations of the experiments before it). The backends it used are those current
- * whenever one of its progress bars moved (experiments select their backend before their loops).
- */
-async function runExperiment(plan: readonly PlannedExperiment[], index: number, doneMs: readonly number[], options: ExperimentOptions, outDir: string, terminal: Terminal): Promise<ExperimentRecord> {
-  const { experiment: e, tier, expectedMs } = plan[index];
-  const start = performance.now();
-  const backends = new Set<string>();
-  const sampleBackend = () => {
-    const b = t.getBackend();
-    if (b) backends.add(b);
-  };
-  const record: ExperimentRecord = {
-    id: e.id, title: e.title, description: e.description, status: 'ok', tier, expectedSeconds: expectedMs === null ? null : expectedMs / 1000,
-    startedAt: new Date().toISOString(), durationMs: 0, backends: [],
-  };
-  terminal.log(startLine(plan, index, doneMs));
-  try {
-    record.result = await e.run({
-      progress: (label, total) => {
-        sampleBackend();
-        const bar = terminal.progress(label, total);
-        return {
-          tick: (n) => {
-            sampleBackend();
-            bar.tick(n);
-          },
-          done: () => bar.done(),
-        };
-      },
-      log: (message) => terminal.log(message),
-      options,
-      outDir: join(outDir, e.id),
-    });
-  } catch (err) {
-    record.status = 'failed';
-    record.error = err instanceof Error ? { message: err.message, stack: err.stack } : { message: String(err) };
-  }
-  record.durationMs = performance.now() - start;
-  record.backends = [...backends];
-  terminal.log(
-    record.status === 'ok'
-      ? `== ${e.id}: done in ${formatDuration(record.durationMs)}`
-      : `== ${e.id}: FAILED after ${formatDuration(record.durationMs)}: ${record.error?.message}`,
-  );
-  return record;
-}
 
 /**
  * Every problem the selected experiments report from {@link Experiment.check}, each prefixed with
