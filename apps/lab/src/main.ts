@@ -131,7 +131,7 @@ function columns(rows: ReadonlyArray<[string, string]>): string {
 /** The text of `nnlab --help`. */
 export function usage(list: readonly Experiment[] = registered): string {
   const commands: Array<[string, string]> = [
-    ['  all', 'run every experiment in order, then write the report'],
+    ['  all', 'run every experiment in order (default tier: about ten minutes on 2 cores), then write the report'],
     ...list.map((e): [string, string] => [`  ${e.id}`, `run one experiment: ${e.title}`]),
     ['  list', 'list the experiments'],
     ['  worker', "train the jobs of 'pack --redis URL' runs from the queue (nnlab worker --help)"],
@@ -152,6 +152,7 @@ export function usage(list: readonly Experiment[] = registered): string {
   sections.push(
     '',
     `Each run writes report.html and report.json into the output directory and prints a summary table.`,
+    `Before the first experiment it prints each one's expected duration and the total ('nnlab list' shows them for both tiers).`,
     `Before anything runs, every selected experiment checks that its data and the files its options name are there.`,
     `Exit code: ${EXIT_OK} all passed, ${EXIT_FAILED} an experiment failed or could not start, ${EXIT_USAGE} a command-line error.`,
     `'verify --net --spec' ends with its verdict instead: 0 holds, 3 violated, 4 timeout, 5 unknown.`,
