@@ -1,3 +1,5 @@
-// The cpu backend's WebAssembly module: matrix products and the unfolding steps of convolutions.
+// The cpu backend's WebAssembly module: matrix products, the unfolding steps of convolutions, and
+// the elementwise ops of a training step.
 export { gemm, KC, MC, NC } from './gemm';
 export { im2col, col2im } from './im2col';
+export { binary, unary } from './elementwise';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine';
 import { builtinKernelRegistry } from '../kernels/builtin-registry';
+import { ELEMENTWISE_BODIES } from '../kernels/elementwise';
 import { JsHostKernels } from '../kernels/host-kernels';
 import { tensor } from '../ops/creation';
 import { matmul } from '../ops/matmul';
@@ -40,12 +41,15 @@ describe('KernelRegistry', () => {
     expect(() => r.register('double', 'cpu', 42 as never)).toThrow(/run must be a function/);
   });
 
-  it('the built-in table names the host loops of matmul, convolution and the optimizers on cpu only', () => {
+  it('the built-in table names host loops on cpu only: products, optimizers, elementwise ops, reductions, gather and pooling', () => {
     const entries = builtinKernelRegistry(() => new JsHostKernels()).entries();
     expect(entries.every((e) => e.backend === 'cpu')).toBe(true);
-    expect(entries.map((e) => e.name)).toEqual(
-      ['adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum'],
-    );
+    const elementwise = Object.keys(ELEMENTWISE_BODIES);
+    const expected = [
+      'adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum',
+      ...elementwise, 'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'gather', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
+    ];
+    expect(entries.map((e) => e.name)).toEqual([...expected].sort((a, b) => a.localeCompare(b)));
   });
 });
 

@@ -1,18 +1,21 @@
 import type { ConvGeometry } from './conv';
+import type { ElementwiseParams } from './elementwise';
+import { HostElementwise } from './host-elementwise';
 import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 import { hostMatmul } from './host-matmul';
 import type { MatmulGeometry } from './matmul';
 
 /**
- * Which implementation runs the `cpu` backend's matrix products and convolutions: `'wasm-simd'`,
+ * Which implementation runs the `cpu` backend's matrix products, convolutions and elementwise ops: `'wasm-simd'`,
  * WebAssembly with 128-bit SIMD (the default), or `'js'`, the plain JavaScript loops, kept as the
  * reference and for engines without WebAssembly SIMD.
  */
 export type CpuKernels = 'wasm-simd' | 'js';
 
 /**
- * The products behind the `cpu` backend's registry entries. An engine owns one and disposes it.
- * Each method fills `out` (fresh zeros on entry) as the gpu.js kernel of the same primitive would.
+ * The products and elementwise ops behind the `cpu` backend's registry entries. An engine owns one
+ * and disposes it. Each method fills `out` (zeros on entry) as the gpu.js kernel of the same
+ * primitive would.
  */
 export interface HostKernels {
   /** Which implementation this is. */
@@ -25,6 +28,8 @@ export interface HostKernels {
   conv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void;
   /** Gradient of the convolution's weights from the output gradient `dy` and the input `x`. */
   conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void;
+  /** An elementwise primitive (kernels/elementwise.ts), bit-identical to its gpu.js source on the cpu backend. */
+  elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void;
   /** Releases what the implementation holds (its WebAssembly memory); later calls throw. */
   dispose(): void;
 }
@@ -32,6 +37,7 @@ export interface HostKernels {
 /** The plain-JavaScript kernels: float64 accumulation per output, rounded once to float32. */
 export class JsHostKernels implements HostKernels {
   readonly name = 'js';
+  private readonly loops = new HostElementwise();
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void {
     hostMatmul(a, b, out, g);
@@ -47,6 +53,10 @@ export class JsHostKernels implements HostKernels {
 
   conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
     hostConv2dWeightGrad(this, g, dy, x, out);
+  }
+
+  elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
+    this.loops.run(inputs, out, scalars, params);
   }
 
   dispose(): void {

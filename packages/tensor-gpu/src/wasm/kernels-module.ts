@@ -33,6 +33,8 @@ export interface KernelExports {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, p: number, transA: number, transB: number, accumulate: number, packA: number, packB: number, edge: number): void;
   im2col(x: number, cols: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   col2im(cols: number, dx: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
+  binary(op: number, x: number, xStep: number, xScalar: number, y: number, yStep: number, yScalar: number, out: number, n: number): void;
+  unary(op: number, x: number, out: number, n: number): void;
   KC: WebAssembly.Global;
   MC: WebAssembly.Global;
   NC: WebAssembly.Global;

@@ -1,7 +1,10 @@
 import type { ConvGeometry } from '../kernels/conv';
+import type { ElementwiseParams } from '../kernels/elementwise';
+import { HostElementwise } from '../kernels/host-elementwise';
 import type { HostKernels } from '../kernels/host-kernels';
 import type { MatmulGeometry } from '../kernels/matmul';
 import { simdConv2d, simdConv2dInputGrad, simdConv2dWeightGrad } from './simd-conv';
+import { simdElementwise } from './simd-elementwise';
 import { SimdInstance } from './simd-instance';
 
 /**
@@ -18,6 +21,8 @@ import { SimdInstance } from './simd-instance';
 export class WasmSimdKernels implements HostKernels {
   readonly name = 'wasm-simd';
   private readonly simd: SimdInstance;
+  /** The JavaScript loops of the elementwise ops without a WebAssembly version. */
+  private readonly loops = new HostElementwise();
 
   /** Runs on `instance` (default: a new single-threaded one). */
   constructor(instance: SimdInstance = new SimdInstance()) {
@@ -62,6 +67,10 @@ export class WasmSimdKernels implements HostKernels {
 
   conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
     simdConv2dWeightGrad(this.simd, g, dy, x, out);
+  }
+
+  elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
+    simdElementwise(this.simd, this.loops, inputs, out, scalars, params);
   }
 
   dispose(): void {
