@@ -1,5 +1,6 @@
-// The cpu backend's WebAssembly module: matrix products, the unfolding steps of convolutions, and
-// the elementwise ops of a training step.
+// The cpu backend's WebAssembly module: matrix products, the unfolding steps of convolutions,
+// max pooling and the elementwise ops of a training step.
 export { gemm, KC, MC, NC } from './gemm';
 export { im2col, col2im } from './im2col';
 export { binary, unary } from './elementwise';
+export { maxPool, maxPoolGrad } from './pool';

@@ -2,7 +2,9 @@
  * Where a training step's time goes on the `cpu` backend: runs MLP 784-256-10 and LeNet-5 training
  * steps (batch 64, SGD) and times every kernel by primitive name, split into the registry's host
  * implementations and the gpu.js sources that still run. Also reports the time outside kernels
- * (tape, shapes, allocation).
+ * (tape, shapes, allocation). Times are this process's CPU time (user + system), not wall time:
+ * on a shared machine another process's load stretches wall time but hardly the CPU time a kernel
+ * takes, so the shares stay comparable from run to run.
  *
  * Run from the package folder: `pnpm exec tsx bench/step-profile.ts [--steps=30] [--models=mlp,cnn]`.
  * Prints one table per model and writes `bench/results/step-profile.json`.
@@ -35,12 +37,13 @@ function instrument(times: Map<string, KernelTime>): () => void {
   const original = Device.prototype.run;
   Device.prototype.run = function (this: Device, spec: KernelSpec, args, precision, host) {
     const path = host && this.hostResident && (precision ?? 'float32') === 'float32' ? 'host' : 'gpu.js';
-    const t0 = performance.now();
+    const t0 = process.cpuUsage();
     const out = original.call(this, spec, args, precision, host);
+    const used = process.cpuUsage(t0);
     const key = `${spec.name}|${path}`;
     const row = times.get(key) ?? { name: spec.name, path, calls: 0, ms: 0 };
     row.calls++;
-    row.ms += performance.now() - t0;
+    row.ms += (used.user + used.system) / 1000;
     times.set(key, row);
     return out;
   };
@@ -67,9 +70,10 @@ async function profile(name: 'mlp' | 'cnn', steps: number): Promise<{ stepMs: nu
   for (let i = 0; i < 5; i++) await step();
   const times = new Map<string, KernelTime>();
   const restore = instrument(times);
-  const t0 = performance.now();
+  const t0 = process.cpuUsage();
   for (let i = 0; i < steps; i++) await step();
-  const stepMs = (performance.now() - t0) / steps;
+  const used = process.cpuUsage(t0);
+  const stepMs = (used.user + used.system) / 1000 / steps;
   restore();
   x.dispose();
   optimizer.dispose();
@@ -93,8 +97,8 @@ async function main(): Promise<void> {
     const r = await profile(name, steps);
     results[name] = r;
     const inKernels = r.kernels.reduce((s, k) => s + k.ms, 0);
-    console.log(`\n${name}: ${r.stepMs.toFixed(2)} ms/step (${(1000 / r.stepMs).toFixed(1)} steps/s); kernels ${inKernels.toFixed(2)} ms, outside kernels ${(r.stepMs - inKernels).toFixed(2)} ms`);
-    console.log(markdownTable(['kernel', 'runs on', 'calls/step', 'ms/step', 'share of step'], r.kernels.map((k) => [k.name, k.path, k.calls.toFixed(0), k.ms.toFixed(3), `${((100 * k.ms) / r.stepMs).toFixed(1)}%`])));
+    console.log(`\n${name}: ${r.stepMs.toFixed(2)} ms of CPU time per step; kernels ${inKernels.toFixed(2)} ms, outside kernels ${(r.stepMs - inKernels).toFixed(2)} ms`);
+    console.log(markdownTable(['kernel', 'runs on', 'calls/step', 'CPU ms/step', 'share of step'], r.kernels.map((k) => [k.name, k.path, k.calls.toFixed(0), k.ms.toFixed(3), `${((100 * k.ms) / r.stepMs).toFixed(1)}%`])));
   }
   console.log(`load: ${load}`);
   writeJson(join(BENCH_DIR, 'results', 'step-profile.json'), { machine: machineInfo(), load, batch: BATCH, steps, results });

@@ -6,17 +6,18 @@ import type { ConvGeometry } from './conv';
 import { ELEMENTWISE_BODIES } from './elementwise';
 import type { ElementwiseParams } from './elementwise';
 import { hostGather } from './host-gather';
-import { hostAvgPool, hostAvgPoolGrad, hostMaxPool, hostMaxPoolGrad } from './host-pool';
+import { hostAvgPool, hostAvgPoolGrad } from './host-pool';
 import { hostReduce } from './host-reduce';
 import type { HostKernels } from './host-kernels';
 import type { MatmulGeometry } from './matmul';
+import type { PoolGeometry } from './pool';
 
 /**
  * The one place that says which primitive runs what on which backend. Every primitive runs its
  * gpu.js source unless a line here names another implementation for the current backend. To add
  * one: write it as a {@link HostKernel} in its own file and add a line here; the kernel's `params`
- * carry what it needs beyond its inputs. On `cpu`, the products (matmul and the convolutions) and
- * the elementwise ops run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
+ * carry what it needs beyond its inputs. On `cpu`, the products (matmul and the convolutions), max
+ * pooling and the elementwise ops run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
  * whichever it was told to use.
  */
 export function builtinKernelRegistry(products: () => HostKernels): KernelRegistry {
@@ -43,8 +44,10 @@ export function builtinKernelRegistry(products: () => HostKernels): KernelRegist
   for (const op of Object.keys(ELEMENTWISE_BODIES)) registry.register(op, 'cpu', elementwise);
   for (const op of ['sum', 'mean', 'max', 'min', 'argmax', 'argmin']) registry.register(op, 'cpu', hostReduce);
   registry.register('gather', 'cpu', hostGather);
-  registry.register('maxPool2d', 'cpu', hostMaxPool);
-  registry.register('maxPool2dGrad', 'cpu', hostMaxPoolGrad);
+  const maxPool2d: HostKernel<PoolGeometry> = ([x], out, _, g) => products().maxPool2d(g, x, out);
+  const maxPool2dGrad: HostKernel<PoolGeometry> = ([x, dy], out, _, g) => products().maxPool2dGrad(g, x, dy, out);
+  registry.register('maxPool2d', 'cpu', maxPool2d);
+  registry.register('maxPool2dGrad', 'cpu', maxPool2dGrad);
   registry.register('avgPool2d', 'cpu', hostAvgPool);
   registry.register('avgPool2dGrad', 'cpu', hostAvgPoolGrad);
   return registry;

@@ -3,17 +3,19 @@ import type { ElementwiseParams } from './elementwise';
 import { HostElementwise } from './host-elementwise';
 import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 import { hostMatmul } from './host-matmul';
+import { hostMaxPool, hostMaxPoolGrad } from './host-pool';
 import type { MatmulGeometry } from './matmul';
+import type { PoolGeometry } from './pool';
 
 /**
- * Which implementation runs the `cpu` backend's matrix products, convolutions and elementwise ops: `'wasm-simd'`,
+ * Which implementation runs the `cpu` backend's matrix products, convolutions, max pooling and elementwise ops: `'wasm-simd'`,
  * WebAssembly with 128-bit SIMD (the default), or `'js'`, the plain JavaScript loops, kept as the
  * reference and for engines without WebAssembly SIMD.
  */
 export type CpuKernels = 'wasm-simd' | 'js';
 
 /**
- * The products and elementwise ops behind the `cpu` backend's registry entries. An engine owns one
+ * The products, max pooling and elementwise ops behind the `cpu` backend's registry entries. An engine owns one
  * and disposes it. Each method fills `out` (zeros on entry) as the gpu.js kernel of the same
  * primitive would.
  */
@@ -28,6 +30,10 @@ export interface HostKernels {
   conv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void;
   /** Gradient of the convolution's weights from the output gradient `dy` and the input `x`. */
   conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void;
+  /** Max pooling forward into `out`. */
+  maxPool2d(g: PoolGeometry, x: Float32Array, out: Float32Array): void;
+  /** Max pooling gradient into `out` (the input's shape) from the input `x` and the output gradient `dy`. */
+  maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void;
   /** An elementwise primitive (kernels/elementwise.ts), bit-identical to its gpu.js source on the cpu backend. */
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void;
   /** Releases what the implementation holds (its WebAssembly memory); later calls throw. */
@@ -53,6 +59,14 @@ export class JsHostKernels implements HostKernels {
 
   conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
     hostConv2dWeightGrad(this, g, dy, x, out);
+  }
+
+  maxPool2d(g: PoolGeometry, x: Float32Array, out: Float32Array): void {
+    hostMaxPool([x], out, [], g);
+  }
+
+  maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void {
+    hostMaxPoolGrad([x, dy], out, [], g);
   }
 
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {

@@ -155,9 +155,10 @@ describe('host loops equal the gpu.js kernel sources bit for bit (cpu)', () => {
     for (const [out, strides, offset] of cases) expect(await compare(gatherKernel(out, strides, offset), hostGather, [x])).toBeNull();
   });
 
-  it('max and average pooling, forward and gradients, with overlapping and padded windows and ties', async () => {
+  it('max and average pooling (JavaScript, and max pooling in WebAssembly), forward and gradients, with overlapping and padded windows, ties and −0', async () => {
     const geometries: PoolGeometry[] = [
       { n: 2, c: 3, h: 8, w: 8, oh: 4, ow: 4, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 },
+      { n: 2, c: 3, h: 9, w: 21, oh: 4, ow: 10, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 },
       { n: 1, c: 2, h: 7, w: 9, oh: 4, ow: 5, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1 },
       { n: 2, c: 1, h: 6, w: 5, oh: 4, ow: 3, kh: 3, kw: 2, sh: 1, sw: 2, ph: 0, pw: 0 },
     ];
@@ -166,6 +167,8 @@ describe('host loops equal the gpu.js kernel sources bit for bit (cpu)', () => {
       const dy = values(g.n * g.c * g.oh * g.ow, g.oh * 7, false);
       expect(await compare(maxPoolKernel(g), hostMaxPool, [x])).toBeNull();
       expect(await compare(maxPoolGradKernel(g), hostMaxPoolGrad, [x, dy])).toBeNull();
+      expect(await compare(maxPoolKernel(g), ([a], out) => simd.maxPool2d(g, a, out), [x])).toBeNull();
+      expect(await compare(maxPoolGradKernel(g), ([a, d], out) => simd.maxPool2dGrad(g, a, d, out), [x, dy])).toBeNull();
       expect(await compare(avgPoolKernel(g), hostAvgPool, [x])).toBeNull();
       expect(await compare(avgPoolGradKernel(g), hostAvgPoolGrad, [dy])).toBeNull();
     }

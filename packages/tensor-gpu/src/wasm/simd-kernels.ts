@@ -3,8 +3,10 @@ import type { ElementwiseParams } from '../kernels/elementwise';
 import { HostElementwise } from '../kernels/host-elementwise';
 import type { HostKernels } from '../kernels/host-kernels';
 import type { MatmulGeometry } from '../kernels/matmul';
+import type { PoolGeometry } from '../kernels/pool';
 import { simdConv2d, simdConv2dInputGrad, simdConv2dWeightGrad } from './simd-conv';
 import { simdElementwise } from './simd-elementwise';
+import { simdMaxPool, simdMaxPoolGrad } from './simd-pool';
 import { SimdInstance } from './simd-instance';
 
 /**
@@ -67,6 +69,14 @@ export class WasmSimdKernels implements HostKernels {
 
   conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
     simdConv2dWeightGrad(this.simd, g, dy, x, out);
+  }
+
+  maxPool2d(g: PoolGeometry, x: Float32Array, out: Float32Array): void {
+    simdMaxPool(this.simd, g, x, out);
+  }
+
+  maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void {
+    simdMaxPoolGrad(this.simd, g, x, dy, out);
   }
 
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
