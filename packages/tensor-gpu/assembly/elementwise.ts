@@ -7,6 +7,8 @@
 // float64 lanes (two per vector), compute there and narrow once. Comparisons, negation and
 // absolute value are exact in float32 and stay four lanes wide.
 
+import { high, low, narrow } from './widen';
+
 /** Binary op codes (the host's WASM_BINARY_OPS lists them in this order). */
 const ADD = 0;
 const SUB = 1;
@@ -40,21 +42,6 @@ const SQUARE = 4;
   if (op == DIV) return x / y;
   if (op == MAX) return max(x, y);
   return min(x, y);
-}
-
-/** Four floats at `p` widened: the low pair and the high pair as float64 lanes. */
-// @ts-ignore: decorator
-@inline function low(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-// @ts-ignore: decorator
-@inline function high(v: v128): v128 {
-  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
-}
-/** Two float64 pairs narrowed (round to nearest even) and joined into four floats. */
-// @ts-ignore: decorator
-@inline function narrow(lo: v128, hi: v128): v128 {
-  return i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { KernelRegistry } from '../backend/kernel-registry';
 import type { HostKernel } from '../backend/kernel-spec';
-import { adamStepHost, averageHost, momentumStepHost, sgdHost, squaredAverageHost } from '../optim/kernels';
+import type { OptimizerKernelName } from '../optim/kernels';
 import { packedBufferHost, packedStepHost } from '../optim/packed-sgd-host';
 import type { ConvGeometry } from './conv';
 import { ELEMENTWISE_BODIES } from './elementwise';
@@ -17,7 +17,7 @@ import type { PoolGeometry } from './pool';
  * gpu.js source unless a line here names another implementation for the current backend. To add
  * one: write it as a {@link HostKernel} in its own file and add a line here; the kernel's `params`
  * carry what it needs beyond its inputs. On `cpu`, the products (matmul and the convolutions), max
- * pooling and the elementwise ops run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
+ * pooling, the elementwise ops and the optimizer updates run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
  * whichever it was told to use.
  */
 export function builtinKernelRegistry(products: () => HostKernels): KernelRegistry {
@@ -30,11 +30,8 @@ export function builtinKernelRegistry(products: () => HostKernels): KernelRegist
   registry.register('conv2d', 'cpu', conv2d);
   registry.register('conv2dInputGrad', 'cpu', conv2dInputGrad);
   registry.register('conv2dWeightGrad', 'cpu', conv2dWeightGrad);
-  registry.register('sgd', 'cpu', sgdHost);
-  registry.register('sgdMomentum', 'cpu', momentumStepHost);
-  registry.register('optimAverage', 'cpu', averageHost);
-  registry.register('optimSquaredAverage', 'cpu', squaredAverageHost);
-  registry.register('adam', 'cpu', adamStepHost);
+  const updates: OptimizerKernelName[] = ['sgd', 'sgdMomentum', 'optimAverage', 'optimSquaredAverage', 'adam'];
+  for (const name of updates) registry.register(name, 'cpu', (inputs, out, scalars) => products().optimizerUpdate(name, inputs, out, scalars));
   registry.register('packedSgdBuffer', 'cpu', packedBufferHost);
   registry.register('packedSgdStep', 'cpu', packedStepHost);
   // The memory-bound rest of a training step, bit-identical to the gpu.js sources (float64

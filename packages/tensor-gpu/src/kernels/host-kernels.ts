@@ -1,3 +1,4 @@
+import { OPTIMIZER_HOST_LOOPS, type OptimizerKernelName } from '../optim/kernels';
 import type { ConvGeometry } from './conv';
 import type { ElementwiseParams } from './elementwise';
 import { HostElementwise } from './host-elementwise';
@@ -8,14 +9,15 @@ import type { MatmulGeometry } from './matmul';
 import type { PoolGeometry } from './pool';
 
 /**
- * Which implementation runs the `cpu` backend's matrix products, convolutions, max pooling and elementwise ops: `'wasm-simd'`,
+ * Which implementation runs the `cpu` backend's matrix products, convolutions, max pooling,
+ * elementwise ops and optimizer updates: `'wasm-simd'`,
  * WebAssembly with 128-bit SIMD (the default), or `'js'`, the plain JavaScript loops, kept as the
  * reference and for engines without WebAssembly SIMD.
  */
 export type CpuKernels = 'wasm-simd' | 'js';
 
 /**
- * The products, max pooling and elementwise ops behind the `cpu` backend's registry entries. An engine owns one
+ * The products, max pooling, elementwise ops and optimizer updates behind the `cpu` backend's registry entries. An engine owns one
  * and disposes it. Each method fills `out` (zeros on entry) as the gpu.js kernel of the same
  * primitive would.
  */
@@ -36,6 +38,8 @@ export interface HostKernels {
   maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void;
   /** An elementwise primitive (kernels/elementwise.ts), bit-identical to its gpu.js source on the cpu backend. */
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void;
+  /** A fused optimizer update (src/optim/kernels.ts): its tensor inputs and scalars in argument order. */
+  optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void;
   /** Releases what the implementation holds (its WebAssembly memory); later calls throw. */
   dispose(): void;
 }
@@ -71,6 +75,10 @@ export class JsHostKernels implements HostKernels {
 
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
     this.loops.run(inputs, out, scalars, params);
+  }
+
+  optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void {
+    OPTIMIZER_HOST_LOOPS[name](inputs, out, scalars, undefined);
   }
 
   dispose(): void {

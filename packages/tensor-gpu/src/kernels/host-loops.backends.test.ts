@@ -7,6 +7,7 @@ import { sizeOf, stridesOf } from '../shape';
 import { ELEMENTWISE_BODIES, elementwiseKernel, type ElementwiseOp, type Operand } from './elementwise';
 import { HostElementwise } from './host-elementwise';
 import { WasmSimdKernels } from '../wasm/simd-kernels';
+import { adamStepKernel, momentumStepKernel, movingAverageKernel, OPTIMIZER_HOST_LOOPS, sgdKernel, type OptimizerKernelName } from '../optim/kernels';
 import { hostGather } from './host-gather';
 import { hostAvgPool, hostAvgPoolGrad, hostMaxPool, hostMaxPoolGrad } from './host-pool';
 import { hostReduce } from './host-reduce';
@@ -126,6 +127,26 @@ describe('host loops equal the gpu.js kernel sources bit for bit (cpu)', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('the optimizer updates, as JavaScript loops and in WebAssembly SIMD, on an odd size, first steps and Nesterov included', async () => {
+    const n = 1003;
+    const [p, g, s, v] = [values(n, 1), values(n, 2), values(n, 3), values(n, 4, false).map(Math.abs)];
+    const cases: [KernelSpec, (Float32Array | number)[]][] = [
+      [sgdKernel(n), [p, g, 0.1, 0]],
+      [sgdKernel(n), [p, g, 0.05, 1e-4]],
+      [movingAverageKernel(n, false), [s, g, p, 0.9, 1, 1e-4]],
+      [movingAverageKernel(n, false), [s, g, p, 0, 1, 0]],
+      [movingAverageKernel(n, true), [s, g, p, 0.999, 1 - 0.999, 0.01]],
+      [momentumStepKernel(n), [p, g, s, 0.1, 1e-4, 0.9, 0]],
+      [momentumStepKernel(n), [p, g, s, 0.1, 1e-4, 0.9, 1]],
+      [adamStepKernel(n), [p, s, v, 1e-3 / (1 - 0.9 ** 3), Math.sqrt(1 - 0.999 ** 3), 1e-8]],
+    ];
+    for (const [spec, args] of cases) {
+      const name = spec.name as OptimizerKernelName;
+      expect(await compare(spec, OPTIMIZER_HOST_LOOPS[name], args)).toBeNull();
+      expect(await compare(spec, (inputs, out, scalars) => simd.optimizerUpdate(name, inputs, out, scalars), args)).toBeNull();
+    }
   });
 
   it('every reduction, over a leading, middle and trailing axis, with ties and NaN', async () => {

@@ -37,6 +37,10 @@ export interface KernelExports {
   unary(op: number, x: number, out: number, n: number): void;
   maxPool(x: number, out: number, which: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, acc: number, which: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
+  sgd(p: number, g: number, out: number, n: number, lr: number, wd: number): void;
+  average(s: number, g: number, p: number, out: number, n: number, decay: number, scale: number, wd: number, squared: number): void;
+  momentumStep(p: number, g: number, b: number, out: number, n: number, lr: number, wd: number, mu: number, nesterov: number): void;
+  adamStep(p: number, m: number, v: number, out: number, n: number, stepSize: number, bc2Sqrt: number, eps: number): void;
   KC: WebAssembly.Global;
   MC: WebAssembly.Global;
   NC: WebAssembly.Global;

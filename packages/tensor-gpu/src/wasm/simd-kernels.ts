@@ -7,6 +7,8 @@ import type { PoolGeometry } from '../kernels/pool';
 import { simdConv2d, simdConv2dInputGrad, simdConv2dWeightGrad } from './simd-conv';
 import { simdElementwise } from './simd-elementwise';
 import { simdMaxPool, simdMaxPoolGrad } from './simd-pool';
+import { simdOptimizerUpdate } from './simd-optim';
+import type { OptimizerKernelName } from '../optim/kernels';
 import { SimdInstance } from './simd-instance';
 
 /**
@@ -81,6 +83,10 @@ export class WasmSimdKernels implements HostKernels {
 
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
     simdElementwise(this.simd, this.loops, inputs, out, scalars, params);
+  }
+
+  optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void {
+    simdOptimizerUpdate(this.simd, name, inputs, out, scalars);
   }
 
   dispose(): void {
