@@ -162,7 +162,7 @@ describe('host loops equal the gpu.js kernel sources bit for bit (cpu)', () => {
     expect(failures).toEqual([]);
   });
 
-  it('strided gathers: transposes, a slice with an offset, a broadcast', async () => {
+  it('strided gathers: transposes (long rows included), a slice with an offset, a broadcast', async () => {
     const shape = [3, 4, 5];
     const x = values(60, 3);
     const s = stridesOf(shape);
@@ -174,6 +174,9 @@ describe('host loops equal the gpu.js kernel sources bit for bit (cpu)', () => {
       [[], [], 17],
     ];
     for (const [out, strides, offset] of cases) expect(await compare(gatherKernel(out, strides, offset), hostGather, [x])).toBeNull();
+    // Moving the channel axis of [2, 3, 10, 10] to the front: rows of 100 copied whole.
+    const image = values(600, 9);
+    expect(await compare(gatherKernel([3, 2, 10, 10], [100, 300, 10, 1], 0), hostGather, [image])).toBeNull();
   });
 
   it('max and average pooling (JavaScript, and max pooling in WebAssembly), forward and gradients, with overlapping and padded windows, ties and −0', async () => {
