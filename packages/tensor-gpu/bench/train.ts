@@ -9,7 +9,7 @@
  * headlessgl backend runs too). Options: `--full`, `--no-speed` (only the MNIST runs),
  * `--backends=cpu,webasm` (tensor-gpu backends to time), `--models=mlp,cnn`, `--no-tfjs`, `--reps=3`,
  * `--steps=100`, `--cpu-kernels=wasm-simd,js` (the cpu backend's product kernels, one row each),
- * `--cpu-threads=1,2` (threads of the WebAssembly products, `setNumThreads`, one row each),
+ * `--cpu-threads=1,2` (threads of the WebAssembly products, `setBackend`'s `threads`, one row each),
  * `--out=name` (results file name, default `train`).
  * Prints tables and writes `bench/results/<name>.json`.
  *
@@ -55,7 +55,6 @@ import type { Optimizer } from '../src/optim/optimizer';
 import { multiStepLr } from '../src/optim/schedules';
 import { sgd } from '../src/optim/sgd';
 import { fit } from '../src/train/fit';
-import { setNumThreads } from '../src/wasm/threads-node';
 import type { FitProgress, LabeledData } from '../src/train/types';
 import { machineInfo, markdownTable, writeJson } from './report';
 import { initTfjs } from './tfjs';
@@ -188,8 +187,7 @@ function probed(inner: Optimizer, probe: MemoryProbe): Optimizer {
 }
 
 async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledData, args: Args, cpuKernels: CpuKernels = 'wasm-simd', threads = 1): Promise<SpeedRow> {
-  await t.setBackend(backend, { cpuKernels });
-  if (backend === 'cpu' && cpuKernels === 'wasm-simd') await setNumThreads(threads);
+  await t.setBackend(backend, { cpuKernels, threads });
   const m = tensorGpuModel(model);
   const probe = new MemoryProbe(() => t.memory().numBytes);
   const optimizer = probed(sgd({ lr: MODELS[model].lr }), probe);

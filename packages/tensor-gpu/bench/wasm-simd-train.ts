@@ -74,6 +74,7 @@ function batches(): Batch[] {
 class SwitchableKernels implements HostKernels {
   readonly name = 'wasm-simd';
   constructor(public current: HostKernels) {}
+  get threads(): number { return this.current.threads; }
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void { this.current.matmul(a, b, out, g); }
   conv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void { this.current.conv2d(g, x, w, out); }
   conv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void { this.current.conv2dInputGrad(g, dy, w, out); }
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
   const tfjs = await initTfjs();
   if (!tfjs.backends.includes('wasm') || !tfjs.wasmSimd) throw new Error(`tfjs-wasm with SIMD did not start: ${tfjs.notes.join('; ')}`);
   await registerTfjsGradients();
-  await t.setBackend('cpu');
+  await t.setBackend('cpu', { threads: 1 });
   const one = new WasmSimdKernels();
   const shared = new SimdInstance({ shared: true });
   shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));

@@ -24,6 +24,8 @@ export type CpuKernels = 'wasm-simd' | 'js';
 export interface HostKernels {
   /** Which implementation this is. */
   readonly name: CpuKernels;
+  /** Threads its products run on (the calling thread included). */
+  readonly threads: number;
   /** Batched `out = op(A)·op(B)` as `g` describes; `out` holds `batch·m·p` values. */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void;
   /** Convolution forward: `out` = y of geometry `g` from input `x` and weights `w`. */
@@ -47,6 +49,7 @@ export interface HostKernels {
 /** The plain-JavaScript kernels: float64 accumulation per output, rounded once to float32. */
 export class JsHostKernels implements HostKernels {
   readonly name = 'js';
+  readonly threads = 1;
   private readonly loops = new HostElementwise();
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { valueAndGrad } from '../autodiff/grad';
 import { Engine } from '../engine';
@@ -82,7 +83,8 @@ describe('WebAssembly products on worker threads', () => {
 describe('setNumThreads (Node worker threads)', () => {
   it('gives bit-identical products and convolutions with 1 and 2 threads', async () => {
     const engine = new Engine();
-    await engine.setBackend('cpu');
+    await engine.setBackend('cpu', { threads: 1 });
+    expect(engine.getCpuThreads()).toBe(1);
     const single = await workload(engine);
     await setNumThreads(2, engine);
     expect(engine.getCpuKernels()).toBe('wasm-simd');
@@ -102,6 +104,22 @@ describe('setNumThreads (Node worker threads)', () => {
     expect(engine.getCpuKernels()).toBe('wasm-simd');
     await expect(setNumThreads(0, engine)).rejects.toThrow(/setNumThreads: threads must be an integer from 1 to \d+, got 0/);
     await expect(setNumThreads(1.5, engine)).rejects.toThrow(/threads must be an integer/);
+    await expect(engine.setBackend('cpu', { threads: 99 })).rejects.toThrow(/setBackend: options: threads must be an integer from 1 to 16, got 99/);
+    engine.destroy();
+  });
+
+  it("defaults to the available cores ('auto'), keeps a chosen count across setBackend calls, and the 'js' kernels run on one", async () => {
+    const engine = new Engine();
+    const cores = Math.min(16, availableParallelism());
+    await engine.setBackend('cpu');
+    expect(engine.getCpuThreads()).toBe(cores);
+    await setNumThreads(1, engine);
+    await engine.setBackend('cpu');
+    expect(engine.getCpuThreads()).toBe(1);
+    await engine.setBackend('cpu', { threads: 'auto' });
+    expect(engine.getCpuThreads()).toBe(cores);
+    await engine.setBackend('cpu', { cpuKernels: 'js' });
+    expect(engine.getCpuThreads()).toBe(1);
     engine.destroy();
   });
 });
