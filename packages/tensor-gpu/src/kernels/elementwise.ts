@@ -60,8 +60,11 @@ export type Operand = Shape | 'scalar';
  * per operand either `'scalar'` or its strides along the output's axes (0 where it broadcasts).
  */
 export interface ElementwiseParams {
+  /** The primitive. */
   readonly op: ElementwiseOp;
+  /** Shape of the output, the operands' broadcast shape. */
   readonly outShape: Shape;
+  /** Per operand in argument order: `'scalar'`, or its strides along the output's axes. */
   readonly operands: readonly (readonly number[] | 'scalar')[];
   /** True when every tensor operand has the output's shape (flat index = input index). */
   readonly sameShape: boolean;

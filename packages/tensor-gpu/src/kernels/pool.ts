@@ -2,9 +2,30 @@ import type { KernelSpec } from '../backend/kernel-spec';
 
 /** Geometry of 2-D pooling over NCHW. */
 export interface PoolGeometry {
-  n: number; c: number; h: number; w: number;
-  oh: number; ow: number;
-  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
+  /** Batch size. */
+  n: number;
+  /** Channels. */
+  c: number;
+  /** Input height. */
+  h: number;
+  /** Input width. */
+  w: number;
+  /** Output height. */
+  oh: number;
+  /** Output width. */
+  ow: number;
+  /** Window height. */
+  kh: number;
+  /** Window width. */
+  kw: number;
+  /** Vertical stride. */
+  sh: number;
+  /** Horizontal stride. */
+  sw: number;
+  /** Padding above and below. */
+  ph: number;
+  /** Padding left and right. */
+  pw: number;
 }
 
 const fn = (args: string, lines: string[]) => `function (${args}) {\n  ${lines.join('\n  ')}\n}`;
