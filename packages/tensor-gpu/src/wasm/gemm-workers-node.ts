@@ -14,9 +14,11 @@ const slotOf = (worker: number) => 16 + SLOTS * worker;
 /** Workers that fit the control block. */
 export const MAX_GEMM_WORKERS = (CONTROL_BYTES / 4 - 16) / SLOTS;
 
-// Runs in each worker: instantiate the module over the shared memory, then wait for runs.
+// Runs in each worker: instantiate the module over the shared memory, then wait for runs. The
+// source is evaluated as CommonJS or, under \`node --input-type=module\`, as an ES module, so it
+// reaches worker_threads through process.getBuiltinModule rather than require or import.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const { module, memory, slot } = workerData;
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 const control = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
