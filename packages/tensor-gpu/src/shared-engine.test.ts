@@ -87,8 +87,8 @@ describe('ENGINE_PROTOCOL', () => {
     },
     // 2: the cpu backend's thread count (setCpuThreads, getCpuThreads) and host-array reuse in Device.
     2: {
-      Engine: ['constructor', 'cpuHostKernels', 'currentDevice', 'destroy', 'deviceOf', 'disposeScope', 'getBackend', 'getCpuKernels', 'getCpuThreads', 'isRecorded', 'keep', 'makeTensor', 'memory', 'nextRandomSeed', 'nextTensorId', 'noGrad', 'pushTape', 'read', 'record', 'recording', 'release', 'removeTape', 'setBackend', 'setCpuThreads', 'startCpuThreads', 'tidy', 'useCpuKernels', 'view'],
-      Device: ['asynchronous', 'call', 'constructor', 'destroy', 'free', 'hostResident', 'kernel', 'owns', 'read', 'readHandle', 'run', 'runOnHost', 'track', 'upload', 'verify'],
+      Engine: ['constructor', 'cpuHostKernels', 'currentDevice', 'destroy', 'deviceOf', 'disposeScope', 'getBackend', 'getCpuKernels', 'getCpuThreads', 'isRecorded', 'keep', 'makeTensor', 'memory', 'nextRandomSeed', 'nextTensorId', 'noGrad', 'pushTape', 'read', 'readNow', 'record', 'recording', 'release', 'removeTape', 'setBackend', 'setCpuThreads', 'startCpuThreads', 'tidy', 'useCpuKernels', 'view'],
+      Device: ['asynchronous', 'call', 'constructor', 'destroy', 'free', 'hostResident', 'kernel', 'owns', 'read', 'readHandle', 'readNow', 'run', 'runOnHost', 'track', 'upload', 'verify'],
       DeviceBuffer: ['bytes', 'constructor', 'pending'],
       KernelRegistry: ['constructor', 'entries', 'implementation', 'register', 'unregister'],
       Tensor: ['array', 'assertLive', 'constructor', 'data', 'dispose', 'isDisposed', 'rank', 'toString'],
