@@ -9,7 +9,7 @@
  * together with α (α,β-CROWN).
  */
 import * as t from '@nnlab/tensor-gpu';
-import type { ReluNetwork } from '../network/network';
+import { hasConvolution, type DenseLayer, type ReluNetwork } from '../network/network';
 import { backwardLowerBound, type Alphas, type Betas, type LinearLowerBound } from './crown';
 import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
@@ -61,6 +61,7 @@ function reluMasks(bounds: LayerBounds, splits: Splits | undefined, k: number): 
 /**
  * α-CROWN lower bounds of `rows·y + rowConst` (y = network output) over the box, with the given
  * sound intermediate bounds. Runs on the current tensor-gpu backend; frees every tensor it makes.
+ * On a network with convolutions no slopes are optimised yet: the result is the CROWN bound.
  *
  * @param rows - row-major `[m, outputSize]`.
  * @param rowConst - `[m]`.
@@ -99,10 +100,13 @@ export async function alphaCrownBound(
     for (let i = 0; i < n; i++) if (splitOf(splits, k, i) === -1 && bounds.lower[k][i] < 0 && bounds.upper[k][i] > 0) return true;
     return false;
   });
-  if (iterations === 0 || (!anyAmbiguous && !useBeta)) return { ...best, alphas: bestAlphas, betas: bestBetas };
+  // The float32 search multiplies dense weight matrices: a network with convolutions keeps the
+  // (sound) CROWN start.
+  if (iterations === 0 || (!anyAmbiguous && !useBeta) || hasConvolution(net)) return { ...best, alphas: bestAlphas, betas: bestBetas };
 
   const consts = t.tidy(() => ({
-    weights: net.layers.map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize])),
+    // Dense only: networks with convolutions returned above.
+    weights: (net.layers as readonly DenseLayer[]).map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize])),
     biases: net.layers.map((l) => t.tensor(Float32Array.from(l.bias), [l.outSize, 1])),
     rows: t.tensor(Float32Array.from(rows), [m, net.outputSize]),
     rowConst: t.tensor(Float32Array.from(rowConst), [m, 1]),
