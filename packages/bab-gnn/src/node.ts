@@ -5,3 +5,4 @@
  */
 export * from './node/acasxu';
 export * from './node/acasxu-instances';
+export * from './node/oval';
