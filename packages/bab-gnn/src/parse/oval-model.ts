@@ -102,11 +102,11 @@ export function parseOvalModel(jsonText: string, weights: Uint8Array, names: { j
     const count = sizeOf(s);
     if (v.count !== count) fail(`${field}.count`, `expected ${count}`);
     if (v.byte_length !== 4 * count) fail(`${field}.byte_length`, `expected ${4 * count}`);
+    parameters += count;
+    if (parameters > maxParameters) fail(field, `more than the limit of ${maxParameters} parameters`);
     const offset = v.byte_offset;
     if (!Number.isInteger(offset) || (offset as number) < 0 || (offset as number) % 4 !== 0) fail(`${field}.byte_offset`, 'expected a non-negative multiple of 4');
     if ((offset as number) + 4 * count > weights.length) throw new Error(`${names.weights}: ${field} needs bytes ${offset}..${(offset as number) + 4 * count}, the file has ${weights.length}`);
-    parameters += count;
-    if (parameters > maxParameters) fail(field, `more than the limit of ${maxParameters} parameters`);
     return offset as number;
   };
   rawLayers.forEach((raw, k) => {
