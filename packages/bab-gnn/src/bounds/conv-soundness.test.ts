@@ -9,6 +9,9 @@ import { seededUniform } from '../properties/random';
 import { denseTwin, randomConvNetwork } from '../testing/conv-network.test-helper';
 import { randomBox, referenceForward, samplePoint } from '../testing/random-network.test-helper';
 import { batchedIntermediateBounds } from './batched-intermediate';
+import { convThroughAffine } from './conv-backward';
+import { denseOfConv } from '../testing/conv-network.test-helper';
+import { isConv } from '../network/network';
 import { backwardLowerBound, intermediateBounds } from './crown';
 import { ibpBounds } from './ibp';
 import { priorOrUnbounded } from './prior-bounds';
@@ -25,6 +28,32 @@ const nets = [
   () => randomConvNetwork([3, 8, 8], [{ outChannels: 4, kernel: 4, stride: 2, padding: 1 }, { outChannels: 5, kernel: 4, stride: 2, padding: 1 }], [6, 4], 12),
   () => randomConvNetwork([1, 5, 7], [{ outChannels: 2, kernel: 3, stride: 1, padding: 2 }], [4, 2], 13),
 ];
+
+describe('the backward step through a convolution', () => {
+  it('equals Λ·W and Λ·bias of the dense matrix, for mostly-zero and for dense coefficients', () => {
+    const layer = nets[1]().layers[1];
+    if (!isConv(layer)) throw new Error('expected a convolution');
+    const dense = denseOfConv(layer);
+    const u = seededUniform(7);
+    for (const density of [0.02, 0.9]) {
+      const R = 6;
+      const lambda = Float64Array.from({ length: R * layer.outSize }, () => (u() < density ? 2 * u() - 1 : 0));
+      const constant = new Float64Array(R);
+      const magnitude = new Float64Array(R);
+      const next = convThroughAffine(layer, lambda, R, constant, magnitude);
+      for (let r = 0; r < R; r++) {
+        let c = 0;
+        for (let i = 0; i < layer.outSize; i++) c += lambda[r * layer.outSize + i] * dense.bias[i];
+        expect(constant[r]).toBeCloseTo(c, 12);
+        for (let j = 0; j < layer.inSize; j++) {
+          let v = 0;
+          for (let i = 0; i < layer.outSize; i++) v += lambda[r * layer.outSize + i] * dense.weights[i * layer.inSize + j];
+          expect(next[r * layer.inSize + j]).toBeCloseTo(v, 12);
+        }
+      }
+    }
+  });
+});
 
 describe('convolutional layers against their dense twins (the dense matrix built in the test only)', () => {
   for (const [q, make] of nets.entries()) {
