@@ -51,3 +51,4 @@ export * from './parse/oval-properties';
 export * from './properties/oval-spec';
 export * from './bab/oval-run';
 export * from './bab/oval-summary';
+export * from './bounds/alpha-host';
