@@ -25,7 +25,8 @@ export function judgeOval(m: OvalMeasurement, s: OvalSettings): { comparison: Ov
     value: `${o.solved}/${o.properties}`,
     reference: `reference BaBSR ${ref.solved}/${ref.properties} within ${s.timeout} s on the same rows`,
   }));
-  if (comparison.oursRatio) {
+  if (comparison.oursRatio && comparison.oursRatio.bothSolved === 0) summary.push({ metric: `${s.suite}: GNN/BaBSR`, value: 'no property solved by both' });
+  else if (comparison.oursRatio) {
     const r = comparison.oursRatio;
     summary.push(
       { metric: `${s.suite}: GNN/BaBSR branches (${r.bothSolved} both solved)`, value: r.branches, reference: `≤ 0.6 (paper ${OVAL_PAPER_BRANCH_RATIO}; reference on these rows ${formatNumber(comparison.referenceRatio.branches)})` },

@@ -33,5 +33,7 @@ describe('nnlab verify --suite', () => {
     expect(html).toContain('<td>ours: gnn</td><td>2/2</td>');
     expect(html).toContain('<td>reference: babsr</td><td>1/2</td>');
     expect(html).toContain('<td>101</td><td>3→5</td>');
+    const none = judgeOval({ properties: measured.properties, runs: measured.runs.filter((r) => r.row === 1) }, settings);
+    expect(none.summary.at(-1)).toEqual({ metric: 'oval-base-easy: GNN/BaBSR', value: 'no property solved by both' });
   });
 });
