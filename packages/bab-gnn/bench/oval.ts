@@ -81,6 +81,15 @@ function textTable(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Per rule: median wall time, branches and CPU time of our runs. */
+function medians(rows: readonly BenchRow[]): Record<string, { timeS: number; branches: number; cpuS: number }> {
+  const rules = [...new Set(rows.map((r) => r.rule))];
+  return Object.fromEntries(rules.map((rule) => {
+    const own = rows.filter((r) => r.rule === rule);
+    return [rule, { timeS: median(own.map((r) => r.timeS)), branches: median(own.map((r) => r.branches)), cpuS: median(own.map((r) => r.cpuS)) }];
+  }));
+}
+
 const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 /** The side-by-side table as text. */
@@ -107,6 +116,7 @@ async function main(): Promise<void> {
     const c = compareOval(properties, rows, args.timeout);
     console.log(`\nOVAL ${args.suite}, ${new Set(rows.map((r) => r.row)).size} properties, ${args.timeout} s each (load now ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; median load during runs ${f(median(rows.map((r) => r.load)))})`);
     console.log(comparisonTable(c, args.timeout));
+    for (const [rule, m] of Object.entries(medians(rows))) console.log(`ours: ${rule}: median time ${f(m.timeS)} s, median branches ${f(m.branches, 0)}, median CPU ${f(m.cpuS)} s per property`);
     return c;
   };
   if (args.report) {
@@ -121,7 +131,7 @@ async function main(): Promise<void> {
   const save = async () => {
     const comparison = compareOval(properties, rows, args.timeout);
     const meta = { suite: args.suite, timeout: args.timeout, strongCandidates: args.strongCandidates, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, medianLoad: median(rows.map((r) => r.load)) };
-    await writeFile(`${out}.tmp`, `${JSON.stringify({ ...meta, comparison, rows }, null, 1)}\n`);
+    await writeFile(`${out}.tmp`, `${JSON.stringify({ ...meta, comparison, medians: medians(rows), rows }, null, 1)}\n`);
     await rename(`${out}.tmp`, out);
   };
   try {
