@@ -52,3 +52,4 @@ export * from './properties/oval-spec';
 export * from './bab/oval-run';
 export * from './bab/oval-summary';
 export * from './bounds/alpha-host';
+export * from './bounds/prior-bounds';
