@@ -40,7 +40,7 @@ export const OVAL_SOURCE: DataSetSource = {
   install: `the npm package ${OVAL_PACKAGE} (an optional peer dependency of @nnlab/bab-gnn)`,
   packageDir: () => {
     if (installedPackageDir(import.meta.url, OVAL_PACKAGE) === undefined) return undefined;
-    const benchmarks = createRequire(import.meta.url)(OVAL_PACKAGE) as typeof import('@nnlab/verification-benchmarks');
+    const benchmarks = createRequire(import.meta.url)(`${OVAL_PACKAGE}/node`) as typeof import('@nnlab/verification-benchmarks/node');
     return benchmarks.benchmarkDir('oval-cifar');
   },
   sharedSubdir: 'oval-cifar',
