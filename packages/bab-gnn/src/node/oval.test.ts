@@ -1,4 +1,4 @@
-import { locateDataSet } from '@nnlab/tensor-gpu/node';
+import { loadCifar10, locateDataSet } from '@nnlab/tensor-gpu/node';
 import * as t from '@nnlab/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requirePresent, sharedData } from '../../../../scripts/shared-data.test-helper';
@@ -27,9 +27,10 @@ describe.skipIf(cifar.skip)('OVAL properties on CIFAR-10 test images', () => {
   it('every suite: labels and clean margins of the first rows match the tables; the box is x0 ± eps, not clipped', async () => {
     requirePresent(cifar);
     const model = readOvalModel();
+    const { test } = await loadCifar10(cifar.dir, { trainBatches: [] });
     let outside = 0;
     for (const suite of OVAL_SUITES) {
-      const instances = await ovalInstances(model, suite, { cifarDir: cifar.dir, limit: 3 });
+      const instances = await ovalInstances(model, suite, { testImages: test, limit: 3 });
       expect(instances).toHaveLength(3);
       for (const { property, image, spec } of instances) {
         const r = spec.regions[0];

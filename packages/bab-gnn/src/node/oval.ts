@@ -101,6 +101,18 @@ export interface OvalInstanceOptions {
   cifarDir?: string;
   /** Only the first this many properties of the table. */
   limit?: number;
+  /** The CIFAR-10 test split when already loaded (`loadCifar10(dir, { trainBatches: [] }).test`), so that several tables read it once. */
+  testImages?: OvalTestImages;
+}
+
+/** The CIFAR-10 test split as tensor-gpu's `loadCifar10` gives it: pixels / 255 in float32, `[N, 3, 32, 32]`. */
+export interface OvalTestImages {
+  /** Pixel values / 255. */
+  readonly images: Float32Array;
+  /** Labels 0..9. */
+  readonly labels: Uint8Array;
+  /** Number of images. */
+  readonly count: number;
 }
 
 /**
@@ -110,7 +122,7 @@ export interface OvalInstanceOptions {
 export async function ovalInstances(model: OvalModel, suite: OvalSuite, options: OvalInstanceOptions = {}): Promise<OvalInstance[]> {
   const all = readOvalProperties(suite, options.dir);
   const rows = options.limit === undefined ? all : all.slice(0, options.limit);
-  const { test } = await loadCifar10(options.cifarDir, { trainBatches: [] });
+  const test = options.testImages ?? (await loadCifar10(options.cifarDir, { trainBatches: [] })).test;
   const pixels = model.inputShape[0] * model.inputShape[1] * model.inputShape[2];
   return rows.map((property) => {
     const where = `OVAL CIFAR ${suite}.csv row ${property.row}`;
