@@ -15,7 +15,7 @@ import { benchmarksDir } from './paths';
  *
  * @example
  * ```ts
- * import { readBenchmarkFile } from '@nnlab/verification-benchmarks';
+ * import { readBenchmarkFile } from '@nnlab/verification-benchmarks/node';
  *
  * const bytes = readBenchmarkFile('acasxu/vnnlib/prop_1.vnnlib'); // throws if the checksum differs
  * console.log(bytes.length); // → 888
