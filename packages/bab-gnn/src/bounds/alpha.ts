@@ -9,7 +9,8 @@
  * together with α (α,β-CROWN).
  */
 import * as t from '@nnlab/tensor-gpu';
-import type { ReluNetwork } from '../network/network';
+import { hasConvolution, type DenseLayer, type ReluNetwork } from '../network/network';
+import { hostAlphaBound } from './alpha-host';
 import { backwardLowerBound, type Alphas, type Betas, type LinearLowerBound } from './crown';
 import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
@@ -61,6 +62,8 @@ function reluMasks(bounds: LayerBounds, splits: Splits | undefined, k: number): 
 /**
  * α-CROWN lower bounds of `rows·y + rowConst` (y = network output) over the box, with the given
  * sound intermediate bounds. Runs on the current tensor-gpu backend; frees every tensor it makes.
+ * On a network with convolutions the slopes are optimised on the host ({@link hostAlphaBound}, at
+ * most 10 steps, no split multipliers).
  *
  * @param rows - row-major `[m, outputSize]`.
  * @param rowConst - `[m]`.
@@ -81,6 +84,12 @@ export async function alphaCrownBound(
   const m = rowConst.length;
   const last = net.layers.length - 1;
   const hidden = net.layers.slice(0, -1).map((l) => l.outSize);
+  // The float32 search below multiplies dense weight matrices: convolutional networks are
+  // optimised on the host (slopes only, no split multipliers).
+  if (hasConvolution(net)) {
+    const r = hostAlphaBound(net, box, bounds, splits, rows, rowConst, { iterations: Math.min(iterations, 10), deadline: options.deadline });
+    return { ...r, betas: hidden.map((n) => new Float64Array(m * n)) };
+  }
   // Start from CROWN's slopes.
   const alphas = hidden.map((n, k) => {
     const a = new Float64Array(m * n);
@@ -102,7 +111,8 @@ export async function alphaCrownBound(
   if (iterations === 0 || (!anyAmbiguous && !useBeta)) return { ...best, alphas: bestAlphas, betas: bestBetas };
 
   const consts = t.tidy(() => ({
-    weights: net.layers.map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize])),
+    // Dense only: networks with convolutions were optimised above.
+    weights: (net.layers as readonly DenseLayer[]).map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize])),
     biases: net.layers.map((l) => t.tensor(Float32Array.from(l.bias), [l.outSize, 1])),
     rows: t.tensor(Float32Array.from(rows), [m, net.outputSize]),
     rowConst: t.tensor(Float32Array.from(rowConst), [m, 1]),

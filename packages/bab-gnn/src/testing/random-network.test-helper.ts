@@ -1,9 +1,9 @@
 // Test helper: seeded random ReLU networks and boxes, and a float64 reference forward pass written
 // independently of the library (nested arrays, no typed-array layout).
-import { createNetwork, type ReluNetwork } from '../network/network';
+import { createNetwork, type DenseNetwork } from '../network/network';
 import { gaussian, seededUniform } from '../properties/random';
 
-export function randomNetwork(sizes: readonly number[], seed: number, biasScale = 0.3): ReluNetwork {
+export function randomNetwork(sizes: readonly number[], seed: number, biasScale = 0.3): DenseNetwork {
   const u = seededUniform(seed);
   const layers = [];
   for (let k = 0; k + 1 < sizes.length; k++) {
@@ -39,7 +39,7 @@ export function samplePoint(box: { lower: Float64Array; upper: Float64Array }, u
 }
 
 /** Pre-activations per hidden layer and output, from nested arrays (independent of the library). */
-export function referenceForward(net: ReluNetwork, x: readonly number[]): { pre: number[][]; out: number[] } {
+export function referenceForward(net: DenseNetwork, x: readonly number[]): { pre: number[][]; out: number[] } {
   const pre: number[][] = [];
   let h = x.slice();
   net.layers.forEach((layer, k) => {
