@@ -23,7 +23,6 @@ export * from './bounds/batched-intermediate';
 export * from './bounds/crown';
 export * from './bounds/alpha';
 export * from './network/gradient';
-export * from './properties/random';
 export * from './properties/counterexample';
 export * from './properties/attack';
 export * from './properties/sample-attack';
