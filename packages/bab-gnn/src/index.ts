@@ -28,6 +28,7 @@ export * from './properties/attack';
 export * from './properties/sample-attack';
 export * from './bab/bound-domain';
 export * from './bab/verify';
+export * from './bab/input-split';
 export * from './bab/leaf-lp';
 export * from './branching/rule';
 export * from './branching/babsr';
