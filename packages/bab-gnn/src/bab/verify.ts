@@ -99,10 +99,12 @@ export interface VerifyOptions extends BoundingSettings {
   /** Run a short attack from the lowest domain's minimiser every this many batches (default 20). */
   attackEvery?: number;
   /**
-   * Once the search has run this many seconds, one larger PGD attack (`escalatedRestarts` starts
-   * of 100 steps): instances decided quickly do not pay for it, hard ones get it early (default 2).
+   * Once the search has bounded this many branches, one larger PGD attack (`escalatedRestarts`
+   * starts of 100 steps): instances decided quickly do not pay for it, hard ones get it early.
+   * Counted in work, not seconds, so that a loaded machine does not make every search pay for it
+   * (default 1000).
    */
-  escalateAfter?: number;
+  escalateAfterBranches?: number;
   /** Random starts of the escalated attack (default 100). */
   escalatedRestarts?: number;
   /** α,β optimisation steps on a domain that cannot be split further (default 100). */
@@ -127,7 +129,7 @@ function checkOptions(o: VerifyOptions): void {
   positive(o.maxQueue, 'maxQueue');
   positive(o.maxBranches, 'maxBranches');
   positive(o.attackEvery, 'attackEvery');
-  if (o.escalateAfter !== undefined && !(o.escalateAfter >= 0)) throw new Error(`verify: escalateAfter must be ≥ 0, got ${o.escalateAfter}`);
+  if (o.escalateAfterBranches !== undefined && !(o.escalateAfterBranches >= 0)) throw new Error(`verify: escalateAfterBranches must be ≥ 0, got ${o.escalateAfterBranches}`);
   if (o.escalatedRestarts !== undefined && !(Number.isInteger(o.escalatedRestarts) && o.escalatedRestarts >= 0)) throw new Error(`verify: escalatedRestarts must be an integer ≥ 0, got ${o.escalatedRestarts}`);
   if (o.attackShare !== undefined && !(o.attackShare > 0 && o.attackShare <= 1)) throw new Error(`verify: attackShare must be in (0, 1], got ${o.attackShare}`);
   if (o.inputBranching !== undefined && o.inputBranching !== 'strong' && o.inputBranching !== 'score') throw new Error(`verify: inputBranching must be 'strong' or 'score', got '${String(o.inputBranching)}'`);
@@ -188,7 +190,7 @@ async function search(
   const method = options.method ?? (splitting === 'relu' ? 'alpha-crown' : 'crown');
   const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations, deadline };
   const inputBranching = options.inputBranching ?? 'score';
-  const escalateAfter = options.escalateAfter ?? 2;
+  const escalateAfterBranches = options.escalateAfterBranches ?? 1000;
   const escalatedRestarts = options.escalatedRestarts ?? 100;
   let escalated = false;
   const attack = (starts: Float64Array[], restarts?: number, until = deadline, steps?: number, seed?: number): Counterexample | null => {
@@ -369,7 +371,7 @@ async function search(
     stats.batches++;
     const batch: Domain[] = [];
     while (batch.length < batchSize && queue.size > 0) batch.push(queue.pop() as Domain);
-    if (!escalated && performance.now() - start > escalateAfter * 1000) {
+    if (!escalated && stats.branches >= escalateAfterBranches) {
       escalated = true;
       // A fixed seed (not the batch count, which depends on the machine's speed): the same random
       // starts on every machine.
