@@ -119,7 +119,10 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = previous?.rows ?? [];
   let runWallS: number = previous?.runWallS ?? 0;
   const done = (i: { x: number; y: number; property: number }) => rows.some((r) => r.x === i.x && r.y === i.y && r.property === i.property);
-  const save = async () => {
+  // Workers finish concurrently: writes are chained so that one file write ends before the next.
+  let saved: Promise<void> = Promise.resolve();
+  const save = () => (saved = saved.then(write));
+  const write = async () => {
     const solved = rows.filter((r) => r.status === 'holds' || r.status === 'violated');
     const summary = { solved: solved.length, total: rows.length, wrong: rows.filter((r) => r.wrong).length, totalTimeS: rows.reduce((a, r) => a + r.timeS, 0), totalCpuS: rows.reduce((a, r) => a + r.cpuS, 0), medianTimeS: median(rows.map((r) => r.timeS)) };
     const text = `${JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, timeout: args.timeout, instances: args.instances, workers: args.workers, runWallS, ...summary, rows }, null, 1)}\n`;
