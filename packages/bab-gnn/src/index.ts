@@ -29,6 +29,7 @@ export * from './properties/sample-attack';
 export * from './bab/bound-domain';
 export * from './bab/verify';
 export * from './bab/input-split';
+export * from './bab/input-branching';
 export * from './bab/leaf-lp';
 export * from './branching/rule';
 export * from './branching/babsr';
