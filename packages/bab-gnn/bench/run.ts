@@ -12,7 +12,8 @@
  * `--fresh` (ignore an existing file), `--order=file|spread` (spread: every ninth instance first,
  * so that a partial run samples every property), `--report` (only print the tables of the file),
  * `--workers=N` (instances verified in parallel, one process each; default 2, the cores of the
- * machine this was written for). Each row's time is its own instance's wall and CPU time; the
+ * machine this was written for), `--rerun-branches=B` (run again the instances of the file that
+ * bounded at least B children or ended unsolved: after a change that only affects longer searches). Each row's time is its own instance's wall and CPU time; the
  * file also sums the wall time of the whole run (`runWallS`, over resumed sessions), which is
  * what parallel workers shorten.
  *
@@ -39,9 +40,10 @@ const PUBLISHED = [
 ];
 
 function parseArgs(argv: readonly string[]) {
-  const args = { instances: 'all', timeout: 116, limit: Infinity, dir: acasXuDataDir(), properties: null as number[] | null, out: '', fresh: false, order: 'file', report: false, workers: 2 };
+  const args = { instances: 'all', timeout: 116, limit: Infinity, dir: acasXuDataDir(), properties: null as number[] | null, out: '', fresh: false, order: 'file', report: false, workers: 2, rerunBranches: Infinity };
   for (const a of argv) {
     if (a.startsWith('--workers=')) args.workers = Number(a.slice(10));
+    else if (a.startsWith('--rerun-branches=')) args.rerunBranches = Number(a.slice(17));
     else
     if (a.startsWith('--order=')) args.order = a.slice(8);
     else if (a === '--report') args.report = true;
@@ -53,11 +55,12 @@ function parseArgs(argv: readonly string[]) {
     else if (a.startsWith('--timeout=')) args.timeout = Number(a.slice(10));
     else if (a.startsWith('--limit=')) args.limit = Number(a.slice(8));
     else if (a.startsWith('--dir=')) args.dir = a.slice(6);
-    else throw new Error(`bench: unknown option ${a} (expected --instances=all|readme|quick, --properties=P,..., --timeout=S, --limit=N, --dir=PATH, --out=PATH, --fresh, --order=file|spread, --report, --workers=N)`);
+    else throw new Error(`bench: unknown option ${a} (expected --instances=all|readme|quick, --properties=P,..., --timeout=S, --limit=N, --dir=PATH, --out=PATH, --fresh, --order=file|spread, --report, --workers=N, --rerun-branches=B)`);
   }
   if (!['file', 'spread'].includes(args.order)) throw new Error(`bench: --order must be file or spread, got ${args.order}`);
   if (!['all', 'readme', 'quick'].includes(args.instances)) throw new Error(`bench: --instances must be all, readme or quick, got ${args.instances}`);
   if (!(args.timeout > 0)) throw new Error(`bench: --timeout must be > 0, got ${args.timeout}`);
+  if (!(args.rerunBranches >= 0)) throw new Error(`bench: --rerun-branches must be ≥ 0, got ${args.rerunBranches}`);
   if (!(Number.isInteger(args.workers) && args.workers >= 1)) throw new Error(`bench: --workers must be an integer ≥ 1, got ${args.workers}`);
   if (!(args.limit > 0)) throw new Error(`bench: --limit must be > 0, got ${args.limit}`);
   if (args.properties && !args.properties.every((p) => Number.isInteger(p) && p >= 1 && p <= 10)) throw new Error('bench: --properties must list numbers 1..10');
@@ -116,7 +119,9 @@ async function main(): Promise<void> {
   const out = args.out || join(BENCH_DIR, 'results', `acasxu-${args.instances}-${args.timeout}s.json`);
   const previous = !args.fresh && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
   if (previous && previous.timeout !== args.timeout) throw new Error(`bench: ${out} holds a run with timeout ${previous.timeout} s, not ${args.timeout} s (use --fresh or --out)`);
-  const rows: BenchRow[] = previous?.rows ?? [];
+  // Rows of searches that bounded at least --rerun-branches children, or ended unsolved, are run
+  // again (after a change that only affects longer searches).
+  const rows: BenchRow[] = (previous?.rows ?? []).filter((r: BenchRow) => r.branches < args.rerunBranches && (r.status === 'holds' || r.status === 'violated' || args.rerunBranches === Infinity));
   let runWallS: number = previous?.runWallS ?? 0;
   const done = (i: { x: number; y: number; property: number }) => rows.some((r) => r.x === i.x && r.y === i.y && r.property === i.property);
   // Workers finish concurrently: writes are chained so that one file write ends before the next.

@@ -94,7 +94,10 @@ export interface VerifyOptions extends BoundingSettings {
   attack?: AttackOptions | false;
   /** Settings of the face-biased sampling run before the first PGD attack, or false to skip it (default {@link sampleAttack}'s). */
   sampling?: SampleAttackOptions | false;
-  /** Share of the time limit the first attack may use before branch and bound starts (default 0.25). */
+  /**
+   * Share of the time limit the first attacks may use before branch and bound starts, and share of
+   * the time then left that the escalated attack may use (default 0.25).
+   */
   attackShare?: number;
   /** Run a short attack from the lowest domain's minimiser every this many batches (default 20). */
   attackEvery?: number;
@@ -392,7 +395,11 @@ async function search(
       escalated = true;
       // A fixed seed (not the batch count, which depends on the machine's speed): the same random
       // starts on every machine.
-      const cex = attack(batch.map((d) => d.bound.clauses[0].minimiser), escalatedRestarts, deadline, 100, 1);
+      // It may use the attack share of the time left, so that bounding keeps the rest (with many
+      // clauses and regions, 100 × 100 steps can outlast a whole instance on a loaded machine).
+      const now = performance.now();
+      const until = now + (options.attackShare ?? 0.25) * (deadline - now);
+      const cex = attack(batch.map((d) => d.bound.clauses[0].minimiser), escalatedRestarts, until, 100, 1);
       if (cex) return finish('violated', cex);
     }
     if (stats.batches % attackEvery === 0) {
