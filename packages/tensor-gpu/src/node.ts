@@ -6,4 +6,5 @@
  */
 export * from './data/node';
 export { saveStateDict, loadStateDictFile } from './nn/state-file-node';
+export { saveOptimizerStateDict, loadOptimizerStateDictFile } from './optim/state-file-node';
 export { setNumThreads } from './wasm/threads-node';
