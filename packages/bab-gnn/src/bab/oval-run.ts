@@ -23,7 +23,7 @@ export function ovalVerifyOptions(timeout: number): VerifyOptions {
     attack: { restarts: 4, steps: 20 },
     attackShare: 0.05,
     attackEvery: 1_000_000,
-    escalateAfter: Infinity,
+    escalateAfterBranches: Infinity,
   };
 }
 

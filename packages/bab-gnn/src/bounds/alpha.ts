@@ -142,12 +142,12 @@ export async function alphaCrownBound(
     return t.neg(t.sum(lb));
   };
   const step = t.valueAndGrad(objective);
-  // Adam state on the host (float64), for the α and β parameters side by side.
+  // tensor-gpu's Adam rule on the host, in float64 like the parameters themselves: α and β only
+  // steer the search (every α in [0, 1] and β ≥ 0 gives a sound bound, recomputed in float64), so
+  // the precision of the steps matters for tightness, never for soundness.
   const params = [...alphas, ...betas];
-  const mom = params.map((a) => new Float64Array(a.length));
-  const vel = params.map((a) => new Float64Array(a.length));
-  const beta1 = 0.9;
-  const beta2 = 0.999;
+  const adamStates = params.map((a) => t.optim.adamHostState(a.length));
+  const adam = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
   try {
     for (let it = 1; it <= iterations; it++) {
       if (options.deadline !== undefined && performance.now() > options.deadline) break;
@@ -162,16 +162,10 @@ export async function alphaCrownBound(
       params.forEach((a, k) => {
         const g = gradValues[k];
         if (!g) return;
-        const isAlpha = k < alphas.length;
-        for (let q = 0; q < a.length; q++) {
-          // Descend on −bound, i.e. ascend on the bound; project α to [0, 1] and β to [0, ∞).
-          mom[k][q] = beta1 * mom[k][q] + (1 - beta1) * g[q];
-          vel[k][q] = beta2 * vel[k][q] + (1 - beta2) * g[q] * g[q];
-          const mh = mom[k][q] / (1 - beta1 ** it);
-          const vh = vel[k][q] / (1 - beta2 ** it);
-          const next = Math.max(0, a[q] - (lr * mh) / (Math.sqrt(vh) + 1e-8));
-          a[q] = isAlpha ? Math.min(1, next) : next;
-        }
+        // Descend on −bound, i.e. ascend on the bound; then project α to [0, 1] and β to [0, ∞).
+        t.optim.adamUpdate(a, g, adamStates[k], adam);
+        const upper = k < alphas.length ? 1 : Infinity;
+        for (let q = 0; q < a.length; q++) a[q] = Math.min(upper, Math.max(0, a[q]));
       });
       const candidate = backwardLowerBound(net, box, bounds, splits, last, rows, rowConst, alphas, useBeta ? betas : undefined);
       const lower = Float64Array.from(best.lower);

@@ -5,7 +5,7 @@ import { exactForward } from '../exact/replay';
 import { dyadicToRational, ratToNumber } from '../exact/rational';
 import { outputGradient } from '../network/gradient';
 import { forward } from '../network/network';
-import { seededUniform } from '../properties/random';
+import { data } from '@nnlab/tensor-gpu';
 import { denseTwin, randomConvNetwork } from '../testing/conv-network.test-helper';
 import { randomBox, referenceForward, samplePoint } from '../testing/random-network.test-helper';
 import { batchedIntermediateBounds } from './batched-intermediate';
@@ -35,7 +35,7 @@ describe('the backward step through a convolution', () => {
     const layer = nets[1]().layers[1];
     if (!isConv(layer)) throw new Error('expected a convolution');
     const dense = denseOfConv(layer);
-    const u = seededUniform(7);
+    const u = data.createRng(7);
     for (const density of [0.02, 0.9]) {
       const R = 6;
       const lambda = Float64Array.from({ length: R * layer.outSize }, () => (u() < density ? 2 * u() - 1 : 0));
@@ -61,7 +61,7 @@ describe('convolutional layers against their dense twins (the dense matrix built
     it(`network ${q}: forward pass, exact replay, gradient, IBP, forward, CROWN bounds and BaBSR scores agree`, () => {
       const net = make();
       const dense = denseTwin(net);
-      const u = seededUniform(40 + q);
+      const u = data.createRng(40 + q);
       const box = randomBox(net.inputSize, 50 + q, 0.6);
       const x = samplePoint(box, u);
       close(forward(net, x), referenceForward(dense, x).out);
@@ -98,7 +98,7 @@ describe('convolutional layers against their dense twins (the dense matrix built
       const dense = denseTwin(net);
       let alphaGains = 0;
       for (let trial = 0; trial < 3; trial++) {
-        const u = seededUniform(100 * q + trial);
+        const u = data.createRng(100 * q + trial);
         const box = randomBox(net.inputSize, 200 * q + trial, trial === 2 ? 1.5 : 0.4);
         const splits = freeSplits(net.layers.slice(0, -1).map((l) => l.outSize));
         if (trial > 0) {

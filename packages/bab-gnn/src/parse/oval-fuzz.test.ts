@@ -3,7 +3,7 @@
 // each input must stay within the time and memory budget of the other parsers' fuzz tests.
 import { describe, expect, it } from 'vitest';
 import { measureParse, overBudget } from '../../../../scripts/fuzz-budget.test-helper';
-import { seededUniform } from '../properties/random';
+import { data } from '@nnlab/tensor-gpu';
 import { tinyOvalJson, tinyOvalWeights } from '../testing/tiny-oval.test-helper';
 import { parseOvalModel } from './oval-model';
 import { parseOvalProperties } from './oval-properties';
@@ -35,7 +35,7 @@ const CSV_BASE = 'row,image_idx,true_label,target_class,eps,eps_pixel,clean_marg
 
 describe('OVAL parser fuzz (seeded, with time and memory budgets)', () => {
   it('model: 1,500 mutated JSON descriptions and weight files', () => {
-    const u = seededUniform(20261206);
+    const u = data.createRng(20261206);
     const base = JSON.stringify(tinyOvalJson(), null, 1);
     const tally = { parsed: 0, rejected: 0 };
     for (let trial = 0; trial < 1500; trial++) {
@@ -63,7 +63,7 @@ describe('OVAL parser fuzz (seeded, with time and memory budgets)', () => {
   });
 
   it('property tables: 1,500 mutated CSV files', () => {
-    const u = seededUniform(20261207);
+    const u = data.createRng(20261207);
     const tally = { parsed: 0, rejected: 0 };
     for (let trial = 0; trial < 1500; trial++) {
       let text = CSV_BASE;

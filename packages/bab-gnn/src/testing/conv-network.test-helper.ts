@@ -3,7 +3,7 @@
 // convolution (not from the library's taps), as the independent float64 oracle.
 import { createConv2dLayer, type Conv2dLayer } from '../network/conv';
 import { validateNetwork, type DenseLayer, type DenseNetwork, type ReluNetwork } from '../network/network';
-import { gaussian, seededUniform } from '../properties/random';
+import { data } from '@nnlab/tensor-gpu';
 
 /** One conv layer of {@link randomConvNetwork}: out channels, kernel, stride, padding. */
 export interface ConvSpec { outChannels: number; kernel: number; stride: number; padding: number }
@@ -13,21 +13,21 @@ export interface ConvSpec { outChannels: number; kernel: number; stride: number;
  * given sizes (a ReLU between them, none after the last).
  */
 export function randomConvNetwork(inShape: [number, number, number], convs: readonly ConvSpec[], dense: readonly number[], seed: number, biasScale = 0.3): ReluNetwork {
-  const u = seededUniform(seed);
+  const u = data.createRng(seed);
   const layers: (Conv2dLayer | DenseLayer)[] = [];
   let shape = inShape;
   for (const c of convs) {
     const fanIn = shape[0] * c.kernel * c.kernel;
-    const kernel = Array.from({ length: c.outChannels * fanIn }, () => gaussian(u) / Math.sqrt(fanIn));
-    const bias = Array.from({ length: c.outChannels }, () => gaussian(u) * biasScale);
+    const kernel = Array.from({ length: c.outChannels * fanIn }, () => data.randomNormal(u) / Math.sqrt(fanIn));
+    const bias = Array.from({ length: c.outChannels }, () => data.randomNormal(u) * biasScale);
     const layer = createConv2dLayer({ inShape: shape, kernel, kernelShape: [c.outChannels, shape[0], c.kernel, c.kernel], bias, stride: [c.stride, c.stride], padding: [c.padding, c.padding] });
     layers.push(layer);
     shape = [...layer.outShape];
   }
   let prev = shape[0] * shape[1] * shape[2];
   for (const n of dense) {
-    const weights = Float64Array.from({ length: n * prev }, () => gaussian(u) / Math.sqrt(prev));
-    const bias = Float64Array.from({ length: n }, () => gaussian(u) * biasScale);
+    const weights = Float64Array.from({ length: n * prev }, () => data.randomNormal(u) / Math.sqrt(prev));
+    const bias = Float64Array.from({ length: n }, () => data.randomNormal(u) * biasScale);
     layers.push({ inSize: prev, outSize: n, weights, bias });
     prev = n;
   }

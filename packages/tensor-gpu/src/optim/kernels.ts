@@ -1,4 +1,5 @@
 import type { HostKernel, KernelSpec } from '../backend/kernel-spec';
+import { adamParameterStep } from './adam-rule';
 
 /*
  * Fused optimizer update kernels, one thread per parameter element. Parameters, gradients and
@@ -108,7 +109,8 @@ export const momentumStepHost: HostKernel = ([p, g, b], out, [lr, wd, mu, nester
 };
 
 /**
- * Adam parameter step from the updated moments `m` and `v`, as PyTorch computes it:
+ * Adam parameter step from the updated moments `m` and `v`: the body of {@link adamParameterStep}
+ * (gpu.js compiles a kernel from its own source text, so the formula is written out here),
  * `p − stepSize · m / (√v / √(1 − β₂ᵗ) + ε)` with `stepSize = lr / (1 − β₁ᵗ)`.
  * Arguments: `(p, m, v, stepSize, bc2Sqrt, eps)`.
  */
@@ -123,9 +125,9 @@ export function adamStepKernel(size: number): KernelSpec {
   };
 }
 
-/** Host loop of {@link adamStepKernel}. */
+/** Host loop of {@link adamStepKernel}: {@link adamParameterStep} per element. */
 export const adamStepHost: HostKernel = ([p, m, v], out, [stepSize, bc2Sqrt, eps]) => {
-  for (let i = 0; i < out.length; i++) out[i] = p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
+  for (let i = 0; i < out.length; i++) out[i] = adamParameterStep(p[i], m[i], v[i], stepSize, bc2Sqrt, eps);
 };
 
 /** The host loop of each update kernel. */
