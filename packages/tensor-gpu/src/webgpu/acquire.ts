@@ -2,6 +2,11 @@ import type { GpuLike } from './gpu-like';
 
 /** An adapter and the device tensor-gpu made on it. */
 export interface AcquiredDevice {
+  /**
+   * The entry object the adapter came from. Holders keep it referenced: with Dawn in Node,
+   * collecting it destroys the instance under a live device (a crash in Dawn's threads).
+   */
+  readonly gpu: GpuLike;
   readonly adapter: GPUAdapter;
   readonly device: GPUDevice;
 }
@@ -24,5 +29,5 @@ export async function acquireDevice(gpu: GpuLike): Promise<AcquiredDevice | null
       maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup,
     },
   });
-  return { adapter, device };
+  return { gpu, adapter, device };
 }

@@ -10,10 +10,15 @@ import { portableProgram, translatePortable, type TranslatedKernel } from './por
 import { BUFFER_USAGE, MAP_READ_MODE } from './usage';
 import type { WgslProgram } from './wgsl-kernel';
 
+/** Dispatches recorded before the encoder is submitted even without a read. */
+export const DISPATCHES_PER_SUBMIT = 32;
+
 /** Counters of a WebGPU device, for tests and benchmarks. */
 export interface WebGpuCounters {
   /** Reads of a buffer back to the host (each one a mapAsync). */
   readbacks: number;
+  /** Command buffers submitted. */
+  submits: number;
   /** Dispatches, and those that ran a registered WGSL kernel rather than a translated portable one. */
   dispatches: number;
   wgslDispatches: number;
@@ -27,7 +32,9 @@ export interface WebGpuCounters {
  * runs its registered WGSL kernel (tiled, workgroup memory) or else its portable gpu.js source
  * translated to WGSL by gpu.js's translator; both dispatch on this device's buffers, so nothing
  * is read back between ops. Freed buffers return to a pool; pipelines are compiled once per key.
- * Each op is submitted at once, so queue order alone makes buffer reuse safe.
+ * Dispatches are recorded into one command encoder and submitted together (at a read, or every
+ * {@link DISPATCHES_PER_SUBMIT}); a buffer freed or a uniform used meanwhile returns to its pool
+ * only after that submit, since `queue.writeBuffer` would otherwise overtake the recorded reads.
  */
 export class WebGpuDevice implements KernelDevice {
   readonly backend = 'webgpu' as const;
@@ -36,20 +43,29 @@ export class WebGpuDevice implements KernelDevice {
   private readonly device: GPUDevice;
   private readonly storage: BufferPool;
   private readonly uniforms: BufferPool;
+  private readonly staging: BufferPool;
   private readonly pipelines: PipelineCache;
   private readonly translations = new Map<string, TranslatedKernel>();
   private readonly errors: Promise<GPUError | null>[] = [];
-  private readonly counters = { readbacks: 0, dispatches: 0, wgslDispatches: 0 };
+  private readonly counters = { readbacks: 0, submits: 0, dispatches: 0, wgslDispatches: 0 };
+  private encoder: GPUCommandEncoder | null = null;
+  private recorded = 0;
+  /** Buffers to hand back to their pools once the recorded commands are submitted. */
+  private readonly retired: [BufferPool, GPUBuffer][] = [];
   private destroyed = false;
 
   constructor(
-    acquired: AcquiredDevice,
+    /** Held for the device's lifetime (see {@link AcquiredDevice.gpu}). */
+    private readonly acquired: AcquiredDevice,
     private readonly registry: KernelRegistry,
   ) {
     this.device = acquired.device;
     const { STORAGE, COPY_SRC, COPY_DST, UNIFORM } = BUFFER_USAGE;
     this.storage = new BufferPool(this.device, STORAGE | COPY_SRC | COPY_DST);
     this.uniforms = new BufferPool(this.device, UNIFORM | COPY_DST);
+    // Read-back buffers are reused too: besides saving allocations, destroying a buffer right
+    // after unmapping it crashed Dawn 0.6.2 on SwiftShader.
+    this.staging = new BufferPool(this.device, BUFFER_USAGE.MAP_READ | COPY_DST);
     this.pipelines = new PipelineCache(this.device);
   }
 
@@ -87,7 +103,7 @@ export class WebGpuDevice implements KernelDevice {
       });
     const out = this.storage.acquire(spec.outSize * 4);
     this.dispatch(program, inputs, out);
-    for (const b of temporary) this.storage.release(b);
+    for (const b of temporary) this.retired.push([this.storage, b]);
     this.counters.dispatches++;
     if (registered) this.counters.wgslDispatches++;
     return this.track(new DeviceBuffer(out, spec.outSize));
@@ -96,32 +112,47 @@ export class WebGpuDevice implements KernelDevice {
   async read(buffer: DeviceBuffer): Promise<Float32Array> {
     this.assertAlive('read');
     const bytes = buffer.length * 4;
-    const staging = this.device.createBuffer({ size: bytes, usage: BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST });
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(buffer.handle as GPUBuffer, 0, staging, 0, bytes);
-    this.device.queue.submit([encoder.finish()]);
+    const staging = this.staging.acquire(bytes);
+    this.commandEncoder().copyBufferToBuffer(buffer.handle as GPUBuffer, 0, staging, 0, bytes);
+    this.flush();
     this.counters.readbacks++;
     try {
       await staging.mapAsync(MAP_READ_MODE);
       await this.throwRecordedErrors();
-      return new Float32Array(staging.getMappedRange().slice(0));
+      return new Float32Array(staging.getMappedRange(0, bytes).slice(0));
     } finally {
       if (staging.mapState === 'mapped') staging.unmap();
-      staging.destroy();
+      this.staging.release(staging);
     }
   }
 
   free(buffer: DeviceBuffer): void {
     this.liveBuffers--;
     this.liveBytes -= buffer.bytes;
-    if (!this.destroyed) this.storage.release(buffer.handle as GPUBuffer);
+    if (this.destroyed) return;
+    if (this.encoder) this.retired.push([this.storage, buffer.handle as GPUBuffer]);
+    else this.storage.release(buffer.handle as GPUBuffer);
+  }
+
+  /** Submits the recorded commands, then returns the buffers they were the last to use. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.device.pushErrorScope('validation');
+    this.device.queue.submit([this.encoder.finish()]);
+    this.errors.push(this.device.popErrorScope());
+    this.encoder = null;
+    this.recorded = 0;
+    this.counters.submits++;
+    for (const [pool, b] of this.retired.splice(0)) pool.release(b);
   }
 
   destroy(): void {
     if (this.destroyed) return;
+    this.flush();
     this.destroyed = true;
     this.storage.trim();
     this.uniforms.trim();
+    this.staging.trim();
     this.device.destroy();
   }
 
@@ -158,16 +189,20 @@ export class WebGpuDevice implements KernelDevice {
     inputs.forEach((b, i) => entries.push({ binding: 1 + i, resource: { buffer: b } }));
     entries.push({ binding: 1 + inputs.length, resource: { buffer: out } });
     const bindGroup = this.device.createBindGroup({ layout, entries });
-    const encoder = this.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    this.errors.push(this.device.popErrorScope());
+    const pass = this.commandEncoder().beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     const [x, y, z] = program.workgroups;
     pass.dispatchWorkgroups(x, y, z);
     pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    if (params) this.uniforms.release(params);
-    this.errors.push(this.device.popErrorScope());
+    if (params) this.retired.push([this.uniforms, params]);
+    if (++this.recorded >= DISPATCHES_PER_SUBMIT) this.flush();
+  }
+
+  private commandEncoder(): GPUCommandEncoder {
+    this.encoder ??= this.device.createCommandEncoder();
+    return this.encoder;
   }
 
   /** Rejects with the first validation error recorded since the last check. */
