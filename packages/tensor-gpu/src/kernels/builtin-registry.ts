@@ -5,12 +5,13 @@ import { packedBufferHost, packedStepHost } from '../optim/packed-sgd-host';
 import type { ConvGeometry } from './conv';
 import type { HostKernels } from './host-kernels';
 import type { MatmulGeometry } from './matmul';
+import { registerBuiltinWgslKernels } from '../webgpu/builtin-wgsl';
 
 /**
  * The one place that says which primitive runs what on which backend. Every primitive runs its
  * gpu.js source unless a line here names another implementation for the current backend. To add
  * one: write it as a {@link HostKernel} in its own file and add a line here; the kernel's `params`
- * carry what it needs beyond its inputs. On `cpu`, the products (matmul and the convolutions) run
+ * carry what it needs beyond its inputs. WebGPU kernels (WGSL) are listed in webgpu/builtin-wgsl.ts. On `cpu`, the products (matmul and the convolutions) run
  * `products()`: the engine's WebAssembly SIMD or JavaScript kernels, whichever it was told to use.
  */
 export function builtinKernelRegistry(products: () => HostKernels): KernelRegistry {
@@ -30,5 +31,6 @@ export function builtinKernelRegistry(products: () => HostKernels): KernelRegist
   registry.register('adam', 'cpu', adamStepHost);
   registry.register('packedSgdBuffer', 'cpu', packedBufferHost);
   registry.register('packedSgdStep', 'cpu', packedStepHost);
+  registerBuiltinWgslKernels(registry);
   return registry;
 }

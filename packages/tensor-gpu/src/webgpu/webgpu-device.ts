@@ -22,7 +22,7 @@ export interface WebGpuCounters {
   /** Dispatches, and those that ran a registered WGSL kernel rather than a translated portable one. */
   dispatches: number;
   wgslDispatches: number;
-  /** Storage buffers created (the pool reuses freed ones) and handed out now. */
+  /** Storage buffers created (the pool reuses freed ones), and those held now (freed ones awaiting a submit excluded). */
   buffersCreated: number;
   buffersInUse: number;
 }
@@ -76,7 +76,8 @@ export class WebGpuDevice implements KernelDevice {
 
   /** What this device has done so far. */
   stats(): WebGpuCounters {
-    return { ...this.counters, buffersCreated: this.storage.created, buffersInUse: this.storage.inUse };
+    const awaitingSubmit = this.retired.filter(([pool]) => pool === this.storage).length;
+    return { ...this.counters, buffersCreated: this.storage.created, buffersInUse: this.storage.inUse - awaitingSubmit };
   }
 
   upload(values: Float32Array): DeviceBuffer {

@@ -1,0 +1,13 @@
+import type { KernelRegistry } from '../backend/kernel-registry';
+import { matmulWgsl } from './kernels/matmul';
+import { reduceWgsl } from './kernels/reduce';
+
+/**
+ * The primitives with a WGSL kernel of their own on webgpu. Every other primitive (elementwise,
+ * layout, convolutions, pooling, optimizer updates) runs its portable gpu.js source there,
+ * translated to WGSL: one output per thread, still on GPU-resident buffers.
+ */
+export function registerBuiltinWgslKernels(registry: KernelRegistry): void {
+  registry.registerWgsl('matmul', matmulWgsl);
+  for (const op of ['sum', 'mean', 'max', 'min', 'argmax', 'argmin']) registry.registerWgsl(op, reduceWgsl);
+}
