@@ -7,83 +7,91 @@ import { roundingHelpers, storeAs } from './round-f16';
 const TILE = 64;
 const DEPTH = 16;
 const PER_THREAD = 4;
-const THREADS = TILE / PER_THREAD; // 16 × 16 threads
+const GROUPS = TILE / PER_THREAD; // 16 × 16 threads; also the vec4 groups along a tile edge
 
 /**
  * WGSL for `op(A)·op(B)` over a batch: each workgroup computes a 64×64 output tile from 64×16
- * and 16×64 tiles staged in workgroup memory, each thread a 4×4 block held in registers (16
- * loads from shared memory feed 16 multiply-adds per step). Sizes arrive as uniforms, so one
- * pipeline serves every shape with the same transposes and precision; the batch is the z axis
- * (packed K-model products use batch strides, 0 for a shared operand).
+ * and 16×64 tiles staged in workgroup memory, each thread a 4×4 block held in registers: per step
+ * of the inner dimension it reads one vec4 of A and one of B from workgroup memory and does 16
+ * multiply-adds (as four vec4 fma). Loops over the block are written out, so that compilers
+ * without loop unrolling (SwiftShader's Subzero) keep the block in registers. Sizes arrive as
+ * uniforms, so one pipeline serves every shape with the same transposes and precision; the batch
+ * is the z axis (packed K-model products use batch strides, 0 for a shared operand).
  */
 function matmulCode(transposeA: boolean, transposeB: boolean, precision: OutputPrecision): string {
-  // Staging order follows memory order, so neighbouring threads read neighbouring addresses.
-  const loadA = transposeA
-    ? `let kk = li / ${TILE}u; let rr = li % ${TILE}u; let gr = row0 + rr; let gk = k0 + kk;
-      var v = 0.0; if (gr < P.m && gk < P.n) { v = a[aBase + gk * P.m + gr]; }
-      tileA[kk][rr] = v;`
-    : `let rr = li / ${DEPTH}u; let kk = li % ${DEPTH}u; let gr = row0 + rr; let gk = k0 + kk;
-      var v = 0.0; if (gr < P.m && gk < P.n) { v = a[aBase + gr * P.n + gk]; }
-      tileA[kk][rr] = v;`;
-  const loadB = transposeB
-    ? `let cc = li / ${DEPTH}u; let kk = li % ${DEPTH}u; let gc = col0 + cc; let gk = k0 + kk;
-      var v = 0.0; if (gc < P.p && gk < P.n) { v = b[bBase + gc * P.n + gk]; }
-      tileB[kk][cc] = v;`
-    : `let kk = li / ${TILE}u; let cc = li % ${TILE}u; let gc = col0 + cc; let gk = k0 + kk;
-      var v = 0.0; if (gc < P.p && gk < P.n) { v = b[bBase + gk * P.p + gc]; }
-      tileB[kk][cc] = v;`;
+  // Each thread stages one vec4 of each tile: four rows (A) or four columns (B) at one depth.
+  // The thread-to-element map follows memory order, so neighbouring threads read neighbouring addresses.
+  const stageA = transposeA
+    ? `let g = li % ${GROUPS}u; let kk = li / ${GROUPS}u;`
+    : `let kk = li % ${DEPTH}u; let g = li / ${DEPTH}u;`;
+  const stageB = transposeB
+    ? `let kk = li % ${DEPTH}u; let g = li / ${DEPTH}u;`
+    : `let g = li % ${GROUPS}u; let kk = li / ${GROUPS}u;`;
+  const readA = transposeA ? 'a[aBase + k * P.m + r]' : 'a[aBase + r * P.n + k]';
+  const readB = transposeB ? 'b[bBase + c * P.n + k]' : 'b[bBase + k * P.p + c]';
+  const quad = (f: string, base: string, k: string) => `vec4<f32>(${[0, 1, 2, 3].map((q) => `${f}(${base} + ${q}u, ${k})`).join(', ')})`;
+  const fmas = ['x', 'y', 'z', 'w'].map((c, i) => `acc${i} = fma(vec4<f32>(av.${c}), bv, acc${i});`).join('\n      ');
+  const stores = [0, 1, 2, 3].map((i) => `store(row + ${i}u, col, acc${i});`).join('\n  ');
   return `
 struct Params { batch : u32, m : u32, n : u32, p : u32, aStride : u32, bStride : u32, pad0 : u32, pad1 : u32 }
 @group(0) @binding(0) var<uniform> P : Params;
 @group(0) @binding(1) var<storage, read> a : array<f32>;
 @group(0) @binding(2) var<storage, read> b : array<f32>;
 @group(0) @binding(3) var<storage, read_write> out : array<f32>;
-var<workgroup> tileA : array<array<f32, ${TILE}>, ${DEPTH}>;
-var<workgroup> tileB : array<array<f32, ${TILE}>, ${DEPTH}>;
+var<workgroup> tileA : array<vec4<f32>, ${DEPTH * GROUPS}>;
+var<workgroup> tileB : array<vec4<f32>, ${DEPTH * GROUPS}>;
+var<private> aBase : u32;
+var<private> bBase : u32;
+var<private> outBase : u32;
 ${roundingHelpers(precision)}
-@compute @workgroup_size(${THREADS}, ${THREADS}, 1)
+fn loadA(r : u32, k : u32) -> f32 {
+  if (r < P.m && k < P.n) { return ${readA}; }
+  return 0.0;
+}
+fn loadB(c : u32, k : u32) -> f32 {
+  if (c < P.p && k < P.n) { return ${readB}; }
+  return 0.0;
+}
+fn store(r : u32, c : u32, v : vec4<f32>) {
+  if (r >= P.m) { return; }
+  let at = outBase + r * P.p + c;
+  if (c < P.p) { out[at] = ${storeAs(precision, 'v.x')}; }
+  if (c + 1u < P.p) { out[at + 1u] = ${storeAs(precision, 'v.y')}; }
+  if (c + 2u < P.p) { out[at + 2u] = ${storeAs(precision, 'v.z')}; }
+  if (c + 3u < P.p) { out[at + 3u] = ${storeAs(precision, 'v.w')}; }
+}
+@compute @workgroup_size(${GROUPS}, ${GROUPS}, 1)
 fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid : vec3<u32>) {
   let row0 = wg.y * ${TILE}u;
   let col0 = wg.x * ${TILE}u;
-  let batch = wg.z;
-  let aBase = batch * P.aStride;
-  let bBase = batch * P.bStride;
-  let tid = lid.y * ${THREADS}u + lid.x;
-  var acc : array<array<f32, ${PER_THREAD}>, ${PER_THREAD}>;
+  aBase = wg.z * P.aStride;
+  bBase = wg.z * P.bStride;
+  outBase = wg.z * P.m * P.p;
+  let li = lid.y * ${GROUPS}u + lid.x;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < P.n; k0 = k0 + ${DEPTH}u) {
-    for (var s = 0u; s < ${(TILE * DEPTH) / (THREADS * THREADS)}u; s = s + 1u) {
-      let li = tid + s * ${THREADS * THREADS}u;
-      ${loadA}
+    {
+      ${stageA}
+      tileA[kk * ${GROUPS}u + g] = ${quad('loadA', `row0 + g * ${PER_THREAD}u`, 'k0 + kk')};
     }
-    for (var s = 0u; s < ${(TILE * DEPTH) / (THREADS * THREADS)}u; s = s + 1u) {
-      let li = tid + s * ${THREADS * THREADS}u;
-      ${loadB}
+    {
+      ${stageB}
+      tileB[kk * ${GROUPS}u + g] = ${quad('loadB', `col0 + g * ${PER_THREAD}u`, 'k0 + kk')};
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${DEPTH}u; kk = kk + 1u) {
-      var av : array<f32, ${PER_THREAD}>;
-      var bv : array<f32, ${PER_THREAD}>;
-      for (var i = 0u; i < ${PER_THREAD}u; i = i + 1u) {
-        av[i] = tileA[kk][lid.y + i * ${THREADS}u];
-        bv[i] = tileB[kk][lid.x + i * ${THREADS}u];
-      }
-      for (var i = 0u; i < ${PER_THREAD}u; i = i + 1u) {
-        for (var j = 0u; j < ${PER_THREAD}u; j = j + 1u) {
-          acc[i][j] = fma(av[i], bv[j], acc[i][j]);
-        }
-      }
+      let av = tileA[kk * ${GROUPS}u + lid.y];
+      let bv = tileB[kk * ${GROUPS}u + lid.x];
+      ${fmas}
     }
     workgroupBarrier();
   }
-  let outBase = batch * P.m * P.p;
-  for (var i = 0u; i < ${PER_THREAD}u; i = i + 1u) {
-    let r = row0 + lid.y + i * ${THREADS}u;
-    if (r >= P.m) { continue; }
-    for (var j = 0u; j < ${PER_THREAD}u; j = j + 1u) {
-      let c = col0 + lid.x + j * ${THREADS}u;
-      if (c < P.p) { out[outBase + r * P.p + c] = ${storeAs(precision, 'acc[i][j]')}; }
-    }
-  }
+  let row = row0 + lid.y * ${PER_THREAD}u;
+  let col = col0 + lid.x * ${PER_THREAD}u;
+  ${stores}
 }
 `;
 }
