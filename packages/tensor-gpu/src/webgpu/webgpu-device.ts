@@ -19,11 +19,13 @@ export interface WebGpuCounters {
   readbacks: number;
   /** Command buffers submitted. */
   submits: number;
-  /** Dispatches, and those that ran a registered WGSL kernel rather than a translated portable one. */
+  /** Compute dispatches recorded. */
   dispatches: number;
+  /** Dispatches that ran a registered WGSL kernel rather than a translated portable one. */
   wgslDispatches: number;
-  /** Storage buffers created (the pool reuses freed ones), and those held now (freed ones awaiting a submit excluded). */
+  /** Storage buffers created so far (the pool reuses freed ones). */
   buffersCreated: number;
+  /** Storage buffers held now (freed ones awaiting a submit excluded). */
   buffersInUse: number;
 }
 
