@@ -31,7 +31,7 @@ const packages = [
   { name: '@nnlab/dfa', dir: 'packages/dfa', exports: ['createDfa', 'fitDfa', 'measureAlignment'] },
   { name: '@nnlab/bab-gnn', dir: 'packages/bab-gnn', exports: ['verify', 'parseNnet', 'parseVnnlib', 'loadPretrainedGnn'] },
   // A data package: its files under data/ are part of what it publishes.
-  { name: '@nnlab/verification-benchmarks', dir: 'packages/verification-benchmarks', exports: ['benchmarkDir', 'readBenchmarkFile', 'benchmarkChecksums'], allowed: [/^data\//] },
+  { name: '@nnlab/verification-benchmarks', dir: 'packages/verification-benchmarks', exports: ['BENCHMARK_NAMES', 'CHECKSUM_FILE', 'parseSha256Sums'], allowed: [/^data\//] },
 ];
 
 /** A file both module systems read from the installed data package (checksum-verified), with its size. */
@@ -133,8 +133,8 @@ try {
     const allowed = [...allowedInTarball, ...(pkg.allowed ?? [])];
     const unexpected = files.filter((file) => !allowed.some((pattern) => pattern.test(file)));
     if (unexpected.length) fail(`${pkg.name}: unexpected files in the tarball: ${unexpected.join(', ')}`);
-    else ok(`contains only dist/, README, package.json (and CHANGELOG, LICENSE when present)${pkg.allowed ? ` and ${pkg.allowed.join(', ')}` : ''}`);
-    for (const required of ['package.json', 'README.md']) {
+    else ok(`contains only dist/, README, LICENSE, package.json (and CHANGELOG when present)${pkg.allowed ? ` and ${pkg.allowed.join(', ')}` : ''}`);
+    for (const required of ['package.json', 'README.md', 'LICENSE']) {
       if (!files.includes(required)) fail(`${pkg.name}: the tarball has no ${required}`);
     }
     if (!files.some((file) => file.startsWith('dist/'))) fail(`${pkg.name}: the tarball has no dist/ files`);
@@ -195,7 +195,7 @@ try {
       '-e',
       `import * as t from '@nnlab/tensor-gpu';
 import * as l from '@nnlab/lca';
-import { readBenchmarkFile } from '@nnlab/verification-benchmarks';
+import { readBenchmarkFile } from '@nnlab/verification-benchmarks/node';
 const entryPoints = {};
 for (const specifier of ${JSON.stringify(specifiers)}) entryPoints[specifier] = Object.keys(await import(specifier)).length;
 const resolved = {};
@@ -249,7 +249,7 @@ console.log(JSON.stringify({
   resolved,
   names,
   lcaOnline: typeof l.OnlineLca,
-  benchmarkBytes: require('@nnlab/verification-benchmarks').readBenchmarkFile(${JSON.stringify(benchmarkProbe.path)}).length,
+  benchmarkBytes: require('@nnlab/verification-benchmarks/node').readBenchmarkFile(${JSON.stringify(benchmarkProbe.path)}).length,
   acasXuDir: require('@nnlab/bab-gnn/node').acasXuDataDir(),
 }));`,
     ]).trim().split('\n').pop(),

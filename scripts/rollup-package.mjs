@@ -2,7 +2,7 @@
 // parses kernel bodies from their source text) and one bundled .d.ts from rollup-plugin-dts.
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function packageConfig(dir, inputs = { index: 'src/index.ts' }) {
@@ -13,11 +13,14 @@ export function packageConfig(dir, inputs = { index: 'src/index.ts' }) {
     ...Object.keys(pkg.optionalDependencies ?? {}),
   ];
   const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
+  // Rollup only adds files: without this, chunks of earlier builds (hashed names) stay in dist/ and are published.
+  const cleanDist = { name: 'clean-dist', buildStart: () => rmSync(join(dir, 'dist'), { recursive: true, force: true }) };
   const js = {
     input: inputs,
     external,
     // JSON files are data assets (e.g. shipped weights), bundled as ES modules.
-    plugins: [esbuild({ target: 'es2022', minify: false, keepNames: true, sourceMap: true, include: /\.([jt]sx?|json)$/, loaders: { '.json': 'json' } })],
+    // __PACKAGE_VERSION__ lets a package name its own version in messages (tensor-gpu's shared engine).
+    plugins: [cleanDist, esbuild({ target: 'es2022', minify: false, sourceMap: true, include: /\.([jt]sx?|json)$/, loaders: { '.json': 'json' }, define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) } })],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },

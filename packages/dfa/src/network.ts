@@ -241,6 +241,25 @@ export class DfaNetwork {
  * the fixed feedback matrices from `options.seed`.
  *
  * @throws Error for a model that cannot be cut into Linear/Conv2d blocks, or bad options.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ * import { createDfa, measureAlignment } from '@nnlab/dfa';
+ *
+ * const model = new t.nn.Sequential(
+ *   new t.nn.Linear(4, 16, { seed: 1 }), new t.nn.Tanh(),
+ *   new t.nn.Linear(16, 16, { seed: 2 }), new t.nn.Tanh(),
+ *   new t.nn.Linear(16, 3, { seed: 3 }),
+ * );
+ * const net = createDfa(model, { seed: 7, inputShape: [4], rules: 'dfa' });
+ * const optimizer = t.optim.sgd({ lr: 0.05 });
+ * const x = t.rand([32, 4], { seed: 4 });
+ * const labels = Array.from({ length: 32 }, (_, i) => i % 3);
+ * for (let step = 0; step < 5; step++) t.tidy(() => net.step(x, labels, optimizer)).dispose();
+ * const alignment = await measureAlignment(net, x, labels); // cosine with the BP update, per hidden block
+ * console.log(alignment.map((layer) => layer.rule)); // → [ 'dfa', 'dfa' ]
+ * ```
  */
 export function createDfa(model: t.nn.Sequential, options: DfaOptions): DfaNetwork {
   return new DfaNetwork(model, options);

@@ -27,6 +27,32 @@ export interface OnlineLcaOptions extends LcaRunOptions, Omit<ModuleOracleOption
  * and allocates the step. Only θ_t, the end-point gradients, the Simpson sums and the kept
  * aggregates live in memory. The oracles run on the model in eval mode (dropout off) with the
  * BatchNorm convention of `bnMode` and restore its state, so training is not disturbed.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ * import { OnlineLca, conservationError, meanFractionHelping } from '@nnlab/lca';
+ *
+ * const rng = t.data.createRng(1);
+ * const data: t.train.LabeledData = {
+ *   images: Float32Array.from({ length: 64 * 4 }, () => rng()),
+ *   labels: Int32Array.from({ length: 64 }, (_, i) => i % 3),
+ *   count: 64,
+ *   shape: [4],
+ * };
+ * const model = new t.nn.Sequential(new t.nn.Linear(4, 8, { seed: 1 }), new t.nn.Tanh(), new t.nn.Linear(8, 3, { seed: 2 }));
+ * const optimizer = t.optim.sgd({ lr: 0.1 });
+ * const lca = await OnlineLca.create(model, { data }); // the loss LCA allocates: on all of data
+ * const x = t.tensor(data.images, [64, 4]);
+ * for (let step = 0; step < 10; step++) {
+ *   t.tidy(() => t.train.trainStep(model, x, data.labels as Int32Array, { optimizer })).dispose();
+ *   await lca.observe(); // allocates this step's loss change among the parameters
+ * }
+ * const result = lca.result();
+ * console.log(conservationError(result) < 1e-3); // → true
+ * console.log(meanFractionHelping(result) > 0); // → true
+ * lca.dispose();
+ * ```
  */
 export class OnlineLca {
   private ownOracles: ModuleOracle[] = [];

@@ -76,8 +76,22 @@ export * as optim from './optim/index';
 export * as train from './train/index';
 
 /**
- * Selects the backend that runs kernels (`'auto'`: the best one available here).
+ * Selects the backend that runs kernels and resolves to its name. `'auto'` takes the best one
+ * available here (the first of {@link availableBackends}); a named backend that is not available
+ * rejects with a message saying what it needs. Before the first call, ops run on `cpu`.
  * `options.cpuKernels` picks the `cpu` backend's products: `'wasm-simd'` (default) or `'js'`.
+ *
+ * Tensors stay on the backend that made them: an op given a tensor of another backend throws, so
+ * choose the backend first, or copy values across with `tensor(await x.data(), x.shape)`.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const backend = await t.setBackend('auto'); // the best backend this runtime offers
+ * console.log(backend === t.getBackend()); // → true
+ * await t.setBackend('cpu'); // plain CPU, with WebAssembly SIMD matrix products
+ * ```
  */
 export function setBackend(name: BackendRequest, options?: BackendOptions): Promise<BackendName> {
   return defaultEngine.setBackend(name, options);
@@ -93,7 +107,23 @@ export function getBackend(): BackendName | null {
   return defaultEngine.getBackend();
 }
 
-/** Creates a tensor from a number, nested arrays or a typed array. */
+/**
+ * Creates a tensor from a number, nested arrays or a typed array. Without `shape`, nested arrays
+give it (a flat array or typed array is 1-D); with `shape`, the values fill it in row-major order.
+`dtype` is `'float32'` (default) or `'float16'`, emulated: values are rounded to binary16.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.tensor([[1, 2, 3], [4, 5, 6]]); // shape inferred from the nesting
+ * console.log(x.shape, x.dtype); // → [ 2, 3 ] float32
+ * const y = t.tensor(new Float32Array([1, 2, 3, 4]), [2, 2]); // flat values and a shape
+ * console.log(await y.array()); // → [ [ 1, 2 ], [ 3, 4 ] ]
+ * const h = t.tensor([0.1, 1e-8], [2], 'float16'); // emulated half precision: values are rounded
+ * console.log(await h.data()); // → Float32Array(2) [ 0.0999755859375, 0 ]
+ * ```
+ */
 export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   return creation.tensor(defaultEngine, values, shape, dtype);
 }
@@ -103,7 +133,17 @@ export function scalar(value: number, dtype?: DType): Tensor {
   return creation.tensor(defaultEngine, value, [], dtype);
 }
 
-/** A tensor of zeros. */
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const z = t.zeros([2, 3]);
+ * console.log(z.size, await z.data()); // → 6 Float32Array(6) [ 0, 0, 0, 0, 0, 0 ]
+ * ```
+ */
 export function zeros(shape: Shape, dtype?: DType): Tensor {
   return creation.full(defaultEngine, shape, 0, dtype);
 }
@@ -118,7 +158,20 @@ export function full(shape: Shape, value: number, dtype?: DType): Tensor {
   return creation.full(defaultEngine, shape, value, dtype);
 }
 
-/** Standard normal values (or `mean`, `std`), reproducible from `seed` on every backend. */
+/**
+ * Standard normal values (or `mean`, `std`), reproducible from `seed` on every backend.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const a = t.randn([2, 2], { seed: 42 });
+ * const b = t.randn([2, 2], { seed: 42 }); // same seed, same values, on every backend
+ * const [va, vb] = [await a.data(), await b.data()];
+ * console.log(va.every((v, i) => v === vb[i])); // → true
+ * const w = t.randn([64, 32], { seed: 1, std: 0.05 }); // a weight-like initialisation
+ * ```
+ */
 export function randn(shape: Shape, options?: RandomOptions & { mean?: number; std?: number }): Tensor {
   return creation.randn(defaultEngine, shape, options);
 }
@@ -128,7 +181,39 @@ export function rand(shape: Shape, options?: RandomOptions & { low?: number; hig
   return creation.rand(defaultEngine, shape, options);
 }
 
-/** Runs `fn` and frees every tensor it created except those it returns. */
+/**
+ * Runs `fn` and frees every tensor created while it runs, except the ones it returns (a tensor,
+or tensors inside a returned array or plain object, up to four levels deep) and those passed
+to {@link keep}. Tensors that existed before the call are never touched.
+
+Scopes nest: the tensors an inner `tidy` returns belong to the enclosing scope, which frees them
+in turn unless it returns them too. Tensors a recorded gradient computation still needs (inside
+{@link valueAndGrad}) are handed to the enclosing scope instead of being freed.
+
+`fn` must be synchronous: a function that returns a Promise is rejected with an error (its
+tensors are freed first), because the scope would close before the awaited work ran. Compute
+inside `tidy`, then `await x.data()` outside it. An exception thrown by `fn` frees the scope's
+tensors and propagates.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const w = t.tensor([1, 2, 2]);
+ * const before = t.memory().numTensors;
+ * const norm = t.tidy(() => t.sqrt(t.sum(t.mul(w, w)))); // the products and the sum are freed
+ * console.log(t.memory().numTensors - before); // → 1
+ * console.log(await norm.data()); // → Float32Array(1) [ 3 ]
+ *
+ * // keep() lets an intermediate outlive every scope; values are read after tidy returns.
+ * const scaled = t.tidy(() => {
+ *   const kept = t.keep(t.mul(w, 2)); // survives this scope and every enclosing one
+ *   return { sum: t.sum(kept), kept };
+ * });
+ * console.log(await scaled.sum.data()); // → Float32Array(1) [ 10 ]
+ * t.dispose([norm, scaled.sum, scaled.kept]);
+ * ```
+ */
 export function tidy<T>(fn: () => T): T {
   return defaultEngine.tidy(fn);
 }
@@ -144,7 +229,19 @@ export function dispose(value: Tensor | readonly Tensor[] | Record<string, Tenso
   for (const t of list as Tensor[]) t.dispose();
 }
 
-/** Live tensors, device bytes and buffers, and kernels compiled on the current backend. */
+/**
+ * Live tensors, device bytes and buffers, and kernels compiled on the current backend.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.ones([256, 256]);
+ * const { numTensors, numBytes } = t.memory();
+ * console.log(numTensors >= 1, numBytes >= 256 * 256 * 4); // → true true
+ * x.dispose();
+ * ```
+ */
 export function memory(): MemoryInfo {
   return defaultEngine.memory();
 }
@@ -162,10 +259,15 @@ export function noGrad<T>(fn: () => T): T {
  *
  * @example
  * ```ts
- * const doubleHost: t.HostKernel = ([a], out) => { for (let i = 0; i < out.length; i++) out[i] = 2 * a[i]; };
- * t.registerKernel('myDouble', 'cpu', doubleHost);
- * const spec = { name: 'myDouble', source: 'function (a) { return 2 * a[this.thread.x]; }', outSize: x.size };
- * const y = t.runKernel(spec, [x], x.shape);
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.tensor([1, 2, 3]);
+ * const spec: t.KernelSpec = { name: 'myDouble', source: 'function (a) { return 2 * a[this.thread.x]; }', outSize: x.size };
+ * t.registerKernel('myDouble', 'cpu', ([a], out) => {
+ *   for (let i = 0; i < out.length; i++) out[i] = 2 * a[i];
+ * });
+ * await t.setBackend('cpu');
+ * console.log(await t.runKernel(spec, [x], x.shape).data()); // → Float32Array(3) [ 2, 4, 6 ]
  * ```
  */
 export function registerKernel<P>(name: string, backend: BackendName, run: HostKernel<P>, options?: RegisterKernelOptions): void {

@@ -1,7 +1,10 @@
 import type { DeviceBuffer } from './backend/device-buffer';
+import { isBrandedInstance } from './brand';
 import type { DType } from './dtype';
 import type { Engine } from './engine';
 import { fmt, sizeOf, type Shape } from './shape';
+
+const TENSOR_BRAND: unique symbol = Symbol.for('@nnlab/tensor-gpu:Tensor');
 
 /** Nested arrays of numbers as returned by `Tensor.array()`. */
 export type NestedArray = number | NestedArray[];
@@ -19,6 +22,11 @@ export class Tensor {
   readonly size: number;
   private disposedFlag = false;
 
+  /** @internal True for a tensor made by any copy of this package (ES module, CommonJS or another version). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isBrandedInstance(Tensor, this, value, TENSOR_BRAND);
+  }
+
   /** @internal Created by ops through the engine; not a public constructor. */
   constructor(
     /** Size of each axis, PyTorch layout (NCHW images, `[out, in]` linear weights). */
@@ -32,6 +40,11 @@ export class Tensor {
   ) {
     this.id = engine.nextTensorId();
     this.size = sizeOf(shape);
+  }
+
+  /** @internal The brand `instanceof Tensor` checks in every copy of this package. */
+  get [TENSOR_BRAND](): true {
+    return true;
   }
 
   /** Number of axes. */

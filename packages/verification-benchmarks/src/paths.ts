@@ -1,16 +1,11 @@
 // Where the benchmark files are: the `data/` folder of this package, one sub-folder per benchmark.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-
-/** The benchmarks this package ships, by the name of their folder. */
-export type BenchmarkName = 'acasxu' | 'oval-cifar';
-
-/** Every benchmark this package ships. */
-export const BENCHMARK_NAMES: readonly BenchmarkName[] = ['acasxu', 'oval-cifar'];
+import { BENCHMARK_NAMES, type BenchmarkName } from './names';
 
 /** The package's `data/` folder, which holds one folder per benchmark and `SHA256SUMS`. */
 export function benchmarksDir(): string {
-  // src/ in the tests and dist/ once built are both one level below the package root.
+  // src/ in the tests and dist/node.js once built are both one level below the package root.
   return fileURLToPath(new URL('../data', import.meta.url));
 }
 

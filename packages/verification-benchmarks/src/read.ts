@@ -12,6 +12,14 @@ import { benchmarksDir } from './paths';
  * `'acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet'` or `'oval-cifar/base_easy.csv'`.
  * @returns the file's bytes.
  * @throws Error naming the path when it is not a shipped file, or when its bytes do not match the checksum.
+ *
+ * @example
+ * ```ts
+ * import { readBenchmarkFile } from '@nnlab/verification-benchmarks/node';
+ *
+ * const bytes = readBenchmarkFile('acasxu/vnnlib/prop_1.vnnlib'); // throws if the checksum differs
+ * console.log(bytes.length); // → 888
+ * ```
  */
 export function readBenchmarkFile(path: string): Uint8Array {
   const sums = benchmarkChecksums();

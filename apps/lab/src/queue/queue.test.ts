@@ -1,3 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisServerPresence, startTestRedis, type TestRedisServer } from '../../../../scripts/redis-server.test-helper';
@@ -96,4 +101,65 @@ describe.skipIf(presence.skip)('nnlab pack --redis and nnlab verify --redis with
       /job bad\.N1-5\.p11 \(N1,5 φ11\) after 1 try: bad input in job bad\.N1-5\.p11: job data\.instance\.property must be an integer in 1\.\.10, got 11/,
     );
   }, 120_000);
+});
+
+describe.skipIf(presence.skip)('nnlab verify --redis: faults, with real worker processes and redis-server', () => {
+  let redis: TestRedisServer;
+  let folder: string;
+  const children: ChildProcess[] = [];
+  const exited = (child: ChildProcess) =>
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const startWorker = (log: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/verify-worker.ts', import.meta.url))], {
+      env: { ...process.env, REDIS_URL: redis.url, VERIFY_LOG: log },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    return new Promise<ChildProcess>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
+      child.once('exit', (code) => reject(new Error(`verification worker exited with code ${code} before it was ready`)));
+    });
+  };
+  const lines = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')) : []);
+
+  beforeAll(async () => {
+    if (!presence.present) throw new Error(presence.reason);
+    redis = await startTestRedis();
+    folder = mkdtempSync(join(tmpdir(), 'nnlab-verify-queue-'));
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(children.map(exited));
+    await redis?.dispose();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('a worker killed with SIGKILL in the middle of an instance: another verifies it, same verdicts; a restarted driver recomputes nothing', async () => {
+    const log = join(folder, 'kill.log');
+    const instances = [{ x: 1, y: 3, property: 1 }, { x: 1, y: 5, property: 1 }];
+    const inProcess = [];
+    for (const instance of instances) inProcess.push(await verifyAcasXuJob({ instance, timeout: 100 }));
+    const workers = await Promise.all([startWorker(log), startWorker(log)]);
+    const run = verifyAcasXuOnQueue(instances, { redis: redis.url, runId: 'kill', timeout: 100, log: () => {} });
+    const slow = 'kill.N1-3.p1';
+    const deadline = Date.now() + 60_000;
+    let victimPid: string | undefined;
+    while (!(victimPid = lines(log).find(([e, id]) => e === 'start' && id === slow)?.[2])) {
+      if (Date.now() > deadline) throw new Error(`no worker started ${slow}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const victim = workers.find((w) => String(w.pid) === victimPid)!;
+    victim.kill('SIGKILL');
+    await exited(victim);
+    const verdicts = (list: AcasXuOutcome[]) => list.map((o) => [o.status, o.branches]);
+    expect(verdicts(await run)).toEqual(verdicts(inProcess));
+    expect(verdicts(inProcess).map(([s]) => s)).toEqual(['holds', 'holds']);
+    const ends = lines(log).filter(([e, id]) => e === 'end' && id === slow);
+    expect(ends).toHaveLength(1);
+    expect(ends[0][2]).not.toBe(victimPid);
+    // The same run id again: every result comes from Redis, nothing starts.
+    const started = lines(log).filter(([e]) => e === 'start').length;
+    expect(verdicts(await verifyAcasXuOnQueue(instances, { redis: redis.url, runId: 'kill', timeout: 100, log: () => {} }))).toEqual(verdicts(inProcess));
+    expect(lines(log).filter(([e]) => e === 'start')).toHaveLength(started);
+  }, 240_000);
 });

@@ -3,64 +3,25 @@
  * `nnlab-verify`, verified by `nnlab worker` processes from their own copy of the benchmark, and the
  * same function in this process when there is no queue, so both give the same verdicts.
  */
-import { verify, type VerifyResult } from '@nnlab/bab-gnn';
-import { acasXuDataDir, readAcasXuNetwork, readAcasXuProperty, type AcasXuInstance } from '@nnlab/bab-gnn/node';
-import { BadJobInput, openJobQueue, startJobWorker, type JobWorker } from '@nnlab/pack/queue';
+import { checkAcasXuJob, MAX_ACASXU_JOB_TIMEOUT_S, verifyAcasXuInstance, type AcasXuInstance, type AcasXuJob, type AcasXuOutcome } from '@nnlab/bab-gnn/node';
+import { BadJobInput, EvaluatorThreads, openJobQueue, startJobWorker, type JobWorker } from '@nnlab/pack/queue';
+
+export type { AcasXuJob, AcasXuOutcome };
 
 /** The queue verification jobs go to. */
 export const VERIFY_QUEUE = 'nnlab-verify';
 
-/**
- * Verification runs on the worker's own thread, which also renews the job's lock, so the lock must
- * outlast the longest job: jobs take at most {@link MAX_JOB_TIMEOUT_S} and the lock is held for 10
- * minutes. A worker that dies hands its job on after that.
- */
-export const MAX_JOB_TIMEOUT_S = 480;
-const LOCK_MS = 600_000;
+/** A try runs at most this long past the job's own timeout before its thread is ended, ms. */
+const JOB_GRACE_MS = 60_000;
 
-/** One verification job. */
-export interface AcasXuJob {
-  /** Network N_{x,y} and property φ. */
-  instance: AcasXuInstance;
-  /** Per-instance timeout, seconds. */
-  timeout: number;
-}
-
-/** What a job returns: the verdict and its cost. */
-export interface AcasXuOutcome {
-  /** holds, violated, timeout or unknown. */
-  status: VerifyResult['status'];
-  /** Verification time, ms. */
-  timeMs: number;
-  /** Branches explored. */
-  branches: number;
-}
-
-const intIn = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
-
-/** Checks a job payload; the error names the field and the range. */
-export function checkAcasXuJob(data: unknown): AcasXuJob {
-  const d = data as Partial<AcasXuJob> | null;
-  const i = d?.instance as Partial<AcasXuInstance> | undefined;
-  if (!d || typeof d !== 'object' || !i || typeof i !== 'object') throw new Error(`job data must be { instance: { x, y, property }, timeout }, got ${JSON.stringify(data)}`);
-  if (!intIn(i.x, 1, 5)) throw new Error(`job data.instance.x must be an integer in 1..5, got ${JSON.stringify(i.x)}`);
-  if (!intIn(i.y, 1, 9)) throw new Error(`job data.instance.y must be an integer in 1..9, got ${JSON.stringify(i.y)}`);
-  if (!intIn(i.property, 1, 10)) throw new Error(`job data.instance.property must be an integer in 1..10, got ${JSON.stringify(i.property)}`);
-  if (typeof d.timeout !== 'number' || !(d.timeout > 0) || d.timeout > MAX_JOB_TIMEOUT_S) throw new Error(`job data.timeout must be a number of seconds in (0, ${MAX_JOB_TIMEOUT_S}], got ${JSON.stringify(d.timeout)}`);
-  return d as AcasXuJob;
-}
-
-/** Verifies one instance from the ACAS Xu data in `dir` (default: this machine's copy). */
-export async function verifyAcasXuJob(job: AcasXuJob, dir?: string): Promise<AcasXuOutcome> {
-  const where = acasXuDataDir(dir);
-  const net = readAcasXuNetwork(where, job.instance.x, job.instance.y).network;
-  const r = await verify(net, readAcasXuProperty(where, job.instance.property), { timeout: job.timeout });
-  return { status: r.status, timeMs: r.stats.timeMs, branches: r.stats.branches };
+/** Verifies one instance in this process, from the ACAS Xu copy in `dir` (default: this machine's). */
+export function verifyAcasXuJob(job: AcasXuJob, dir?: string): Promise<AcasXuOutcome> {
+  return verifyAcasXuInstance(job, dir);
 }
 
 /** Verifies `instances` as jobs on the queue; resolves to their outcomes in order. */
 export async function verifyAcasXuOnQueue(instances: readonly AcasXuInstance[], options: { redis: string; runId: string; timeout: number; log: (message: string) => void }): Promise<AcasXuOutcome[]> {
-  if (options.timeout > MAX_JOB_TIMEOUT_S) throw new Error(`verify --redis: the per-instance timeout must be at most ${MAX_JOB_TIMEOUT_S} s on the queue, got ${options.timeout}`);
+  if (!(options.timeout > 0) || options.timeout > MAX_ACASXU_JOB_TIMEOUT_S) throw new Error(`verify --redis: the per-instance timeout must be in (0, ${MAX_ACASXU_JOB_TIMEOUT_S}] s, got ${options.timeout}`);
   const queue = await openJobQueue({ redis: options.redis, queueName: VERIFY_QUEUE, owner: 'verify --redis' });
   options.log(`queue: run ${options.runId} on ${options.redis} (queue ${VERIFY_QUEUE}, ${instances.length} jobs); start workers with 'nnlab worker --redis ${options.redis}'`);
   try {
@@ -76,22 +37,54 @@ export async function verifyAcasXuOnQueue(instances: readonly AcasXuInstance[], 
   }
 }
 
-/** Starts a worker for verification jobs (one at a time: verification keeps its thread busy). */
-export function startVerifyWorker(options: { redis: string; onJob?: (event: { jobId: string; ok: boolean; ms: number; error?: string }) => void }): Promise<JobWorker> {
-  return startJobWorker({
-    redis: options.redis,
-    queueName: VERIFY_QUEUE,
-    owner: 'nnlab worker',
-    lockDurationMs: LOCK_MS,
-    onJob: options.onJob,
-    async handle(data) {
-      let job: AcasXuJob;
-      try {
-        job = checkAcasXuJob(data);
-      } catch (e) {
-        throw new BadJobInput((e as Error).message);
-      }
-      return verifyAcasXuJob(job);
-    },
-  });
+/** Options of {@link startVerifyWorker}. */
+export interface VerifyWorkerOptions {
+  /** The Redis server. */
+  redis: string;
+  /** How long a job stays locked without a renewal, ms (default 30000): a dead worker's job moves on after about this plus `stalledIntervalMs`. */
+  lockDurationMs?: number;
+  /** How often the worker looks for jobs of dead workers, ms (default 30000). */
+  stalledIntervalMs?: number;
+  /** Called when a try starts. */
+  onStart?: (jobId: string) => void;
+  /** Called after each try. */
+  onJob?: (event: { jobId: string; ok: boolean; ms: number; error?: string }) => void;
+}
+
+/**
+ * Starts a worker for verification jobs, one at a time. Verification keeps a thread busy for the
+ * whole job, so it runs in a thread of its own: this thread stays free to renew the job's lock, and
+ * a worker that dies hands its job on within about a lock duration.
+ */
+export async function startVerifyWorker(options: VerifyWorkerOptions): Promise<JobWorker> {
+  const threads = await EvaluatorThreads.start({ module: import.meta.resolve('@nnlab/bab-gnn/node'), exportName: 'acasXuVerifierFor' }, 1);
+  try {
+    const worker = await startJobWorker({
+      redis: options.redis,
+      queueName: VERIFY_QUEUE,
+      owner: 'nnlab worker',
+      lockDurationMs: options.lockDurationMs,
+      stalledIntervalMs: options.stalledIntervalMs,
+      onStart: options.onStart,
+      onJob: options.onJob,
+      async handle(data, jobId) {
+        let job: AcasXuJob;
+        try {
+          job = checkAcasXuJob(data);
+        } catch (e) {
+          throw new BadJobInput((e as Error).message);
+        }
+        return threads.call(null, [job], jobId, job.timeout * 1000 + JOB_GRACE_MS);
+      },
+    });
+    return {
+      async close() {
+        await worker.close();
+        await threads.close();
+      },
+    };
+  } catch (e) {
+    await threads.close();
+    throw e;
+  }
 }

@@ -137,7 +137,24 @@ function splitsFeasible(bound: DomainBound, splits: Splits | undefined): boolean
   return true;
 }
 
-/** Verifies `spec` on `net` by branch and bound. */
+/**
+ * Verifies `spec` on `net` by branch and bound.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ * import { networkFromModule, robustnessSpec, verify } from '@nnlab/bab-gnn';
+ *
+ * const model = new t.nn.Sequential(new t.nn.Linear(2, 8, { seed: 1 }), new t.nn.ReLU(), new t.nn.Linear(8, 2, { seed: 2 }));
+ * const net = await networkFromModule(model, [2]); // float64 copy of the weights
+ * const x = [0.5, 0.5];
+ * const [y0, y1] = await model.forward(t.tensor([x])).data();
+ * const label = y0 > y1 ? 0 : 1;
+ * // Does the predicted class stay the same on the L∞ ball of radius ε around x (clipped to [0, 1])?
+ * const result = await verify(net, robustnessSpec(x, label, 0.01, 2), { timeout: 10 });
+ * console.log(result.status, result.counterexample); // → holds null
+ * ```
+ */
 export async function verify(net: ReluNetwork, spec: VerificationSpec, options: VerifyOptions = {}): Promise<VerifyResult> {
   checkSpecMatches(net, spec, 'verify');
   checkOptions(options);

@@ -64,7 +64,7 @@ export const ACASXU_SOURCE: DataSetSource = {
   install: `the npm package ${ACASXU_PACKAGE} (an optional peer dependency of @nnlab/bab-gnn)`,
   packageDir: () => {
     if (installedPackageDir(import.meta.url, ACASXU_PACKAGE) === undefined) return undefined;
-    const benchmarks = createRequire(import.meta.url)(ACASXU_PACKAGE) as typeof import('@nnlab/verification-benchmarks');
+    const benchmarks = createRequire(import.meta.url)(`${ACASXU_PACKAGE}/node`) as typeof import('@nnlab/verification-benchmarks/node');
     return benchmarks.benchmarkDir('acasxu');
   },
   sharedSubdir: 'acasxu',

@@ -33,6 +33,20 @@ export type StepResult = StepRecord;
  * (activations, weights cast from float32 master weights, gradients), the loss gradient multiplied
  * by the policy's scale s₀, per-layer scales α inside the backward, weight gradients unscaled in
  * float32, and the update skipped when any gradient is not finite.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ * import { dynamicScaling, MixedPrecisionTrainer } from '@nnlab/loss-scale';
+ *
+ * const model = new t.nn.Sequential(new t.nn.Linear(4, 8, { seed: 1 }), new t.nn.ReLU(), new t.nn.Linear(8, 3, { seed: 2 }));
+ * const trainer = new MixedPrecisionTrainer(model, t.optim.sgd({ lr: 0.1 }), { policy: dynamicScaling() });
+ * const x = t.rand([16, 4], { seed: 3 });
+ * const labels = Int32Array.from({ length: 16 }, (_, i) => i % 3);
+ * const step = await trainer.step(x, labels); // float16 forward and backward, float32 update
+ * console.log(step.skipped, step.lossScale); // → false 1
+ * trainer.dispose();
+ * ```
  */
 export class MixedPrecisionTrainer {
   /** The recorded steps (every step's loss and scale; per-layer data every `recordEvery` steps). */

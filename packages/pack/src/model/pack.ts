@@ -165,6 +165,24 @@ export class PackedModels {
  * forward/backward/update. Configs may differ in learning rate, momentum, weight decay, Adam
  * settings, seed and batch size (batch padding: see {@link PackBatch}); they must share the
  * optimiser kind.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ * import { mlpArchitecture, pack } from '@nnlab/pack';
+ *
+ * const models = pack(mlpArchitecture([4, 8, 3]), [
+ *   { seed: 1, lr: 0.1, batchSize: 16 },
+ *   { seed: 2, lr: 0.01, momentum: 0.9, batchSize: 16 },
+ * ]);
+ * const x = t.rand([16, 4], { seed: 3 }); // one batch shared by both models
+ * const labels = Array.from({ length: 16 }, (_, i) => i % 3);
+ * const losses = models.step({ x, labels }); // one packed forward, backward and update
+ * console.log(losses.shape); // → [ 2 ]
+ * const [a, b] = models.unpack(); // two ordinary t.nn.Sequential models with the trained weights
+ * console.log(a.parameters().length, b.parameters().length); // → 4 4
+ * models.dispose();
+ * ```
  */
 export function pack(architecture: Architecture, configs: readonly ModelConfig[]): PackedModels {
   return new PackedModels(architecture, configs);

@@ -23,7 +23,7 @@ const loaded = import(workerData.module).then((m) => {
 });
 loaded.then(() => parentPort.postMessage({ ready: true }), (e) => parentPort.postMessage({ loadError: String((e && e.message) || e) }));
 const evaluators = new Map();
-parentPort.on('message', async ({ id, task, job }) => {
+parentPort.on('message', async ({ id, task, args }) => {
   let evaluate;
   try {
     const key = JSON.stringify(task);
@@ -38,8 +38,7 @@ parentPort.on('message', async ({ id, task, job }) => {
     return;
   }
   try {
-    const scores = await evaluate(job.configs, job.budget, job);
-    parentPort.postMessage({ id, scores: Array.isArray(scores) ? scores : Array.from(scores) });
+    parentPort.postMessage({ id, done: true, value: await evaluate(...args) });
   } catch (e) {
     parentPort.postMessage({ id, error: String((e && e.stack) || e) });
   }
@@ -52,7 +51,8 @@ interface Reply {
   loadError?: string;
   badTask?: string;
   error?: string;
-  scores?: unknown;
+  done?: boolean;
+  value?: unknown;
 }
 
 /** Where the threads find the evaluator: `module` exports `exportName(task) => evaluator`. */
@@ -69,7 +69,12 @@ export interface EvaluatorModule {
   execArgv?: string[];
 }
 
-/** A fixed number of threads, each with its own copy of the evaluator module; one job per thread at a time. */
+/**
+ * A fixed number of threads, each with its own copy of a module that turns a task into an evaluator
+ * (a function); one job per thread at a time. Work that keeps its thread busy runs here, so that the
+ * calling thread stays free (e.g. to renew BullMQ's job locks) and a job past its timeout can be
+ * stopped by ending its thread.
+ */
 export class EvaluatorThreads {
   private readonly idle: Worker[] = [];
   private readonly url: string;
@@ -104,11 +109,19 @@ export class EvaluatorThreads {
     });
   }
 
-  /**
-   * Runs one job on an idle thread. A thread past `timeoutMs` is ended and replaced, and the job
-   * fails with a timeout; a task the module rejects fails with a {@link BadTaskError}.
-   */
+  /** Runs one trial job: the evaluator of `task` on the job's configurations and budget; the scores as an array. */
   async evaluate(task: unknown, job: TrialJob, jobId: string, timeoutMs?: number): Promise<unknown> {
+    const scores = await this.call(task, [job.configs, job.budget, job], jobId, timeoutMs);
+    return Array.isArray(scores) ? scores : Array.from(scores as ArrayLike<number>);
+  }
+
+  /**
+   * Runs `evaluator(...args)` on an idle thread, where `evaluator` is what the module's export made
+   * of `task` (made once per distinct task and thread); arguments and result are copied as by
+   * `postMessage`. A thread past `timeoutMs` is ended and replaced, and the job fails with a timeout;
+   * a task the module rejects fails with a {@link BadTaskError}.
+   */
+  async call(task: unknown, args: readonly unknown[], jobId: string, timeoutMs?: number): Promise<unknown> {
     const thread = this.idle.pop();
     if (!thread) throw new Error('EvaluatorThreads: more jobs at once than threads');
     let healthy = true;
@@ -128,7 +141,7 @@ export class EvaluatorThreads {
           done();
           if (reply.badTask !== undefined) reject(new BadTaskError(reply.badTask));
           else if (reply.error !== undefined) reject(new Error(`evaluator failed: ${reply.error}`));
-          else resolve(reply.scores);
+          else resolve(reply.value);
         };
         const onError = (e: Error) => {
           done();
@@ -137,7 +150,7 @@ export class EvaluatorThreads {
         };
         thread.on('message', onMessage);
         thread.on('error', onError);
-        thread.postMessage({ id: 0, task, job });
+        thread.postMessage({ id: 0, task, args });
       });
     } finally {
       if (healthy) this.idle.push(thread);

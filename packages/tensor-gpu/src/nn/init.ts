@@ -72,7 +72,7 @@ export function kaimingUniform(a: number): Initializer {
  * PyTorch's default for Linear and Conv2d weights: `kaiming_uniform_(w, a=√5)`, which is
  * U(−1/√fanIn, 1/√fanIn). The default weight initialiser of every layer here.
  */
-export const defaultWeightInit: Initializer = kaimingUniform(Math.sqrt(5));
+export const defaultWeightInit: Initializer = /* @__PURE__ */ kaimingUniform(Math.sqrt(5));
 
 /**
  * PyTorch's default for Linear and Conv2d biases: U(−1/√fanIn, 1/√fanIn) with the fan-in of the

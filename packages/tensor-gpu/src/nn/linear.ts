@@ -17,6 +17,15 @@ export interface LinearOptions extends InitOptions {
 /**
  * Fully connected layer `y = x Wᵀ + b`: weight `[out, in]`, bias `[out]` (PyTorch layout and
  * default initialisation). Input `[batch, in]` (or `[K, batch, in]`), output `[batch, out]`.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const layer = new t.nn.Linear(3, 2, { seed: 1 }); // weight [2, 3], bias [2]
+ * console.log(layer.weight.value.shape, layer.parameters().length); // → [ 2, 3 ] 2
+ * console.log(layer.forward(t.ones([5, 3])).shape); // → [ 5, 2 ]
+ * ```
  */
 export class Linear extends Module {
   /** The weight `[out, in]`. */

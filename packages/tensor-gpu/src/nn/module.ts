@@ -1,6 +1,9 @@
+import { isBrandedInstance } from '../brand';
 import type { Tensor } from '../tensor';
 import { StateBuffer } from './buffer';
 import { Parameter } from './parameter';
+
+const MODULE_BRAND: unique symbol = Symbol.for('@nnlab/tensor-gpu:Module');
 
 /**
  * Base class of layers and models. A module owns its parameters and child modules; names are
@@ -12,6 +15,16 @@ export abstract class Module {
   private readonly ownParameters = new Map<string, Parameter>();
   private readonly children = new Map<string, Module>();
   private readonly ownBuffers = new Map<string, StateBuffer>();
+
+  /** @internal True for a module made by any copy of this package; subclasses check their prototype chain. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isBrandedInstance(Module, this, value, MODULE_BRAND);
+  }
+
+  /** @internal The brand `instanceof Module` checks in every copy of this package. */
+  get [MODULE_BRAND](): true {
+    return true;
+  }
 
   /** Computes the module's output. */
   abstract forward(x: Tensor): Tensor;

@@ -1,4 +1,7 @@
+import { isBrandedInstance } from '../brand';
 import type { Tensor } from '../tensor';
+
+const PARAMETER_BRAND: unique symbol = Symbol.for('@nnlab/tensor-gpu:Parameter');
 
 /** What a parameter is, for analyses that aggregate by structure (LCA per layer/neuron/channel). */
 export type ParameterRole = 'weight' | 'bias' | 'scale' | 'shift' | 'other';
@@ -8,6 +11,11 @@ export type ParameterRole = 'weight' | 'bias' | 'scale' | 'shift' | 'other';
  * a new tensor (the optimizer disposes the old one); modules always read the current `value`.
  */
 export class Parameter {
+  /** @internal True for a parameter made by any copy of this package (ES module, CommonJS or another version). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isBrandedInstance(Parameter, this, value, PARAMETER_BRAND);
+  }
+
   constructor(
     /** The current values. */
     public value: Tensor,
@@ -21,6 +29,11 @@ export class Parameter {
     /** Whether optimizers update it (frozen parameters still take part in the forward pass). */
     public trainable = true,
   ) {}
+
+  /** @internal The brand `instanceof Parameter` checks in every copy of this package. */
+  get [PARAMETER_BRAND](): true {
+    return true;
+  }
 
   /** Replaces the value, disposing the previous tensor unless it is the same one. */
   assign(next: Tensor): void {

@@ -8,7 +8,20 @@ import { checkTensor, resultDtype, runKernel } from './run';
 
 export type { Conv2dOptions, Pair, Pool2dOptions } from './conv-geometry';
 
-/** 2-D convolution (cross-correlation, as in PyTorch): x `[N, C, H, W]`, w `[O, C/groups, kH, kW]`. */
+/**
+ * 2-D convolution (cross-correlation, as in PyTorch): x `[N, C, H, W]`, w `[O, C/groups, kH, kW]`.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.ones([1, 1, 4, 4]); // one 4×4 single-channel image
+ * const w = t.ones([2, 1, 3, 3]); // two 3×3 filters
+ * console.log(t.conv2d(x, w).shape); // → [ 1, 2, 2, 2 ]
+ * const y = t.conv2d(x, w, { padding: 1, stride: 2 });
+ * console.log(y.shape, await y.data()); // → [ 1, 2, 2, 2 ] Float32Array(8) [ 4, 6, 6, 9, 4, 6, 6, 9 ]
+ * ```
+ */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
   checkTensor(x, 'conv2d', 'x');
   checkTensor(w, 'conv2d', 'w');

@@ -77,7 +77,18 @@ export const step = (x: Tensor): Tensor => recorded('step', [x], null);
 /** 1 where x is finite, 0 for NaN and ±Infinity (no gradient). */
 export const isFinite = (x: Tensor): Tensor => recorded('isFinite', [x], null);
 
-/** `a + b`, broadcasting. */
+/**
+ * `a + b`, broadcasting.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.tensor([[1, 2], [3, 4]]);
+ * console.log(await t.add(x, t.tensor([10, 20])).array()); // → [ [ 11, 22 ], [ 13, 24 ] ]
+ * console.log(await t.add(x, 1).data()); // → Float32Array(4) [ 2, 3, 4, 5 ]
+ * ```
+ */
 export const add = (a: TensorOrNumber, b: TensorOrNumber): Tensor => recorded('add', [a, b], (dy) => [dy, dy]);
 /** `a - b`, broadcasting. */
 export const sub = (a: TensorOrNumber, b: TensorOrNumber): Tensor => recorded('sub', [a, b], (dy) => [dy, e('neg', dy)]);

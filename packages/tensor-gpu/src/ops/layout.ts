@@ -3,7 +3,18 @@ import { checkShape, fmt, normAxis, sizeOf, stridesOf, type Shape } from '../sha
 import type { Tensor } from '../tensor';
 import { checkTensor, resultDtype, runKernel } from './run';
 
-/** The same values under another shape (no copy); one axis may be -1 (inferred). */
+/**
+ * The same values under another shape (no copy); one axis may be -1 (inferred).
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.tensor([1, 2, 3, 4, 5, 6]);
+ * console.log(t.reshape(x, [2, -1]).shape); // → [ 2, 3 ]
+ * console.log(await t.reshape(x, [3, 2]).array()); // → [ [ 1, 2 ], [ 3, 4 ], [ 5, 6 ] ]
+ * ```
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'reshape');
   const inferred = [...shape];
@@ -22,7 +33,18 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return out;
 }
 
-/** Permutes axes (default: reverses them), like NumPy's transpose. */
+/**
+ * Permutes axes (default: reverses them), like NumPy's transpose.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.tensor([[1, 2, 3], [4, 5, 6]]);
+ * console.log(await t.transpose(x).array()); // → [ [ 1, 4 ], [ 2, 5 ], [ 3, 6 ] ]
+ * console.log(t.transpose(t.zeros([2, 3, 4]), [0, 2, 1]).shape); // → [ 2, 4, 3 ]
+ * ```
+ */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   checkTensor(x, 'transpose');
   const p = perm ? perm.map((a) => normAxis(a, x.rank, 'transpose')) : x.shape.map((_, i) => x.rank - 1 - i);

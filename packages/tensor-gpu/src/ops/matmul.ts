@@ -19,6 +19,17 @@ export interface MatmulOptions {
  * Matrix product `op(a)·op(b)`. 2-D: `[M, N] x [N, P] -> [M, P]`. 3-D operands are batches
  * `[B, M, N]`; a 2-D operand is shared by every batch entry. Gradients are products with
  * transposed operands too, so training needs no transpose kernels.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const a = t.tensor([[1, 2], [3, 4]]);
+ * const b = t.tensor([[5, 6], [7, 8]]);
+ * console.log(await t.matmul(a, b).array()); // → [ [ 19, 22 ], [ 43, 50 ] ]
+ * // A linear layer's x Wᵀ with W stored [out, in], without a transpose kernel:
+ * console.log(await t.matmul(a, b, { transposeB: true }).array()); // → [ [ 17, 23 ], [ 39, 53 ] ]
+ * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   checkTensor(a, 'matmul', 'a');

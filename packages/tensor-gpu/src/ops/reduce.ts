@@ -15,7 +15,19 @@ function resolveAxes(axes: Axes, rank: number, op: string): number[] {
   return list.sort((a, b) => a - b);
 }
 
-/** Sum over `axes` (all by default). */
+/**
+ * Sum over `axes` (all by default).
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.tensor([[1, 2, 3], [4, 5, 6]]);
+ * console.log(await t.sum(x).data()); // → Float32Array(1) [ 21 ]
+ * console.log(await t.sum(x, 0).data()); // → Float32Array(3) [ 5, 7, 9 ]
+ * console.log(t.sum(x, 1, true).shape); // → [ 2, 1 ]
+ * ```
+ */
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   checkTensor(x, 'sum');
   const ax = resolveAxes(axes, x.rank, 'sum');
@@ -24,7 +36,18 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   return out;
 }
 
-/** Mean over `axes` (all by default). */
+/**
+ * Mean over `axes` (all by default).
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const x = t.tensor([[1, 2], [3, 6]]);
+ * console.log(await t.mean(x).data()); // → Float32Array(1) [ 3 ]
+ * console.log(await t.mean(x, -1).data()); // → Float32Array(2) [ 1.5, 4.5 ]
+ * ```
+ */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   checkTensor(x, 'mean');
   const ax = resolveAxes(axes, x.rank, 'mean');

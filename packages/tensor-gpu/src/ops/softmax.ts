@@ -27,7 +27,17 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   });
 }
 
-/** Softmax along `axis` (default last), computed stably. */
+/**
+ * Softmax along `axis` (default last), computed stably.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const p = t.softmax(t.tensor([[1, 2, 3]]));
+ * console.log(Array.from(await p.data(), (v) => v.toFixed(4))); // → [ '0.0900', '0.2447', '0.6652' ]
+ * ```
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor(x, 'softmax');
   const ax = normAxis(axis, x.rank, 'softmax');
@@ -37,6 +47,15 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /**
  * Mean softmax cross-entropy over a batch: `logits` `[B, C]`, `labels` integer class ids (`[B]`
  * as an array, typed array or tensor of whole numbers in `[0, C)`).
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const logits = t.tensor([[2, 0, 0], [0, 0, 2]]);
+ * const loss = t.crossEntropy(logits, [0, 2]); // both samples favour their label
+ * console.log((await loss.data())[0].toFixed(4)); // → 0.2395
+ * ```
  */
 export function crossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
   checkTensor(logits, 'crossEntropy', 'logits');

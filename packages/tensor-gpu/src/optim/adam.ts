@@ -28,6 +28,16 @@ export interface AdamOptions {
  *
  * Kernels per parameter and step: 3 (first moment, second moment, parameter; gpu.js kernels have
  * one output). State per parameter: `m` and `v`.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const model = t.nn.mnistFc({ seed: 1 });
+ * const optimizer = t.optim.adam({ lr: 1e-3, weightDecay: 1e-4 });
+ * const loss = t.train.trainStep(model, t.rand([16, 784], { seed: 2 }), new Int32Array(16), { optimizer });
+ * console.log(loss.shape); // → []
+ * ```
  */
 export function adam(options: AdamOptions): Optimizer {
   const name = 'adam';

@@ -28,6 +28,23 @@ export interface SgdOptions {
  *
  * Kernels per parameter and step: 1 without momentum, 2 with it (the buffer, then the parameter:
  * gpu.js kernels have one output). State per parameter: `momentum` (with momentum only).
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const model = new t.nn.Linear(2, 1, { seed: 1 });
+ * const optimizer = t.optim.sgd({ lr: 0.1, momentum: 0.9 });
+ * const x = t.tensor([[1, 2], [3, 4]]);
+ * const y = t.tensor([[1], [2]]);
+ * const mse = (..._w: t.Tensor[]) => t.mean(t.square(t.sub(model.forward(x), y)));
+ * const params = model.trainableParameters();
+ * for (let step = 0; step < 3; step++) {
+ *   const { value, grads } = t.valueAndGrad(mse)(...params.map((p) => p.value));
+ *   optimizer.step(params, grads); // updates the parameters in place
+ *   t.dispose([value, ...grads]);
+ * }
+ * ```
  */
 export function sgd(options: SgdOptions): Optimizer {
   const name = 'sgd';

@@ -60,6 +60,20 @@ export function lossAndGrads(model: Module, x: Tensor, labels: Int32Array, optio
  * One optimizer step of `model` on one batch: the loss and gradients of {@link lossAndGrads},
  * then `optimizer.step`. The gradients are freed; the returned batch loss (a scalar tensor) is
  * the caller's, so a loop can sum losses on the device and read them back rarely.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@nnlab/tensor-gpu';
+ *
+ * const model = t.nn.mnistFc({ seed: 1 });
+ * const optimizer = t.optim.sgd({ lr: 0.1 });
+ * const x = t.rand([32, 784], { seed: 2 });
+ * const labels = Int32Array.from({ length: 32 }, (_, i) => i % 10);
+ * const first = t.train.trainStep(model, x, labels, { optimizer });
+ * let last = first;
+ * for (let step = 0; step < 20; step++) last = t.tidy(() => t.train.trainStep(model, x, labels, { optimizer }));
+ * console.log((await last.data())[0] < (await first.data())[0]); // → true
+ * ```
  */
 export function trainStep(model: Module, x: Tensor, labels: Int32Array, options: TrainStepOptions): Tensor {
   const { optimizer } = options ?? {};
