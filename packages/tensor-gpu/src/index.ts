@@ -29,7 +29,7 @@ export { isWasmSimdAvailable } from './wasm/kernels-module';
 export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
 export { BACKEND_NAMES } from './backend/names';
-export type { KernelSpec, HostKernel } from './backend/kernel-spec';
+export type { KernelSpec, HostKernel, OutputPrecision } from './backend/kernel-spec';
 export { KernelRegistry, HOST_RESIDENT_BACKENDS } from './backend/kernel-registry';
 export type { RegisterKernelOptions } from './backend/kernel-registry';
 export { runKernel } from './ops/custom-kernel';
