@@ -17,6 +17,7 @@ import { nodeWebGpu } from '../src/node';
 import { packedSgd } from '../src/optim/packed-sgd';
 import { sgd } from '../src/optim/sgd';
 import type { Optimizer } from '../src/optim/optimizer';
+import { conv2dWgsl } from '../src/webgpu/kernels/conv2d';
 import { matmulWgsl } from '../src/webgpu/kernels/matmul';
 import { reduceWgsl } from '../src/webgpu/kernels/reduce';
 import type { GpuLike } from '../src/webgpu/gpu-like';
@@ -60,16 +61,17 @@ async function interleaved(impls: Record<string, () => Promise<unknown>>, rounds
   return Object.fromEntries(names.map((n) => [n, median(times[n])]));
 }
 
-/** Runs `fn` with the portable gpu.js sources in place of tensor-gpu's WGSL matmul and reductions. */
+/** Runs `fn` with the portable gpu.js sources in place of tensor-gpu's WGSL matmul, conv2d and reductions. */
 async function portable<T>(fn: () => Promise<T>): Promise<T> {
   const kernels = t.defaultEngine.kernels;
-  const names = ['matmul', 'sum', 'mean', 'max', 'min', 'argmax', 'argmin'];
+  const names = ['matmul', 'conv2d', 'sum', 'mean', 'max', 'min', 'argmax', 'argmin'];
   for (const n of names) kernels.unregisterWgsl(n);
   try {
     return await fn();
   } finally {
     kernels.registerWgsl('matmul', matmulWgsl);
-    for (const n of names.slice(1)) kernels.registerWgsl(n, reduceWgsl);
+    kernels.registerWgsl('conv2d', conv2dWgsl);
+    for (const n of names.slice(2)) kernels.registerWgsl(n, reduceWgsl);
   }
 }
 
@@ -134,13 +136,12 @@ async function convRows(tf: typeof import('./gpu-tfjs') | null): Promise<void> {
   for (const c of cases) {
     const x = t.randn(c.x, { seed: 3 });
     const w = t.randn(c.w, { seed: 4 });
-    const impls: Record<string, () => Promise<unknown>> = {
-      'tensor-gpu (portable conv)': async () => {
-        const y = t.conv2d(x, w, { padding: 2 });
-        await y.data();
-        y.dispose();
-      },
+    const ours = async () => {
+      const y = t.conv2d(x, w, { padding: 2 });
+      await y.data();
+      y.dispose();
     };
+    const impls: Record<string, () => Promise<unknown>> = { 'tiled (implicit GEMM)': ours, 'gpu.js kernel': () => portable(ours) };
     if (tf) impls['tfjs-webgpu'] = tf.tfjsConv([c.x[0], c.x[2], c.x[3], c.x[1]], [5, 5, c.w[1], c.w[0]]);
     const ms = await interleaved(impls, quick ? 3 : 7);
     const flop = 2 * c.x[0] * c.x[2] * c.x[3] * c.w[0] * 25 * c.w[1];

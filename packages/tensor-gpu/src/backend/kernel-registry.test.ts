@@ -41,12 +41,12 @@ describe('KernelRegistry', () => {
     expect(() => r.register('double', 'cpu', 42 as never)).toThrow(/run must be a function/);
   });
 
-  it('the built-in table names the host loops of matmul, convolution and the optimizers on cpu, and WGSL matmul and reductions on webgpu', () => {
+  it('the built-in table names the host loops of matmul, convolution and the optimizers on cpu, and WGSL matmul, conv2d and reductions on webgpu', () => {
     const entries = builtinKernelRegistry(() => new JsHostKernels()).entries();
     expect(entries.filter((e) => e.backend === 'cpu').map((e) => e.name)).toEqual(
       ['adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum'],
     );
-    expect(entries.filter((e) => e.backend === 'webgpu').map((e) => e.name)).toEqual(['argmax', 'argmin', 'matmul', 'max', 'mean', 'min', 'sum']);
+    expect(entries.filter((e) => e.backend === 'webgpu').map((e) => e.name)).toEqual(['argmax', 'argmin', 'conv2d', 'matmul', 'max', 'mean', 'min', 'sum']);
     expect(entries.every((e) => e.backend === 'cpu' || e.backend === 'webgpu')).toBe(true);
   });
 

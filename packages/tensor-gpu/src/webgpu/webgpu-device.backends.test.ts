@@ -84,6 +84,33 @@ if (backendsUnderTest().includes('webgpu')) {
       expect(t.defaultEngine.webgpuStats()!.wgslDispatches - before).toBeGreaterThanOrEqual(17);
     });
 
+    test('implicit-GEMM conv2d matches float64 with groups, stride, padding and dilation', async () => {
+      const [n, c, h, w, o, k, groups] = [2, 4, 9, 8, 6, 3, 2];
+      const xv = randomValues(n * c * h * w, 21);
+      const wv = randomValues(o * (c / groups) * k * k, 22);
+      const x = t.tensor(xv, [n, c, h, w]);
+      const wt = t.tensor(wv, [o, c / groups, k, k]);
+      const before = t.defaultEngine.webgpuStats()!.wgslDispatches;
+      const y = t.conv2d(x, wt, { stride: 2, padding: 1, dilation: [1, 2], groups });
+      expect(t.defaultEngine.webgpuStats()!.wgslDispatches - before).toBe(1);
+      const [, , oh, ow] = y.shape;
+      const got = await y.data();
+      const cg = c / groups;
+      const og = o / groups;
+      for (let b = 0; b < n; b++) for (let oc = 0; oc < o; oc++) for (let yy = 0; yy < oh; yy++) for (let xx = 0; xx < ow; xx++) {
+        const grp = Math.floor(oc / og);
+        let want = 0;
+        for (let ci = 0; ci < cg; ci++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+          const iy = yy * 2 - 1 + ky;
+          const ix = xx * 2 - 1 + kx * 2;
+          if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+          want += xv[((b * c + grp * cg + ci) * h + iy) * w + ix] * wv[((oc * cg + ci) * k + ky) * k + kx];
+        }
+        expect(Math.abs(got[((b * o + oc) * oh + yy) * ow + xx] - want)).toBeLessThan(1e-5);
+      }
+      t.dispose([x, wt, y]);
+    });
+
     test('float16 matmul output is the host rounding of the float32 result, bit for bit', async () => {
       const av = randomValues(40 * 70, 1).map((v) => v * 300);
       const bv = randomValues(70 * 50, 2).map((v) => v * 300);
