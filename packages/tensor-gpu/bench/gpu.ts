@@ -6,7 +6,8 @@
  * LeNet-5 training steps/s, the packed K-model speedup (K = 1..16) and the float16-emulation
  * overhead. Prints a table last and writes JSON. See bench/README.md ("WebGPU") for the bundle.
  *
- * Options: `--quick` (fewer rounds), `--out=DIR` (default `$OUT` or bench/results).
+ * Options: `--quick` (fewer rounds), `--out=DIR` (default `$OUT` or bench/results),
+ * `--only=matmul,conv,training,packed,fp16` (some groups; the file name says which).
  * On SwiftShader (a CPU implementation) sizes are capped and the skipped ones are noted.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -25,6 +26,8 @@ import { median } from './timing';
 
 const quick = process.argv.includes('--quick');
 const outArg = process.argv.find((a) => a.startsWith('--out='));
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? onlyArg.slice(7).split(',') : null;
 const outDir = outArg ? outArg.slice(6) : process.env.OUT ?? 'bench/results';
 const rows: Record<string, unknown>[] = [];
 const notes: string[] = [];
@@ -128,10 +131,11 @@ async function matmulRows(tf: typeof import('./gpu-tfjs') | null, software: bool
   }
 }
 
-async function convRows(tf: typeof import('./gpu-tfjs') | null): Promise<void> {
+async function convRows(tf: typeof import('./gpu-tfjs') | null, software: boolean): Promise<void> {
   const cases = [
     { name: 'LeNet conv1 28x28x1 -> 5x5x6', x: [64, 1, 28, 28], w: [6, 1, 5, 5] },
     { name: 'LeNet conv2 14x14x6 -> 5x5x16', x: [64, 6, 14, 14], w: [16, 6, 5, 5] },
+    { name: '14x14x32 -> 5x5x64', x: [software ? 4 : 64, 32, 14, 14], w: [64, 32, 5, 5] },
   ];
   for (const c of cases) {
     const x = t.randn(c.x, { seed: 3 });
@@ -251,7 +255,15 @@ if (tfNote) {
   notes.push(tfNote);
   tf = null;
 }
-for (const part of [() => matmulRows(tf, software), () => convRows(tf), () => trainingRows(tf, software), () => packedRows(software), () => fp16Rows(software)]) {
+const parts: [string, () => Promise<void>][] = [
+  ['matmul', () => matmulRows(tf, software)],
+  ['conv', () => convRows(tf, software)],
+  ['training', () => trainingRows(tf, software)],
+  ['packed', () => packedRows(software)],
+  ['fp16', () => fp16Rows(software)],
+];
+for (const [name, part] of parts) {
+  if (only && !only.includes(name)) continue;
   try {
     await part();
   } catch (e) {
@@ -259,7 +271,7 @@ for (const part of [() => matmulRows(tf, software), () => convRows(tf), () => tr
   }
 }
 const load = { oneMinuteBefore: loadBefore, oneMinuteAfter: loadavg()[0], cores: cpus().length };
-const file = join(outDir, `gpu-webgpu-${software ? 'swiftshader' : 'gpu'}${quick ? '.quick' : ''}.json`);
+const file = join(outDir, `gpu-webgpu-${software ? 'swiftshader' : 'gpu'}${only ? `-only-${only.join('-')}` : ''}${quick ? '.quick' : ''}.json`);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), adapter: adapterName, node: process.version, load, notes, rows }, null, 2));
 

@@ -37,6 +37,13 @@ const CONV_PARTS: GemmParts = {
 };
 
 /**
+ * Below this many output channels per group most of a 64-row tile would idle (LeNet-5's 6 and 16
+ * channels ran 1.4–11× slower than the one-output-per-thread kernel on SwiftShader): the portable
+ * kernel runs instead.
+ */
+export const MIN_GEMM_CHANNELS = 32;
+
+/**
  * The implicit-GEMM conv2d on webgpu for float32 outputs, in both layouts (NCHW, and packed models
  * with or without a shared input). float16 outputs keep the portable kernel, whose rounding the
  * float16 tests pin bit for bit.
@@ -45,6 +52,7 @@ export const conv2dWgsl: WgslKernel<ConvGeometry> = (spec, _scalars, precision):
   const g = spec.params;
   if (!g || precision !== 'float32') return null;
   const s = convStrides(g);
+  if (s.og < MIN_GEMM_CHANNELS) return null;
   const values: Record<(typeof FIELDS)[number], number> = {
     m: s.og, n: s.cg * g.kh * g.kw, p: g.n * g.oh * g.ow, h: g.h, w: g.w, oh: g.oh, ow: g.ow, kh: g.kh, kw: g.kw,
     sh: g.sh, sw: g.sw, ph: g.ph, pw: g.pw, dh: g.dh, dw: g.dw,
