@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acasXu, cifar10, fileOption, mnist, requiring, unlessGiven } from './data-needs';
 import type { Experiment } from './experiment';
+import { fakeTiers } from './experiments/context.test-helper';
 
 const work = mkdtempSync(join(tmpdir(), 'nnlab-data-needs-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -33,9 +34,9 @@ describe('data needs', () => {
   });
 
   it('become the experiment check, after the experiment own check', async () => {
-    const base: Experiment = { id: 'x', title: 'x', description: 'x', check: async () => ['own problem'], run: async () => ({ summary: [], sections: [], data: null }) };
+    const base: Experiment = { id: 'x', title: 'x', description: 'x', tiers: fakeTiers(), check: async () => ['own problem'], run: async () => ({ summary: [], sections: [], data: null }) };
     const checked = requiring(base, [fileOption('spec'), mnist, cifar10('cifar-dir')]);
-    expect(await checked.check!({ seed: 1, quick: true, values: { spec: missing, 'cifar-dir': missing } })).toEqual([
+    expect(await checked.check!({ seed: 1, quick: true, full: false, values: { spec: missing, 'cifar-dir': missing } })).toEqual([
       'own problem',
       `--spec ${missing}: file not found (${missing})`,
       `--cifar-dir ${missing}: directory not found (${missing})`,

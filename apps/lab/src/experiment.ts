@@ -36,6 +36,8 @@ export interface ExperimentOptions {
   seed: number;
   /** `--quick`: cut sizes and iterations so that the experiment finishes in seconds (smoke runs). */
   quick: boolean;
+  /** `--full`: the paper's setting (the experiment's {@link ExperimentTiers.full}); slow. */
+  full: boolean;
   /**
    * The values of the options declared in {@link Experiment.options}, by name, after their
    * `parse` (absent when not given on the command line).
@@ -99,6 +101,46 @@ export interface ExperimentResult {
   exitCode?: number;
 }
 
+/** The tiers of an experiment's settings: `--quick`, the default and `--full`. */
+export type TierName = 'quick' | 'default' | 'full';
+
+/** The tier a run's options select. */
+export function tierOf(options: Pick<ExperimentOptions, 'quick' | 'full'>): TierName {
+  return options.full ? 'full' : options.quick ? 'quick' : 'default';
+}
+
+/** A tier that `nnlab all` may run: its settings, what it shows and how long it takes. */
+export interface ExperimentTier<S = unknown> {
+  /** The experiment's settings in this tier (options given on the command line override them). */
+  settings: S;
+  /** What this tier reproduces: which mechanism or claim of the paper, at which scale. */
+  reproduces: string;
+  /**
+   * Expected wall-clock seconds on the reference machine ({@link REFERENCE_MACHINE}), from a
+   * measurement of this tier or an extrapolation of one; `basis` says which.
+   */
+  expectedSeconds: number;
+  /** Where `expectedSeconds` comes from: the run measured (CPU seconds, load) or the extrapolation. */
+  basis: string;
+}
+
+/**
+ * The settings of an experiment's tiers, and what the default and the full tier show and cost:
+ * the one place an experiment declares its scale. `quick` is a smoke run of seconds; `default`
+ * fits `nnlab all` into about ten minutes; `full` is the paper's setting.
+ */
+export interface ExperimentTiers<S = unknown> {
+  /** `--quick`: the mechanics in seconds (nothing is judged against a paper at this size). */
+  quick: { settings: S };
+  /** No tier option: part of the ten-minute `nnlab all`. */
+  default: ExperimentTier<S>;
+  /** `--full`: the paper's setting. */
+  full: ExperimentTier<S>;
+}
+
+/** The machine the tiers' expected durations were measured on. */
+export const REFERENCE_MACHINE = '2 CPU cores (x86-64, Node 20, cpu backend), the process at nice 10';
+
 /** An experiment that `nnlab` can run; register it in `registry.ts`. */
 export interface Experiment {
   /** The command-line name (`nnlab <id>`): lowercase letters, digits and dashes. */
@@ -109,6 +151,8 @@ export interface Experiment {
   description: string;
   /** Options this experiment adds to the command line, by name (without the dashes). */
   options?: Readonly<Record<string, ExperimentOptionSpec>>;
+  /** Its tiers: the settings of `--quick`, the default and `--full`, and their measured durations. */
+  tiers: ExperimentTiers;
   /**
    * Checks, without doing the work, that a run with these options can start: the data sets it
    * reads, the files its options name. Resolves to one message per problem (empty when ready).

@@ -3,13 +3,17 @@
  * progress bars, writes the report and prints the summary table. `cli.ts` only calls {@link main}.
  */
 import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Experiment, ExperimentOptionSpec, ExperimentOptions } from './experiment';
+import { tierOf, type Experiment, type ExperimentOptionSpec, type ExperimentOptions } from './experiment';
+import { planRun, planText } from './plan';
 import { Terminal, formatDuration, type ProgressSink, type TerminalOptions } from './progress';
 import { RESERVED_COMMANDS, experiments as registered } from './registry';
 import { writeReport } from './report/html';
-import { collectEnvironment, runFailed, type ExperimentRecord, type LabReport } from './report/model';
+import { collectEnvironment, runFailed, type LabReport } from './report/model';
+import { runExperiment } from './run-experiment';
+import { gitInfo, packageVersions } from './report/provenance';
 import { summaryTable, textTable } from './report/table';
 import { workerCommand } from './queue/worker-command';
 
@@ -90,6 +94,7 @@ const COMMON_OPTIONS: Record<string, ParseOption & { valueName?: string; descrip
   out: { type: 'string', valueName: 'DIR', description: `where report.html and report.json go (default ${DEFAULT_OUT_DIR})` },
   seed: { type: 'string', valueName: 'N', description: 'base seed of every random draw (default 1)' },
   quick: { type: 'boolean', description: 'smaller sizes and fewer iterations (a smoke run of seconds)' },
+  full: { type: 'boolean', description: "the papers' own settings (slow: each experiment's expected duration is printed before it starts)" },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
 
@@ -126,7 +131,7 @@ function columns(rows: ReadonlyArray<[string, string]>): string {
 /** The text of `nnlab --help`. */
 export function usage(list: readonly Experiment[] = registered): string {
   const commands: Array<[string, string]> = [
-    ['  all', 'run every experiment in order, then write the report'],
+    ['  all', 'run every experiment in order (default tier: about ten minutes on 2 cores), then write the report'],
     ...list.map((e): [string, string] => [`  ${e.id}`, `run one experiment: ${e.title}`]),
     ['  list', 'list the experiments'],
     ['  worker', "train the jobs of 'pack --redis URL' runs from the queue (nnlab worker --help)"],
@@ -147,6 +152,7 @@ export function usage(list: readonly Experiment[] = registered): string {
   sections.push(
     '',
     `Each run writes report.html and report.json into the output directory and prints a summary table.`,
+    `Before the first experiment it prints each one's expected duration and the total ('nnlab list' shows them for both tiers).`,
     `Before anything runs, every selected experiment checks that its data and the files its options name are there.`,
     `Exit code: ${EXIT_OK} all passed, ${EXIT_FAILED} an experiment failed or could not start, ${EXIT_USAGE} a command-line error.`,
     `'verify --net --spec' ends with its verdict instead: 0 holds, 3 violated, 4 timeout, 5 unknown.`,
@@ -199,7 +205,8 @@ export function parseCommandLine(argv: readonly string[], list: readonly Experim
   const seedText = typeof values.seed === 'string' ? values.seed : '1';
   const seed = Number(seedText);
   if (!/^\d+$/.test(seedText.trim()) || !Number.isSafeInteger(seed)) throw new UsageError(`option '--seed' needs a non-negative integer, got '${seedText}'`);
-  const base = { seed, quick: values.quick === true };
+  if (values.quick === true && values.full === true) throw new UsageError("options '--quick' and '--full' exclude each other");
+  const base = { seed, quick: values.quick === true, full: values.full === true };
 
   if (values.help === true) return { command: 'help', selected: [], options: { ...base, values: {} }, outDir };
   if (positionals.length === 0) throw new UsageError('missing command');
@@ -241,29 +248,6 @@ export function parseCommandLine(argv: readonly string[], list: readonly Experim
   return { command, selected, options: { ...base, values: own }, outDir };
 }
 
-async function runExperiment(e: Experiment, options: ExperimentOptions, outDir: string, terminal: Terminal): Promise<ExperimentRecord> {
-  const start = performance.now();
-  const record: ExperimentRecord = { id: e.id, title: e.title, description: e.description, status: 'ok', durationMs: 0 };
-  terminal.log(`== ${e.id}: ${e.title}`);
-  try {
-    record.result = await e.run({
-      progress: (label, total) => terminal.progress(label, total),
-      log: (message) => terminal.log(message),
-      options,
-      outDir: join(outDir, e.id),
-    });
-  } catch (err) {
-    record.status = 'failed';
-    record.error = err instanceof Error ? { message: err.message, stack: err.stack } : { message: String(err) };
-  }
-  record.durationMs = performance.now() - start;
-  terminal.log(
-    record.status === 'ok'
-      ? `== ${e.id}: done in ${formatDuration(record.durationMs)}`
-      : `== ${e.id}: FAILED after ${formatDuration(record.durationMs)}: ${record.error?.message}`,
-  );
-  return record;
-}
 
 /**
  * Every problem the selected experiments report from {@link Experiment.check}, each prefixed with
@@ -301,7 +285,8 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
     return EXIT_OK;
   }
   if (parsed.command === 'list') {
-    stdout.write(`${textTable(['id', 'title'], list.map((e) => [e.id, e.title]))}\n`);
+    const expected = (e: Experiment, tier: 'default' | 'full') => formatDuration(e.tiers[tier].expectedSeconds * 1000);
+    stdout.write(`${textTable(['id', 'title', 'default', '--full'], list.map((e) => [e.id, e.title, expected(e, 'default'), expected(e, 'full')]))}\n`);
     return EXIT_OK;
   }
 
@@ -318,15 +303,23 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
     return EXIT_FAILED;
   }
 
+  const plan = planRun(parsed.selected, parsed.options);
+  stderr.write(planText(plan, { loadAverage: loadavg()[0], cpuCount: cpus().length }));
   const terminal = new Terminal(stderr, io.terminal);
   const report: LabReport = {
     title: 'nnlab report',
     startedAt: new Date().toISOString(),
     command: ['nnlab', ...argv].join(' '),
     environment: collectEnvironment(),
+    provenance: { packages: packageVersions(), git: gitInfo(), seed: parsed.options.seed, tier: tierOf(parsed.options), options: { ...parsed.options.values } },
     experiments: [],
   };
-  for (const e of parsed.selected) report.experiments.push(await runExperiment(e, parsed.options, parsed.outDir, terminal));
+  const doneMs: number[] = [];
+  for (let i = 0; i < plan.length; i++) {
+    const record = await runExperiment(plan, i, doneMs, parsed.options, parsed.outDir, terminal);
+    report.experiments.push(record);
+    doneMs.push(record.durationMs);
+  }
 
   let written: Awaited<ReturnType<typeof writeReport>>;
   try {

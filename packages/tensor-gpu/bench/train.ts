@@ -178,6 +178,8 @@ function probed(inner: Optimizer, probe: MemoryProbe): Optimizer {
     },
     learningRate: () => inner.learningRate(),
     state: (p) => inner.state(p),
+    stateDict: (params) => inner.stateDict(params),
+    loadStateDict: (params, dict) => inner.loadStateDict(params, dict),
     dispose: () => inner.dispose(),
     step(params, grads) {
       probe.sample();

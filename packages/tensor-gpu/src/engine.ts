@@ -222,6 +222,15 @@ export class Engine {
   }
 
   /**
+   * @internal Reads a buffer without waiting where its device can (see `Device.readNow`); otherwise
+   * `values` is null. `backend` names the device that holds the buffer.
+   */
+  readNow(buffer: DeviceBuffer): { values: ArrayLike<number> | null; backend: BackendName } {
+    const device = this.deviceOf(buffer);
+    return { values: device.readNow(buffer), backend: device.backend };
+  }
+
+  /**
    * Runs `fn`, then disposes every tensor it created except those it returns (a tensor, or
    * tensors inside a returned array or plain object) and those passed to `keep`.
    */

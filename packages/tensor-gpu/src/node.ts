@@ -7,6 +7,7 @@
  */
 export * from './data/node';
 export { saveStateDict, loadStateDictFile } from './nn/state-file-node';
+export { saveOptimizerStateDict, loadOptimizerStateDictFile } from './optim/state-file-node';
 export { setNumThreads } from './wasm/threads-node';
 export { nodeWebGpu } from './webgpu/node-gpu';
 export type { NodeWebGpuOptions } from './webgpu/node-gpu';

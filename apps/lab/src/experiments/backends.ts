@@ -3,7 +3,7 @@
  * float64 reference, and how fast it is.
  */
 import { getBackend, isBackendAvailable, matmul, memory, randn, setBackend, type BackendName, type Tensor } from '@nnlab/tensor-gpu';
-import type { Experiment, ExperimentContext, ExperimentResult, SummaryRow } from '../experiment';
+import { tierOf, type Experiment, type ExperimentContext, type ExperimentResult, type ExperimentTiers, type SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart } from '../report/svg';
 import { positiveInt, positiveIntList } from '../option-parsers';
@@ -225,6 +225,26 @@ function resultsTable(reports: readonly BackendReport[]): string {
   );
 }
 
+/**
+ * The tiers of `nnlab backends`, with the durations measured on the reference machine (see
+ * `REFERENCE_MACHINE` and the lab README). It has no paper: `--full` runs the default sizes.
+ */
+export const BACKENDS_TIERS: ExperimentTiers<{ sizes: number[]; repeats: number }> = {
+  quick: { settings: { sizes: [64], repeats: 3 } },
+  default: {
+    settings: { sizes: [64, 128, 256], repeats: 5 },
+    reproduces: 'Which backends run here, whether each matches a float64 matmul reference (n = 64, 128, 256) and its speed.',
+    expectedSeconds: 5,
+    basis: 'measured 2026-12-06: 1.6 CPU s (8 s wall at load 28), + 15%, rounded up to 5 s',
+  },
+  full: {
+    settings: { sizes: [64, 128, 256], repeats: 5 },
+    reproduces: 'The same as the default tier: this experiment checks the backends, not a paper.',
+    expectedSeconds: 5,
+    basis: 'measured 2026-12-06: 1.6 CPU s (8 s wall at load 28), + 15%, rounded up to 5 s',
+  },
+};
+
 /** Creates the `backends` experiment with the given defaults (tests use smaller ones). */
 export function createBackendsExperiment(settings: BackendsSettings = {}): Experiment {
   return {
@@ -236,14 +256,16 @@ export function createBackendsExperiment(settings: BackendsSettings = {}): Exper
       '(median of timed runs after a warm-up, readback included).',
     options: {
       backends: { type: 'string', valueName: 'LIST', description: `backends to try (comma-separated; default ${LAB_BACKENDS.join(',')})`, parse: parseBackends },
-      sizes: { type: 'string', valueName: 'LIST', description: 'matrix sizes n (comma-separated; default 64,128,256)', parse: positiveIntList(2048) },
+      sizes: { type: 'string', valueName: 'LIST', description: `matrix sizes n (comma-separated; default ${BACKENDS_TIERS.default.settings.sizes.join(',')})`, parse: positiveIntList(2048) },
       repeats: { type: 'string', valueName: 'N', description: 'timed runs per size, after one warm-up (default 5)', parse: positiveInt(100) },
     },
+    tiers: BACKENDS_TIERS,
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
-      const { quick, seed, values } = ctx.options;
+      const { seed, values } = ctx.options;
+      const tier = BACKENDS_TIERS[tierOf(ctx.options)].settings;
       const backends = (values.backends as BackendName[] | undefined) ?? settings.backends ?? LAB_BACKENDS;
-      const sizes = (values.sizes as number[] | undefined) ?? settings.sizes ?? (quick ? [64] : [64, 128, 256]);
-      const repeats = (values.repeats as number | undefined) ?? settings.repeats ?? (quick ? 3 : 5);
+      const sizes = (values.sizes as number[] | undefined) ?? settings.sizes ?? tier.sizes;
+      const repeats = (values.repeats as number | undefined) ?? settings.repeats ?? tier.repeats;
 
       const reports: BackendReport[] = [];
       for (const name of backends) {

@@ -22,7 +22,7 @@ import {
 } from '@nnlab/bab-gnn';
 import { acasXuDataDir, acasXuInstances, expectedAcasXuVerdict, type AcasXuInstance } from '@nnlab/bab-gnn/node';
 import { writeFileSync } from 'node:fs';
-import type { Experiment, ExperimentContext, ExperimentResult, ReportSection, SummaryRow } from '../experiment';
+import { tierOf, type Experiment, type ExperimentContext, type ExperimentResult, type ExperimentTiers, type ReportSection, type SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import { barChart } from '../report/svg';
 import { formatVnncompResult, parseInputFile, parseResultFile, parseSeconds, VERDICT_EXIT_CODES, verifyInstance } from './verify-instance';
@@ -150,6 +150,31 @@ function describeResult(r: VerifyResult): string {
   return `${r.status} in ${(r.stats.timeMs / 1000).toFixed(2)} s, ${r.stats.branches} branches${cex}`;
 }
 
+/** The per-instance timeout of VNN-COMP's ACAS Xu instances, in seconds. */
+const VNNCOMP_TIMEOUT = 116;
+
+/**
+ * The tiers of `nnlab verify`, with the durations measured on the reference machine (see
+ * `REFERENCE_MACHINE` and the lab README): the one place its scale is declared. The MNIST part
+ * is the same in the default and the full tier.
+ */
+export const VERIFY_TIERS: ExperimentTiers<{ instances: 'quick' | 'readme' | 'all'; timeout: number; mnist: 'small' | 'standard' }> = {
+  quick: { settings: { instances: 'quick', timeout: 20, mnist: 'small' } },
+  default: {
+    settings: { instances: 'quick', timeout: 20, mnist: 'standard' },
+    reproduces:
+      'Soundness and the branching comparison at a small scale: 5 ACAS Xu instances with known verdicts (a wrong verdict fails the run, a timeout does not), and BaBSR, strong branching and the shipped GNN on 6 robustness properties of a 784-20-20-10 MNIST MLP; judged: no wrong verdict, the rules agree, the GNN takes no more branches than BaBSR.',
+    expectedSeconds: 185,
+    basis: 'measured 2026-12-06: 92.9 CPU s (347 s wall at load 21), about 32 s of it in two strong-branching runs that hit their 60 s wall-clock timeout under that load; counted at 60 s each: 181 s, rounded up to 5 s',
+  },
+  full: {
+    settings: { instances: 'all', timeout: VNNCOMP_TIMEOUT, mnist: 'standard' },
+    reproduces: 'VNN-COMP’s ACAS Xu benchmark: all 186 instances with its 116 s timeout, and the MNIST branching comparison.',
+    expectedSeconds: 10_500,
+    basis: 'extrapolated: 18 of the readme instances measured 2026-12-06 (20 s timeout, load 20): 8 timed out, the rest took 5 s on average; 186 instances in that mix with the timed-out share at 116 s: 10,100 s, plus the MNIST part (185 s)',
+  },
+};
+
 /** The `verify` experiment. */
 export const verifyExperiment: Experiment = {
   id: 'verify',
@@ -159,19 +184,21 @@ export const verifyExperiment: Experiment = {
     net: { type: 'string', description: 'a .nnet network to verify (use with --spec)', valueName: 'FILE', parse: parseInputFile },
     spec: { type: 'string', description: 'a .vnnlib property to verify (use with --net)', valueName: 'FILE', parse: parseInputFile },
     result: { type: 'string', description: 'with --net/--spec: write unsat, sat (and the counterexample), timeout or unknown here, as VNN-COMP does', valueName: 'FILE', parse: parseResultFile },
-    timeout: { type: 'string', description: 'per-instance timeout in seconds, reading and parsing included (default 116 with --net, 20 for the ACAS Xu table)', valueName: 'SECONDS', parse: parseSeconds },
-    instances: { type: 'string', description: 'ACAS Xu instances: quick (5), readme (those with known verdicts, N1,1–N2,9), all (the 186 VNN-COMP instances)', valueName: 'SET', parse: parseInstances },
+    timeout: { type: 'string', description: `per-instance timeout in seconds, reading and parsing included (default ${VNNCOMP_TIMEOUT} with --net or --instances all, 20 for the ACAS Xu table)`, valueName: 'SECONDS', parse: parseSeconds },
+    instances: { type: 'string', description: 'ACAS Xu instances: quick (5; the default), readme (those with known verdicts, N1,1–N2,9), all (the 186 VNN-COMP instances; with --full)', valueName: 'SET', parse: parseInstances },
     acasxu: { type: 'string', description: 'ACAS Xu data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/acasxu)', valueName: 'DIR' },
     redis: { type: 'string', valueName: 'URL', description: "verify the ACAS Xu instances as jobs on a queue in this Redis server, run by 'nnlab worker --redis URL' processes (each reads its own copy of the data)", parse: redisUrl },
   },
+  tiers: VERIFY_TIERS,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     await t.setBackend('cpu');
+    const tier = VERIFY_TIERS[tierOf(ctx.options)].settings;
     const values = ctx.options.values;
     const summary: SummaryRow[] = [];
     const sections: ReportSection[] = [];
     if (values.net !== undefined || values.spec !== undefined || values.result !== undefined) {
       if (typeof values.net !== 'string' || typeof values.spec !== 'string') throw new Error('verify: --net and --spec must be given together (and --result only with them)');
-      const r = await verifyInstance(values.net, values.spec, (values.timeout as number | undefined) ?? 116);
+      const r = await verifyInstance(values.net, values.spec, (values.timeout as number | undefined) ?? VNNCOMP_TIMEOUT);
       if (typeof values.result === 'string') writeFileSync(values.result, formatVnncompResult(r.status, r.counterexample));
       ctx.log(describeResult(r));
       summary.push({ metric: 'verify: verdict', value: r.status }, { metric: 'verify: time (s)', value: r.stats.timeMs / 1000 }, { metric: 'verify: branches', value: r.stats.branches });
@@ -181,9 +208,9 @@ export const verifyExperiment: Experiment = {
 
     // (a) ACAS Xu.
     const dir = acasXuDataDir(values.acasxu as string | undefined);
-    const set = (values.instances as string | undefined) ?? (ctx.options.quick ? 'quick' : 'readme');
+    const set = (values.instances as string | undefined) ?? tier.instances;
     const instances = set === 'quick' ? QUICK_INSTANCES : set === 'all' ? acasXuInstances() : acasXuInstances().filter((i) => expectedAcasXuVerdict(i) !== undefined);
-    const timeout = (values.timeout as number | undefined) ?? (ctx.options.quick ? 20 : set === 'all' ? 116 : 20);
+    const timeout = (values.timeout as number | undefined) ?? (set === 'all' ? VNNCOMP_TIMEOUT : tier.timeout);
     const acas = await runAcasXu(ctx, instances, timeout, dir, values.redis as string | undefined);
     const solved = acas.filter((r) => r.status === 'holds' || r.status === 'violated');
     const wrong = acas.filter((r) => r.correct === false).length;
@@ -199,7 +226,7 @@ export const verifyExperiment: Experiment = {
     });
 
     // (b) MNIST robustness, BaBSR vs strong branching.
-    const mnist = await runMnist(ctx, ctx.options.quick, ctx.options.seed);
+    const mnist = await runMnist(ctx, tier.mnist === 'small', ctx.options.seed);
     const byRule = (name: string) => mnist.runs.filter((r) => r.rule === name);
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
     const decided = (r: BranchingRun) => r.status === 'holds' || r.status === 'violated';

@@ -18,7 +18,7 @@ function context(values: Record<string, unknown>, log: string[]): ExperimentCont
   return {
     progress: () => ({ tick: () => undefined, done: () => undefined }),
     log: (m) => log.push(m),
-    options: { seed: 1, quick: true, values },
+    options: { seed: 1, quick: true, full: false, values },
     outDir: '/nonexistent/pack',
   };
 }

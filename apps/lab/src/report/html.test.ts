@@ -12,13 +12,18 @@ function sampleReport(): LabReport {
     startedAt: '2025-01-01T00:00:00.000Z',
     command: 'nnlab all',
     environment: collectEnvironment(),
+    provenance: { packages: { '@nnlab/lab': '0.0.0', '@nnlab/tensor-gpu': '0.1.0' }, git: { commit: null, reason: 'no git commit: not a git repository' }, seed: 3, tier: 'default', options: {} },
     experiments: [
       {
         id: 'alpha',
         title: 'Alpha <one>',
         description: 'first',
         status: 'ok',
+        tier: 'default',
+        expectedSeconds: 2,
+        startedAt: '2025-01-01T00:00:00.000Z',
         durationMs: 1234,
+        backends: ['cpu'],
         result: {
           summary: [
             { metric: 'accuracy', value: 0.9812, reference: '0.98 (paper)', pass: true },
@@ -29,7 +34,7 @@ function sampleReport(): LabReport {
           data: { curve: new Float32Array([1, 2]), bad: Number.NaN, inf: Number.POSITIVE_INFINITY },
         },
       },
-      { id: 'beta', title: 'Beta', description: 'second', status: 'failed', durationMs: 5, error: { message: 'boom <here>', stack: 'Error: boom <here>\n    at x' } },
+      { id: 'beta', title: 'Beta', description: 'second', status: 'failed', tier: 'default', expectedSeconds: null, startedAt: '2025-01-01T00:00:01.000Z', durationMs: 5, backends: [], error: { message: 'boom <here>', stack: 'Error: boom <here>\n    at x' } },
     ],
   };
 }
@@ -63,6 +68,12 @@ describe('report writer', () => {
     expect(json.experiments[0].result.sections).toEqual([{ title: 'Figure' }]);
     expect(json.experiments[1].status).toBe('failed');
     expect(json.environment.cpuCount).toBeGreaterThan(0);
+    // What reproduces the run, and each experiment's tier, timing and backend, in both files.
+    expect(json.provenance).toEqual(report.provenance);
+    expect(json.experiments[0]).toMatchObject({ tier: 'default', expectedSeconds: 2, durationMs: 1234, backends: ['cpu'] });
+    expect(html).toContain('<tr><th>Commit</th><td>no git commit: not a git repository</td></tr>');
+    expect(html).toContain('@nnlab/lab 0.0.0, @nnlab/tensor-gpu 0.1.0');
+    expect(html).toContain('Finished in 1.2 s (default tier, expected 2 s on the reference machine; backend cpu).');
   });
 
   it('marks the run failed and shows it in the text summary', () => {

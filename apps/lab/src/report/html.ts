@@ -59,7 +59,9 @@ function experimentSection(record: ExperimentRecord): string {
   const head =
     `<section id="${escapeXml(record.id)}"><h2>${escapeXml(record.title)} <small>(<code>nnlab ${escapeXml(record.id)}</code>)</small></h2>` +
     `<p>${escapeXml(record.description)}</p>` +
-    `<p class="meta">${record.status === 'ok' ? 'Finished' : '<span class="fail">Failed</span>'} in ${(record.durationMs / 1000).toFixed(1)} s.</p>`;
+    `<p class="meta">${record.status === 'ok' ? 'Finished' : '<span class="fail">Failed</span>'} in ${(record.durationMs / 1000).toFixed(1)} s ` +
+    `(${escapeXml(record.tier)} tier${record.expectedSeconds === null ? '' : `, expected ${record.expectedSeconds} s on the reference machine`}` +
+    `${record.backends.length ? `; backend ${escapeXml(record.backends.join(', '))}` : ''}).</p>`;
   if (record.status === 'failed') {
     return `${head}<pre class="error">${escapeXml(record.error?.stack ?? record.error?.message ?? 'unknown error')}</pre></section>`;
   }
@@ -70,7 +72,13 @@ function experimentSection(record: ExperimentRecord): string {
 /** Renders the whole report as one HTML document. */
 export function renderReportHtml(report: LabReport): string {
   const env = report.environment;
+  const p = report.provenance;
   const envRows: Array<[string, string]> = [
+    ['Commit', p.git.commit === null ? p.git.reason : `${p.git.commit}${p.git.dirty ? ' (with uncommitted changes)' : ''}`],
+    ['Seed', String(p.seed)],
+    ['Tier', p.tier],
+    ['Options', Object.keys(p.options).length ? JSON.stringify(p.options) : 'none'],
+    ['Packages', Object.entries(p.packages).map(([name, version]) => `${name} ${version}`).join(', ')],
     ['Node', env.node],
     ['Platform', `${env.platform} ${env.osRelease} (${env.arch})`],
     ['CPUs', `${env.cpuCount} × ${env.cpuModel}`],

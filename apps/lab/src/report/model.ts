@@ -1,6 +1,7 @@
 /** What one `nnlab` run produced: the data behind report.html and report.json. */
 import { cpus, platform, release, arch, totalmem } from 'node:os';
-import type { ExperimentResult } from '../experiment';
+import type { ExperimentResult, TierName } from '../experiment';
+import type { RunProvenance } from './provenance';
 
 /** Where the run happened. */
 export interface EnvironmentInfo {
@@ -32,8 +33,16 @@ export interface ExperimentRecord {
   description: string;
   /** `'ok'` when `run` returned, `'failed'` when it threw. */
   status: 'ok' | 'failed';
+  /** The tier it ran in. */
+  tier: TierName;
+  /** The duration its tier declares (seconds on the reference machine), or null when there is none. */
+  expectedSeconds: number | null;
+  /** When it started (ISO 8601). */
+  startedAt: string;
   /** Wall-clock milliseconds the experiment took. */
   durationMs: number;
+  /** The tensor-gpu backends that were selected while its progress bars moved, in order of first use. */
+  backends: string[];
   /** What `run` returned (absent when it threw). */
   result?: ExperimentResult;
   /** What `run` threw (absent when it returned). */
@@ -50,6 +59,8 @@ export interface LabReport {
   command: string;
   /** Where the run happened. */
   environment: EnvironmentInfo;
+  /** Package versions, git commit, seed, tier and options: what reproduces the run. */
+  provenance: RunProvenance;
   /** Every experiment run, in order. */
   experiments: ExperimentRecord[];
 }

@@ -69,4 +69,12 @@ describe('lineChart', () => {
     expect(svg).toContain('loss &lt;log&gt;');
     expect(svg).not.toContain('NaN');
   });
+
+  it('draws a line dashed or wide when asked, and shows the same stroke in its legend', () => {
+    const points = [[0, 1], [1, 2]] as const;
+    const svg = lineChart({ title: 't', series: [{ name: 'wide', points, strokeWidth: 4 }, { name: 'dashed', points, dash: '6 4' }] });
+    expect(count(svg, 'stroke-dasharray="6 4"')).toBe(2); // the line and its legend sample
+    expect(count(svg, 'stroke-width="4"')).toBe(2);
+    expect(svg).toMatch(/<path class="line"[^>]*stroke-width="1\.5" stroke-dasharray="6 4"><title>dashed<\/title>/);
+  });
 });

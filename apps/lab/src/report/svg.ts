@@ -42,6 +42,13 @@ export interface LineSeries {
   name: string;
   /** `[x, y]` points in x order; a non-finite y breaks the line. */
   points: ReadonlyArray<readonly [number, number]>;
+  /**
+   * An SVG `stroke-dasharray` such as `'6 4'` (default: solid). Give one of two lines that may lie on
+   * each other a dash and the other a wider solid stroke, so that both stay visible.
+   */
+  dash?: string;
+  /** Stroke width in pixels (default 1.5). */
+  strokeWidth?: number;
 }
 
 /** Options of {@link lineChart}. */
@@ -91,17 +98,26 @@ function svgOpen(width: number, height: number, title: string): string {
   );
 }
 
-function legend(names: readonly string[], width: number): string {
-  if (names.length < 2) return '';
+/** One legend entry: a colour swatch for bars, a stroke sample (with its dash and width) for lines. */
+interface LegendItem {
+  name: string;
+  line?: { dash?: string; strokeWidth?: number };
+}
+
+function legend(entries: readonly LegendItem[], width: number): string {
+  if (entries.length < 2) return '';
   let x = width - MARGIN.right;
   const items: string[] = [];
-  for (let i = names.length - 1; i >= 0; i--) {
-    const w = 18 + names[i].length * 7;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const { name, line } = entries[i];
+    const swatch = line ? 22 : 10;
+    const w = swatch + 8 + name.length * 7;
     x -= w;
-    items.push(
-      `<g class="legend-item"><rect x="${x}" y="28" width="10" height="10" fill="${SERIES_COLORS[i % SERIES_COLORS.length]}"/>` +
-        `<text x="${x + 14}" y="37">${escapeXml(names[i])}</text></g>`,
-    );
+    const color = SERIES_COLORS[i % SERIES_COLORS.length];
+    const sample = line
+      ? `<line x1="${x}" x2="${x + swatch}" y1="33" y2="33" stroke="${color}" stroke-width="${line.strokeWidth ?? 1.5}"${line.dash ? ` stroke-dasharray="${escapeXml(line.dash)}"` : ''}/>`
+      : `<rect x="${x}" y="28" width="10" height="10" fill="${color}"/>`;
+    items.push(`<g class="legend-item">${sample}<text x="${x + swatch + 4}" y="37">${escapeXml(name)}</text></g>`);
   }
   return `<g class="legend">${items.reverse().join('')}</g>`;
 }
@@ -138,7 +154,7 @@ export function barChart(options: BarChartOptions): string {
   const plotWidth = width - MARGIN.left - MARGIN.right;
   const groupWidth = plotWidth / Math.max(1, options.categories.length);
   const barWidth = (groupWidth * 0.8) / Math.max(1, options.series.length);
-  const parts: string[] = [svgOpen(width, height, options.title), legend(options.series.map((s) => s.name), width)];
+  const parts: string[] = [svgOpen(width, height, options.title), legend(options.series.map((s) => ({ name: s.name })), width)];
   parts.push(yAxis(ticks, y, width, options.yLabel, height, fmt));
   const bars: string[] = [];
   options.categories.forEach((category, c) => {
@@ -193,7 +209,7 @@ export function lineChart(options: LineChartOptions): string {
   const bottom = height - MARGIN.bottom;
   const px = (v: number) => MARGIN.left + ((v - x0) / (x1 - x0 || 1)) * (width - MARGIN.left - MARGIN.right);
   const py = (v: number) => bottom - ((v - y0) / (y1 - y0 || 1)) * (bottom - top);
-  const parts: string[] = [svgOpen(width, height, options.title), legend(options.series.map((s) => s.name), width)];
+  const parts: string[] = [svgOpen(width, height, options.title), legend(options.series.map((s) => ({ name: s.name, line: s })), width)];
   parts.push(yAxis(yTicks, py, width, options.yLabel, height, (v) => (logY ? `1e${v}` : formatNumber(v))));
   const xAxis: string[] = [];
   for (const t of xTicks) {
@@ -214,7 +230,8 @@ export function lineChart(options: LineChartOptions): string {
       d += `${pen ? 'L' : 'M'}${px(p[0]).toFixed(1)},${py(ty(p[1])).toFixed(1)}`;
       pen = true;
     }
-    parts.push(`<path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="1.5"><title>${escapeXml(series.name)}</title></path>`);
+    const dash = series.dash ? ` stroke-dasharray="${escapeXml(series.dash)}"` : '';
+    parts.push(`<path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="${series.strokeWidth ?? 1.5}"${dash}><title>${escapeXml(series.name)}</title></path>`);
     if (series.points.length <= 50) {
       for (const p of series.points.filter(usable)) {
         parts.push(

@@ -92,6 +92,19 @@ export class Device implements KernelDevice {
     return values instanceof Float32Array ? Float32Array.from(values) : Float32Array.from(values as ArrayLike<number>);
   }
 
+  /**
+   * Reads a buffer back without waiting, where this backend can: host memory (cpu, webasm) and GL
+   * textures read synchronously. Returns null for WebGPU, whose reads are asynchronous, and for a
+   * buffer whose kernel is still pending. The array may be the buffer's own storage: do not write to it.
+   */
+  readNow(buffer: DeviceBuffer): ArrayLike<number> | null {
+    if (this.asynchronous || buffer.pending) return null;
+    const handle: any = buffer.handle;
+    if (handle instanceof Float32Array) return handle;
+    const values: unknown = handle?.toArray?.();
+    return values instanceof Float32Array || Array.isArray(values) ? (values as ArrayLike<number>) : null;
+  }
+
   /** Frees a buffer once every kernel that reads it has been submitted. */
   free(buffer: DeviceBuffer): void {
     this.liveBuffers--;

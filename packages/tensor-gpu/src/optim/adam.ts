@@ -72,6 +72,8 @@ export function adam(options: AdamOptions): Optimizer {
     reported: (rate) => rate,
     update,
     store,
+    stateKeys: ['m', 'v'],
+    counts: updates,
     release: () => updates.clear(),
   });
 }

@@ -1,5 +1,6 @@
 // Optimizers and learning-rate schedules (exported as the `optim` namespace).
 export type { LearningRate, Optimizer, OptimizerState, StepOptimizer } from './optimizer';
+export { MAX_SAVED_COUNT, STEP_COUNT_KEY, UPDATE_COUNT_SUFFIX, type NamedParameters } from './state-dict';
 export { checkHyperparameter, checkLearningRate, resolveLearningRate } from './optimizer';
 export { sgd, type SgdOptions } from './sgd';
 export { adam, type AdamOptions } from './adam';

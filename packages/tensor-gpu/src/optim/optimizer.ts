@@ -1,5 +1,7 @@
 import type { Parameter } from '../nn/parameter';
+import type { StateDict } from '../nn/state';
 import type { Tensor } from '../tensor';
+import type { NamedParameters } from './state-dict';
 
 /**
  * A learning rate: a constant, or a function of the optimizer's step count (the number of
@@ -38,6 +40,23 @@ export interface Optimizer extends StepOptimizer {
   learningRate(): number;
   /** The state tensors held for `param` (owned by the optimizer; do not dispose), or undefined before its first update. */
   state(param: Parameter): OptimizerState | undefined;
+  /**
+   * Reads back everything the next update depends on besides the options: the step count and the
+   * state tensors, keyed by the names of `params` (`module.namedParameters()`), e.g.
+   * `{ stepCount, '0.weight.momentum', ... }`. With the module's state dict it is a checkpoint:
+   * loaded into a fresh model and an optimizer made with the same options, training continues
+   * bit for bit as if it had not stopped. Save it to a file with `saveOptimizerStateDict`
+   * (`@nnlab/tensor-gpu/node`) or `encodeStateDict`. Throws when the optimizer holds state for a
+   * parameter `params` does not name.
+   */
+  stateDict(params: NamedParameters): Promise<StateDict>;
+  /**
+   * Replaces the step count and the whole state with a dict from {@link Optimizer.stateDict}, for the
+   * parameters `params` names. Everything is checked before anything changes; a missing or
+   * unexpected key, a shape that differs from the parameter's, or counts that disagree (state at
+   * step 0, a per-parameter count above the step count) throw an error naming the key.
+   */
+  loadStateDict(params: NamedParameters, dict: StateDict): void;
 }
 
 /** The learning rate for the update that follows `step` earlier ones; throws unless it is finite and ≥ 0. */

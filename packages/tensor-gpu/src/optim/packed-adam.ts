@@ -79,6 +79,8 @@ export function packedAdam(options: PackedAdamOptions): Optimizer {
     },
     update,
     store,
+    stateKeys: ['m', 'v'],
+    counts: updates,
     release: () => updates.clear(),
   });
 }

@@ -7,6 +7,7 @@ import { type Optimizer } from './optimizer';
 import { assignKept, StateStore } from './state';
 import { HYPER, type PackedLayout } from './packed-sgd-host';
 import { resolvePerModel, type PerModel } from './per-model';
+import { loadOptimizerState, saveOptimizerState } from './state-dict';
 import { checkStepArguments } from './step-checks';
 
 /** Options of {@link packedSgd}: SGD's options, each either shared or one value per model. */
@@ -72,6 +73,8 @@ export function packedSgd(options: PackedSgdOptions): Optimizer {
   const nesterov = options.nesterov ?? false;
   const store = new StateStore('packedSgd');
   let stepCount = 0;
+  // Momentum may be a schedule that is 0 at first: the buffers are saved whenever they exist.
+  const saved = { owner: 'packedSgd', stateKeys: ['momentum'], store };
 
   const hyperparameters = (engine: Tensor['engine']): { tensor: Tensor; momentum: boolean } => {
     const lr = resolvePerModel('packedSgd', options.lr, 0, k, stepCount, 'lr');
@@ -112,6 +115,10 @@ export function packedSgd(options: PackedSgdOptions): Optimizer {
       stepCount++;
     },
     state: (param) => store.get(param),
+    stateDict: (params) => saveOptimizerState(saved, stepCount, params),
+    loadStateDict(params, dict) {
+      stepCount = loadOptimizerState(saved, params, dict);
+    },
     dispose: () => store.dispose(),
   };
 }

@@ -2,6 +2,7 @@ import type { Parameter } from '../nn/parameter';
 import type { Tensor } from '../tensor';
 import type { Optimizer } from './optimizer';
 import type { StateStore } from './state';
+import { loadOptimizerState, saveOptimizerState } from './state-dict';
 import { checkStepArguments } from './step-checks';
 
 /** The parts of an optimizer that updates each parameter on its own (see {@link perParameterOptimizer}). */
@@ -18,6 +19,10 @@ export interface PerParameterRule<R> {
   update(param: Parameter, grad: Tensor, rate: R): void;
   /** The optimizer's state tensors. */
   store: StateStore;
+  /** Names of the tensors `update` stores per parameter (saved in the state dict; none for plain SGD). */
+  stateKeys: readonly string[];
+  /** Updates applied to each parameter, for rules that count them per parameter (saved in the state dict). */
+  counts?: Map<Parameter, number>;
   /** Frees anything else the rule holds (optional). */
   release?(): void;
 }
@@ -29,6 +34,7 @@ export interface PerParameterRule<R> {
  */
 export function perParameterOptimizer<R>(rule: PerParameterRule<R>): Optimizer {
   let stepCount = 0;
+  const saved = { owner: rule.name, stateKeys: rule.stateKeys, store: rule.store, counts: rule.counts };
   return {
     name: rule.name,
     get stepCount() {
@@ -44,6 +50,10 @@ export function perParameterOptimizer<R>(rule: PerParameterRule<R>): Optimizer {
       stepCount++;
     },
     state: (param) => rule.store.get(param),
+    stateDict: (params) => saveOptimizerState(saved, stepCount, params),
+    loadStateDict(params, dict) {
+      stepCount = loadOptimizerState(saved, params, dict);
+    },
     dispose: () => {
       rule.store.dispose();
       rule.release?.();

@@ -75,5 +75,5 @@ export function sgd(options: SgdOptions): Optimizer {
     assignKept(p, next);
   };
 
-  return perParameterOptimizer({ name, rate: (step) => resolveLearningRate(lr, step, name), reported: (rate) => rate, update, store });
+  return perParameterOptimizer({ name, rate: (step) => resolveLearningRate(lr, step, name), reported: (rate) => rate, update, store, stateKeys: momentum === 0 ? [] : ['momentum'] });
 }

@@ -26,6 +26,23 @@ export class StateStore {
     if (old) for (const [k, t] of Object.entries(old)) if (next[k] !== t) t.dispose();
   }
 
+  /** The parameters that have state, in the order they first got it. */
+  parameters(): Parameter[] {
+    return [...this.byParam.keys()];
+  }
+
+  /** Replaces the whole state with `next` (its tensors kept alive) and disposes every tensor it held before. */
+  replaceAll(next: ReadonlyMap<Parameter, Record<string, Tensor>>): void {
+    this.assertLive();
+    const old = [...this.byParam.values()];
+    this.byParam.clear();
+    for (const [param, state] of next) {
+      for (const t of Object.values(state)) t.engine.keep(t);
+      this.byParam.set(param, state);
+    }
+    for (const s of old) for (const t of Object.values(s)) t.dispose();
+  }
+
   /** Throws once the store was disposed. */
   assertLive(): void {
     if (this.disposed) throw new Error(`${this.owner}: the optimizer was disposed`);

@@ -1,5 +1,6 @@
 import type { LcaResult } from '@nnlab/lca';
 import { escapeXml, formatNumber } from '../../report/format';
+import { layerName } from '../../report/layer-names';
 
 /** A diverging colour for v in [−1, 1]: blue (helped, negative) through white to red (hurt). */
 function divergingColor(v: number): string {
@@ -13,9 +14,9 @@ function divergingColor(v: number): string {
 /**
  * A heatmap of unit (neuron/channel) LCA per iteration: one row per unit grouped by layer,
  * iterations binned into at most `maxColumns` columns (sums), a symmetric colour scale at the
- * 99th percentile of |value|.
+ * 99th percentile of |value|; layers are labelled by `names`.
  */
-export function unitHeatmap(result: LcaResult, options: { title: string; maxColumns?: number; width?: number } = { title: 'Unit LCA' }): string {
+export function unitHeatmap(result: LcaResult, names: Readonly<Record<string, string>>, options: { title: string; maxColumns?: number; width?: number } = { title: 'Unit LCA' }): string {
   const units = result.units.filter((u) => u.series && u.index >= 0);
   const T = result.iterations;
   const cols = Math.max(1, Math.min(options.maxColumns ?? 120, T));
@@ -28,7 +29,7 @@ export function unitHeatmap(result: LcaResult, options: { title: string; maxColu
   const mags = rows.flat().map(Math.abs).sort((a, b) => a - b);
   const scale = mags.length ? mags[Math.min(mags.length - 1, Math.floor(0.99 * mags.length))] || 1 : 1;
   const width = options.width ?? 640;
-  const left = 80;
+  const left = 112;
   const top = 40;
   const cellW = (width - left - 16) / cols;
   const cellH = Math.max(1, Math.min(8, 480 / Math.max(1, rows.length)));
@@ -44,7 +45,7 @@ export function unitHeatmap(result: LcaResult, options: { title: string; maxColu
     if (units[r].layer !== previous) {
       previous = units[r].layer;
       parts.push(`<line x1="${left - 4}" x2="${width - 16}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#333" stroke-width="0.5"/>`);
-      parts.push(`<text x="${left - 6}" y="${(y + 10).toFixed(1)}" text-anchor="end">layer ${escapeXml(previous)}</text>`);
+      parts.push(`<text x="${left - 6}" y="${(y + 10).toFixed(1)}" text-anchor="end">${escapeXml(layerName(names, previous))}</text>`);
     }
     row.forEach((v, c) => {
       parts.push(`<rect x="${(left + c * cellW).toFixed(2)}" y="${y.toFixed(2)}" width="${(cellW + 0.05).toFixed(2)}" height="${(cellH + 0.05).toFixed(2)}" fill="${divergingColor(v / scale)}"/>`);

@@ -8,7 +8,7 @@
  */
 import { LCA_MODELS, type LcaModelName, type Quadrature } from '@nnlab/lca';
 import type * as t from '@nnlab/tensor-gpu';
-import type { Experiment, ExperimentContext, ExperimentResult } from '../../experiment';
+import { tierOf, type Experiment, type ExperimentContext, type ExperimentResult, type ExperimentTiers } from '../../experiment';
 import { oneOf, positiveInt } from '../../option-parsers';
 import { lcaFindings } from './findings';
 import { judgeLca } from './judge';
@@ -17,14 +17,33 @@ import { renderLca } from './render';
 
 export { FRACTION_HELPING_BAND } from './judge';
 
-/** Default number of training iterations (a few minutes on two CPU cores with the cpu backend). */
-export const LCA_DEFAULT_ITERATIONS = 100;
-
-/** Default size of the fixed subset of the training split the loss is decomposed on. */
-export const LCA_DEFAULT_EXAMPLES = 2000;
-
 /** Settings of {@link createLcaExperiment}; the command-line options override them. */
 export type LcaSettings = Partial<Pick<LcaRunSettings, 'iterations' | 'lcaExamples' | 'model'>>;
+
+/** The sizes a tier sets. */
+type LcaTierSettings = Pick<LcaRunSettings, 'iterations' | 'lcaExamples' | 'full'>;
+
+/**
+ * The tiers of `nnlab lca`, with the durations measured on the reference machine (see
+ * `REFERENCE_MACHINE` and the lab README): the one place its scale is declared.
+ */
+export const LCA_TIERS: ExperimentTiers<LcaTierSettings> = {
+  quick: { settings: { iterations: 20, lcaExamples: 500, full: false } },
+  default: {
+    settings: { iterations: 100, lcaExamples: 2000, full: false },
+    reproduces:
+      'The LCA mechanics and claims at a small scale: conservation (Σ LCA = ΔL within 0.5% with Simpson), the fraction of parameters that help ' +
+      '(judged against the paper’s "barely over 50%") and synchronised layer peaks, on MNIST-FC over its first 100 iterations with the loss decomposed on 2,000 training examples.',
+    expectedSeconds: 15,
+    basis: 'measured 2026-12-06: 11.6 CPU s (49 s wall at load 28), + 15%, rounded up to 5 s',
+  },
+  full: {
+    settings: { iterations: 100, lcaExamples: 55_000, full: true },
+    reproduces: 'The reference’s LCA data: the loss decomposed on the whole 55,000-image training split (chunks of 11,000) and on the 5,000-image validation split, same 100 iterations.',
+    expectedSeconds: 360,
+    basis: 'extrapolated: of the default’s 11.6 CPU s, 89% allocate the loss of 2,000 examples; × 30 for 60,000 examples, + 15%',
+  },
+};
 
 /** Creates the `lca` experiment with the given defaults (tests use smaller ones). */
 export function createLcaExperiment(settings: LcaSettings = {}): Experiment {
@@ -37,21 +56,22 @@ export function createLcaExperiment(settings: LcaSettings = {}): Experiment {
       'Reports the fraction of parameters that help (the paper: "barely over 50%"), conservation against the measured loss, ' +
       'per-layer totals and whether layers peak on the same iterations.',
     options: {
-      iterations: { type: 'string', valueName: 'N', description: `training iterations (default ${LCA_DEFAULT_ITERATIONS}; 20 with --quick)`, parse: positiveInt(100_000) },
+      iterations: { type: 'string', valueName: 'N', description: `training iterations (default ${LCA_TIERS.default.settings.iterations}; ${LCA_TIERS.quick.settings.iterations} with --quick)`, parse: positiveInt(100_000) },
       model: { type: 'string', valueName: 'NAME', description: `model: ${LCA_MODELS.join(', ')} (default mnist-fc)`, parse: oneOf(LCA_MODELS) },
-      'lca-examples': { type: 'string', valueName: 'N', description: `training examples the loss is decomposed on (default ${LCA_DEFAULT_EXAMPLES})`, parse: positiveInt(55_000) },
-      full: { type: 'boolean', description: 'reference scale: LCA on the whole 55k training split (chunks of 11,000) and the 5k validation split; slow on CPUs' },
+      'lca-examples': { type: 'string', valueName: 'N', description: `training examples the loss is decomposed on (default ${LCA_TIERS.default.settings.lcaExamples}; all 55,000 with --full)`, parse: positiveInt(55_000) },
       validation: { type: 'boolean', description: 'also allocate the loss of the validation split (as many examples as --lca-examples)' },
       quadrature: { type: 'string', valueName: 'RULE', description: 'first-order, trapezoid, simpson or simpson-adaptive (default)', parse: oneOf<Quadrature>(['first-order', 'trapezoid', 'simpson', 'simpson-adaptive']) },
       backend: { type: 'string', valueName: 'NAME', description: 'tensor-gpu backend (default cpu, the fastest here)', parse: oneOf(['cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2', 'webgpu', 'auto'] as const) },
     },
+    tiers: LCA_TIERS,
     async run(ctx: ExperimentContext): Promise<ExperimentResult> {
-      const { quick, seed, values } = ctx.options;
+      const { seed, values } = ctx.options;
+      const tier = LCA_TIERS[tierOf(ctx.options)].settings;
       const measurement = await measureLca(ctx, {
         model: (values.model as LcaModelName | undefined) ?? settings.model ?? 'mnist-fc',
-        iterations: (values.iterations as number | undefined) ?? settings.iterations ?? (quick ? 20 : LCA_DEFAULT_ITERATIONS),
-        lcaExamples: (values['lca-examples'] as number | undefined) ?? settings.lcaExamples ?? (quick ? 500 : LCA_DEFAULT_EXAMPLES),
-        full: values.full === true,
+        iterations: (values.iterations as number | undefined) ?? settings.iterations ?? tier.iterations,
+        lcaExamples: (values['lca-examples'] as number | undefined) ?? settings.lcaExamples ?? tier.lcaExamples,
+        full: tier.full,
         validation: values.validation === true,
         quadrature: (values.quadrature as Quadrature | undefined) ?? 'simpson-adaptive',
         backend: (values.backend as t.BackendRequest | undefined) ?? 'cpu',

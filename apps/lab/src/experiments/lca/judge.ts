@@ -1,5 +1,6 @@
 import type { SummaryRow } from '../../experiment';
 import { formatNumber } from '../../report/format';
+import { layerName } from '../../report/layer-names';
 import type { LcaFindings } from './findings';
 import type { LcaMeasurement } from './measure';
 
@@ -30,7 +31,7 @@ export function judgeLca(m: LcaMeasurement, f: LcaFindings): SummaryRow[] {
     },
     { metric: 'conservation error, first order (same run)', value: f.firstOrderError, reference: 'far worse than Simpson' },
     { metric: 'Simpson pieces per iteration', value: Object.entries(f.pieces).map(([n, c]) => `n=${n}: ${c}`).join(', ') },
-    { metric: 'layers that hurt overall', value: f.hurting.length ? f.hurting.join(', ') : 'none' },
+    { metric: 'layers that hurt overall', value: f.hurting.length ? f.hurting.map((name) => layerName(m.layerNames, name)).join(', ') : 'none' },
     { metric: 'loss on the LCA examples', value: `${formatNumber(m.train.losses[0])} → ${formatNumber(m.train.losses[m.iterations])}` },
     { metric: 'LCA time / training time', value: Number((m.timing.lcaMs / m.timing.trainMs).toFixed(2)) },
   ];

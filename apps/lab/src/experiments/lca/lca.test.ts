@@ -6,6 +6,7 @@ import { createLcaExperiment } from './index';
 import { FRACTION_HELPING_BAND, judgeLca } from './judge';
 import type { LcaMeasurement } from './measure';
 import { renderLca } from './render';
+import { reconstructionCaption } from './render-parts';
 
 const ctx = quietContext(2, true, '/nonexistent/lca');
 
@@ -24,7 +25,21 @@ describe('lca experiment (tiny settings, cpu)', () => {
     expect(findings.conservation).toBeLessThan(0.005);
     expect(judgeLca(saved, findings)).toEqual(result.summary);
     expect(renderLca(saved, findings)).toEqual(result.sections);
+    // Layers carry the model's names; the loss figure keeps both lines visible and says they coincide.
+    expect(m.layerNames).toEqual({ '0': 'fc1 784→100', '2': 'fc2 100→50', '4': 'fc3 50→10' });
+    const html = result.sections.map((s) => s.html).join('');
+    expect(html).toContain('<td>fc1 784→100</td>');
+    expect(html).not.toMatch(/layer [024]\b/);
+    expect(html).toMatch(/<path class="line"[^>]*stroke-width="4"[^>]*><title>measured L/);
+    expect(html).toMatch(/<path class="line"[^>]*stroke-dasharray="6 4"[^>]*><title>L₀ \+ Σ LCA/);
+    expect(html).toContain('The two lines coincide');
   }, 120_000);
+
+  it('says whether the measured and reconstructed losses coincide at the figure’s resolution', () => {
+    const measured = [2, 1.5, 1, 0.5];
+    expect(reconstructionCaption(measured, [2, 1.5001, 1, 0.5])).toMatch(/^The two lines coincide: the largest gap, 1e-4, is under a pixel/);
+    expect(reconstructionCaption(measured, [2, 1.4, 1, 0.5])).toMatch(/^The lines differ by up to 0\.1 \(0\.06667 of the loss range\)/);
+  });
 
   it('judges the fraction helping against the paper band only on the reference model', () => {
     const m = {

@@ -2,6 +2,7 @@ import * as t from '@nnlab/tensor-gpu';
 import { loadMnist } from '@nnlab/tensor-gpu/node';
 import { batchStepper, lcaModel, OnlineLca, type LcaModelName, type LcaResult, type Quadrature } from '@nnlab/lca';
 import type { ExperimentContext } from '../../experiment';
+import { layerNames } from '../../report/layer-names';
 
 /** What one run of the `lca` experiment is asked to do. */
 export interface LcaRunSettings {
@@ -31,6 +32,8 @@ export interface LcaMeasurement {
   backend: string;
   /** Parameters of the model. */
   parameterCount: number;
+  /** Readable layer names (`fc1 784→100`) by module path, the names LCA's layers carry (`0`, `2`, …). */
+  layerNames: Record<string, string>;
   /** Training iterations. */
   iterations: number;
   /** Training examples the loss was decomposed on. */
@@ -126,6 +129,7 @@ export async function measureLca(ctx: ExperimentContext, s: LcaRunSettings): Pro
       model: s.model,
       backend,
       parameterCount,
+      layerNames: layerNames(model),
       iterations: s.iterations,
       lcaExamples: lcaTrain.count,
       chunkSize,

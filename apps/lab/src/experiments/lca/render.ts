@@ -5,7 +5,8 @@ import { barChart, lineChart } from '../../report/svg';
 import type { LcaFindings } from './findings';
 import { unitHeatmap } from './heatmap';
 import type { LcaMeasurement } from './measure';
-import { cumsum, histogram, layerTable } from './render-parts';
+import { cumsum, histogram, layerTable, reconstructionCaption } from './render-parts';
+import { layerName } from '../../report/layer-names';
 
 /** The report sections of a run: figures and tables from its measurement and findings. */
 export function renderLca(m: LcaMeasurement, f: LcaFindings): ReportSection[] {
@@ -15,8 +16,9 @@ export function renderLca(m: LcaMeasurement, f: LcaFindings): ReportSection[] {
   const lossFigure = lineChart({
     title: 'Loss on the LCA examples: measured vs LCA reconstruction',
     series: [
-      { name: 'measured L(θ_t)', points: steps.map((i) => [i, r.losses[i]] as const) },
-      { name: 'L₀ + Σ LCA', points: steps.map((i) => [i, hat[i]] as const) },
+      // Wide and solid underneath, dashed on top: where the two agree both stay visible.
+      { name: 'measured L(θ_t)', points: steps.map((i) => [i, r.losses[i]] as const), strokeWidth: 4 },
+      { name: 'L₀ + Σ LCA (dashed)', points: steps.map((i) => [i, hat[i]] as const), dash: '6 4' },
     ],
     xLabel: 'iteration',
     yLabel: 'loss',
@@ -24,7 +26,7 @@ export function renderLca(m: LcaMeasurement, f: LcaFindings): ReportSection[] {
   const weightLayers = r.layers.filter((l) => l.series && l.parameters > 0);
   const layerFigure = lineChart({
     title: 'Cumulative LCA per layer (negative = helped)',
-    series: weightLayers.map((l) => ({ name: `layer ${l.name}`, points: cumsum(l.series!).map((v, i) => [i + 1, v] as const) })),
+    series: weightLayers.map((l) => ({ name: layerName(m.layerNames, l.name), points: cumsum(l.series!).map((v, i) => [i + 1, v] as const) })),
     xLabel: 'iteration',
     yLabel: 'Σ LCA',
   });
@@ -35,7 +37,7 @@ export function renderLca(m: LcaMeasurement, f: LcaFindings): ReportSection[] {
     series: [{ name: 'iterations', values: hist.counts }],
     yLabel: 'iterations',
   });
-  const heatmap = unitHeatmap(r, { title: 'LCA per neuron/channel and iteration (kernel + bias)' });
+  const heatmap = unitHeatmap(r, m.layerNames, { title: 'LCA per neuron/channel and iteration (kernel + bias)' });
   const p = f.peaks;
   const peakText = p
     ? `<p>Peaks of learning (−LCA of a layer a strict local maximum within ±2 iterations, above its median): on average ` +
@@ -55,9 +57,10 @@ export function renderLca(m: LcaMeasurement, f: LcaFindings): ReportSection[] {
       title: 'Conservation',
       html:
         `<p>Σ LCA = ${escapeXml(formatNumber(f.lossChange - r.errors.reduce((a, b) => a + b, 0)))} against the measured ΔL = ${escapeXml(formatNumber(f.lossChange))}: ` +
-        `relative error ${escapeXml(formatNumber(f.conservation))} with ${escapeXml(m.quadrature)}, ${escapeXml(formatNumber(f.firstOrderError))} with first order.</p>${lossFigure}`,
+        `relative error ${escapeXml(formatNumber(f.conservation))} with ${escapeXml(m.quadrature)}, ${escapeXml(formatNumber(f.firstOrderError))} with first order.</p>${lossFigure}` +
+        `<p>${escapeXml(reconstructionCaption(r.losses, hat))}</p>`,
     },
-    { title: 'Layers', html: `${layerTable(r)}${layerFigure}${peakText}` },
+    { title: 'Layers', html: `${layerTable(r, m.layerNames)}${layerFigure}${peakText}` },
     { title: 'Neurons and channels', html: heatmap },
   ];
 }

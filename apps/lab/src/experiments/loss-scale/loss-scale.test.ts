@@ -34,5 +34,10 @@ describe('loss-scale experiment (tiny settings, cpu)', () => {
     const saved = JSON.parse(JSON.stringify(m)) as LossScaleMeasurement;
     expect(judgeLossScale(saved)).toEqual(result.summary);
     expect(renderLossScale(saved)).toEqual(result.sections);
+    // Figures name the layers as the model's, not by their Sequential index.
+    expect(m.layerNames).toEqual({ '0': 'fc1 784→100', '2': 'fc2 100→50', '4': 'fc3 50→10' });
+    const html = result.sections.map((s) => s.html).join('');
+    expect(html).toContain('α, fc2 100→50');
+    expect(html).not.toMatch(/layer [024]\b/);
   }, 240_000);
 });

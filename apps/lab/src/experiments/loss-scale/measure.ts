@@ -14,6 +14,7 @@ import {
   type ScaleRecorder,
 } from '@nnlab/loss-scale';
 import type { ExperimentContext } from '../../experiment';
+import { layerNames } from '../../report/layer-names';
 
 /** The loss weight λ of the small-gradient setting (the learning rate is divided by it). */
 export const SMALL_LOSS_WEIGHT = 2 ** -14;
@@ -97,11 +98,21 @@ export interface LossScaleMeasurement {
   settings: { trainSize: number; testSize: number; epochs: number; batchSize: number; lr: number; momentum: number; smallLossWeight: number; seed: number };
   /** The training settings, in order: the standard loss, then the weighted one. */
   settingNames: string[];
+  /** Readable names of MNIST-FC's layers (`fc1 784→100`) by module path, the names the runs' layers carry. */
+  layerNames: Record<string, string>;
   formulaCases: FormulaCase[];
   runs: LossScaleRun[];
 }
 
 const BATCH = 128;
+
+/** The layer names of the model every run trains. */
+function mnistFcLayerNames(seed: number): Record<string, string> {
+  const model = t.nn.mnistFc({ seed });
+  const names = layerNames(model);
+  model.dispose();
+  return names;
+}
 const LR = 0.05;
 
 function layerSeries(recorder: ScaleRecorder): LayerSeries[] {
@@ -179,6 +190,7 @@ export async function measureLossScale(ctx: ExperimentContext, s: LossScaleRunSe
     return {
       settings: { trainSize: train.count, testSize: test.count, epochs, batchSize: BATCH, lr: LR, momentum: 0.9, smallLossWeight: SMALL_LOSS_WEIGHT, seed },
       settingNames: settings.map((x) => x.name),
+      layerNames: mnistFcLayerNames(seed),
       formulaCases,
       runs,
     };

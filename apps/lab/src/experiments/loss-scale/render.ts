@@ -1,5 +1,6 @@
 import type { ReportSection } from '../../experiment';
 import { escapeXml, formatNumber } from '../../report/format';
+import { layerName } from '../../report/layer-names';
 import { barChart, lineChart } from '../../report/svg';
 import { pct } from './judge';
 import type { FormulaCase, LossScaleMeasurement, LossScaleRun, StepSeries } from './measure';
@@ -9,7 +10,7 @@ export function renderLossScale(m: LossScaleMeasurement): ReportSection[] {
   return [
     { title: 'Adaptive-scale formula: Linear 512×512, batch 128', html: formulaTable(m.formulaCases) },
     { title: 'MNIST-FC: accuracy and underflow by method', html: resultsSection(m.runs, m.settingNames, m.settings) },
-    ...m.settingNames.map((name) => ({ title: `Per-layer scales and underflow over training (${name})`, html: curves(m.runs.filter((r) => r.setting === name)) })),
+    ...m.settingNames.map((name) => ({ title: `Per-layer scales and underflow over training (${name})`, html: curves(m.runs.filter((r) => r.setting === name), m.layerNames) })),
   ];
 }
 
@@ -53,22 +54,23 @@ function resultsSection(runs: readonly LossScaleRun[], settings: readonly string
 }
 
 /** Per-layer scales of adaptive scaling and weight-gradient underflow against no scaling, over training. */
-function curves(runs: readonly LossScaleRun[]): string {
+function curves(runs: readonly LossScaleRun[], names: Readonly<Record<string, string>>): string {
   const adaptive = runs.find((r) => r.method === 'fp16, adaptive');
   const plain = runs.find((r) => r.method === 'fp16, no scaling');
   if (!adaptive || !plain) return '<p>No float16 runs.</p>';
   const points = (series: StepSeries) => series.map((p) => [p.iteration, p.value] as [number, number]);
   const ofLayer = (run: LossScaleRun, layer: string) => run.layers.find((l) => l.layer === layer)!;
   const layers = adaptive.layers.map((l) => l.layer);
+  const name = (l: string) => layerName(names, l);
   const alphaChart = lineChart({
     title: 'Adaptive scaling: α and accumulated scale per layer',
     xLabel: 'step',
     yLabel: 'scale (log)',
     logY: true,
     series: layers.flatMap((l) => [
-      { name: `α, layer ${l}`, points: points(ofLayer(adaptive, l).alpha) },
+      { name: `α, ${name(l)}`, points: points(ofLayer(adaptive, l).alpha) },
       {
-        name: `s_prev·α, layer ${l}`,
+        name: `s_prev·α, ${name(l)}`,
         points: ofLayer(adaptive, l).alpha.map((p, i) => [p.iteration, p.value * ofLayer(adaptive, l).incomingScale[i].value] as [number, number]),
       },
     ]),
@@ -79,8 +81,8 @@ function curves(runs: readonly LossScaleRun[]): string {
     yLabel: 'underflow rate (log)',
     logY: true,
     series: layers.flatMap((l) => [
-      { name: `none, layer ${l}`, points: points(ofLayer(plain, l).weightUnderflow) },
-      { name: `adaptive, layer ${l}`, points: points(ofLayer(adaptive, l).weightUnderflow) },
+      { name: `none, ${name(l)}`, points: points(ofLayer(plain, l).weightUnderflow) },
+      { name: `adaptive, ${name(l)}`, points: points(ofLayer(adaptive, l).weightUnderflow) },
     ]),
   });
   return alphaChart + underflowChart;
