@@ -13,6 +13,7 @@ import { Tensor } from './tensor';
 import { acquireDevice } from './webgpu/acquire';
 import { isGpuLike, navigatorGpu, type GpuLike } from './webgpu/gpu-like';
 import { WebGpuDevice, type WebGpuCounters } from './webgpu/webgpu-device';
+import { checkThreadCount, defaultThreadCount, startWasmSimdKernels } from './wasm/threads';
 
 /** @internal A recorded op: how to turn the gradient of its output into gradients of its inputs. */
 export interface TapeEntry {
@@ -55,6 +56,12 @@ export interface BackendOptions {
    * `navigator.gpu`). In Node pass `await nodeWebGpu()` from `@nnlab/tensor-gpu/node`.
    */
   gpu?: GpuLike;
+  /**
+   * Threads of the `cpu` backend's WebAssembly products (calling thread included): a count, or
+   * `'auto'` (the default): the available cores in Node (`os.availableParallelism()`), 1 in
+   * browsers. Kept for later calls; ignored by the `'js'` kernels and other backends.
+   */
+  threads?: number | 'auto';
 }
 
 /**
@@ -75,18 +82,21 @@ export class Engine {
   /** The cpu backend's products (matmul, convolutions), made when first needed; this engine owns them. */
   private cpuProducts: HostKernels | null = null;
   private cpuProductsChoice: CpuKernels = 'wasm-simd';
+  /** Threads the cpu backend's WebAssembly kernels were asked for. */
+  private cpuThreadsChoice: number | 'auto' = 'auto';
   /** Which implementation runs each primitive on each backend (see `registerKernel`). */
   readonly kernels: KernelRegistry = builtinKernelRegistry(() => this.cpuHostKernels());
 
   /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
   async setBackend(request: BackendRequest, options: BackendOptions = {}): Promise<BackendName> {
-    const { cpuKernels, gpu } = options;
+    const { cpuKernels, gpu, threads } = options;
     if (gpu !== undefined && !isGpuLike(gpu)) {
       throw new Error(`setBackend: options.gpu must be a WebGPU entry object with requestAdapter() (navigator.gpu, or nodeWebGpu() from '@nnlab/tensor-gpu/node'), got ${gpu === null ? 'null' : typeof gpu}`);
     }
     if (cpuKernels !== undefined && cpuKernels !== 'wasm-simd' && cpuKernels !== 'js') {
       throw new Error(`setBackend: options.cpuKernels must be 'wasm-simd' or 'js', got ${JSON.stringify(cpuKernels)}`);
     }
+    if (threads !== undefined && threads !== 'auto') checkThreadCount(threads, 'setBackend: options');
     if (!isBackendRequest(request)) {
       throw new Error(`setBackend: unknown backend '${String(request)}'; expected 'auto', 'cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2' or 'webgpu'`);
     }
@@ -110,6 +120,8 @@ export class Engine {
       // Made now, so that missing WebAssembly SIMD is reported here rather than at the first product.
       if (cpuKernels && cpuKernels !== this.cpuProducts?.name) this.useCpuKernels(createHostKernels(cpuKernels));
       else this.cpuHostKernels();
+      if (threads !== undefined) this.cpuThreadsChoice = threads;
+      if (this.cpuProducts?.name === 'wasm-simd') await this.startCpuThreads();
     }
     let device = this.devices.get(name);
     if (!device) {
@@ -147,6 +159,29 @@ export class Engine {
   webgpuStats(): WebGpuCounters | null {
     const device = this.devices.get('webgpu');
     return device instanceof WebGpuDevice ? device.stats() : null;
+  }
+
+  /**
+   * Sets the threads of the `cpu` backend's WebAssembly products (see `BackendOptions.threads`) and
+   * starts them, switching the cpu kernels to WebAssembly SIMD; `op` names the caller in errors.
+   */
+  async setCpuThreads(threads: number | 'auto', op = 'setCpuThreads'): Promise<void> {
+    if (threads !== 'auto') checkThreadCount(threads, op);
+    this.cpuThreadsChoice = threads;
+    if (this.cpuProducts?.name !== 'wasm-simd') this.useCpuKernels(createHostKernels('wasm-simd'));
+    await this.startCpuThreads();
+  }
+
+  /** Threads the cpu backend's current products run on (1 for the JavaScript kernels). */
+  getCpuThreads(): number {
+    return this.cpuProducts?.threads ?? 1;
+  }
+
+  /** Replaces the WebAssembly kernels by ones on the chosen thread count when they run on another. */
+  private async startCpuThreads(): Promise<void> {
+    const wanted = this.cpuThreadsChoice === 'auto' ? defaultThreadCount() : this.cpuThreadsChoice;
+    if (wanted === this.cpuProducts?.threads) return;
+    this.useCpuKernels(await startWasmSimdKernels(wanted));
   }
 
   /** The `cpu` backend's product kernels (null until the cpu backend first needs them). */

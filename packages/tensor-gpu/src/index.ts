@@ -25,6 +25,9 @@ export type { BackendOptions, MemoryInfo } from './engine';
 export type { CpuKernels, HostKernels } from './kernels/host-kernels';
 export type { MatmulGeometry } from './kernels/matmul';
 export type { ConvGeometry } from './kernels/conv';
+export type { PoolGeometry } from './kernels/pool';
+export { ELEMENTWISE_BODIES, type ElementwiseOp, type ElementwiseParams } from './kernels/elementwise';
+export type { OptimizerKernelName } from './optim/kernels';
 export { isWasmSimdAvailable } from './wasm/kernels-module';
 export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
@@ -100,6 +103,15 @@ export function setBackend(name: BackendRequest, options?: BackendOptions): Prom
 /** The `cpu` backend's product kernels, `'wasm-simd'` or `'js'` (null until the cpu backend is used). */
 export function getCpuKernels(): CpuKernels | null {
   return defaultEngine.getCpuKernels();
+}
+
+/**
+ * Threads the `cpu` backend's WebAssembly products run on (the calling thread included; 1 for the
+ * JavaScript kernels). Set with `setBackend('cpu', { threads })`; the default in Node is the
+ * available cores.
+ */
+export function getCpuThreads(): number {
+  return defaultEngine.getCpuThreads();
 }
 
 /** The backend that actually runs kernels now (null before the first `setBackend`). */

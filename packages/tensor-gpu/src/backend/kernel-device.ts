@@ -24,6 +24,8 @@ export interface KernelDevice {
   run(spec: KernelSpec, args: readonly KernelArgument[], precision?: OutputPrecision, host?: HostKernel): DeviceBuffer;
   /** Reads a buffer back to the host (the only asynchronous step). */
   read(buffer: DeviceBuffer): Promise<Float32Array>;
+  /** The values without waiting where the device can read them synchronously, else null. */
+  readNow(buffer: DeviceBuffer): ArrayLike<number> | null;
   /** Frees a buffer once every kernel that reads it has been submitted. */
   free(buffer: DeviceBuffer): void;
   /** Releases everything the device holds. */

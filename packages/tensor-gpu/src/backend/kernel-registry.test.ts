@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine';
 import { builtinKernelRegistry } from '../kernels/builtin-registry';
+import { ELEMENTWISE_BODIES } from '../kernels/elementwise';
 import { JsHostKernels } from '../kernels/host-kernels';
 import { tensor } from '../ops/creation';
 import { matmul } from '../ops/matmul';
@@ -41,13 +42,17 @@ describe('KernelRegistry', () => {
     expect(() => r.register('double', 'cpu', 42 as never)).toThrow(/run must be a function/);
   });
 
-  it('the built-in table names the host loops of matmul, convolution and the optimizers on cpu, and WGSL matmul, conv2d and reductions on webgpu', () => {
-    const entries = builtinKernelRegistry(() => new JsHostKernels()).entries();
-    expect(entries.filter((e) => e.backend === 'cpu').map((e) => e.name)).toEqual(
-      ['adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum'],
-    );
-    expect(entries.filter((e) => e.backend === 'webgpu').map((e) => e.name)).toEqual(['argmax', 'argmin', 'conv2d', 'matmul', 'max', 'mean', 'min', 'sum']);
-    expect(entries.every((e) => e.backend === 'cpu' || e.backend === 'webgpu')).toBe(true);
+  it('the built-in table names host loops on cpu (products, optimizers, elementwise ops, reductions, gather, pooling) and WGSL matmul, conv2d and reductions on webgpu', () => {
+    const all = builtinKernelRegistry(() => new JsHostKernels()).entries();
+    expect(all.every((e) => e.backend === 'cpu' || e.backend === 'webgpu')).toBe(true);
+    expect(all.filter((e) => e.backend === 'webgpu').map((e) => e.name)).toEqual(['argmax', 'argmin', 'conv2d', 'matmul', 'max', 'mean', 'min', 'sum']);
+    const entries = all.filter((e) => e.backend === 'cpu');
+    const elementwise = Object.keys(ELEMENTWISE_BODIES);
+    const expected = [
+      'adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum',
+      ...elementwise, 'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'gather', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
+    ];
+    expect(entries.map((e) => e.name)).toEqual([...expected].sort((a, b) => a.localeCompare(b)));
   });
 
   it('WGSL kernels register by name and reject bad input with clear errors', () => {

@@ -3,12 +3,12 @@ import type { KernelSpec } from '../backend/kernel-spec';
 /** Reductions over the middle axis of a `[outer, reduce, inner]` view. */
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin';
 
-/** What a reduction's other implementations need: the op and the `[outer, reduce, inner]` view. */
-export interface ReduceGeometry {
-  op: ReduceOp;
-  outer: number;
-  reduce: number;
-  inner: number;
+/** The reduction and its `[outer, reduce, inner]` view, for host implementations. */
+export interface ReduceParams {
+  readonly op: ReduceOp;
+  readonly outer: number;
+  readonly reduce: number;
+  readonly inner: number;
 }
 
 const STEP: Record<ReduceOp, string> = {
@@ -25,7 +25,7 @@ const STEP: Record<ReduceOp, string> = {
  * first element (no infinities in kernel text); argmax/argmin return the first extreme index.
  * A NaN never compares greater, so max skips NaN unless the first element is NaN.
  */
-export function reduceKernel(op: ReduceOp, outer: number, reduce: number, inner: number): KernelSpec<ReduceGeometry> {
+export function reduceKernel(op: ReduceOp, outer: number, reduce: number, inner: number): KernelSpec<ReduceParams> {
   const stride = inner;
   const lines = [
     'const o = this.thread.x;',

@@ -10,10 +10,14 @@ import type { HostKernel, KernelSpec } from '../backend/kernel-spec';
  * gpu.js kernels have one output, so an update that writes state takes one kernel per output:
  * SGD without momentum 1 kernel, SGD with momentum 2 (buffer, then parameter), Adam 3 (first
  * moment, second moment, then parameter). Bodies use statements, not `?:`, which not every
- * gpu.js backend transpiles. Each kernel also has the same arithmetic as a plain loop (`…Host`, registered for the
- * `cpu` backend in kernels/builtin-registry.ts), where it runs several times faster than gpu.js's
+ * gpu.js backend transpiles. Each kernel also has the same arithmetic as a plain loop (`…Host`, the
+ * `cpu` backend's JavaScript kernels) and in WebAssembly SIMD (assembly/optim.ts, the default
+ * `cpu` kernels), both bit-identical to the gpu.js source and several times faster than gpu.js's
  * generated JavaScript.
  */
+
+/** The fused update kernels, by primitive name: what `HostKernels.optimizerUpdate` runs. */
+export type OptimizerKernelName = 'sgd' | 'sgdMomentum' | 'optimAverage' | 'optimSquaredAverage' | 'adam';
 
 /**
  * Plain SGD step with weight decay folded in: `p − lr·(g + wd·p)`.
@@ -122,4 +126,13 @@ export function adamStepKernel(size: number): KernelSpec {
 /** Host loop of {@link adamStepKernel}. */
 export const adamStepHost: HostKernel = ([p, m, v], out, [stepSize, bc2Sqrt, eps]) => {
   for (let i = 0; i < out.length; i++) out[i] = p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
+};
+
+/** The host loop of each update kernel. */
+export const OPTIMIZER_HOST_LOOPS: Readonly<Record<OptimizerKernelName, HostKernel>> = {
+  sgd: sgdHost,
+  sgdMomentum: momentumStepHost,
+  optimAverage: averageHost,
+  optimSquaredAverage: squaredAverageHost,
+  adam: adamStepHost,
 };

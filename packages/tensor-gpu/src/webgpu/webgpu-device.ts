@@ -129,6 +129,11 @@ export class WebGpuDevice implements KernelDevice {
     }
   }
 
+  /** Always null: a GPU buffer is read only through an asynchronous map. */
+  readNow(): null {
+    return null;
+  }
+
   free(buffer: DeviceBuffer): void {
     this.liveBuffers--;
     this.liveBytes -= buffer.bytes;

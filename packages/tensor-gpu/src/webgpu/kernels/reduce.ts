@@ -1,5 +1,5 @@
 import type { OutputPrecision } from '../../backend/kernel-spec';
-import type { ReduceGeometry, ReduceOp } from '../../kernels/reduce';
+import type { ReduceParams, ReduceOp } from '../../kernels/reduce';
 import type { WgslKernel, WgslProgram } from '../wgsl-kernel';
 import { roundingHelpers, storeAs } from './round-f16';
 
@@ -73,7 +73,7 @@ fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid
 }
 
 /** The tree reduction for one geometry, or null (portable kernel) when the reduced axis is short. */
-export const reduceWgsl: WgslKernel<ReduceGeometry> = (spec, _scalars, precision): WgslProgram | null => {
+export const reduceWgsl: WgslKernel<ReduceParams> = (spec, _scalars, precision): WgslProgram | null => {
   const g = spec.params;
   if (!g || g.reduce < MIN_TREE_REDUCE) return null;
   const count = g.outer * g.inner;
