@@ -1,5 +1,6 @@
 import { availableBackends, isBackendAvailable } from './backend/availability';
 import { Device } from './backend/device';
+import type { KernelDevice } from './backend/kernel-device';
 import type { DeviceBuffer } from './backend/device-buffer';
 import type { KernelRegistry } from './backend/kernel-registry';
 import { builtinKernelRegistry } from './kernels/builtin-registry';
@@ -9,6 +10,9 @@ import type { DType } from './dtype';
 import type { CpuKernels, HostKernels } from './kernels/host-kernels';
 import type { Shape } from './shape';
 import { Tensor } from './tensor';
+import { acquireDevice } from './webgpu/acquire';
+import { isGpuLike, navigatorGpu, type GpuLike } from './webgpu/gpu-like';
+import { WebGpuDevice, type WebGpuCounters } from './webgpu/webgpu-device';
 import { checkThreadCount, defaultThreadCount, startWasmSimdKernels } from './wasm/threads';
 
 /** @internal A recorded op: how to turn the gradient of its output into gradients of its inputs. */
@@ -48,6 +52,11 @@ export interface BackendOptions {
    */
   cpuKernels?: CpuKernels;
   /**
+   * The WebGPU entry object the `webgpu` backend requests its adapter from (default
+   * `navigator.gpu`). In Node pass `await nodeWebGpu()` from `@nnlab/tensor-gpu/node`.
+   */
+  gpu?: GpuLike;
+  /**
    * Threads of the `cpu` backend's WebAssembly products (calling thread included): a count, or
    * `'auto'` (the default): the available cores in Node (`os.availableParallelism()`), 1 in
    * browsers. Kept for later calls; ignored by the `'js'` kernels and other backends.
@@ -61,8 +70,8 @@ export interface BackendOptions {
  * nothing else is global.
  */
 export class Engine {
-  private device: Device | null = null;
-  private readonly devices = new Map<BackendName, Device>();
+  private device: KernelDevice | null = null;
+  private readonly devices = new Map<BackendName, KernelDevice>();
   private lastId = 0;
   private liveTensors = 0;
   private readonly scopes: Set<Tensor>[] = [];
@@ -80,7 +89,10 @@ export class Engine {
 
   /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
   async setBackend(request: BackendRequest, options: BackendOptions = {}): Promise<BackendName> {
-    const { cpuKernels, threads } = options;
+    const { cpuKernels, gpu, threads } = options;
+    if (gpu !== undefined && !isGpuLike(gpu)) {
+      throw new Error(`setBackend: options.gpu must be a WebGPU entry object with requestAdapter() (navigator.gpu, or nodeWebGpu() from '@nnlab/tensor-gpu/node'), got ${gpu === null ? 'null' : typeof gpu}`);
+    }
     if (cpuKernels !== undefined && cpuKernels !== 'wasm-simd' && cpuKernels !== 'js') {
       throw new Error(`setBackend: options.cpuKernels must be 'wasm-simd' or 'js', got ${JSON.stringify(cpuKernels)}`);
     }
@@ -89,9 +101,14 @@ export class Engine {
       throw new Error(`setBackend: unknown backend '${String(request)}'; expected 'auto', 'cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2' or 'webgpu'`);
     }
     let name: BackendName;
-    if (request === 'auto') {
+    if (request === 'webgpu' || (request === 'auto' && gpu)) {
+      if (await this.useWebGpu(gpu ?? navigatorGpu(), request === 'webgpu')) return 'webgpu';
+      name = (await availableBackends()).find((b) => b !== 'webgpu') ?? 'cpu';
+    } else if (request === 'auto') {
       const found = await availableBackends();
       name = found[0] ?? 'cpu';
+      if (name === 'webgpu' && (await this.useWebGpu(navigatorGpu(), false))) return 'webgpu';
+      if (name === 'webgpu') name = found[1] ?? 'cpu';
     } else {
       if (!(await isBackendAvailable(request))) {
         throw new Error(`setBackend: backend '${request}' is not available in this environment` +
@@ -113,6 +130,35 @@ export class Engine {
     }
     this.device = device;
     return name;
+  }
+
+  /**
+   * Makes the webgpu device current, creating it on first use from `gpu`. Returns false when no
+   * adapter is available and `required` is false; throws a clear error when it is true.
+   */
+  private async useWebGpu(gpu: GpuLike | null, required: boolean): Promise<boolean> {
+    let device = this.devices.get('webgpu');
+    if (!device) {
+      if (!gpu) {
+        if (!required) return false;
+        throw new Error("setBackend: backend 'webgpu' needs WebGPU: navigator.gpu in a browser, or in Node setBackend('webgpu', { gpu: await nodeWebGpu() }) with nodeWebGpu from '@nnlab/tensor-gpu/node' (and the optional package `webgpu` installed)");
+      }
+      const acquired = await acquireDevice(gpu);
+      if (!acquired) {
+        if (!required) return false;
+        throw new Error("setBackend: backend 'webgpu' is not available in this environment (requestAdapter() found no adapter)");
+      }
+      device = new WebGpuDevice(acquired, this.kernels);
+      this.devices.set('webgpu', device);
+    }
+    this.device = device;
+    return true;
+  }
+
+  /** Counters of the webgpu device (readbacks, dispatches, buffers), or null when it was never selected. */
+  webgpuStats(): WebGpuCounters | null {
+    const device = this.devices.get('webgpu');
+    return device instanceof WebGpuDevice ? device.stats() : null;
   }
 
   /**
@@ -163,7 +209,7 @@ export class Engine {
   }
 
   /** @internal The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
-  currentDevice(): Device {
+  currentDevice(): KernelDevice {
     if (!this.device) {
       const cpu = new Device('cpu');
       this.devices.set('cpu', cpu);
@@ -323,7 +369,7 @@ export class Engine {
     this.device = null;
   }
 
-  private deviceOf(buffer: DeviceBuffer): Device {
+  private deviceOf(buffer: DeviceBuffer): KernelDevice {
     // A buffer belongs to the device that was current when it was made; tensors from an earlier
     // backend stay readable after setBackend because their device is kept.
     for (const d of this.devices.values()) if (d.owns(buffer)) return d;

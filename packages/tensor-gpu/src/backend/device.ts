@@ -6,6 +6,7 @@ import { KERNEL_CLASS_OF, type BackendName } from './names';
 import { withFloat16Output } from '../fp16/kernel-rounding';
 import { HOST_RESIDENT_BACKENDS } from './kernel-registry';
 import type { HostKernel, KernelSpec, OutputPrecision } from './kernel-spec';
+import type { KernelDevice } from './kernel-device';
 
 type KernelFunction = ((...args: unknown[]) => unknown) & { kernel?: any; destroy?: () => void };
 
@@ -20,7 +21,7 @@ const UPLOAD_SOURCE = 'function (a) { return a[this.thread.x]; }';
  * compiles nothing after its first step. Every compiled kernel is checked to really run on the
  * requested backend: gpu.js may silently degrade a kernel to its cpu backend, which is an error here.
  */
-export class Device {
+export class Device implements KernelDevice {
   private readonly gpu: any;
   private readonly kernels = new Map<string, KernelFunction>();
   private readonly verified = new WeakSet<object>();

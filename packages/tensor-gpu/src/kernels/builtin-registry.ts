@@ -11,6 +11,7 @@ import { hostReduce } from './host-reduce';
 import type { HostKernels } from './host-kernels';
 import type { MatmulGeometry } from './matmul';
 import type { PoolGeometry } from './pool';
+import { registerBuiltinWgslKernels } from '../webgpu/builtin-wgsl';
 
 /**
  * The one place that says which primitive runs what on which backend. Every primitive runs its
@@ -47,5 +48,6 @@ export function builtinKernelRegistry(products: () => HostKernels): KernelRegist
   registry.register('maxPool2dGrad', 'cpu', maxPool2dGrad);
   registry.register('avgPool2d', 'cpu', hostAvgPool);
   registry.register('avgPool2dGrad', 'cpu', hostAvgPoolGrad);
+  registerBuiltinWgslKernels(registry);
   return registry;
 }
