@@ -58,7 +58,8 @@ describe('OVAL parser fuzz (seeded, with time and memory budgets)', () => {
       }
     }
     console.info(`oval model fuzz: ${JSON.stringify(tally)}`);
-    expect(tally.parsed).toBeGreaterThan(20);
+    // Some mutants must still parse (their checks above then run), most must be refused.
+    expect(tally.parsed).toBeGreaterThanOrEqual(10);
     expect(tally.rejected).toBeGreaterThan(500);
   });
 
