@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the repository needs and is missing, then checks the native `gl` module.
 # Safe to run again: with everything present it only runs `pnpm install --frozen-lockfile`.
-#   - Debian packages: Chromium for the browser tests, Xvfb for headlessgl, and the headers `gl` builds against
+#   - Debian packages: Chromium for the browser tests (its SwiftShader Vulkan driver also serves WebGPU in
+#     Node, through the Vulkan loader libvulkan1), Xvfb for headlessgl, and the headers `gl` builds against
 #   - pnpm 12.4.2 (globally, through npm)
 #   - the workspace dependencies, building `gl` from source against Node's own headers
 set -euo pipefail
@@ -16,7 +17,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 
 # 1. Debian packages, installed only when one is missing (apt-get update only then). redis-server is
 #    started by the job-queue tests themselves, on a loopback port of their own.
-apt_packages=(chromium xvfb xauth libxi-dev libxext-dev libx11-dev libgl1-mesa-dev pkg-config redis-server)
+apt_packages=(chromium xvfb xauth libxi-dev libxext-dev libx11-dev libgl1-mesa-dev pkg-config redis-server libvulkan1)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

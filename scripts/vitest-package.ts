@@ -4,6 +4,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 
 // vitest 5 formats failures with Map.groupBy, which Node 20 lacks; without this a failing test
 // crashes the reporter instead of being reported.
@@ -37,6 +38,18 @@ export const chromiumArgs = [
   '--enable-features=Vulkan',
 ];
 
+/**
+ * WebGPU in Node without a GPU: Dawn (the `webgpu` package) on the SwiftShader Vulkan driver that
+ * Debian's chromium ships. A driver chosen by the caller's environment wins.
+ */
+export function swiftShaderEnv(): Record<string, string> {
+  const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  const env: Record<string, string> = {};
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(icd)) env.VK_ICD_FILENAMES = icd;
+  if (!process.env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = '/tmp';
+  return env;
+}
+
 export function packageVitestConfig(options: { browser?: boolean; testTimeout?: number } = {}) {
   // Tests run against tensor-gpu's sources (no build needed); each entry point maps exactly.
   const alias = [
@@ -51,6 +64,7 @@ export function packageVitestConfig(options: { browser?: boolean; testTimeout?: 
         name: 'node',
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         environment: 'node',
+        env: swiftShaderEnv(),
         testTimeout,
         hookTimeout: testTimeout,
       },

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acasXu, cifar10, fileOption, mnist, requiring, unlessGiven } from './data-needs';
+import { acasXu, cifar10, fileOption, mnist, ovalCifar, requiring, unlessGiven, whenGiven } from './data-needs';
 import type { Experiment } from './experiment';
 import { fakeTiers } from './experiments/context.test-helper';
 
@@ -31,6 +31,12 @@ describe('data needs', () => {
     expect(await fileOption('net')({ net: missing })).toBe(`--net ${missing}: file not found (${missing})`);
     expect(await fileOption('net')({ net: work })).toMatch(/file not found/);
     expect(await unlessGiven('net', acasXu('acasxu'))({ net: file, acasxu: missing })).toBeUndefined();
+  });
+
+  it('check the OVAL data only for --suite runs, naming the option when its directory is missing', async () => {
+    expect(await ovalCifar('oval')({})).toBeUndefined();
+    expect(await whenGiven('suite', ovalCifar('oval'))({ oval: missing })).toBeUndefined();
+    expect(await whenGiven('suite', ovalCifar('oval'))({ suite: 'oval-20', oval: missing })).toBe(`--oval ${missing}: directory not found (${missing})`);
   });
 
   it('become the experiment check, after the experiment own check', async () => {

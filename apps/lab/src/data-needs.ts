@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { acasXuDataDir } from '@nnlab/bab-gnn/node';
+import { acasXuDataDir, ovalDataDir } from '@nnlab/bab-gnn/node';
 import { locateCifar10, mnistDataDir } from '@nnlab/tensor-gpu/node';
 import type { Experiment, ExperimentOptions } from './experiment';
 
@@ -43,6 +43,11 @@ export function acasXu(option: string): DataNeed {
   return async (values) => directoryOption(values, option) ?? located(() => acasXuDataDir(values[option] as string | undefined), option);
 }
 
+/** OVAL CIFAR: the directory of option `--<option>`, else `@nnlab/verification-benchmarks`, else `$NNLAB_SHARED_DATA/oval-cifar`. */
+export function ovalCifar(option: string): DataNeed {
+  return async (values) => directoryOption(values, option) ?? located(() => ovalDataDir(values[option] as string | undefined), option);
+}
+
 /** The file named by option `--<option>`, when that option is given. */
 export function fileOption(option: string): DataNeed {
   return async (values) => {
@@ -50,6 +55,11 @@ export function fileOption(option: string): DataNeed {
     if (typeof path !== 'string') return undefined;
     return existsSync(path) && statSync(path).isFile() ? undefined : `--${option} ${path}: file not found (${resolve(path)})`;
   };
+}
+
+/** `need`, only when option `--<option>` is given (data that only that mode reads). */
+export function whenGiven(option: string, need: DataNeed): DataNeed {
+  return async (values) => (values[option] === undefined ? undefined : need(values));
 }
 
 /** `need`, except when option `--<option>` is given (a run that then reads other data). */

@@ -2,7 +2,7 @@
  * Every experiment `nnlab` knows, in the order `nnlab all` runs them. A technique package adds
  * its headline experiment by importing it here and appending it to the list.
  */
-import { acasXu, cifar10, fileOption, mnist, requiring, unlessGiven } from './data-needs';
+import { acasXu, cifar10, fileOption, mnist, ovalCifar, requiring, unlessGiven, whenGiven } from './data-needs';
 import type { Experiment } from './experiment';
 import { backendsExperiment } from './experiments/backends';
 import { lcaExperiment } from './experiments/lca';
@@ -20,8 +20,15 @@ export const experiments: readonly Experiment[] = [
   requiring(packExperiment, [mnist]),
   requiring(lossScaleExperiment, [mnist]),
   requiring(dfaExperiment, [mnist, cifar10('cifar-dir')]),
-  // `--net FILE --spec FILE` verifies one instance and reads nothing else.
-  requiring(verifyExperiment, [fileOption('net'), fileOption('spec'), unlessGiven('net', mnist), unlessGiven('net', acasXu('acasxu'))]),
+  // `--net FILE --spec FILE` verifies one instance and reads nothing else; `--suite` reads OVAL and CIFAR-10 only.
+  requiring(verifyExperiment, [
+    fileOption('net'),
+    fileOption('spec'),
+    unlessGiven('suite', unlessGiven('net', mnist)),
+    unlessGiven('suite', unlessGiven('net', acasXu('acasxu'))),
+    whenGiven('suite', ovalCifar('oval')),
+    whenGiven('suite', cifar10('cifar-dir')),
+  ]),
 ];
 
 /** Command names that an experiment id may not take. */

@@ -9,10 +9,12 @@ describe('@nnlab/bab-gnn public API', () => {
   });
 
   it('exports the verifier, the bounds, the parsers and the branching rules (and no placeholder status)', () => {
-    for (const name of ['verify', 'parseNnet', 'parseVnnlib', 'ibpBounds', 'intermediateBounds', 'backwardLowerBound', 'alphaCrownBound', 'createBabsr', 'createStrongBranching', 'createGnnBranching', 'BranchingGnn', 'loadPretrainedGnn', 'networkFromModule', 'robustnessSpec']) {
+    for (const name of ['verify', 'parseNnet', 'parseVnnlib', 'ibpBounds', 'intermediateBounds', 'backwardLowerBound', 'alphaCrownBound', 'createBabsr', 'createStrongBranching', 'createGnnBranching', 'BranchingGnn', 'loadPretrainedGnn', 'networkFromModule', 'robustnessSpec', 'chooseInputDimension', 'chooseInputDimensionsByBounds', 'bisectBox']) {
       expect(typeof (pkg as Record<string, unknown>)[name]).toBe('function');
     }
     expect('status' in pkg).toBe(false);
+    // The package's former seeded generator is tensor-gpu's now.
+    expect('seededUniform' in pkg).toBe(false);
     // The priority queue is how the verifier orders its domains, not an API.
     expect('MinHeap' in pkg).toBe(false);
     for (const name of ['readNnetFile', 'readVnnlibFile', 'readAcasXuNetwork', 'readAcasXuProperty', 'acasXuInstances']) {

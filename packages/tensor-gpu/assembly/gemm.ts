@@ -16,8 +16,12 @@
 const MR: i32 = 4;
 /** Columns of the register tile (two vectors of four). */
 const NR: i32 = 8;
-/** Depth of one packed slice (k values). */
-export const KC: i32 = 256;
+/**
+ * Largest depth of one packed slice (k values). A product of depth N runs ceil(N / KC) slices of
+ * equal depth (800 as 2 × 400, not 512 + 288): a short last slice would reload and store every C
+ * tile for little work. A 4×512 A panel and a 512×8 B panel (24 KB) stay in a 32 KB L1.
+ */
+export const KC: i32 = 512;
 /** Rows of A packed at a time. */
 export const MC: i32 = 128;
 /** Columns of B packed at a time. */
@@ -33,8 +37,10 @@ export const NC: i32 = 2048;
 export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, n: i32, p: i32, transA: bool, transB: bool, accumulate: bool, packA: usize, packB: usize, edge: usize): void {
   for (let jc = 0; jc < p; jc += NC) {
     const ncb = min(NC, p - jc);
-    for (let pc = 0; pc < n; pc += KC) {
-      const kcb = min(KC, n - pc);
+    const slices = max(1, (n + KC - 1) / KC);
+    const depth = max(1, (n + slices - 1) / slices);
+    for (let pc = 0; pc < n; pc += depth) {
+      const kcb = min(depth, n - pc);
       if (transB) packBTransposed(b, ldb, pc, kcb, jc, ncb, packB);
       else packBRows(b, ldb, pc, kcb, jc, ncb, packB);
       for (let ic = 0; ic < m; ic += MC) {

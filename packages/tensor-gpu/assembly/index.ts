@@ -1,3 +1,7 @@
-// The cpu backend's WebAssembly module: matrix products and the unfolding steps of convolutions.
+// The cpu backend's WebAssembly module: matrix products, the unfolding steps of convolutions,
+// max pooling, the elementwise ops of a training step and the optimizer updates.
 export { gemm, KC, MC, NC } from './gemm';
 export { im2col, col2im } from './im2col';
+export { binary, unary } from './elementwise';
+export { maxPool, maxPoolGrad } from './pool';
+export { sgd, average, momentumStep, adamStep } from './optim';

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CaseGroup } from './cases';
 
 /** One implementation on one case. */
@@ -113,8 +114,20 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** Writes `value` as pretty JSON, creating the folder. */
+/** The repository root (this file is packages/tensor-gpu/bench/report.ts), with a trailing slash. */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Writes `value` as pretty JSON, creating the folder. Paths inside the repository (a tfjs wasm
+ * folder, a data folder) are written relative to its root, so a result file says nothing about
+ * where the checkout lives.
+ */
 export function writeJson(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
+  const replacer = (_k: string, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+    if (typeof v === 'string' && v.startsWith(REPO_ROOT)) return v.slice(REPO_ROOT.length);
+    return v;
+  };
+  writeFileSync(file, JSON.stringify(value, replacer, 2) + '\n');
 }

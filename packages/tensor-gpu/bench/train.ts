@@ -9,7 +9,7 @@
  * headlessgl backend runs too). Options: `--full`, `--no-speed` (only the MNIST runs),
  * `--backends=cpu,webasm` (tensor-gpu backends to time), `--models=mlp,cnn`, `--no-tfjs`, `--reps=3`,
  * `--steps=100`, `--cpu-kernels=wasm-simd,js` (the cpu backend's product kernels, one row each),
- * `--cpu-threads=1,2` (threads of the WebAssembly products, `setNumThreads`, one row each),
+ * `--cpu-threads=1,2` (threads of the WebAssembly products, `setBackend`'s `threads`, one row each),
  * `--out=name` (results file name, default `train`).
  * Prints tables and writes `bench/results/<name>.json`.
  *
@@ -55,10 +55,10 @@ import type { Optimizer } from '../src/optim/optimizer';
 import { multiStepLr } from '../src/optim/schedules';
 import { sgd } from '../src/optim/sgd';
 import { fit } from '../src/train/fit';
-import { setNumThreads } from '../src/wasm/threads-node';
 import type { FitProgress, LabeledData } from '../src/train/types';
 import { machineInfo, markdownTable, writeJson } from './report';
 import { initTfjs } from './tfjs';
+import { cnnGrads, crossEntropyGrad, denseBackward, denseForward, tfParams } from './tfjs-models';
 import { loadAverageLine, median, startCpuMeter } from './timing';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -189,8 +189,7 @@ function probed(inner: Optimizer, probe: MemoryProbe): Optimizer {
 }
 
 async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: LabeledData, args: Args, cpuKernels: CpuKernels = 'wasm-simd', threads = 1): Promise<SpeedRow> {
-  await t.setBackend(backend, { cpuKernels });
-  if (backend === 'cpu' && cpuKernels === 'wasm-simd') await setNumThreads(threads);
+  await t.setBackend(backend, { cpuKernels, threads });
   const m = tensorGpuModel(model);
   const probe = new MemoryProbe(() => t.memory().numBytes);
   const optimizer = probed(sgd({ lr: MODELS[model].lr }), probe);
@@ -229,88 +228,6 @@ async function tensorGpuSpeed(backend: BackendName, model: ModelName, data: Labe
 // ---------------------------------------------------------------------------------------------
 // tfjs, hand-written backprop (NHWC)
 
-/** U(−1/√fanIn, 1/√fanIn), PyTorch's default for weights and biases. */
-function tfUniform(shape: number[], fanIn: number, seed: number): tf.Tensor {
-  const b = 1 / Math.sqrt(fanIn);
-  return tf.keep(tf.randomUniform(shape, -b, b, 'float32', seed));
-}
-
-/** Parameters `[W, b]` per dense layer, `W` as `[in, out]` (tfjs's `x·W`). */
-function tfDense(widths: number[], seed: number): tf.Tensor[] {
-  const ps: tf.Tensor[] = [];
-  for (let i = 0; i + 1 < widths.length; i++) ps.push(tfUniform([widths[i], widths[i + 1]], widths[i], seed + 2 * i), tfUniform([widths[i + 1]], widths[i], seed + 2 * i + 1));
-  return ps;
-}
-
-function tfParams(model: ModelName): tf.Tensor[] {
-  if (model === 'mlp') return tfDense([784, 256, 10], 1);
-  return [tfUniform([5, 5, 1, 6], 25, 11), tfUniform([6], 25, 12), tfUniform([5, 5, 6, 16], 150, 13), tfUniform([16], 150, 14), ...tfDense([400, 120, 84, 10], 15)];
-}
-
-/** ReLU dense stack forward (no ReLU after the last layer): returns the input of every layer and the logits. */
-function denseForward(ps: readonly tf.Tensor[], x: tf.Tensor): { inputs: tf.Tensor[]; logits: tf.Tensor } {
-  const inputs: tf.Tensor[] = [];
-  let a = x;
-  for (let i = 0; i < ps.length; i += 2) {
-    inputs.push(a);
-    const z = tf.add(tf.matMul(a, ps[i]), ps[i + 1]);
-    a = i + 2 < ps.length ? tf.relu(z) : z;
-  }
-  return { inputs, logits: a };
-}
-
-/** Backprop through the dense stack from the logits gradient; returns `[dW, db]` per layer and the input gradient. */
-function denseBackward(ps: readonly tf.Tensor[], inputs: readonly tf.Tensor[], dLogits: tf.Tensor): { grads: tf.Tensor[]; dInput: tf.Tensor } {
-  const grads: tf.Tensor[] = new Array(ps.length);
-  let dz = dLogits;
-  for (let l = inputs.length - 1; l >= 0; l--) {
-    const a = inputs[l];
-    grads[2 * l] = tf.matMul(tf.transpose(a), dz);
-    grads[2 * l + 1] = tf.sum(dz, 0);
-    const da = tf.matMul(dz, tf.transpose(ps[2 * l]));
-    dz = l > 0 ? tf.mul(da, tf.step(a)) : da;
-  }
-  return { grads, dInput: dz };
-}
-
-/** Mean softmax cross-entropy and its gradient with respect to the logits. */
-function crossEntropyGrad(logits: tf.Tensor, labels: Int32Array): { loss: tf.Scalar; dLogits: tf.Tensor } {
-  const n = labels.length;
-  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
-  const logp = tf.logSoftmax(logits);
-  return { loss: tf.neg(tf.div(tf.sum(tf.mul(oneHot, logp)), n)) as tf.Scalar, dLogits: tf.div(tf.sub(tf.exp(logp), oneHot), n) };
-}
-
-function maxPoolGrad(dy: tf.Tensor, input: tf.Tensor, output: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel('MaxPoolGrad', { dy, input, output }, { filterSize: 2, strides: 2, pad: 'valid' });
-}
-
-/** Filter gradient of a stride-1 'valid' conv: input `[N,H,W,C]`, dy `[N,oh,ow,O]` → `[kh,kw,C,O]`. */
-function convFilterGrad(input: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor {
-  const out = tf.conv2d(tf.transpose(input, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D, 1, 'valid');
-  return tf.transpose(out, [1, 2, 0, 3]);
-}
-
-/** Loss and gradients of the LeNet-5-style CNN (NHWC) at `x`. */
-function cnnGrads(ps: readonly tf.Tensor[], x: tf.Tensor4D, labels: Int32Array, probe: MemoryProbe): { loss: tf.Scalar; grads: tf.Tensor[] } {
-  const n = labels.length;
-  const [k1, c1, k2, c2] = ps as tf.Tensor4D[];
-  const a1 = tf.relu(tf.add(tf.conv2d(x, k1, 1, 'same'), c1)) as tf.Tensor4D;
-  const p1 = tf.maxPool(a1, 2, 2, 'valid');
-  const a2 = tf.relu(tf.add(tf.conv2d(p1, k2, 1, 'valid'), c2)) as tf.Tensor4D;
-  const p2 = tf.maxPool(a2, 2, 2, 'valid');
-  const dense = ps.slice(4);
-  const { inputs, logits } = denseForward(dense, tf.reshape(p2, [n, 400]));
-  const { loss, dLogits } = crossEntropyGrad(logits, labels);
-  probe.sample();
-  const { grads: denseGrads, dInput } = denseBackward(dense, inputs, dLogits);
-  const d2 = tf.mul(maxPoolGrad(tf.reshape(dInput, [n, 5, 5, 16]), a2, p2), tf.step(a2)) as tf.Tensor4D;
-  const dp1 = tf.conv2dTranspose(d2, k2, [n, 14, 14, 6], 1, 'valid');
-  const d1 = tf.mul(maxPoolGrad(dp1, a1, p1), tf.step(a1)) as tf.Tensor4D;
-  const xPadded = tf.pad(x, [[0, 0], [2, 2], [2, 2], [0, 0]]) as tf.Tensor4D;
-  return { loss, grads: [convFilterGrad(xPadded, d1), tf.sum(d1, [0, 1, 2]), convFilterGrad(p1, d2), tf.sum(d2, [0, 1, 2]), ...denseGrads] };
-}
-
 /** One SGD step of the tfjs model; returns the loss tensor (caller frees it). */
 function tfStep(model: ModelName, ps: tf.Tensor[], x: Float32Array, labels: Int32Array, probe: MemoryProbe): tf.Scalar {
   const n = labels.length;
@@ -324,7 +241,7 @@ function tfStep(model: ModelName, ps: tf.Tensor[], x: Float32Array, labels: Int3
       loss = ce.loss;
       grads = denseBackward(ps, inputs, ce.dLogits).grads;
     } else {
-      ({ loss, grads } = cnnGrads(ps, tf.tensor4d(x, [n, 28, 28, 1]), labels, probe));
+      ({ loss, grads } = cnnGrads(ps, tf.tensor4d(x, [n, 28, 28, 1]), labels, () => probe.sample()));
     }
     probe.sample();
     ps.forEach((p, i) => {

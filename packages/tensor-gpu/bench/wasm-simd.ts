@@ -1,5 +1,5 @@
 /**
- * The `cpu` backend's WebAssembly SIMD products (1 thread, and 2 threads with `setNumThreads`)
+ * The `cpu` backend's WebAssembly SIMD products (1 thread, and 2 threads: `setBackend('cpu', { threads })`)
  * against tfjs-wasm (SIMD, 1 thread) and tfjs-cpu 4.22.0, and against the cpu backend's own
  * plain-JavaScript kernels, in one process with paired,
  * interleaved rounds: every round times each implementation once (a batch of calls lasting at
@@ -23,7 +23,6 @@ import * as t from '../src/index';
 import { Engine } from '../src/engine';
 import type { CpuKernels } from '../src/kernels/host-kernels';
 import { tensor } from '../src/ops/creation';
-import { setNumThreads } from '../src/wasm/threads-node';
 import { allCases, type BenchCase, type HostInput } from './cases';
 import { check, matmulRef, uniformValues } from './reference';
 import { machineInfo, markdownTable, writeJson } from './report';
@@ -55,13 +54,10 @@ interface Runner {
 
 function tensorGpuRunner(kernels: CpuKernels, threads = 1): Runner {
   const engine = new Engine();
-  let started = false;
   return {
     name: `tensor-gpu cpu (${kernels}${threads > 1 ? `, ${threads} threads` : ''})`,
     async prepare(c) {
-      await engine.setBackend('cpu', { cpuKernels: kernels });
-      if (!started && threads > 1) await setNumThreads(threads, engine);
-      started = true;
+      await engine.setBackend('cpu', { cpuKernels: kernels, threads });
       const xs = c.tgInputs().map((i) => tensor(engine, i.values, i.shape));
       return {
         activate: async () => undefined,

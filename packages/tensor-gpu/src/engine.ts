@@ -1,5 +1,6 @@
 import { availableBackends, isBackendAvailable } from './backend/availability';
 import { Device } from './backend/device';
+import type { KernelDevice } from './backend/kernel-device';
 import type { DeviceBuffer } from './backend/device-buffer';
 import type { KernelRegistry } from './backend/kernel-registry';
 import { builtinKernelRegistry } from './kernels/builtin-registry';
@@ -9,6 +10,10 @@ import type { DType } from './dtype';
 import type { CpuKernels, HostKernels } from './kernels/host-kernels';
 import type { Shape } from './shape';
 import { Tensor } from './tensor';
+import { acquireDevice } from './webgpu/acquire';
+import { isGpuLike, navigatorGpu, type GpuLike } from './webgpu/gpu-like';
+import { WebGpuDevice, type WebGpuCounters } from './webgpu/webgpu-device';
+import { checkThreadCount, defaultThreadCount, startWasmSimdKernels } from './wasm/threads';
 
 /** @internal A recorded op: how to turn the gradient of its output into gradients of its inputs. */
 export interface TapeEntry {
@@ -46,6 +51,17 @@ export interface BackendOptions {
    * SIMD is missing) or `'js'` (plain JavaScript). Kept for later calls; other backends ignore it.
    */
   cpuKernels?: CpuKernels;
+  /**
+   * The WebGPU entry object the `webgpu` backend requests its adapter from (default
+   * `navigator.gpu`). In Node pass `await nodeWebGpu()` from `@nnlab/tensor-gpu/node`.
+   */
+  gpu?: GpuLike;
+  /**
+   * Threads of the `cpu` backend's WebAssembly products (calling thread included): a count, or
+   * `'auto'` (the default): the available cores in Node (`os.availableParallelism()`), 1 in
+   * browsers. Kept for later calls; ignored by the `'js'` kernels and other backends.
+   */
+  threads?: number | 'auto';
 }
 
 /**
@@ -54,8 +70,8 @@ export interface BackendOptions {
  * nothing else is global.
  */
 export class Engine {
-  private device: Device | null = null;
-  private readonly devices = new Map<BackendName, Device>();
+  private device: KernelDevice | null = null;
+  private readonly devices = new Map<BackendName, KernelDevice>();
   private lastId = 0;
   private liveTensors = 0;
   private readonly scopes: Set<Tensor>[] = [];
@@ -66,22 +82,33 @@ export class Engine {
   /** The cpu backend's products (matmul, convolutions), made when first needed; this engine owns them. */
   private cpuProducts: HostKernels | null = null;
   private cpuProductsChoice: CpuKernels = 'wasm-simd';
+  /** Threads the cpu backend's WebAssembly kernels were asked for. */
+  private cpuThreadsChoice: number | 'auto' = 'auto';
   /** Which implementation runs each primitive on each backend (see `registerKernel`). */
   readonly kernels: KernelRegistry = builtinKernelRegistry(() => this.cpuHostKernels());
 
   /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
   async setBackend(request: BackendRequest, options: BackendOptions = {}): Promise<BackendName> {
-    const { cpuKernels } = options;
+    const { cpuKernels, gpu, threads } = options;
+    if (gpu !== undefined && !isGpuLike(gpu)) {
+      throw new Error(`setBackend: options.gpu must be a WebGPU entry object with requestAdapter() (navigator.gpu, or nodeWebGpu() from '@nnlab/tensor-gpu/node'), got ${gpu === null ? 'null' : typeof gpu}`);
+    }
     if (cpuKernels !== undefined && cpuKernels !== 'wasm-simd' && cpuKernels !== 'js') {
       throw new Error(`setBackend: options.cpuKernels must be 'wasm-simd' or 'js', got ${JSON.stringify(cpuKernels)}`);
     }
+    if (threads !== undefined && threads !== 'auto') checkThreadCount(threads, 'setBackend: options');
     if (!isBackendRequest(request)) {
       throw new Error(`setBackend: unknown backend '${String(request)}'; expected 'auto', 'cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2' or 'webgpu'`);
     }
     let name: BackendName;
-    if (request === 'auto') {
+    if (request === 'webgpu' || (request === 'auto' && gpu)) {
+      if (await this.useWebGpu(gpu ?? navigatorGpu(), request === 'webgpu')) return 'webgpu';
+      name = (await availableBackends()).find((b) => b !== 'webgpu') ?? 'cpu';
+    } else if (request === 'auto') {
       const found = await availableBackends();
       name = found[0] ?? 'cpu';
+      if (name === 'webgpu' && (await this.useWebGpu(navigatorGpu(), false))) return 'webgpu';
+      if (name === 'webgpu') name = found[1] ?? 'cpu';
     } else {
       if (!(await isBackendAvailable(request))) {
         throw new Error(`setBackend: backend '${request}' is not available in this environment` +
@@ -93,6 +120,8 @@ export class Engine {
       // Made now, so that missing WebAssembly SIMD is reported here rather than at the first product.
       if (cpuKernels && cpuKernels !== this.cpuProducts?.name) this.useCpuKernels(createHostKernels(cpuKernels));
       else this.cpuHostKernels();
+      if (threads !== undefined) this.cpuThreadsChoice = threads;
+      if (this.cpuProducts?.name === 'wasm-simd') await this.startCpuThreads();
     }
     let device = this.devices.get(name);
     if (!device) {
@@ -101,6 +130,58 @@ export class Engine {
     }
     this.device = device;
     return name;
+  }
+
+  /**
+   * Makes the webgpu device current, creating it on first use from `gpu`. Returns false when no
+   * adapter is available and `required` is false; throws a clear error when it is true.
+   */
+  private async useWebGpu(gpu: GpuLike | null, required: boolean): Promise<boolean> {
+    let device = this.devices.get('webgpu');
+    if (!device) {
+      if (!gpu) {
+        if (!required) return false;
+        throw new Error("setBackend: backend 'webgpu' needs WebGPU: navigator.gpu in a browser, or in Node setBackend('webgpu', { gpu: await nodeWebGpu() }) with nodeWebGpu from '@nnlab/tensor-gpu/node' (and the optional package `webgpu` installed)");
+      }
+      const acquired = await acquireDevice(gpu);
+      if (!acquired) {
+        if (!required) return false;
+        throw new Error("setBackend: backend 'webgpu' is not available in this environment (requestAdapter() found no adapter)");
+      }
+      device = new WebGpuDevice(acquired, this.kernels);
+      this.devices.set('webgpu', device);
+    }
+    this.device = device;
+    return true;
+  }
+
+  /** Counters of the webgpu device (readbacks, dispatches, buffers), or null when it was never selected. */
+  webgpuStats(): WebGpuCounters | null {
+    const device = this.devices.get('webgpu');
+    return device instanceof WebGpuDevice ? device.stats() : null;
+  }
+
+  /**
+   * Sets the threads of the `cpu` backend's WebAssembly products (see `BackendOptions.threads`) and
+   * starts them, switching the cpu kernels to WebAssembly SIMD; `op` names the caller in errors.
+   */
+  async setCpuThreads(threads: number | 'auto', op = 'setCpuThreads'): Promise<void> {
+    if (threads !== 'auto') checkThreadCount(threads, op);
+    this.cpuThreadsChoice = threads;
+    if (this.cpuProducts?.name !== 'wasm-simd') this.useCpuKernels(createHostKernels('wasm-simd'));
+    await this.startCpuThreads();
+  }
+
+  /** Threads the cpu backend's current products run on (1 for the JavaScript kernels). */
+  getCpuThreads(): number {
+    return this.cpuProducts?.threads ?? 1;
+  }
+
+  /** Replaces the WebAssembly kernels by ones on the chosen thread count when they run on another. */
+  private async startCpuThreads(): Promise<void> {
+    const wanted = this.cpuThreadsChoice === 'auto' ? defaultThreadCount() : this.cpuThreadsChoice;
+    if (wanted === this.cpuProducts?.threads) return;
+    this.useCpuKernels(await startWasmSimdKernels(wanted));
   }
 
   /** The `cpu` backend's product kernels (null until the cpu backend first needs them). */
@@ -128,7 +209,7 @@ export class Engine {
   }
 
   /** @internal The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
-  currentDevice(): Device {
+  currentDevice(): KernelDevice {
     if (!this.device) {
       const cpu = new Device('cpu');
       this.devices.set('cpu', cpu);
@@ -288,7 +369,7 @@ export class Engine {
     this.device = null;
   }
 
-  private deviceOf(buffer: DeviceBuffer): Device {
+  private deviceOf(buffer: DeviceBuffer): KernelDevice {
     // A buffer belongs to the device that was current when it was made; tensors from an earlier
     // backend stay readable after setBackend because their device is kept.
     for (const d of this.devices.values()) if (d.owns(buffer)) return d;

@@ -16,6 +16,7 @@ import * as creation from './ops/creation';
 import type { RandomOptions, TensorLike } from './ops/creation';
 import type { Shape } from './shape';
 import type { Tensor } from './tensor';
+import type { WgslKernel } from './webgpu/wgsl-kernel';
 
 export { Tensor } from './tensor';
 export type { NestedArray } from './tensor';
@@ -24,14 +25,20 @@ export type { BackendOptions, MemoryInfo } from './engine';
 export type { CpuKernels, HostKernels } from './kernels/host-kernels';
 export type { MatmulGeometry } from './kernels/matmul';
 export type { ConvGeometry } from './kernels/conv';
+export type { PoolGeometry } from './kernels/pool';
+export { ELEMENTWISE_BODIES, type ElementwiseOp, type ElementwiseParams } from './kernels/elementwise';
+export type { OptimizerKernelName } from './optim/kernels';
 export { isWasmSimdAvailable } from './wasm/kernels-module';
 export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
 export { BACKEND_NAMES } from './backend/names';
-export type { KernelSpec, HostKernel } from './backend/kernel-spec';
+export type { KernelSpec, HostKernel, OutputPrecision } from './backend/kernel-spec';
 export { KernelRegistry, HOST_RESIDENT_BACKENDS } from './backend/kernel-registry';
 export type { RegisterKernelOptions } from './backend/kernel-registry';
 export { runKernel } from './ops/custom-kernel';
+export type { WgslKernel, WgslProgram } from './webgpu/wgsl-kernel';
+export type { GpuLike } from './webgpu/gpu-like';
+export type { WebGpuCounters } from './webgpu/webgpu-device';
 export { availableBackends, isBackendAvailable } from './backend/availability';
 export type { DType } from './dtype';
 export type { Shape } from './shape';
@@ -96,6 +103,15 @@ export function setBackend(name: BackendRequest, options?: BackendOptions): Prom
 /** The `cpu` backend's product kernels, `'wasm-simd'` or `'js'` (null until the cpu backend is used). */
 export function getCpuKernels(): CpuKernels | null {
   return defaultEngine.getCpuKernels();
+}
+
+/**
+ * Threads the `cpu` backend's WebAssembly products run on (the calling thread included; 1 for the
+ * JavaScript kernels). Set with `setBackend('cpu', { threads })`; the default in Node is the
+ * available cores.
+ */
+export function getCpuThreads(): number {
+  return defaultEngine.getCpuThreads();
 }
 
 /** The backend that actually runs kernels now (null before the first `setBackend`). */
@@ -268,4 +284,14 @@ export function noGrad<T>(fn: () => T): T {
  */
 export function registerKernel<P>(name: string, backend: BackendName, run: HostKernel<P>, options?: RegisterKernelOptions): void {
   defaultEngine.kernels.register(name, backend, run, options);
+}
+
+/**
+ * Registers `kernel` as the WebGPU implementation of the kernel named `name`: on the `webgpu`
+ * backend `runKernel` with a spec of that name dispatches the WGSL program it returns instead of
+ * the spec's gpu.js source (which otherwise runs there translated to WGSL). Bindings: 0 the
+ * `params` uniform, 1..n the tensor inputs, n+1 the output (see `WgslProgram`).
+ */
+export function registerWgslKernel<P>(name: string, kernel: WgslKernel<P>, options?: RegisterKernelOptions): void {
+  defaultEngine.kernels.registerWgsl(name, kernel, options);
 }

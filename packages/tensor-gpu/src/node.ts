@@ -1,6 +1,7 @@
 /**
  * Node-only entry point (`@nnlab/tensor-gpu/node`): data-set loaders that read files with
- * `node:fs`, gunzip them and verify sizes and checksums, on top of the browser-safe parsers.
+ * `node:fs`, gunzip them and verify sizes and checksums, on top of the browser-safe parsers;
+ * `nodeWebGpu`, WebGPU in Node through the optional `webgpu` package (Dawn).
  *
  * @packageDocumentation
  */
@@ -8,3 +9,5 @@ export * from './data/node';
 export { saveStateDict, loadStateDictFile } from './nn/state-file-node';
 export { saveOptimizerStateDict, loadOptimizerStateDictFile } from './optim/state-file-node';
 export { setNumThreads } from './wasm/threads-node';
+export { nodeWebGpu } from './webgpu/node-gpu';
+export type { NodeWebGpuOptions } from './webgpu/node-gpu';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as t from './index';
 import { splitmix32 } from './random';
-import { backendsUnderTest, requireBackend } from './testing/backends';
+import { backendOptions, backendsUnderTest, requireBackend } from './testing/backends';
 import { assertClose, closeness } from './testing/compare';
 import { expectNoLeaks } from './testing/leaks';
 import * as R from './testing/reference';
@@ -33,7 +33,7 @@ for (const backend of backendsUnderTest()) {
     const [rtol, atol] = TOL[backend];
     beforeAll(async () => {
       ok = await requireBackend(backend);
-      if (ok) await t.setBackend(backend);
+      if (ok) await t.setBackend(backend, await backendOptions(backend));
     });
     const test = (name: string, fn: () => Promise<void> | void) =>
       it(name, async (ctx) => {

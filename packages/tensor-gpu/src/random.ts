@@ -21,16 +21,23 @@ export function uniformSamples(n: number, seed: number, low: number, high: numbe
   return out;
 }
 
+/**
+ * Box–Muller: two independent standard normal values from two uniform draws in [0, 1) (the first
+ * is used as `1 − u1`, in (0, 1], so the logarithm never sees 0).
+ */
+export function boxMuller(u1: number, u2: number): [number, number] {
+  const radius = Math.sqrt(-2 * Math.log(1 - u1));
+  return [radius * Math.cos(2 * Math.PI * u2), radius * Math.sin(2 * Math.PI * u2)];
+}
+
 /** `n` normal float32 values with the given mean and standard deviation. */
 export function normalSamples(n: number, seed: number, mean: number, std: number): Float32Array {
   const next = splitmix32(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
-    const u1 = 1 - next(); // (0, 1]: log never sees 0
-    const u2 = next();
-    const radius = Math.sqrt(-2 * Math.log(u1));
-    out[i] = mean + std * radius * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < n) out[i + 1] = mean + std * radius * Math.sin(2 * Math.PI * u2);
+    const [a, b] = boxMuller(next(), next());
+    out[i] = mean + std * a;
+    if (i + 1 < n) out[i + 1] = mean + std * b;
   }
   return out;
 }

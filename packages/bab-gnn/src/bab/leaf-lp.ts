@@ -16,7 +16,7 @@ import { backwardLowerBound } from '../bounds/crown';
 import type { Box, LayerBounds, Splits } from '../bounds/types';
 import { splitOf } from '../bounds/types';
 import { checkDeadline } from '../deadline';
-import type { ReluNetwork } from '../network/network';
+import { isConv, type ReluNetwork } from '../network/network';
 import { decimalGap, type OutputConstraint } from '../properties/spec';
 import { outputMagnitude } from './bound-domain';
 
@@ -39,6 +39,8 @@ function affineMaps(net: ReluNetwork, bounds: LayerBounds, splits: Splits): { a:
   let q = new Float64Array(n0);
   for (let k = 0; k < net.layers.length; k++) {
     const layer = net.layers[k];
+    // The leaf program is a dense tableau over the inputs; image inputs are far beyond its size cap.
+    if (isConv(layer)) return null;
     const a = new Float64Array(layer.outSize * n0);
     const c = Float64Array.from(layer.bias);
     for (let i = 0; i < layer.outSize; i++) {

@@ -33,20 +33,23 @@ function thresholdSpec(threshold: number): VerificationSpec {
 // Strong branching bounds two children per candidate at every step: fewer networks keep the test short.
 const settings: { name: string; seeds: number; options: () => VerifyOptions }[] = [
   { name: 'input splitting', seeds: 4, options: () => ({ splitting: 'input' }) },
+  { name: 'input splitting, strong input branching', seeds: 4, options: () => ({ splitting: 'input', inputBranching: 'strong' }) },
   { name: 'ReLU splitting, BaBSR', seeds: 4, options: () => ({ splitting: 'relu', rule: createBabsr() }) },
   { name: 'ReLU splitting, strong branching', seeds: 2, options: () => ({ splitting: 'relu', rule: createStrongBranching() }) },
 ];
 
 describe('verify on small random networks against a dense-grid oracle', () => {
   for (const { name, seeds, options } of settings) {
-    it(`${name}: proves properties with margin, falsifies violated ones with checked counterexamples`, async () => {
+    it(`${name}: proves properties with margin, falsifies violated ones with checked counterexamples`, { timeout: 600_000 }, async () => {
       for (let seed = 0; seed < seeds; seed++) {
         const net = randomNetwork([2, 8, 8, 2], 40 + seed);
         const { min, max } = gridRange(net);
         const margin = 0.1 * (max - min);
         const safe = await verify(net, thresholdSpec(min - margin), { ...options(), timeout: 30, attack: { restarts: 3, steps: 20 } });
         expect(safe.status).toBe('holds');
-        const unsafe = await verify(net, thresholdSpec(min + margin), { ...options(), timeout: 30, attack: false });
+        // Without attacks, falsification rests on the bound minimisers alone: for ReLU splitting that
+        // can take hundreds of branches (seconds of CPU), so the limit leaves room for a loaded machine.
+        const unsafe = await verify(net, thresholdSpec(min + margin), { ...options(), timeout: 120, attack: false });
         expect(unsafe.status).toBe('violated');
         const cex = unsafe.counterexample!;
         expect(checkCounterexample(net, thresholdSpec(min + margin), cex.input)).not.toBeNull();
@@ -69,7 +72,8 @@ describe('verify on small random networks against a dense-grid oracle', () => {
     const net = randomNetwork([2, 4, 2], 1);
     await expect(verify(net, thresholdSpec(0), { timeout: -1 })).rejects.toThrow(/timeout must be > 0/);
     await expect(verify(net, thresholdSpec(0), { splitting: 'x' as 'input' })).rejects.toThrow(/splitting must be 'input' or 'relu'/);
-    await expect(verify(net, thresholdSpec(0), { escalateAfter: -1 })).rejects.toThrow(/escalateAfter must be ≥ 0/);
+    await expect(verify(net, thresholdSpec(0), { inputBranching: 'x' as 'score' })).rejects.toThrow(/inputBranching must be 'strong' or 'score'/);
+    await expect(verify(net, thresholdSpec(0), { escalateAfterBranches: -1 })).rejects.toThrow(/escalateAfterBranches must be ≥ 0/);
     await expect(verify(net, thresholdSpec(0), { escalatedRestarts: 1.5 })).rejects.toThrow(/escalatedRestarts must be an integer/);
     await expect(verify(randomNetwork([3, 4, 2], 1), thresholdSpec(0))).rejects.toThrow(/the property has 2 inputs, the network 3/);
   });

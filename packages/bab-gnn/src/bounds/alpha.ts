@@ -9,7 +9,8 @@
  * together with α (α,β-CROWN).
  */
 import * as t from '@nnlab/tensor-gpu';
-import type { ReluNetwork } from '../network/network';
+import { hasConvolution, type DenseLayer, type ReluNetwork } from '../network/network';
+import { hostAlphaBound } from './alpha-host';
 import { backwardLowerBound, type Alphas, type Betas, type LinearLowerBound } from './crown';
 import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
@@ -61,6 +62,8 @@ function reluMasks(bounds: LayerBounds, splits: Splits | undefined, k: number): 
 /**
  * α-CROWN lower bounds of `rows·y + rowConst` (y = network output) over the box, with the given
  * sound intermediate bounds. Runs on the current tensor-gpu backend; frees every tensor it makes.
+ * On a network with convolutions the slopes are optimised on the host ({@link hostAlphaBound}, at
+ * most 10 steps, no split multipliers).
  *
  * @param rows - row-major `[m, outputSize]`.
  * @param rowConst - `[m]`.
@@ -81,6 +84,12 @@ export async function alphaCrownBound(
   const m = rowConst.length;
   const last = net.layers.length - 1;
   const hidden = net.layers.slice(0, -1).map((l) => l.outSize);
+  // The float32 search below multiplies dense weight matrices: convolutional networks are
+  // optimised on the host (slopes only, no split multipliers).
+  if (hasConvolution(net)) {
+    const r = hostAlphaBound(net, box, bounds, splits, rows, rowConst, { iterations: Math.min(iterations, 10), deadline: options.deadline });
+    return { ...r, betas: hidden.map((n) => new Float64Array(m * n)) };
+  }
   // Start from CROWN's slopes.
   const alphas = hidden.map((n, k) => {
     const a = new Float64Array(m * n);
@@ -102,7 +111,8 @@ export async function alphaCrownBound(
   if (iterations === 0 || (!anyAmbiguous && !useBeta)) return { ...best, alphas: bestAlphas, betas: bestBetas };
 
   const consts = t.tidy(() => ({
-    weights: net.layers.map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize])),
+    // Dense only: networks with convolutions were optimised above.
+    weights: (net.layers as readonly DenseLayer[]).map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize])),
     biases: net.layers.map((l) => t.tensor(Float32Array.from(l.bias), [l.outSize, 1])),
     rows: t.tensor(Float32Array.from(rows), [m, net.outputSize]),
     rowConst: t.tensor(Float32Array.from(rowConst), [m, 1]),
@@ -132,12 +142,12 @@ export async function alphaCrownBound(
     return t.neg(t.sum(lb));
   };
   const step = t.valueAndGrad(objective);
-  // Adam state on the host (float64), for the α and β parameters side by side.
+  // tensor-gpu's Adam rule on the host, in float64 like the parameters themselves: α and β only
+  // steer the search (every α in [0, 1] and β ≥ 0 gives a sound bound, recomputed in float64), so
+  // the precision of the steps matters for tightness, never for soundness.
   const params = [...alphas, ...betas];
-  const mom = params.map((a) => new Float64Array(a.length));
-  const vel = params.map((a) => new Float64Array(a.length));
-  const beta1 = 0.9;
-  const beta2 = 0.999;
+  const adamStates = params.map((a) => t.optim.adamHostState(a.length));
+  const adam = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
   try {
     for (let it = 1; it <= iterations; it++) {
       if (options.deadline !== undefined && performance.now() > options.deadline) break;
@@ -152,16 +162,10 @@ export async function alphaCrownBound(
       params.forEach((a, k) => {
         const g = gradValues[k];
         if (!g) return;
-        const isAlpha = k < alphas.length;
-        for (let q = 0; q < a.length; q++) {
-          // Descend on −bound, i.e. ascend on the bound; project α to [0, 1] and β to [0, ∞).
-          mom[k][q] = beta1 * mom[k][q] + (1 - beta1) * g[q];
-          vel[k][q] = beta2 * vel[k][q] + (1 - beta2) * g[q] * g[q];
-          const mh = mom[k][q] / (1 - beta1 ** it);
-          const vh = vel[k][q] / (1 - beta2 ** it);
-          const next = Math.max(0, a[q] - (lr * mh) / (Math.sqrt(vh) + 1e-8));
-          a[q] = isAlpha ? Math.min(1, next) : next;
-        }
+        // Descend on −bound, i.e. ascend on the bound; then project α to [0, 1] and β to [0, ∞).
+        t.optim.adamUpdate(a, g, adamStates[k], adam);
+        const upper = k < alphas.length ? 1 : Infinity;
+        for (let q = 0; q < a.length; q++) a[q] = Math.min(upper, Math.max(0, a[q]));
       });
       const candidate = backwardLowerBound(net, box, bounds, splits, last, rows, rowConst, alphas, useBeta ? betas : undefined);
       const lower = Float64Array.from(best.lower);

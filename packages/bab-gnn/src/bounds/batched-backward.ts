@@ -9,7 +9,8 @@
  * intermediate bounds make common); only the ReLU relaxations, which depend on each domain's
  * bounds and splits, are applied block by block.
  */
-import type { DenseLayer, ReluNetwork } from '../network/network';
+import { isConv, type AffineLayer, type ReluNetwork } from '../network/network';
+import { convThroughAffine } from './conv-backward';
 import { ABSOLUTE_MARGIN, RELATIVE_MARGIN } from './float-safety';
 import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
@@ -97,7 +98,8 @@ export function batchedBackwardLowerBound(net: ReluNetwork, blocks: readonly Bac
  * `Λ·W` for Λ `[R, outSize]` (row-major), adding `Λ·bias` to each row's constant; rows' zero
  * coefficients (inactive ReLUs, unit rows of intermediate bounds) are skipped.
  */
-function throughAffine(layer: DenseLayer, lambda: Float64Array, R: number, constant: Float64Array, magnitude: Float64Array): Float64Array {
+function throughAffine(layer: AffineLayer, lambda: Float64Array, R: number, constant: Float64Array, magnitude: Float64Array): Float64Array {
+  if (isConv(layer)) return convThroughAffine(layer, lambda, R, constant, magnitude);
   const { inSize, outSize: n, weights: w, bias } = layer;
   const next = new Float64Array(R * inSize);
   let r = 0;

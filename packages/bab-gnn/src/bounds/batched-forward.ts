@@ -6,7 +6,8 @@
  * cheap filter in front of CROWN. The functions are stored `[neuron, domain, input + 1]`, so one
  * layer is one pass over the weights with an inner loop over all domains' coefficients.
  */
-import type { ReluNetwork } from '../network/network';
+import { isConv, type ReluNetwork } from '../network/network';
+import { convForwardLinear } from './conv-forward';
 import { ABSOLUTE_MARGIN, RELATIVE_MARGIN } from './float-safety';
 import { batchedAffineInterval, batchedReluInterval, boxesToInterval, columnOf } from './batched-ibp';
 import { defaultLowerSlope, type Box, type LayerBounds, type Splits } from './types';
@@ -50,28 +51,31 @@ export function batchedForwardBounds(net: ReluNetwork, domains: readonly BatchDo
     const zL = new Float64Array(n * bs);
     const zU = new Float64Array(n * bs);
     const zMag = new Float64Array(n * B);
-    const w = layer.weights;
-    for (let i = 0; i < n; i++) {
-      const o = i * bs;
-      const bias = layer.bias[i];
-      for (let b = 0; b < B; b++) {
-        zL[o + b * s + d] = bias;
-        zU[o + b * s + d] = bias;
-        zMag[i * B + b] = Math.abs(bias);
-      }
-      const row = i * layer.inSize;
-      for (let j = 0; j < layer.inSize; j++) {
-        const wij = w[row + j];
-        if (wij === 0) continue;
-        const src1 = wij > 0 ? hL : hU;
-        const src2 = wij > 0 ? hU : hL;
-        const q = j * bs;
-        for (let c = 0; c < bs; c++) {
-          zL[o + c] += wij * src1[q + c];
-          zU[o + c] += wij * src2[q + c];
+    if (isConv(layer)) convForwardLinear(layer, { hL, hU, hMag }, { zL, zU, zMag }, B, s);
+    else {
+      const w = layer.weights;
+      for (let i = 0; i < n; i++) {
+        const o = i * bs;
+        const bias = layer.bias[i];
+        for (let b = 0; b < B; b++) {
+          zL[o + b * s + d] = bias;
+          zU[o + b * s + d] = bias;
+          zMag[i * B + b] = Math.abs(bias);
         }
-        const aw = Math.abs(wij);
-        for (let b = 0; b < B; b++) zMag[i * B + b] += aw * hMag[j * B + b];
+        const row = i * layer.inSize;
+        for (let j = 0; j < layer.inSize; j++) {
+          const wij = w[row + j];
+          if (wij === 0) continue;
+          const src1 = wij > 0 ? hL : hU;
+          const src2 = wij > 0 ? hU : hL;
+          const q = j * bs;
+          for (let c = 0; c < bs; c++) {
+            zL[o + c] += wij * src1[q + c];
+            zU[o + c] += wij * src2[q + c];
+          }
+          const aw = Math.abs(wij);
+          for (let b = 0; b < B; b++) zMag[i * B + b] += aw * hMag[j * B + b];
+        }
       }
     }
     const zIbp = batchedAffineInterval(layer, ibp, B);

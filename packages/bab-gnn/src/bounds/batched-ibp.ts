@@ -3,7 +3,8 @@
  * neuron i of domain b, so that one affine layer is one pass over the weights with an inner loop
  * over the B domains.
  */
-import type { DenseLayer } from '../network/network';
+import { isConv, type AffineLayer } from '../network/network';
+import { convAffineInterval } from './conv-ibp';
 import { safeLower, safeUpper } from './float-safety';
 import type { Box, Splits } from './types';
 
@@ -30,7 +31,8 @@ export function boxesToInterval(boxes: readonly Box[], inputSize: number): Batch
 }
 
 /** Interval of `W·h + b` for each of B domains' h in [hl, hu] (neuron-major), widened for rounding. */
-export function batchedAffineInterval(layer: DenseLayer, h: BatchedInterval, B: number): BatchedInterval {
+export function batchedAffineInterval(layer: AffineLayer, h: BatchedInterval, B: number): BatchedInterval {
+  if (isConv(layer)) return convAffineInterval(layer, h, B);
   const { weights: w, inSize, outSize } = layer;
   const lower = new Float64Array(outSize * B);
   const upper = new Float64Array(outSize * B);

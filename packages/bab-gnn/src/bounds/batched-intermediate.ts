@@ -4,10 +4,11 @@
  * leave ambiguous, all domains' rows in one backward pass per layer).
  */
 import { checkDeadline } from '../deadline';
-import type { ReluNetwork } from '../network/network';
+import { hasConvolution, type ReluNetwork } from '../network/network';
 import { batchedBackwardLowerBound, type BackwardBlock } from './batched-backward';
 import { batchedForwardBounds, type BatchDomain } from './batched-forward';
 import { batchedAffineInterval, batchedReluInterval, boxesToInterval, columnOf } from './batched-ibp';
+import { priorOrUnbounded } from './prior-bounds';
 import { checkBox, splitOf, type LayerBounds } from './types';
 
 /** Which intermediate bounds are computed. */
@@ -20,15 +21,19 @@ export type IntermediateMethod = 'ibp' | 'crown' | 'forward';
  * {@link batchedForwardBounds}; `'ibp'` plain intervals. A domain's `prior` (bounds of a superset)
  * is intersected in by `'crown'` and `'forward'`. `deadline` (a `performance.now()` time in ms):
  * throws a `DeadlineError` between layers past it. `forward`: the domains' forward bounds when
- * already computed (for `'crown'`; they must include the priors).
+ * already computed (for `'crown'`; they must include the priors). On networks with convolutions
+ * `'crown'` starts from the priors and IBP instead of forward bounds (see {@link priorOrUnbounded}).
+ * A domain whose splits depart from its prior's only from some layer on keeps the prior's bounds
+ * up to that layer (see {@link priorFinalThrough}).
  */
 export function batchedIntermediateBounds(net: ReluNetwork, domains: readonly BatchDomain[], method: IntermediateMethod = 'crown', deadline?: number, forward?: readonly LayerBounds[]): LayerBounds[] {
   for (const d of domains) checkBox(d.box, net.inputSize, 'intermediateBounds');
   if (method === 'forward') return batchedForwardBounds(net, domains);
   const B = domains.length;
   const splits = domains.map((d) => d.splits);
-  const cheap = method === 'crown' ? (forward ?? batchedForwardBounds(net, domains)) : null;
+  const cheap = method === 'crown' ? (forward ?? (hasConvolution(net) ? priorOrUnbounded(net, domains) : batchedForwardBounds(net, domains))) : null;
   const out: { lower: Float64Array[]; upper: Float64Array[] }[] = domains.map(() => ({ lower: [], upper: [] }));
+  const reuse = domains.map(priorFinalThrough);
   let h = boxesToInterval(domains.map((d) => d.box), net.inputSize);
   for (let k = 0; k < net.layers.length - 1; k++) {
     checkDeadline(deadline, 'intermediateBounds');
@@ -46,6 +51,7 @@ export function batchedIntermediateBounds(net: ReluNetwork, domains: readonly Ba
           lower[b][i] = Math.max(lower[b][i], cheap[b].lower[k][i]);
           upper[b][i] = Math.min(upper[b][i], cheap[b].upper[k][i]);
         }
+        if (k <= reuse[b]) continue;
         const unstable: number[] = [];
         for (let i = 0; i < n; i++) if (lower[b][i] < 0 && upper[b][i] > 0 && splitOf(splits[b], k, i) === -1) unstable.push(i);
         const q = unstable.length;
@@ -85,3 +91,19 @@ export function batchedIntermediateBounds(net: ReluNetwork, domains: readonly Ba
   return out;
 }
 
+
+/**
+ * The last layer whose prior bounds a domain keeps without running CROWN for it: the first layer
+ * holding a split ReLU that its prior leaves ambiguous (−1 without prior or such a split). A ReLU
+ * split child has its parent's box and bounds as prior and one new split; the bounds of layers up
+ * to the split's depend only on splits before it, so recomputing them would give the prior's
+ * again. Keeping a prior is sound in every case (it holds on a superset of the domain).
+ */
+export function priorFinalThrough(d: BatchDomain): number {
+  if (!d.prior || !d.splits) return -1;
+  for (let k = 0; k < d.splits.length; k++) {
+    const s = d.splits[k];
+    for (let i = 0; i < s.length; i++) if (s[i] !== -1 && d.prior.lower[k][i] < 0 && d.prior.upper[k][i] > 0) return k;
+  }
+  return -1;
+}

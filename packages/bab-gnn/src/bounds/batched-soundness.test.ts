@@ -1,6 +1,6 @@
+import { data } from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
 import { boundDomain, boundDomains, linearLowerOn } from '../bab/bound-domain';
-import { seededUniform } from '../properties/random';
 import { randomBox, randomNetwork, referenceForward, samplePoint } from '../testing/random-network.test-helper';
 import { batchedBackwardLowerBound } from './batched-backward';
 import type { BatchDomain } from './batched-forward';
@@ -29,7 +29,7 @@ function subBox(box: Box, u: () => number): Box {
  */
 function makeBatch(sizes: readonly number[], seed: number): BatchDomain[] {
   const net = randomNetwork(sizes, seed);
-  const u = seededUniform(seed + 1);
+  const u = data.createRng(seed + 1);
   const domains: BatchDomain[] = [];
   for (let b = 0; b < 12; b++) {
     const root = randomBox(sizes[0], seed + 10 + b, b % 3 === 0 ? 2 : 0.6);
@@ -67,7 +67,7 @@ describe('batched bounds', () => {
         const net = randomNetwork(sizes, seed);
         const domains = makeBatch(sizes, seed);
         const batched = batchedIntermediateBounds(net, domains, method);
-        const u = seededUniform(seed + 5);
+        const u = data.createRng(seed + 5);
         domains.forEach((d, b) => {
           const single = intermediateBounds(net, d.box, d.splits, method, d.prior);
           expect(batched[b].lower).toEqual(single.lower);
@@ -89,7 +89,7 @@ describe('batched bounds', () => {
       const net = randomNetwork(sizes, seed);
       const domains = makeBatch(sizes, seed);
       const layers = batchedIntermediateBounds(net, domains, 'crown');
-      const u = seededUniform(seed + 3);
+      const u = data.createRng(seed + 3);
       const out = sizes[sizes.length - 1];
       // Different rows per domain, as the blocks of one backward pass.
       const blocks = domains.map((d, b) => {
@@ -117,13 +117,22 @@ describe('batched bounds', () => {
       });
     });
 
-    it(`${sizes.join('-')}: boundDomains (forward bounds first, then CROWN) never exceeds a sampled clause value, and equals plain CROWN wherever the cheap pass leaves a clause open`, async () => {
+    it(`${sizes.join('-')}: boundDomains (forward bounds first, then CROWN; and forward bounds alone) never exceeds a sampled clause value, and equals plain CROWN wherever the cheap pass leaves a clause open`, async () => {
       const seed = 1700 + 43 * s;
       const net = randomNetwork(sizes, seed);
       const domains = makeBatch(sizes, seed);
-      const u = seededUniform(seed + 9);
+      const u = data.createRng(seed + 9);
       const out = sizes[sizes.length - 1];
-      const clauses = [0, 1, 2].map(() => [0, 1].map(() => ({ coeffs: Float64Array.from({ length: out }, () => 2 * u() - 1), constant: u() - 0.3, strict: false })));
+      const raw = [0, 1, 2].map(() => [0, 1].map(() => ({ coeffs: Float64Array.from({ length: out }, () => 2 * u() - 1), constant: u() - 0.3, strict: false })));
+      // Shift each clause so that the domain with the best forward-pass bound is just refuted by it
+      // and the others are not: both paths of cheapFirst are then taken whatever the random draw.
+      const forwardOnly = await boundDomains(net, domains, raw, { method: 'crown', intermediate: 'forward' });
+      const best = forwardOnly.reduce((bi, fb, b) => (fb.clauses[0].lower > forwardOnly[bi].clauses[0].lower ? b : bi), 0);
+      const clauses = raw.map((clause, c) => {
+        const lower = forwardOnly[best].clauses[c].lower;
+        const shift = -lower + 1e-6 * (1 + Math.abs(lower));
+        return clause.map((k) => ({ ...k, constant: k.constant + shift }));
+      });
       const cheapFirst = await boundDomains(net, domains, clauses, { method: 'crown', cheapFirst: true });
       const plain = await boundDomains(net, domains, clauses, { method: 'crown' });
       let cheaplyRefuted = 0;
@@ -138,6 +147,9 @@ describe('batched bounds', () => {
             // The clause's bound is a lower bound of its largest constraint value.
             const worst = Math.max(...clause.map((k) => y.reduce((acc, v, i) => acc + k.coeffs[i] * v, k.constant)));
             expect(worst).toBeGreaterThanOrEqual(cheapFirst[b].clauses[c].lower - TOL);
+            // The forward-intermediate path (what strong input branching scores halves with) too.
+            const rawWorst = Math.max(...raw[c].map((k) => y.reduce((acc, v, i) => acc + k.coeffs[i] * v, k.constant)));
+            expect(rawWorst).toBeGreaterThanOrEqual(forwardOnly[b].clauses[c].lower - TOL);
           });
         }
       });
@@ -150,7 +162,7 @@ describe('batched bounds', () => {
   it("a domain's linear clause bounds, re-minimised over sub-boxes, stay below every sampled value there and rise as the box shrinks", async () => {
     const sizes = [5, 12, 12, 12, 5];
     const net = randomNetwork(sizes, 2100);
-    const u = seededUniform(2101);
+    const u = data.createRng(2101);
     let checked = 0;
     let linear = 0;
     for (let trial = 0; trial < 6; trial++) {

@@ -1,12 +1,12 @@
 /** Interval bound propagation (IBP) of one domain: intervals pushed through each layer. */
-import type { DenseLayer, ReluNetwork } from '../network/network';
+import type { AffineLayer, ReluNetwork } from '../network/network';
 import { batchedAffineInterval, reluInterval } from './batched-ibp';
 import { checkBox, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
 export { reluInterval } from './batched-ibp';
 
 /** Interval of `W·h + b` for h in [hl, hu], widened for rounding (one domain of {@link batchedAffineInterval}). */
-export function affineInterval(layer: DenseLayer, hl: ArrayLike<number>, hu: ArrayLike<number>): { lower: Float64Array; upper: Float64Array } {
+export function affineInterval(layer: AffineLayer, hl: ArrayLike<number>, hu: ArrayLike<number>): { lower: Float64Array; upper: Float64Array } {
   return batchedAffineInterval(layer, { lower: Float64Array.from(hl), upper: Float64Array.from(hu) }, 1);
 }
 

@@ -1,7 +1,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boundDomain } from '../bab/bound-domain';
-import { seededUniform } from '../properties/random';
 import { randomBox, randomNetwork, referenceForward, samplePoint } from '../testing/random-network.test-helper';
 import { alphaCrownBound } from './alpha';
 import { backwardLowerBound, intermediateBounds } from './crown';
@@ -27,7 +26,7 @@ describe('bounds are sound on random networks and boxes (sampled points)', () =>
           const seed = 100 * s + trial;
           const net = randomNetwork(sizes, seed);
           const box = randomBox(sizes[0], seed + 7, trial % 2 ? 2 : 0.5);
-          const u = seededUniform(seed + 13);
+          const u = t.data.createRng(seed + 13);
           const splits = freeSplits(sizes.slice(1, -1));
           if (trial >= 2) {
             // Fix a few ReLUs, to the sign they take at a random point (so the subdomain is not empty).
@@ -83,7 +82,7 @@ describe('tightness ordering on the same box', () => {
     for (let trial = 0; trial < 6; trial++) {
       const net = randomNetwork([3, 12, 12, 12, 4], 500 + trial);
       const box = randomBox(3, 600 + trial, 1);
-      const u = seededUniform(700 + trial);
+      const u = t.data.createRng(700 + trial);
       const clause = [0, 1].map(() => ({ coeffs: Float64Array.from({ length: 4 }, () => 2 * u() - 1), constant: 0, strict: false }));
       const clauses = clause.map((c) => [c]);
       const ibp = await boundDomain(net, box, undefined, clauses, { method: 'ibp' });

@@ -4,7 +4,7 @@
  * the bound (bias term plus intercept term of the triangle relaxation).
  */
 import type { LayerBounds, Splits } from '../bounds/types';
-import type { ReluNetwork } from '../network/network';
+import { addTransposed, type ReluNetwork } from '../network/network';
 import { ambiguousCandidates, type BranchingContext, type BranchingRule, type ReluChoice } from './rule';
 
 /** Per-layer BaBSR scores (masked to free ambiguous ReLUs) and intercept terms s_t. */
@@ -28,12 +28,7 @@ export function babsrScores(net: ReluNetwork, bounds: LayerBounds, splits: Split
   for (let j = net.layers.length - 1; j >= 1; j--) {
     const layer = net.layers[j];
     const back = new Float64Array(layer.inSize);
-    for (let i = 0; i < layer.outSize; i++) {
-      const v = nu[i];
-      if (v === 0) continue;
-      const row = i * layer.inSize;
-      for (let q = 0; q < layer.inSize; q++) back[q] += v * layer.weights[row + q];
-    }
+    addTransposed(layer, nu, back);
     const k = j - 1;
     const n = back.length;
     const s = new Float64Array(n);

@@ -1,12 +1,12 @@
+import { data } from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, forward } from '../network/network';
-import { seededUniform } from '../properties/random';
 import { dyadicFromFloat, dyadicToRational, isDecimal, nextDown, nextUp, parseDecimal, ratCeilFloat, ratCmp, ratFloorFloat, ratFromFloat, ratToNumber } from './rational';
 import { exactForward } from './replay';
 
 describe('exact arithmetic', () => {
   it('reads decimals exactly and rounds them to the same float64 as Number', () => {
-    const u = seededUniform(11);
+    const u = data.createRng(11);
     for (let k = 0; k < 5000; k++) {
       const digits = Array.from({ length: 1 + Math.floor(u() * 25) }, () => Math.floor(u() * 10)).join('');
       const point = Math.floor(u() * (digits.length + 1));
@@ -27,7 +27,7 @@ describe('exact arithmetic', () => {
   });
 
   it('holds every float64 exactly, subnormals included', () => {
-    const u = seededUniform(12);
+    const u = data.createRng(12);
     const view = new DataView(new ArrayBuffer(8));
     for (let k = 0; k < 5000; k++) {
       view.setUint32(0, Math.floor(u() * 2 ** 32));
@@ -41,7 +41,7 @@ describe('exact arithmetic', () => {
 
   it('evaluates a network exactly: agrees with float64 up to its rounding, and decides what float64 cannot', () => {
     const net = createNetwork([{ weights: [[0.1, 0.2], [0.3, -0.7]], bias: [0, 0.1] }, { weights: [[1, -1]], bias: [1e-17] }]);
-    const u = seededUniform(13);
+    const u = data.createRng(13);
     for (let k = 0; k < 200; k++) {
       const x = [u() * 2 - 1, u() * 2 - 1];
       const exact = ratToNumber(dyadicToRational(exactForward(net, x)[0]));

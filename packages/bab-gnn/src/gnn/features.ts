@@ -5,7 +5,7 @@
  * multiplier of CROWN's relaxation) for λ₁ − λ₂, and the network evaluated at the minimiser x* of
  * the domain's linear lower bound for the LP primal point.
  */
-import { forwardTrace } from '../network/network';
+import { addTransposed, forwardTrace } from '../network/network';
 import type { BranchingContext } from '../branching/rule';
 
 /** Host-side inputs of one GNN evaluation. */
@@ -62,12 +62,11 @@ export function graphFeatures(ctx: BranchingContext): GraphFeatures {
   }
   // Backward coefficients ν̂ of the objective (as in BaBSR and CROWN's upper relaxation slopes).
   const last = net.layers[hidden];
-  const outputWeights = new Float32Array(last.inSize);
+  const folded = new Float64Array(last.inSize);
+  addTransposed(last, ctx.objective.coeffs, folded);
+  const outputWeights = Float32Array.from(folded);
   let objBias = ctx.objective.constant;
-  for (let i = 0; i < last.outSize; i++) {
-    objBias += ctx.objective.coeffs[i] * last.bias[i];
-    for (let j = 0; j < last.inSize; j++) outputWeights[j] += ctx.objective.coeffs[i] * last.weights[i * last.inSize + j];
-  }
+  for (let i = 0; i < last.outSize; i++) objBias += ctx.objective.coeffs[i] * last.bias[i];
   const nus: Float64Array[] = new Array(hidden);
   let nu = Float64Array.from(outputWeights);
   for (let k = hidden - 1; k >= 0; k--) {
@@ -75,11 +74,7 @@ export function graphFeatures(ctx: BranchingContext): GraphFeatures {
     if (k === 0) break;
     const layer = net.layers[k];
     const next = new Float64Array(layer.inSize);
-    for (let i = 0; i < layer.outSize; i++) {
-      const v = nu[i] * slope[k][i];
-      if (v === 0) continue;
-      for (let j = 0; j < layer.inSize; j++) next[j] += v * layer.weights[i * layer.inSize + j];
-    }
+    addTransposed(layer, nu.map((v, i) => v * slope[k][i]), next);
     nu = next;
   }
   const relu: Float32Array[] = [];

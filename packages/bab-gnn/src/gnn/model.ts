@@ -8,6 +8,7 @@
  */
 import * as t from '@nnlab/tensor-gpu';
 import type { ReluNetwork } from '../network/network';
+import { layerEdges } from './edges';
 import type { GraphFeatures } from './features';
 
 /** Size settings of the GNN. */
@@ -89,7 +90,7 @@ export class BranchingGnn extends t.nn.Module {
     const hidden = net.layers.length - 1;
     return t.tidy(() => {
       const col = (a: Float32Array) => t.tensor(a, [a.length, 1]);
-      const weights = net.layers.slice(0, hidden).map((l) => t.tensor(Float32Array.from(l.weights), [l.outSize, l.inSize]));
+      const edges = net.layers.slice(0, hidden).map(layerEdges);
       const outW = t.tensor(f.outputWeights, [1, f.outputWeights.length]);
       const slope = f.slope.map(col);
       const rest = f.slope.map((d) => col(d.map((v) => 1 - v)));
@@ -106,19 +107,19 @@ export class BranchingGnn extends t.nn.Module {
       for (let round = 0; round < this.config.rounds; round++) {
         let prev = input;
         for (let k = 0; k < hidden; k++) {
-          const message = this.reluForwardMessage.forward(gate(t.matmul(weights[k], prev), k));
+          const message = this.reluForwardMessage.forward(gate(edges[k].forward(prev), k));
           relus[k] = t.mul(this.reluForwardCombine.forward(t.concat([fwdFeat[k], message], 1)), alive[k]);
           prev = relus[k];
         }
         let next = this.outputCombine.forward(t.concat([outFeat, t.matmul(outW, prev)], 1));
-        let nextW = outW;
+        let back = t.matmul(outW, next, { transposeA: true });
         for (let k = hidden - 1; k >= 0; k--) {
-          const message = this.reluBackwardMessage.forward(gate(t.matmul(nextW, next, { transposeA: true }), k));
+          const message = this.reluBackwardMessage.forward(gate(back, k));
           relus[k] = t.mul(this.reluBackwardCombine.forward(t.concat([bwdFeat[k], message], 1)), alive[k]);
           next = relus[k];
-          nextW = weights[k];
+          back = edges[k].backward(next);
         }
-        input = this.inputBackwardCombine.forward(t.concat([inBwdFeat, t.matmul(nextW, next, { transposeA: true })], 1));
+        input = this.inputBackwardCombine.forward(t.concat([inBwdFeat, back], 1));
       }
       return relus.map((r) => this.score.forward(r));
     });

@@ -9,7 +9,6 @@ import { verify, type VerifyOptions } from '../bab/verify';
 import { strongBranchingScores } from '../branching/strong';
 import type { BranchingRule, ReluChoice } from '../branching/rule';
 import { createNetwork, forward, type ReluNetwork } from '../network/network';
-import { gaussian, seededUniform } from '../properties/random';
 import type { VerificationSpec } from '../properties/spec';
 import { graphFeatures, type GraphFeatures } from './features';
 import type { BranchingGnn } from './model';
@@ -44,15 +43,15 @@ export async function generateProblems(count: number, options: { seed?: number; 
   const position = options.position ?? 0.7;
   const width = options.width ?? 1.5;
   if (!Number.isInteger(count) || count < 1) throw new Error(`generateProblems: count must be a positive integer, got ${count}`);
-  const u = seededUniform(options.seed ?? 0);
+  const u = t.data.createRng(options.seed ?? 0);
   const problems: BranchingProblem[] = [];
   for (let n = 0; n < count; n++) {
     const layers = [];
     for (let k = 0; k + 1 < sizes.length; k++) {
       const scale = 1 / Math.sqrt(sizes[k]);
       layers.push({
-        weights: Array.from({ length: sizes[k + 1] }, () => Array.from({ length: sizes[k] }, () => gaussian(u) * scale)),
-        bias: Array.from({ length: sizes[k + 1] }, () => gaussian(u) * 0.3),
+        weights: Array.from({ length: sizes[k + 1] }, () => Array.from({ length: sizes[k] }, () => t.data.randomNormal(u) * scale)),
+        bias: Array.from({ length: sizes[k + 1] }, () => t.data.randomNormal(u) * 0.3),
       });
     }
     const net = createNetwork(layers);
@@ -152,7 +151,7 @@ export async function trainGnn(model: BranchingGnn, samples: readonly BranchingS
   if (samples.length === 0) throw new Error('trainGnn: no samples');
   const params = model.trainableParameters();
   const optimizer = t.optim.adam({ lr: options.lr ?? 1e-3, weightDecay: options.weightDecay ?? 1e-4 });
-  const u = seededUniform(options.seed ?? 0);
+  const u = t.data.createRng(options.seed ?? 0);
   const history: number[] = [];
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {

@@ -1,6 +1,6 @@
 import * as t from '@nnlab/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forward } from './network';
+import { forward, isConv } from './network';
 import { networkFromModule } from './from-module';
 
 beforeAll(async () => {
@@ -22,6 +22,8 @@ describe('networkFromModule', () => {
       const net = await networkFromModule(model, [2, 5, 5]);
       // Two consecutive Linear layers are composed into one affine layer.
       expect(net.layers.map((l) => [l.inSize, l.outSize])).toEqual([[50, 27], [27, 5], [5, 4]]);
+      // The convolution stays one (its taps: 3 channels × 3×3 positions, each reading ≤ 2×3×3 inputs).
+      expect(net.layers.map(isConv)).toEqual([true, false, false]);
       const x = t.rand([3, 2, 5, 5], { seed: 9, low: -1, high: 1 });
       const y = t.tidy(() => model.forward(x));
       const xs = await x.data();
@@ -33,6 +35,19 @@ describe('networkFromModule', () => {
       }
       model.dispose();
     });
+  });
+
+  it('composes a convolution with a following affine layer into one dense layer, with the same outputs', async () => {
+    const model = new t.nn.Sequential(new t.nn.Conv2d(1, 2, 2, { seed: 5 }), new t.nn.Flatten(), new t.nn.Linear(8, 3, { seed: 6 }), new t.nn.ReLU(), new t.nn.Linear(3, 2, { seed: 7 }));
+    const net = await networkFromModule(model, [1, 3, 3]);
+    expect(net.layers.map(isConv)).toEqual([false, false]);
+    const x = t.rand([1, 1, 3, 3], { seed: 3, low: -1, high: 1 });
+    const y = t.tidy(() => model.forward(x));
+    const ours = forward(net, await x.data());
+    const ys = await y.data();
+    for (let i = 0; i < 2; i++) expect(Math.abs(ours[i] - ys[i])).toBeLessThan(1e-5);
+    t.dispose([x, y]);
+    model.dispose();
   });
 
   it('rejects unsupported layers and shapes', async () => {

@@ -1,12 +1,15 @@
 /**
  * Converts a tensor-gpu `nn.Sequential` of Linear, Conv2d, ReLU and Flatten layers into a
- * {@link ReluNetwork}: convolutions become dense matrices (exact, only practical for small inputs),
- * consecutive affine layers are composed, and a ReLU must separate the affine blocks.
+ * {@link ReluNetwork}: convolutions stay convolutions, consecutive affine layers are composed (a
+ * convolution then becomes its dense matrix), and a ReLU must separate the affine blocks.
  */
 import * as t from '@nnlab/tensor-gpu';
-import { validateNetwork, type DenseLayer, type ReluNetwork } from './network';
+import { createConv2dLayer, type Conv2dLayer } from './conv';
+import { isConv, validateNetwork, type AffineLayer, type DenseLayer, type ReluNetwork } from './network';
 
-function compose(outer: DenseLayer, inner: DenseLayer): DenseLayer {
+function compose(outerLayer: AffineLayer, innerLayer: AffineLayer): DenseLayer {
+  const outer = denseOf(outerLayer);
+  const inner = denseOf(innerLayer);
   const weights = new Float64Array(outer.outSize * inner.inSize);
   const bias = Float64Array.from(outer.bias);
   for (let i = 0; i < outer.outSize; i++) {
@@ -20,7 +23,16 @@ function compose(outer: DenseLayer, inner: DenseLayer): DenseLayer {
   return { inSize: inner.inSize, outSize: outer.outSize, weights, bias };
 }
 
-async function conv2dAsDense(conv: t.nn.Conv2d, shape: number[]): Promise<{ layer: DenseLayer; shape: number[] }> {
+/** A convolution's dense matrix, from its taps: only for composing it with a neighbouring affine layer. */
+function denseOf(layer: AffineLayer): DenseLayer {
+  if (!isConv(layer)) return layer;
+  const { offsets, inputs, weights: w } = layer.taps;
+  const weights = new Float64Array(layer.outSize * layer.inSize);
+  for (let i = 0; i < layer.outSize; i++) for (let t = offsets[i]; t < offsets[i + 1]; t++) weights[i * layer.inSize + inputs[t]] += w[t];
+  return { inSize: layer.inSize, outSize: layer.outSize, weights, bias: Float64Array.from(layer.bias) };
+}
+
+async function readConv2d(conv: t.nn.Conv2d, shape: number[]): Promise<Conv2dLayer> {
   const [c, h, w] = shape;
   const [oc, ic, kh, kw] = conv.weight.value.shape;
   if (ic !== c) throw new Error(`networkFromModule: Conv2d expects ${ic} input channels, the input has ${c}`);
@@ -29,36 +41,9 @@ async function conv2dAsDense(conv: t.nn.Conv2d, shape: number[]): Promise<{ laye
   if ((options.groups ?? 1) !== 1) throw new Error('networkFromModule: grouped Conv2d is not supported');
   const [dh, dw] = pair(options.dilation, 1);
   if (dh !== 1 || dw !== 1) throw new Error('networkFromModule: dilated Conv2d is not supported');
-  const [sh, sw] = pair(options.stride, 1);
-  const [ph, pw] = pair(options.padding, 0);
-  const oh = Math.floor((h + 2 * ph - kh) / sh) + 1;
-  const ow = Math.floor((w + 2 * pw - kw) / sw) + 1;
   const kernel = await conv.weight.value.data();
-  const b = conv.bias ? await conv.bias.value.data() : new Float32Array(oc);
-  const inSize = c * h * w;
-  const outSize = oc * oh * ow;
-  const weights = new Float64Array(outSize * inSize);
-  const bias = new Float64Array(outSize);
-  for (let o = 0; o < oc; o++) {
-    for (let y = 0; y < oh; y++) {
-      for (let x = 0; x < ow; x++) {
-        const row = (o * oh + y) * ow + x;
-        bias[row] = b[o];
-        for (let ci = 0; ci < c; ci++) {
-          for (let dy = 0; dy < kh; dy++) {
-            const iy = y * sh - ph + dy;
-            if (iy < 0 || iy >= h) continue;
-            for (let dx = 0; dx < kw; dx++) {
-              const ix = x * sw - pw + dx;
-              if (ix < 0 || ix >= w) continue;
-              weights[row * inSize + (ci * h + iy) * w + ix] += kernel[((o * ic + ci) * kh + dy) * kw + dx];
-            }
-          }
-        }
-      }
-    }
-  }
-  return { layer: { inSize, outSize, weights, bias }, shape: [oc, oh, ow] };
+  const bias = conv.bias ? await conv.bias.value.data() : new Float32Array(oc);
+  return createConv2dLayer({ inShape: [c, h, w], kernel, kernelShape: [oc, ic, kh, kw], bias, stride: pair(options.stride, 1), padding: pair(options.padding, 0) });
 }
 
 /**
@@ -74,10 +59,10 @@ export async function networkFromModule(model: t.nn.Module, inputShape: readonly
   const unroll = (m: t.nn.Module) => (m instanceof t.nn.Sequential ? m.layers.forEach(unroll) : flat.push(m));
   unroll(model);
   let shape = [...inputShape];
-  const blocks: DenseLayer[] = [];
-  let pending: DenseLayer | null = null;
+  const blocks: AffineLayer[] = [];
+  let pending: AffineLayer | null = null;
   for (const [i, m] of flat.entries()) {
-    let layer: DenseLayer | null = null;
+    let layer: AffineLayer | null = null;
     if (m instanceof t.nn.Linear) {
       const size = shape.reduce((a, b) => a * b, 1);
       if (size !== m.inFeatures) throw new Error(`networkFromModule: layer ${i} (Linear) expects ${m.inFeatures} inputs, gets ${size}`);
@@ -87,9 +72,9 @@ export async function networkFromModule(model: t.nn.Module, inputShape: readonly
       shape = [m.outFeatures];
     } else if (m instanceof t.nn.Conv2d) {
       if (shape.length !== 3) throw new Error(`networkFromModule: layer ${i} (Conv2d) needs a [C, H, W] input, gets [${shape.join(', ')}]`);
-      const converted = await conv2dAsDense(m, shape);
-      layer = converted.layer;
-      shape = converted.shape;
+      const conv = await readConv2d(m, shape);
+      layer = conv;
+      shape = [...conv.outShape];
     } else if (m instanceof t.nn.Flatten) {
       shape = [shape.reduce((a, b) => a * b, 1)];
       continue;

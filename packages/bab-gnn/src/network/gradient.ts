@@ -1,5 +1,5 @@
 /** Float64 input gradient of a linear function of the network output (for the PGD attack). */
-import { forwardTrace, type ReluNetwork } from './network';
+import { addTransposed, forwardTrace, type ReluNetwork } from './network';
 
 /** Value `c·f(x)` and its gradient with respect to x (ReLU derivative taken as 0 at 0). */
 export function outputGradient(net: ReluNetwork, x: ArrayLike<number>, c: ArrayLike<number>): { output: Float64Array; value: number; gradient: Float64Array } {
@@ -10,12 +10,7 @@ export function outputGradient(net: ReluNetwork, x: ArrayLike<number>, c: ArrayL
   for (let k = net.layers.length - 1; k >= 0; k--) {
     const layer = net.layers[k];
     const next = new Float64Array(layer.inSize);
-    for (let i = 0; i < layer.outSize; i++) {
-      const gi = g[i];
-      if (gi === 0) continue;
-      const row = i * layer.inSize;
-      for (let j = 0; j < layer.inSize; j++) next[j] += gi * layer.weights[row + j];
-    }
+    addTransposed(layer, g, next);
     if (k > 0) {
       const z = preActivations[k - 1];
       for (let j = 0; j < next.length; j++) if (!(z[j] > 0)) next[j] = 0;

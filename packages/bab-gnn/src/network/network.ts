@@ -1,11 +1,17 @@
 /**
- * A fully connected ReLU network in float64: affine layers with a ReLU after every layer except
- * the last. Every verifier in this package works on this one form; `.nnet` files and tensor-gpu
- * modules (Linear, Conv2d, ReLU, Flatten) are converted into it.
+ * A ReLU network in float64: affine layers (dense or convolutional) with a ReLU after every layer
+ * except the last. Every verifier in this package works on this one form; `.nnet` files, OVAL
+ * networks and tensor-gpu modules (Linear, Conv2d, ReLU, Flatten) are converted into it. Values
+ * between layers are flat vectors (`[C, H, W]` row-major for images), so flatten is the identity.
  */
+import { conv2dForward, conv2dTransposeAdd, type Conv2dLayer } from './conv';
+
+export type { Conv2dLayer } from './conv';
 
 /** One affine layer `z = W·h + b`, weights row-major `[outSize, inSize]` (PyTorch layout). */
 export interface DenseLayer {
+  /** Absent or `'dense'` (discriminates dense layers from convolutions). */
+  readonly kind?: 'dense';
   /** Inputs of the layer. */
   readonly inSize: number;
   /** Outputs of the layer. */
@@ -16,15 +22,31 @@ export interface DenseLayer {
   readonly bias: Float64Array;
 }
 
+/** One affine layer of a network: dense, or a convolution kept as one. */
+export type AffineLayer = DenseLayer | Conv2dLayer;
+
+/** Whether the layer is a convolution. */
+export function isConv(layer: AffineLayer): layer is Conv2dLayer {
+  return layer.kind === 'conv2d';
+}
+
+/** Whether any layer of the network is a convolution (the dense-only code paths refuse those). */
+export function hasConvolution(net: ReluNetwork): boolean {
+  return net.layers.some(isConv);
+}
+
 /** A ReLU network: `layers[0]` reads the input; a ReLU follows every layer but the last. */
-export interface ReluNetwork {
+export interface ReluNetwork<L extends AffineLayer = AffineLayer> {
   /** Input dimension. */
   readonly inputSize: number;
   /** Output dimension. */
   readonly outputSize: number;
   /** The affine layers, input to output (at least one). */
-  readonly layers: readonly DenseLayer[];
+  readonly layers: readonly L[];
 }
+
+/** A network of dense layers only (what `.nnet` files and {@link createNetwork} give). */
+export type DenseNetwork = ReluNetwork<DenseLayer>;
 
 /** Sizes of the hidden ReLU layers (one per layer except the last). */
 export function hiddenSizes(net: ReluNetwork): number[] {
@@ -41,7 +63,7 @@ export function countRelus(net: ReluNetwork): number {
  *
  * @param layers - per layer, `weights` as rows `[out][in]` and `bias` `[out]`.
  */
-export function createNetwork(layers: ReadonlyArray<{ weights: ReadonlyArray<ArrayLike<number>>; bias: ArrayLike<number> }>): ReluNetwork {
+export function createNetwork(layers: ReadonlyArray<{ weights: ReadonlyArray<ArrayLike<number>>; bias: ArrayLike<number> }>): DenseNetwork {
   if (!Array.isArray(layers) || layers.length === 0) throw new Error('createNetwork: layers must be a non-empty array');
   const dense = layers.map((layer, k) => {
     const outSize = layer.weights.length;
@@ -59,23 +81,28 @@ export function createNetwork(layers: ReadonlyArray<{ weights: ReadonlyArray<Arr
 }
 
 /** Throws a clear error unless `net` is a consistent network with finite parameters; returns it. */
-export function validateNetwork(net: ReluNetwork): ReluNetwork {
+export function validateNetwork<N extends ReluNetwork>(net: N): N {
   if (!net || !Array.isArray(net.layers) || net.layers.length === 0) throw new Error('network: expected at least one layer');
   let prev = net.inputSize;
   net.layers.forEach((l, k) => {
     if (l.inSize !== prev) throw new Error(`network: layers[${k}] reads ${l.inSize} values, but the previous layer gives ${prev}`);
+    prev = l.outSize;
+    if (isConv(l)) {
+      if (l.bias.length !== l.outSize || l.taps.offsets.length !== l.outSize + 1) throw new Error(`network: layers[${k}] (conv2d) has inconsistent bias or taps`);
+      return;
+    }
     if (l.weights.length !== l.inSize * l.outSize) throw new Error(`network: layers[${k}].weights has ${l.weights.length} values, expected ${l.outSize}×${l.inSize}`);
     if (l.bias.length !== l.outSize) throw new Error(`network: layers[${k}].bias has ${l.bias.length} values, expected ${l.outSize}`);
     for (const v of l.weights) if (!Number.isFinite(v)) throw new Error(`network: layers[${k}].weights contains a non-finite value`);
     for (const v of l.bias) if (!Number.isFinite(v)) throw new Error(`network: layers[${k}].bias contains a non-finite value`);
-    prev = l.outSize;
   });
   if (prev !== net.outputSize) throw new Error(`network: outputSize ${net.outputSize} differs from the last layer's ${prev}`);
   return net;
 }
 
 /** `W·h + b` of one layer, in float64. */
-export function affine(layer: DenseLayer, h: ArrayLike<number>): Float64Array {
+export function affine(layer: AffineLayer, h: ArrayLike<number>): Float64Array {
+  if (isConv(layer)) return conv2dForward(layer, h);
   const out = new Float64Array(layer.outSize);
   const { weights: w, inSize } = layer;
   for (let i = 0; i < layer.outSize; i++) {
@@ -85,6 +112,18 @@ export function affine(layer: DenseLayer, h: ArrayLike<number>): Float64Array {
     out[i] = s;
   }
   return out;
+}
+
+/** Adds `Wᵀ·v` of one layer to `into` (`[inSize]`): the transposed convolution for a conv layer. */
+export function addTransposed(layer: AffineLayer, v: ArrayLike<number>, into: Float64Array): void {
+  if (isConv(layer)) return conv2dTransposeAdd(layer, v, into);
+  const { weights: w, inSize } = layer;
+  for (let i = 0; i < layer.outSize; i++) {
+    const vi = v[i];
+    if (vi === 0) continue;
+    const row = i * inSize;
+    for (let q = 0; q < inSize; q++) into[q] += vi * w[row + q];
+  }
 }
 
 /** The network output at `x`, in float64 (the reference used to re-check counterexamples). */

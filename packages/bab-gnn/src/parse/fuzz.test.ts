@@ -1,9 +1,9 @@
 // Seeded fuzzing of the .vnnlib and .nnet parsers: mutated and hostile inputs must parse to a
 // consistent result or throw an Error naming the file, never another exception, and each input
 // must stay within a time and memory budget (DEFAULT_FUZZ_BUDGET: 1 s, 64 MiB + 64 B per input byte).
+import { data } from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
 import { measureParse, overBudget } from '../../../../scripts/fuzz-budget.test-helper';
-import { seededUniform } from '../properties/random';
 import type { VerificationSpec } from '../properties/spec';
 import { parseNnet } from './nnet';
 import { parseVnnlib } from './vnnlib';
@@ -56,7 +56,7 @@ const NNET_PIECES = [',', '\n', '//', '0', '1', '-', '.', 'e', '2147483647', '50
 
 describe('parser fuzz (seeded, with time and memory budgets)', () => {
   it('VNN-LIB: 1,500 mutated and hostile properties', () => {
-    const u = seededUniform(20240601);
+    const u = data.createRng(20240601);
     const tally = { parsed: 0, rejected: 0 };
     for (let trial = 0; trial < 1500; trial++) {
       let text = pick(u, VNNLIB_BASES);
@@ -80,7 +80,7 @@ describe('parser fuzz (seeded, with time and memory budgets)', () => {
   });
 
   it('.nnet: 1,500 mutated files', () => {
-    const u = seededUniform(20240602);
+    const u = data.createRng(20240602);
     const tally = { parsed: 0, rejected: 0 };
     for (let trial = 0; trial < 1500; trial++) {
       let text = NNET_BASE;

@@ -1,9 +1,9 @@
+import * as t from '@nnlab/tensor-gpu';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forward } from '../network/network';
 import { readAcasXuNetwork } from '../node/acasxu';
-import { seededUniform } from '../properties/random';
 import { acasXuData, requirePresent } from '../testing/shared-data.test-helper';
 import { formatNnet, normalizeInput, parseNnet } from './nnet';
 import { tinyNnet as tiny } from '../testing/tiny-nnet.test-helper';
@@ -62,7 +62,7 @@ describe('parseNnet', () => {
 
   it.skipIf(data.skip)('reads every ACAS Xu network (checksums verified), round-trips and agrees with an independent forward pass', () => {
     requirePresent(data);
-    const u = seededUniform(5);
+    const u = t.data.createRng(5);
     for (let x = 1; x <= 5; x++) {
       for (let y = 1; y <= 9; y++) {
         const m = readAcasXuNetwork(data.dir, x, y);

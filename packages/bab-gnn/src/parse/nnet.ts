@@ -6,12 +6,12 @@
  * is allocated for them.
  */
 import { isDecimal } from '../exact/rational';
-import { validateNetwork, type DenseLayer, type ReluNetwork } from '../network/network';
+import { validateNetwork, type DenseLayer, type DenseNetwork } from '../network/network';
 
 /** A network read from a `.nnet` file, with the normalisation constants of its header. */
 export interface NnetModel {
   /** The network, working on normalised inputs and giving normalised outputs. */
-  readonly network: ReluNetwork;
+  readonly network: DenseNetwork;
   /** Smallest raw value of each input (header line 4). */
   readonly inputMin: Float64Array;
   /** Largest raw value of each input (header line 5). */

@@ -4,10 +4,10 @@
  * every iterate is checked against the clause it attacks (float64 filter, then exact replay), so
  * one step costs the same whatever the number of clauses.
  */
+import { data } from '@nnlab/tensor-gpu';
 import { outputGradient } from '../network/gradient';
 import type { ReluNetwork } from '../network/network';
 import { checkClause, PointReplay, type Counterexample } from './counterexample';
-import { seededUniform } from './random';
 import { innerBox, type VerificationSpec } from './spec';
 
 /** Settings of {@link pgdAttack}. */
@@ -30,7 +30,7 @@ export function pgdAttack(net: ReluNetwork, spec: VerificationSpec, options: Att
   const steps = options.steps ?? 50;
   if (!Number.isInteger(restarts) || restarts < 0) throw new Error(`pgdAttack: restarts must be an integer ≥ 0, got ${restarts}`);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`pgdAttack: steps must be an integer ≥ 0, got ${steps}`);
-  const uniform = seededUniform(options.seed ?? 0);
+  const uniform = data.createRng(options.seed ?? 0);
   const deadline = options.deadline ?? Infinity;
   for (let regionIndex = 0; regionIndex < spec.regions.length; regionIndex++) {
     const region = innerBox(spec.regions[regionIndex]);

@@ -7,9 +7,9 @@
  * input at one of its extremes), where uniformly drawn starts never land and where gradients are
  * often zero (every ReLU of a layer off), so PGD alone misses them.
  */
+import { data } from '@nnlab/tensor-gpu';
 import type { ReluNetwork } from '../network/network';
 import { checkClause, PointReplay, type Counterexample } from './counterexample';
-import { seededUniform } from './random';
 import type { Box } from '../bounds/types';
 import { innerBox, type OutputConstraint, type SpecRegion, type VerificationSpec } from './spec';
 
@@ -25,6 +25,11 @@ export interface SampleAttackOptions {
   elite?: number;
   /** Probability that a coordinate of an initial sample is put on one face of the box (default 0.5). */
   faceProbability?: number;
+  /**
+   * Best samples that, after the initial sampling and after every round, are moved onto each face
+   * of the box one coordinate at a time (default 5).
+   */
+  snapped?: number;
   /** Seed (default 0). */
   seed?: number;
   /** Stop (returning null) once `performance.now()` passes this time, in ms (default none). */
@@ -57,7 +62,8 @@ function searchBox(region: SpecRegion, box: Box | undefined): Box | null {
 }
 
 /**
- * Searches every region and clause by face-biased sampling and cross-entropy refinement; returns a
+ * Searches every region and clause by face-biased sampling and cross-entropy refinement (with the
+ * best samples also moved onto the faces, coordinate by coordinate); returns a
  * counterexample confirmed in exact arithmetic, or null.
  */
 export function sampleAttack(net: ReluNetwork, spec: VerificationSpec, options: SampleAttackOptions = {}): Counterexample | null {
@@ -66,13 +72,13 @@ export function sampleAttack(net: ReluNetwork, spec: VerificationSpec, options: 
   const roundSamples = options.roundSamples ?? 100;
   const eliteSize = options.elite ?? 20;
   const face = options.faceProbability ?? 0.5;
+  const snapped = options.snapped ?? 5;
   const deadline = options.deadline ?? Infinity;
-  for (const [name, v] of [['samples', samples], ['rounds', rounds], ['roundSamples', roundSamples], ['elite', eliteSize]] as const) {
+  for (const [name, v] of [['samples', samples], ['rounds', rounds], ['roundSamples', roundSamples], ['elite', eliteSize], ['snapped', snapped]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`sampleAttack: ${name} must be an integer ≥ 0, got ${v}`);
   }
   if (!(face >= 0 && face <= 1)) throw new Error(`sampleAttack: faceProbability must be in [0, 1], got ${face}`);
-  const uniform = seededUniform(options.seed ?? 0);
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const uniform = data.createRng(options.seed ?? 0);
   const targets = options.within ?? spec.regions.map((_, region) => ({ region, box: undefined, clauses: undefined }));
   for (const target of targets) {
     const regionIndex = target.region;
@@ -100,8 +106,29 @@ export function sampleAttack(net: ReluNetwork, spec: VerificationSpec, options: 
         const cex = evaluate(x);
         if (cex) return cex;
       }
+      // The best samples with one coordinate moved onto a face: where random moves rarely land.
+      const snap = (): Counterexample | null => {
+        scored.sort((a, b) => a.m - b.m);
+        const best = scored.slice(0, snapped).map((e) => e.x);
+        for (const x of best) {
+          for (let i = 0; i < x.length; i++) {
+            for (const end of [box.lower[i], box.upper[i]]) {
+              if (x[i] === end) continue;
+              if (performance.now() > deadline) return null;
+              const y = Float64Array.from(x);
+              y[i] = end;
+              const cex = evaluate(y);
+              if (cex) return cex;
+            }
+          }
+        }
+        return null;
+      };
       let sigma = 0.1;
       for (let round = 0; round < rounds && scored.length > 0; round++) {
+        const snappedCex = snap();
+        if (snappedCex) return snappedCex;
+        if (performance.now() > deadline) return null;
         scored.sort((a, b) => a.m - b.m);
         const elite = scored.splice(0, eliteSize);
         scored.length = 0;
@@ -110,7 +137,7 @@ export function sampleAttack(net: ReluNetwork, spec: VerificationSpec, options: 
           if (performance.now() > deadline) return null;
           const parent = elite[Math.floor(uniform() * elite.length)].x;
           // Keep some coordinates (those on a face stay there), move the others.
-          const x = Float64Array.from(parent, (v, i) => (uniform() < 0.3 ? v : clamp(v + sigma * width[i] * gaussian(), i)));
+          const x = Float64Array.from(parent, (v, i) => (uniform() < 0.3 ? v : clamp(v + sigma * width[i] * data.randomNormal(uniform), i)));
           const cex = evaluate(x);
           if (cex) return cex;
         }

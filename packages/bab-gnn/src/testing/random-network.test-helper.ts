@@ -1,23 +1,23 @@
 // Test helper: seeded random ReLU networks and boxes, and a float64 reference forward pass written
 // independently of the library (nested arrays, no typed-array layout).
-import { createNetwork, type ReluNetwork } from '../network/network';
-import { gaussian, seededUniform } from '../properties/random';
+import { data } from '@nnlab/tensor-gpu';
+import { createNetwork, type DenseNetwork } from '../network/network';
 
-export function randomNetwork(sizes: readonly number[], seed: number, biasScale = 0.3): ReluNetwork {
-  const u = seededUniform(seed);
+export function randomNetwork(sizes: readonly number[], seed: number, biasScale = 0.3): DenseNetwork {
+  const u = data.createRng(seed);
   const layers = [];
   for (let k = 0; k + 1 < sizes.length; k++) {
     const scale = 1 / Math.sqrt(sizes[k]);
     layers.push({
-      weights: Array.from({ length: sizes[k + 1] }, () => Array.from({ length: sizes[k] }, () => gaussian(u) * scale)),
-      bias: Array.from({ length: sizes[k + 1] }, () => gaussian(u) * biasScale),
+      weights: Array.from({ length: sizes[k + 1] }, () => Array.from({ length: sizes[k] }, () => data.randomNormal(u) * scale)),
+      bias: Array.from({ length: sizes[k + 1] }, () => data.randomNormal(u) * biasScale),
     });
   }
   return createNetwork(layers);
 }
 
 export function randomBox(n: number, seed: number, maxWidth = 1): { lower: Float64Array; upper: Float64Array } {
-  const u = seededUniform(seed);
+  const u = data.createRng(seed);
   const lower = new Float64Array(n);
   const upper = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -39,7 +39,7 @@ export function samplePoint(box: { lower: Float64Array; upper: Float64Array }, u
 }
 
 /** Pre-activations per hidden layer and output, from nested arrays (independent of the library). */
-export function referenceForward(net: ReluNetwork, x: readonly number[]): { pre: number[][]; out: number[] } {
+export function referenceForward(net: DenseNetwork, x: readonly number[]): { pre: number[][]; out: number[] } {
   const pre: number[][] = [];
   let h = x.slice();
   net.layers.forEach((layer, k) => {

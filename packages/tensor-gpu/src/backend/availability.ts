@@ -1,8 +1,10 @@
 import { GPU } from 'gpu.js';
 import { BACKEND_NAMES, type BackendName } from './names';
+import { navigatorGpu } from '../webgpu/gpu-like';
 
 /**
- * Whether gpu.js can run `name` in this environment. Probing webgpu requests a real adapter;
+ * Whether `name` can run in this environment. Probing webgpu requests an adapter from
+ * `navigator.gpu` (Node has none unless set; pass `setBackend`'s `gpu` option there);
  * probing a GL backend needs a context (headless-gl in Node needs an X display, e.g. Xvfb).
  */
 export async function isBackendAvailable(name: BackendName): Promise<boolean> {
@@ -19,8 +21,11 @@ export async function isBackendAvailable(name: BackendName): Promise<boolean> {
         return Boolean(G.isWebGLSupported);
       case 'webgl2':
         return Boolean(G.isWebGL2Supported);
-      case 'webgpu':
-        return Boolean(G.isWebGPUSupported) && Boolean(await G.isWebGPUAvailable());
+      case 'webgpu': {
+        // tensor-gpu runs its own WGSL on navigator.gpu (in Node: setBackend's `gpu` option).
+        const gpu = navigatorGpu();
+        return gpu !== null && (await gpu.requestAdapter()) !== null;
+      }
     }
   } catch {
     return false;

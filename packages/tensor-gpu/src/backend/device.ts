@@ -1,10 +1,12 @@
 import { GPU } from 'gpu.js';
 import * as gpuJs from 'gpu.js';
 import { DeviceBuffer } from './device-buffer';
+import { HostBufferPool } from './host-buffer-pool';
 import { KERNEL_CLASS_OF, type BackendName } from './names';
 import { withFloat16Output } from '../fp16/kernel-rounding';
 import { HOST_RESIDENT_BACKENDS } from './kernel-registry';
 import type { HostKernel, KernelSpec, OutputPrecision } from './kernel-spec';
+import type { KernelDevice } from './kernel-device';
 
 type KernelFunction = ((...args: unknown[]) => unknown) & { kernel?: any; destroy?: () => void };
 
@@ -19,10 +21,12 @@ const UPLOAD_SOURCE = 'function (a) { return a[this.thread.x]; }';
  * compiles nothing after its first step. Every compiled kernel is checked to really run on the
  * requested backend: gpu.js may silently degrade a kernel to its cpu backend, which is an error here.
  */
-export class Device {
+export class Device implements KernelDevice {
   private readonly gpu: any;
   private readonly kernels = new Map<string, KernelFunction>();
   private readonly verified = new WeakSet<object>();
+  /** Arrays of freed buffers on host-resident backends, reused for outputs of the same size. */
+  private readonly pool = new HostBufferPool();
   /** Kernels compiled so far on this device. */
   compiledKernels = 0;
   /** Live device buffers and their bytes. */
@@ -45,7 +49,11 @@ export class Device {
 
   /** Copies host values into a new device buffer. */
   upload(values: Float32Array): DeviceBuffer {
-    if (this.hostResident) return this.track(new DeviceBuffer(Float32Array.from(values), values.length));
+    if (this.hostResident) {
+      const copy = this.pool.take(values.length);
+      copy.set(values);
+      return this.track(new DeviceBuffer(copy, values.length));
+    }
     return this.run({ name: 'upload', source: UPLOAD_SOURCE, outSize: values.length }, [values]);
   }
 
@@ -78,13 +86,21 @@ export class Device {
     const values = args.map((a) => (a instanceof DeviceBuffer ? (a.handle as Float32Array) : a));
     const inputs = values.filter((a): a is Float32Array => a instanceof Float32Array);
     const scalars = values.filter((a): a is number => typeof a === 'number');
-    const out = new Float32Array(spec.outSize);
+    const out = this.pool.take(spec.outSize);
     host(inputs, out, scalars, spec.params);
     return this.track(new DeviceBuffer(out, spec.outSize));
   }
 
-  /** Reads a buffer back to the host. */
-  async read(buffer: DeviceBuffer): Promise<Float32Array> {
+  /**
+   * Reads a buffer back to the host. A host array is copied before this returns, so disposing the
+   * tensor right after the call (its array going back to the pool) cannot change what is read.
+   */
+  read(buffer: DeviceBuffer): Promise<Float32Array> {
+    if (buffer.handle instanceof Float32Array) return Promise.resolve(Float32Array.from(buffer.handle));
+    return this.readHandle(buffer);
+  }
+
+  private async readHandle(buffer: DeviceBuffer): Promise<Float32Array> {
     const handle: any = await buffer.handle;
     if (handle instanceof Float32Array) return Float32Array.from(handle);
     const values = await handle.toArray();
@@ -108,7 +124,10 @@ export class Device {
   free(buffer: DeviceBuffer): void {
     this.liveBuffers--;
     this.liveBytes -= buffer.bytes;
-    if (this.hostResident) return;
+    if (this.hostResident) {
+      if (buffer.handle instanceof Float32Array) this.pool.give(buffer.handle);
+      return;
+    }
     const release = (h: any) => h?.delete?.();
     if (buffer.pending || buffer.uses.length > 0) {
       void Promise.allSettled([buffer.handle, ...buffer.uses]).then(([own]) => {
@@ -123,6 +142,7 @@ export class Device {
   destroy(): void {
     for (const k of this.kernels.values()) k.destroy?.();
     this.kernels.clear();
+    this.pool.clear();
     this.gpu.destroy?.();
   }
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine';
 import { builtinKernelRegistry } from '../kernels/builtin-registry';
+import { ELEMENTWISE_BODIES } from '../kernels/elementwise';
 import { JsHostKernels } from '../kernels/host-kernels';
 import { tensor } from '../ops/creation';
 import { matmul } from '../ops/matmul';
 import type { HostKernel } from './kernel-spec';
 import { KernelRegistry } from './kernel-registry';
+import type { WgslKernel } from '../webgpu/wgsl-kernel';
 
 const twice: HostKernel = ([a], out) => {
   for (let i = 0; i < out.length; i++) out[i] = 2 * a[i];
@@ -40,12 +42,30 @@ describe('KernelRegistry', () => {
     expect(() => r.register('double', 'cpu', 42 as never)).toThrow(/run must be a function/);
   });
 
-  it('the built-in table names the host loops of matmul, convolution and the optimizers on cpu only', () => {
-    const entries = builtinKernelRegistry(() => new JsHostKernels()).entries();
-    expect(entries.every((e) => e.backend === 'cpu')).toBe(true);
-    expect(entries.map((e) => e.name)).toEqual(
-      ['adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum'],
-    );
+  it('the built-in table names host loops on cpu (products, optimizers, elementwise ops, reductions, gather, pooling) and WGSL matmul, conv2d and reductions on webgpu', () => {
+    const all = builtinKernelRegistry(() => new JsHostKernels()).entries();
+    expect(all.every((e) => e.backend === 'cpu' || e.backend === 'webgpu')).toBe(true);
+    expect(all.filter((e) => e.backend === 'webgpu').map((e) => e.name)).toEqual(['argmax', 'argmin', 'conv2d', 'matmul', 'max', 'mean', 'min', 'sum']);
+    const entries = all.filter((e) => e.backend === 'cpu');
+    const elementwise = Object.keys(ELEMENTWISE_BODIES);
+    const expected = [
+      'adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum',
+      ...elementwise, 'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'gather', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
+    ];
+    expect(entries.map((e) => e.name)).toEqual([...expected].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('WGSL kernels register by name and reject bad input with clear errors', () => {
+    const r = new KernelRegistry();
+    const kernel: WgslKernel = () => null;
+    r.registerWgsl('double', kernel);
+    r.registerWgsl('double', kernel); // the same function again: a no-op
+    expect(r.wgslImplementation('double')).toBe(kernel);
+    expect(() => r.registerWgsl('double', () => null)).toThrow(/already has a WGSL kernel; pass \{ replace: true \}/);
+    expect(() => r.registerWgsl('', kernel)).toThrow(/name must be a non-empty string/);
+    expect(() => r.registerWgsl('x', 42 as never)).toThrow(/kernel must be a function/);
+    r.unregisterWgsl('double');
+    expect(r.wgslImplementation('double')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { BACKEND_NAMES, type BackendName } from './names';
 import type { HostKernel } from './kernel-spec';
+import type { WgslKernel } from '../webgpu/wgsl-kernel';
 
 /** Backends whose tensors are host arrays, so a {@link HostKernel} can run there. */
 export const HOST_RESIDENT_BACKENDS: readonly BackendName[] = ['cpu', 'webasm'];
@@ -18,6 +19,7 @@ export interface RegisterKernelOptions {
  */
 export class KernelRegistry {
   private readonly table = new Map<string, Map<BackendName, HostKernel>>();
+  private readonly wgsl = new Map<string, WgslKernel>();
 
   /**
    * Registers `run` as the implementation of primitive `name` on `backend`. Registering the same
@@ -57,10 +59,38 @@ export class KernelRegistry {
     this.table.get(name)?.delete(backend);
   }
 
+  /**
+   * Registers `kernel` as the WebGPU implementation of primitive `name`: on the `webgpu` backend
+   * it builds the WGSL program that runs instead of the spec's portable source (translated to WGSL).
+   *
+   * @throws Error when the name is empty, `kernel` not a function, or another WGSL kernel is
+   * already registered for the name without `replace`.
+   */
+  registerWgsl<P>(name: string, kernel: WgslKernel<P>, options: RegisterKernelOptions = {}): void {
+    if (typeof name !== 'string' || name === '') throw new Error(`registerWgslKernel: name must be a non-empty string, got ${JSON.stringify(name)}`);
+    if (typeof kernel !== 'function') throw new Error(`registerWgslKernel: kernel must be a function (spec, scalars, precision) => WgslProgram | null, got ${typeof kernel}`);
+    const existing = this.wgsl.get(name);
+    if (existing && existing !== kernel && !options.replace) {
+      throw new Error(`registerWgslKernel: '${name}' already has a WGSL kernel; pass { replace: true } to replace it`);
+    }
+    this.wgsl.set(name, kernel as WgslKernel);
+  }
+
+  /** The WGSL kernel of `name`, or undefined where the portable source runs on webgpu. */
+  wgslImplementation(name: string): WgslKernel | undefined {
+    return this.wgsl.get(name);
+  }
+
+  /** Removes the WGSL kernel of `name`. */
+  unregisterWgsl(name: string): void {
+    this.wgsl.delete(name);
+  }
+
   /** Every registered (primitive, backend) pair, sorted by name. */
   entries(): { name: string; backend: BackendName }[] {
     const list: { name: string; backend: BackendName }[] = [];
     for (const [name, slots] of this.table) for (const backend of slots.keys()) list.push({ name, backend });
+    for (const name of this.wgsl.keys()) list.push({ name, backend: 'webgpu' });
     return list.sort((a, b) => a.name.localeCompare(b.name) || a.backend.localeCompare(b.backend));
   }
 }

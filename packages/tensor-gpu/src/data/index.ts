@@ -22,7 +22,7 @@ export type { DatasetSplits, ImageSplit } from './types';
 export { bytesToUnitFloat, cifarImageSplit, idxImageSplit, type IdxImageSplitOptions } from './labeled';
 export { CIFAR10_CLASSES, FASHION_MNIST_CLASSES, MNIST_CLASSES } from './classes';
 export { CIFAR10_FILES, FASHION_MNIST_FILES, MNIST_FILES, type IdxFileSet, type KnownFile } from './known-files';
-export { createRng, randomInt, seedToUint32, type Rng } from './rng';
+export { createRng, randomInt, randomNormal, seedToUint32, type Rng } from './rng';
 export {
   batches,
   gatherBatch,

@@ -1,4 +1,4 @@
-import { splitmix32 } from '../random';
+import { boxMuller, splitmix32 } from '../random';
 
 /** A seeded random source: each call returns the next number in [0, 1). */
 export type Rng = () => number;
@@ -34,4 +34,14 @@ export function createRng(seed: number): Rng {
  */
 export function randomInt(rng: Rng, n: number): number {
   return Math.floor(rng() * n);
+}
+
+/**
+ * Draws a standard normal value (Box–Muller from two draws of `rng`, the same transform `randn`
+ * uses; the second value of the pair is dropped, so each call costs two draws).
+ *
+ * @param rng - the random source.
+ */
+export function randomNormal(rng: Rng): number {
+  return boxMuller(rng(), rng())[0];
 }

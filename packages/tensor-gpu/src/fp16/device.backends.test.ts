@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as t from '../index';
 import { splitmix32 } from '../random';
-import { backendsUnderTest, requireBackend } from '../testing/backends';
+import { backendOptions, backendsUnderTest, requireBackend } from '../testing/backends';
 
 /** Adversarial float32 inputs for binary16 rounding: ties, subnormals, overflow edges, specials, random bits. */
 function adversarialValues(n: number, seed: number): Float32Array {
@@ -30,7 +30,7 @@ for (const backend of backendsUnderTest()) {
     let ok = false;
     beforeAll(async () => {
       ok = await requireBackend(backend);
-      if (ok) await t.setBackend(backend);
+      if (ok) await t.setBackend(backend, await backendOptions(backend));
     });
 
     it('device rounding is bit-exact with the host rounding', async (ctx) => {

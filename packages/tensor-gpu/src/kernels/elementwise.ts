@@ -56,15 +56,31 @@ const VALUE_NAMES = ['x', 'y', 'z'] as const;
 export type Operand = Shape | 'scalar';
 
 /**
+ * What a host implementation of an elementwise kernel needs: the primitive, the output shape, and
+ * per operand either `'scalar'` or its strides along the output's axes (0 where it broadcasts).
+ */
+export interface ElementwiseParams {
+  /** The primitive. */
+  readonly op: ElementwiseOp;
+  /** Shape of the output, the operands' broadcast shape. */
+  readonly outShape: Shape;
+  /** Per operand in argument order: `'scalar'`, or its strides along the output's axes. */
+  readonly operands: readonly (readonly number[] | 'scalar')[];
+  /** True when every tensor operand has the output's shape (flat index = input index). */
+  readonly sameShape: boolean;
+}
+
+/**
  * The kernel for an elementwise primitive over operands broadcast to `outShape`. Scalars are
  * kernel arguments, not literals, so changing a scalar (a learning rate) compiles nothing new.
  */
-export function elementwiseKernel(op: ElementwiseOp, outShape: Shape, operands: readonly Operand[]): KernelSpec {
+export function elementwiseKernel(op: ElementwiseOp, outShape: Shape, operands: readonly Operand[]): KernelSpec<ElementwiseParams> {
   const args = ARG_NAMES.slice(0, operands.length);
   const tensors = operands.map((o, k) => ({ o, k })).filter((e): e is { o: Shape; k: number } => e.o !== 'scalar');
   const lines: string[] = [];
   const read: string[] = operands.map((o, k) => (o === 'scalar' ? args[k] : ''));
-  if (sameShapes(outShape, tensors.map((e) => e.o))) {
+  const sameShape = sameShapes(outShape, tensors.map((e) => e.o));
+  if (sameShape) {
     lines.push('const i = this.thread.x;');
     for (const e of tensors) read[e.k] = `${args[e.k]}[i]`;
   } else {
@@ -78,5 +94,6 @@ export function elementwiseKernel(op: ElementwiseOp, outShape: Shape, operands: 
     name: op,
     source: `function (${args.join(', ')}) {\n  ${lines.join('\n  ')}\n}`,
     outSize: sizeOf(outShape),
+    params: { op, outShape, operands: operands.map((o) => (o === 'scalar' ? 'scalar' : broadcastStrides(o, outShape))), sameShape },
   };
 }

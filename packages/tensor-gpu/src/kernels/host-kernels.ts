@@ -1,22 +1,31 @@
+import { OPTIMIZER_HOST_LOOPS, type OptimizerKernelName } from '../optim/kernels';
 import type { ConvGeometry } from './conv';
+import type { ElementwiseParams } from './elementwise';
+import { HostElementwise } from './host-elementwise';
 import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 import { hostMatmul } from './host-matmul';
+import { hostMaxPool, hostMaxPoolGrad } from './host-pool';
 import type { MatmulGeometry } from './matmul';
+import type { PoolGeometry } from './pool';
 
 /**
- * Which implementation runs the `cpu` backend's matrix products and convolutions: `'wasm-simd'`,
+ * Which implementation runs the `cpu` backend's matrix products, convolutions, max pooling,
+ * elementwise ops and optimizer updates: `'wasm-simd'`,
  * WebAssembly with 128-bit SIMD (the default), or `'js'`, the plain JavaScript loops, kept as the
  * reference and for engines without WebAssembly SIMD.
  */
 export type CpuKernels = 'wasm-simd' | 'js';
 
 /**
- * The products behind the `cpu` backend's registry entries. An engine owns one and disposes it.
- * Each method fills `out` (fresh zeros on entry) as the gpu.js kernel of the same primitive would.
+ * The products, max pooling, elementwise ops and optimizer updates behind the `cpu` backend's registry entries. An engine owns one
+ * and disposes it. Each method fills `out` (zeros on entry) as the gpu.js kernel of the same
+ * primitive would.
  */
 export interface HostKernels {
   /** Which implementation this is. */
   readonly name: CpuKernels;
+  /** Threads its products run on (the calling thread included). */
+  readonly threads: number;
   /** Batched `out = op(A)·op(B)` as `g` describes; `out` holds `batch·m·p` values. */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void;
   /** Convolution forward: `out` = y of geometry `g` from input `x` and weights `w`. */
@@ -25,6 +34,14 @@ export interface HostKernels {
   conv2dInputGrad(g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void;
   /** Gradient of the convolution's weights from the output gradient `dy` and the input `x`. */
   conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void;
+  /** Max pooling forward into `out`. */
+  maxPool2d(g: PoolGeometry, x: Float32Array, out: Float32Array): void;
+  /** Max pooling gradient into `out` (the input's shape) from the input `x` and the output gradient `dy`. */
+  maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void;
+  /** An elementwise primitive (kernels/elementwise.ts), bit-identical to its gpu.js source on the cpu backend. */
+  elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void;
+  /** A fused optimizer update (src/optim/kernels.ts): its tensor inputs and scalars in argument order. */
+  optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void;
   /** Releases what the implementation holds (its WebAssembly memory); later calls throw. */
   dispose(): void;
 }
@@ -32,6 +49,8 @@ export interface HostKernels {
 /** The plain-JavaScript kernels: float64 accumulation per output, rounded once to float32. */
 export class JsHostKernels implements HostKernels {
   readonly name = 'js';
+  readonly threads = 1;
+  private readonly loops = new HostElementwise();
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void {
     hostMatmul(a, b, out, g);
@@ -47,6 +66,22 @@ export class JsHostKernels implements HostKernels {
 
   conv2dWeightGrad(g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
     hostConv2dWeightGrad(this, g, dy, x, out);
+  }
+
+  maxPool2d(g: PoolGeometry, x: Float32Array, out: Float32Array): void {
+    hostMaxPool([x], out, [], g);
+  }
+
+  maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void {
+    hostMaxPoolGrad([x, dy], out, [], g);
+  }
+
+  elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
+    this.loops.run(inputs, out, scalars, params);
+  }
+
+  optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void {
+    OPTIMIZER_HOST_LOOPS[name](inputs, out, scalars, undefined);
   }
 
   dispose(): void {

@@ -41,3 +41,25 @@ export function lit(v: number): string {
   if (!Number.isFinite(v)) throw new Error(`tensor-gpu: kernel constant must be finite, got ${v}`);
   return Number.isInteger(v) ? String(v) : v.toPrecision(9);
 }
+
+/**
+ * The same strided walk over fewer axes: drops axes of size 1 and merges each axis into the next
+ * where every operand steps over the next axis whole (`strides[k][d] = strides[k][d+1]·shape[d+1]`,
+ * broadcast axes included). `[64,6,28,28]` with a bias `[6,1,1]` becomes `[64,6,784]`.
+ */
+export function collapseAxes(shape: Shape, strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[d] * shape[d])) {
+      outShape[last] *= shape[d];
+      strides.forEach((s, k) => (outStrides[k][last] = s[d]));
+    } else {
+      outShape.push(shape[d]);
+      strides.forEach((s, k) => outStrides[k].push(s[d]));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}

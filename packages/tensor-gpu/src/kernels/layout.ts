@@ -2,14 +2,21 @@ import type { KernelSpec } from '../backend/kernel-spec';
 import { sizeOf, stridesOf, type Shape } from '../shape';
 import { lit, unravelLines } from './indexing';
 
+/** A strided gather's output shape, its input strides per output axis and its start offset. */
+export interface GatherParams {
+  readonly outShape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
 /**
  * Strided gather: output element at coordinate c reads input index `offset + Σ c[d]·strides[d]`.
  * Transpose, slice and broadcast-to are all this kernel with different strides.
  */
-export function gatherKernel(outShape: Shape, strides: readonly number[], offset: number): KernelSpec {
+export function gatherKernel(outShape: Shape, strides: readonly number[], offset: number): KernelSpec<GatherParams> {
   const lines = unravelLines(outShape, [strides], ['i0']);
   lines.push(`return a[i0 + ${offset}];`);
-  return { name: 'gather', source: `function (a) {\n  ${lines.join('\n  ')}\n}`, outSize: sizeOf(outShape) };
+  return { name: 'gather', source: `function (a) {\n  ${lines.join('\n  ')}\n}`, outSize: sizeOf(outShape), params: { outShape, strides, offset } };
 }
 
 /** Constant padding: `before[d]` values ahead of axis d; positions outside the input read `value`. */

@@ -2,9 +2,30 @@ import type { KernelSpec } from '../backend/kernel-spec';
 
 /** Geometry of 2-D pooling over NCHW. */
 export interface PoolGeometry {
-  n: number; c: number; h: number; w: number;
-  oh: number; ow: number;
-  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
+  /** Batch size. */
+  n: number;
+  /** Channels. */
+  c: number;
+  /** Input height. */
+  h: number;
+  /** Input width. */
+  w: number;
+  /** Output height. */
+  oh: number;
+  /** Output width. */
+  ow: number;
+  /** Window height. */
+  kh: number;
+  /** Window width. */
+  kw: number;
+  /** Vertical stride. */
+  sh: number;
+  /** Horizontal stride. */
+  sw: number;
+  /** Padding above and below. */
+  ph: number;
+  /** Padding left and right. */
+  pw: number;
 }
 
 const fn = (args: string, lines: string[]) => `function (${args}) {\n  ${lines.join('\n  ')}\n}`;
@@ -43,13 +64,13 @@ function windowScan(g: PoolGeometry): string[] {
 }
 
 /** Max pooling forward. */
-export function maxPoolKernel(g: PoolGeometry): KernelSpec {
+export function maxPoolKernel(g: PoolGeometry): KernelSpec<PoolGeometry> {
   const lines = [...unravel([g.n * g.c, g.oh, g.ow], ['plane', 'y', 'x']), ...windowScan(g), 'return best;'];
-  return { name: 'maxPool2d', source: fn('a', lines), outSize: g.n * g.c * g.oh * g.ow, loopMax: Math.max(g.kh, g.kw) };
+  return { name: 'maxPool2d', source: fn('a', lines), outSize: g.n * g.c * g.oh * g.ow, loopMax: Math.max(g.kh, g.kw), params: g };
 }
 
 /** Max pooling backward: each input collects dy of the windows whose first maximum it is. */
-export function maxPoolGradKernel(g: PoolGeometry): KernelSpec {
+export function maxPoolGradKernel(g: PoolGeometry): KernelSpec<PoolGeometry> {
   const scan = windowScan(g).map((l) => `      ${l}`);
   const lines = [
     ...unravel([g.n * g.c, g.h, g.w], ['plane', 'iy0', 'ix0']),
@@ -69,11 +90,11 @@ export function maxPoolGradKernel(g: PoolGeometry): KernelSpec {
     '}',
     'return acc;',
   ];
-  return { name: 'maxPool2dGrad', source: fn('a, d', lines), outSize: g.n * g.c * g.h * g.w, loopMax: Math.max(g.kh, g.kw) };
+  return { name: 'maxPool2dGrad', source: fn('a, d', lines), outSize: g.n * g.c * g.h * g.w, loopMax: Math.max(g.kh, g.kw), params: g };
 }
 
 /** Average pooling forward; the divisor is the full window (padding counts, as in PyTorch). */
-export function avgPoolKernel(g: PoolGeometry): KernelSpec {
+export function avgPoolKernel(g: PoolGeometry): KernelSpec<PoolGeometry> {
   const lines = [
     ...unravel([g.n * g.c, g.oh, g.ow], ['plane', 'y', 'x']),
     'let acc = 0;',
@@ -86,11 +107,11 @@ export function avgPoolKernel(g: PoolGeometry): KernelSpec {
     '}',
     `return acc / ${g.kh * g.kw};`,
   ];
-  return { name: 'avgPool2d', source: fn('a', lines), outSize: g.n * g.c * g.oh * g.ow, loopMax: Math.max(g.kh, g.kw) };
+  return { name: 'avgPool2d', source: fn('a', lines), outSize: g.n * g.c * g.oh * g.ow, loopMax: Math.max(g.kh, g.kw), params: g };
 }
 
 /** Average pooling backward. */
-export function avgPoolGradKernel(g: PoolGeometry): KernelSpec {
+export function avgPoolGradKernel(g: PoolGeometry): KernelSpec<PoolGeometry> {
   const lines = [
     ...unravel([g.n * g.c, g.h, g.w], ['plane', 'iy0', 'ix0']),
     'let acc = 0;',
@@ -107,5 +128,5 @@ export function avgPoolGradKernel(g: PoolGeometry): KernelSpec {
     '}',
     `return acc / ${g.kh * g.kw};`,
   ];
-  return { name: 'avgPool2dGrad', source: fn('d', lines), outSize: g.n * g.c * g.h * g.w, loopMax: Math.max(g.kh, g.kw) };
+  return { name: 'avgPool2dGrad', source: fn('d', lines), outSize: g.n * g.c * g.h * g.w, loopMax: Math.max(g.kh, g.kw), params: g };
 }

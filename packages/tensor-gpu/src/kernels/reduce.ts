@@ -3,6 +3,14 @@ import type { KernelSpec } from '../backend/kernel-spec';
 /** Reductions over the middle axis of a `[outer, reduce, inner]` view. */
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin';
 
+/** The reduction and its `[outer, reduce, inner]` view, for host implementations. */
+export interface ReduceParams {
+  readonly op: ReduceOp;
+  readonly outer: number;
+  readonly reduce: number;
+  readonly inner: number;
+}
+
 const STEP: Record<ReduceOp, string> = {
   sum: 'acc = acc + x;',
   mean: 'acc = acc + x;',
@@ -17,7 +25,7 @@ const STEP: Record<ReduceOp, string> = {
  * first element (no infinities in kernel text); argmax/argmin return the first extreme index.
  * A NaN never compares greater, so max skips NaN unless the first element is NaN.
  */
-export function reduceKernel(op: ReduceOp, outer: number, reduce: number, inner: number): KernelSpec {
+export function reduceKernel(op: ReduceOp, outer: number, reduce: number, inner: number): KernelSpec<ReduceParams> {
   const stride = inner;
   const lines = [
     'const o = this.thread.x;',
@@ -31,5 +39,5 @@ export function reduceKernel(op: ReduceOp, outer: number, reduce: number, inner:
     '}',
     op === 'argmax' || op === 'argmin' ? 'return best;' : op === 'mean' ? `return acc / ${reduce};` : 'return acc;',
   ];
-  return { name: op, source: `function (a) {\n  ${lines.join('\n  ')}\n}`, outSize: outer * inner, loopMax: reduce };
+  return { name: op, source: `function (a) {\n  ${lines.join('\n  ')}\n}`, outSize: outer * inner, loopMax: reduce, params: { op, outer, reduce, inner } };
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as t from '../index';
-import { backendsUnderTest, requireBackend } from '../testing/backends';
+import { backendOptions, backendsUnderTest, requireBackend } from '../testing/backends';
 import { closeness } from '../testing/compare';
 
 const K = 3;
@@ -19,7 +19,7 @@ for (const backend of backendsUnderTest()) {
     let ok = false;
     beforeAll(async () => {
       ok = await requireBackend(backend);
-      if (ok) await t.setBackend(backend);
+      if (ok) await t.setBackend(backend, await backendOptions(backend));
     });
 
     for (const sharedInput of [true, false]) {

@@ -1,6 +1,7 @@
 import type { Parameter } from '../nn/parameter';
 import { runKernel } from '../ops/run';
 import type { Tensor } from '../tensor';
+import { adamStepScalars } from './adam-rule';
 import { adamStepKernel, movingAverageKernel } from './kernels';
 import { checkHyperparameter, checkLearningRate, resolveLearningRate, type LearningRate, type Optimizer } from './optimizer';
 import { assignKept, StateStore } from './state';
@@ -23,8 +24,9 @@ export interface AdamOptions {
 /**
  * Adam with PyTorch's update rule (`torch.optim.Adam`, no AMSGrad): at a parameter's t-th update,
  * `d = g + wd·p`, `m = β₁·m + (1 − β₁)·d`, `v = β₂·v + (1 − β₂)·d²` (both start at 0),
- * `p = p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)`. The bias corrections are computed on the
- * host in double precision and passed to the kernel as scalars.
+ * `p = p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)` — the rule of `adam-rule.ts`, which also
+ * runs it on host float64 arrays (`adamUpdate`). The bias corrections are computed on the host in
+ * double precision and passed to the kernel as scalars.
  *
  * Kernels per parameter and step: 3 (first moment, second moment, parameter; gpu.js kernels have
  * one output). State per parameter: `m` and `v`.
@@ -55,8 +57,7 @@ export function adam(options: AdamOptions): Optimizer {
     const engine = w.engine;
     const s = store.get(p);
     const t = (updates.get(p) ?? 0) + 1;
-    const stepSize = rate / (1 - Math.pow(beta1, t));
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+    const { stepSize, bc2Sqrt } = adamStepScalars(rate, beta1, beta2, t);
     // First step: decay 0 means the zero initial moments are not read (g stands in for them).
     const m = runKernel(engine, movingAverageKernel(w.size, false), [s?.m ?? g, g, w, s ? beta1 : 0, 1 - beta1, weightDecay], w.shape);
     const v = runKernel(engine, movingAverageKernel(w.size, true), [s?.v ?? g, g, w, s ? beta2 : 0, 1 - beta2, weightDecay], w.shape);

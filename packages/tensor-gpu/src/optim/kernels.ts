@@ -1,4 +1,5 @@
 import type { HostKernel, KernelSpec } from '../backend/kernel-spec';
+import { adamParameterStep } from './adam-rule';
 
 /*
  * Fused optimizer update kernels, one thread per parameter element. Parameters, gradients and
@@ -10,10 +11,14 @@ import type { HostKernel, KernelSpec } from '../backend/kernel-spec';
  * gpu.js kernels have one output, so an update that writes state takes one kernel per output:
  * SGD without momentum 1 kernel, SGD with momentum 2 (buffer, then parameter), Adam 3 (first
  * moment, second moment, then parameter). Bodies use statements, not `?:`, which not every
- * gpu.js backend transpiles. Each kernel also has the same arithmetic as a plain loop (`…Host`, registered for the
- * `cpu` backend in kernels/builtin-registry.ts), where it runs several times faster than gpu.js's
+ * gpu.js backend transpiles. Each kernel also has the same arithmetic as a plain loop (`…Host`, the
+ * `cpu` backend's JavaScript kernels) and in WebAssembly SIMD (assembly/optim.ts, the default
+ * `cpu` kernels), both bit-identical to the gpu.js source and several times faster than gpu.js's
  * generated JavaScript.
  */
+
+/** The fused update kernels, by primitive name: what `HostKernels.optimizerUpdate` runs. */
+export type OptimizerKernelName = 'sgd' | 'sgdMomentum' | 'optimAverage' | 'optimSquaredAverage' | 'adam';
 
 /**
  * Plain SGD step with weight decay folded in: `p − lr·(g + wd·p)`.
@@ -104,7 +109,8 @@ export const momentumStepHost: HostKernel = ([p, g, b], out, [lr, wd, mu, nester
 };
 
 /**
- * Adam parameter step from the updated moments `m` and `v`, as PyTorch computes it:
+ * Adam parameter step from the updated moments `m` and `v`: the body of {@link adamParameterStep}
+ * (gpu.js compiles a kernel from its own source text, so the formula is written out here),
  * `p − stepSize · m / (√v / √(1 − β₂ᵗ) + ε)` with `stepSize = lr / (1 − β₁ᵗ)`.
  * Arguments: `(p, m, v, stepSize, bc2Sqrt, eps)`.
  */
@@ -119,7 +125,16 @@ export function adamStepKernel(size: number): KernelSpec {
   };
 }
 
-/** Host loop of {@link adamStepKernel}. */
+/** Host loop of {@link adamStepKernel}: {@link adamParameterStep} per element. */
 export const adamStepHost: HostKernel = ([p, m, v], out, [stepSize, bc2Sqrt, eps]) => {
-  for (let i = 0; i < out.length; i++) out[i] = p[i] - stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
+  for (let i = 0; i < out.length; i++) out[i] = adamParameterStep(p[i], m[i], v[i], stepSize, bc2Sqrt, eps);
+};
+
+/** The host loop of each update kernel. */
+export const OPTIMIZER_HOST_LOOPS: Readonly<Record<OptimizerKernelName, HostKernel>> = {
+  sgd: sgdHost,
+  sgdMomentum: momentumStepHost,
+  optimAverage: averageHost,
+  optimSquaredAverage: squaredAverageHost,
+  adam: adamStepHost,
 };

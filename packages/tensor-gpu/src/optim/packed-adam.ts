@@ -1,3 +1,4 @@
+import { adamStepScalars } from './adam-rule';
 import type { Parameter } from '../nn/parameter';
 import { fromHost } from '../ops/creation';
 import { add, div, mul, sqrt, sub } from '../ops/elementwise';
@@ -59,8 +60,9 @@ export function packedAdam(options: PackedAdamOptions): Optimizer {
       const v1 = mul(mul(d, d), column(beta2.map((b) => 1 - b)));
       const m = previous ? add(mul(previous.m, column(beta1)), m1) : m1;
       const v = previous ? add(mul(previous.v, column(beta2)), v1) : v1;
-      const stepSize = column(lr.map((rate, j) => rate / (1 - Math.pow(beta1[j], t))));
-      const denominator = add(div(sqrt(v), column(beta2.map((b) => Math.sqrt(1 - Math.pow(b, t))))), column(eps));
+      const scalars = lr.map((rate, j) => adamStepScalars(rate, beta1[j], beta2[j], t));
+      const stepSize = column(scalars.map((s) => s.stepSize));
+      const denominator = add(div(sqrt(v), column(scalars.map((s) => s.bc2Sqrt))), column(eps));
       store.set(p, { m, v });
       assignKept(p, sub(w, mul(stepSize, div(m, denominator))));
     });

@@ -2,7 +2,7 @@
 import { beforeAll, describe, it } from 'vitest';
 import type { BackendName } from '../backend/names';
 import { setBackend } from '../index';
-import { backendsUnderTest, requireBackend } from './backends';
+import { backendOptions, backendsUnderTest, requireBackend } from './backends';
 
 /** A test on one backend; it is skipped where the backend cannot run here (see `requireBackend`). */
 export type BackendTest = (name: string, fn: () => Promise<void> | void, timeout?: number) => void;
@@ -17,7 +17,7 @@ export function describeOnBackends(title: string, suite: (backend: BackendName, 
       let ok = false;
       beforeAll(async () => {
         ok = await requireBackend(backend);
-        if (ok) await setBackend(backend);
+        if (ok) await setBackend(backend, await backendOptions(backend));
       });
       suite(backend, (name, fn, timeout) =>
         it(name, async (ctx) => {

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { GemmCall, GemmWorkers } from './gemm-workers';
 import { CONTROL_BYTES } from './wasm-heap';
 
@@ -14,9 +14,11 @@ const slotOf = (worker: number) => 16 + SLOTS * worker;
 /** Workers that fit the control block. */
 export const MAX_GEMM_WORKERS = (CONTROL_BYTES / 4 - 16) / SLOTS;
 
-// Runs in each worker: instantiate the module over the shared memory, then wait for runs.
+// Runs in each worker: instantiate the module over the shared memory, then wait for runs. The
+// source is evaluated as CommonJS or, under \`node --input-type=module\`, as an ES module, so it
+// reaches worker_threads through process.getBuiltinModule rather than require or import.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const { module, memory, slot } = workerData;
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 const control = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
@@ -39,6 +41,15 @@ for (;;) {
 `;
 
 /**
+ * A Node built-in module through `process.getBuiltinModule` (Node ≥ 20.16), or undefined outside
+ * Node: no import statement, so the browser bundle that contains this file pulls in nothing.
+ */
+export function nodeBuiltin<T>(id: string): T | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return typeof proc?.getBuiltinModule === 'function' ? (proc.getBuiltinModule(id) as T | undefined) : undefined;
+}
+
+/**
  * Node worker threads (`worker_threads`) that run products on one shared WebAssembly memory. The
  * calling thread blocks on `Atomics.wait` until they are done, so ops stay synchronous. Workers
  * are unreferenced: they never keep the process alive.
@@ -53,6 +64,8 @@ export class NodeGemmWorkers implements GemmWorkers {
   /** Starts `count` workers running `module` over `memory` (shared) and waits until each is ready. */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<NodeGemmWorkers> {
     if (!Number.isInteger(count) || count < 1 || count > MAX_GEMM_WORKERS) throw new Error(`tensor-gpu: worker count must be an integer from 1 to ${MAX_GEMM_WORKERS}, got ${count}`);
+    const Worker = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads')?.Worker;
+    if (!Worker) throw new Error('tensor-gpu: worker threads need Node with process.getBuiltinModule (Node ≥ 20.16)');
     const workers = Array.from({ length: count }, (_, i) => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, slot: slotOf(i) } }));
     try {
       await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {

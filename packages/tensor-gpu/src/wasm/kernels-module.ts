@@ -33,6 +33,14 @@ export interface KernelExports {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, p: number, transA: number, transB: number, accumulate: number, packA: number, packB: number, edge: number): void;
   im2col(x: number, cols: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   col2im(cols: number, dx: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
+  binary(op: number, x: number, xStep: number, xScalar: number, y: number, yStep: number, yScalar: number, out: number, n: number): void;
+  unary(op: number, x: number, out: number, n: number): void;
+  maxPool(x: number, out: number, which: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
+  maxPoolGrad(x: number, dy: number, dx: number, acc: number, which: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
+  sgd(p: number, g: number, out: number, n: number, lr: number, wd: number): void;
+  average(s: number, g: number, p: number, out: number, n: number, decay: number, scale: number, wd: number, squared: number): void;
+  momentumStep(p: number, g: number, b: number, out: number, n: number, lr: number, wd: number, mu: number, nesterov: number): void;
+  adamStep(p: number, m: number, v: number, out: number, n: number, stepSize: number, bc2Sqrt: number, eps: number): void;
   KC: WebAssembly.Global;
   MC: WebAssembly.Global;
   NC: WebAssembly.Global;

@@ -79,11 +79,12 @@ describe('WebAssembly SIMD matmul', () => {
     kernels.dispose();
   });
 
-  it('matches the oracles across the cache blocks (k > 256, rows > 128, columns > 2048)', () => {
+  it('matches the oracles across the cache blocks (k > 512 in 2 and 3 slices, rows > 128, columns > 2048)', () => {
     const kernels = new WasmSimdKernels();
     let seed = 500;
     for (const [ta, tb] of TRANSPOSES) {
       run(kernels, geometry(1, 133, 517, 37, ta, tb), seed++);
+      run(kernels, geometry(1, 9, 1031, 19, ta, tb), seed++);
       run(kernels, geometry(1, 5, 300, 2063, ta, tb), seed++);
     }
     kernels.dispose();

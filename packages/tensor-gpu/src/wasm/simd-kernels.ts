@@ -1,14 +1,25 @@
 import type { ConvGeometry } from '../kernels/conv';
+import type { ElementwiseParams } from '../kernels/elementwise';
+import { HostElementwise } from '../kernels/host-elementwise';
+import { hostMaxPool, hostMaxPoolGrad } from '../kernels/host-pool';
+import { OPTIMIZER_HOST_LOOPS, type OptimizerKernelName } from '../optim/kernels';
 import type { HostKernels } from '../kernels/host-kernels';
 import type { MatmulGeometry } from '../kernels/matmul';
+import type { PoolGeometry } from '../kernels/pool';
 import { simdConv2d, simdConv2dInputGrad, simdConv2dWeightGrad } from './simd-conv';
+import { simdElementwise } from './simd-elementwise';
+import { simdMaxPool, simdMaxPoolGrad } from './simd-pool';
+import { simdOptimizerUpdate } from './simd-optim';
 import { SimdInstance } from './simd-instance';
 
 /**
- * The `cpu` backend's products in WebAssembly with 128-bit SIMD: one module instance over a
- * memory this object owns. A matmul copies A and B into the memory per batch entry (a shared
- * operand, batch stride 0, once per call) and C out; a convolution copies its two operands in
- * and its result out once per call. Scratch (packed panels, columns) is reused from call to call.
+ * The `cpu` backend's products, max pooling, elementwise arithmetic and optimizer updates in
+ * WebAssembly with 128-bit SIMD: one module instance over a memory this object owns. The
+ * memory-bound kernels copy their operands in and their result out per call and are bit-identical
+ * to the JavaScript loops, which they hand very large calls to. A matmul copies A and B into the
+ * memory per batch entry (a shared operand, batch stride 0, once per call) and C out; a
+ * convolution copies its two operands in and its result out once per call. Scratch (packed
+ * panels, columns) is reused from call to call.
  *
  * Each product output is summed in float32 over k in order with a separate multiply and add, the
  * order of the gpu.js kernel source; the convolution weight gradient continues that sum across
@@ -18,6 +29,8 @@ import { SimdInstance } from './simd-instance';
 export class WasmSimdKernels implements HostKernels {
   readonly name = 'wasm-simd';
   private readonly simd: SimdInstance;
+  /** The JavaScript loops of the elementwise ops without a WebAssembly version. */
+  private readonly loops = new HostElementwise();
 
   /** Runs on `instance` (default: a new single-threaded one). */
   constructor(instance: SimdInstance = new SimdInstance()) {
@@ -64,9 +77,44 @@ export class WasmSimdKernels implements HostKernels {
     simdConv2dWeightGrad(this.simd, g, dy, x, out);
   }
 
+  maxPool2d(g: PoolGeometry, x: Float32Array, out: Float32Array): void {
+    if (streams(x, out)) simdMaxPool(this.simd, g, x, out);
+    else hostMaxPool([x], out, [], g);
+  }
+
+  maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void {
+    // Overlapping windows also need float64 scratch of twice the output's size.
+    if (streams(x, dy, out, out, out)) simdMaxPoolGrad(this.simd, g, x, dy, out);
+    else hostMaxPoolGrad([x, dy], out, [], g);
+  }
+
+  elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
+    if (streams(...inputs, out)) simdElementwise(this.simd, this.loops, inputs, out, scalars, params);
+    else this.loops.run(inputs, out, scalars, params);
+  }
+
+  optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void {
+    if (streams(...inputs, out)) simdOptimizerUpdate(this.simd, name, inputs, out, scalars);
+    else OPTIMIZER_HOST_LOOPS[name](inputs, out, scalars, undefined);
+  }
+
   dispose(): void {
     this.simd.release();
   }
+}
+
+/**
+ * Bytes beyond which a memory-bound kernel (elementwise, pooling, optimizer update) runs its
+ * bit-identical JavaScript loop instead of copying its arrays through the WebAssembly memory: the
+ * copies would cost more than the SIMD saves, and a shared memory (worker threads) ends at 1 GiB.
+ */
+const MAX_STREAMED_BYTES = 256 * 1024 * 1024;
+
+/** True when `arrays` together fit {@link MAX_STREAMED_BYTES}. */
+function streams(...arrays: Float32Array[]): boolean {
+  let bytes = 0;
+  for (const a of arrays) bytes += a.byteLength;
+  return bytes <= MAX_STREAMED_BYTES;
 }
 
 /** Throws, naming the argument, when the arrays cannot hold what the geometry describes. */

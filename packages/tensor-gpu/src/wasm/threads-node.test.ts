@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { valueAndGrad } from '../autodiff/grad';
 import { Engine } from '../engine';
@@ -13,6 +14,12 @@ import { NodeGemmWorkers } from './gemm-workers-node';
 import { SimdInstance } from './simd-instance';
 import { WasmSimdKernels } from './simd-kernels';
 import { setNumThreads } from './threads-node';
+import { defaultEngine } from '../default-engine';
+import { ReLU } from '../nn/activations';
+import { Sequential } from '../nn/containers';
+import { Linear } from '../nn/linear';
+import { sgd } from '../optim/sgd';
+import { trainStep } from '../train/step';
 
 // Worker threads split large products into row or column blocks; every output is still summed by one
 // thread in the same order, so 1 and 2 threads must agree bit for bit (values checked against
@@ -82,7 +89,8 @@ describe('WebAssembly products on worker threads', () => {
 describe('setNumThreads (Node worker threads)', () => {
   it('gives bit-identical products and convolutions with 1 and 2 threads', async () => {
     const engine = new Engine();
-    await engine.setBackend('cpu');
+    await engine.setBackend('cpu', { threads: 1 });
+    expect(engine.getCpuThreads()).toBe(1);
     const single = await workload(engine);
     await setNumThreads(2, engine);
     expect(engine.getCpuKernels()).toBe('wasm-simd');
@@ -102,6 +110,52 @@ describe('setNumThreads (Node worker threads)', () => {
     expect(engine.getCpuKernels()).toBe('wasm-simd');
     await expect(setNumThreads(0, engine)).rejects.toThrow(/setNumThreads: threads must be an integer from 1 to \d+, got 0/);
     await expect(setNumThreads(1.5, engine)).rejects.toThrow(/threads must be an integer/);
+    await expect(engine.setBackend('cpu', { threads: 99 })).rejects.toThrow(/setBackend: options: threads must be an integer from 1 to 16, got 99/);
     engine.destroy();
+  });
+
+  it("defaults to the available cores ('auto'), keeps a chosen count across setBackend calls, and the 'js' kernels run on one", async () => {
+    const engine = new Engine();
+    const cores = Math.min(16, availableParallelism());
+    await engine.setBackend('cpu');
+    expect(engine.getCpuThreads()).toBe(cores);
+    await setNumThreads(1, engine);
+    await engine.setBackend('cpu');
+    expect(engine.getCpuThreads()).toBe(1);
+    await engine.setBackend('cpu', { threads: 'auto' });
+    expect(engine.getCpuThreads()).toBe(cores);
+    await engine.setBackend('cpu', { cpuKernels: 'js' });
+    expect(engine.getCpuThreads()).toBe(1);
+    engine.destroy();
+  });
+});
+
+describe('a training step on 1 and 2 threads', () => {
+  // Its 64×784·784×256 products (forward and weight gradient, 12.8·10⁶ multiply-adds) are split
+  // between the threads; every other op runs on the calling thread.
+  it('gives bit-identical MLP weights after three SGD steps (every op of the cpu backend sums in a fixed order)', async () => {
+    const x = values(64 * 784, 77);
+    const labels = Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 10);
+    const train = async (threads: number): Promise<Float32Array[]> => {
+      await defaultEngine.setBackend('cpu', { threads });
+      expect(defaultEngine.getCpuThreads()).toBe(threads);
+      const model = new Sequential(new Linear(784, 256, { seed: 3 }), new ReLU(), new Linear(256, 10, { seed: 4 }));
+      const optimizer = sgd({ lr: 0.05, momentum: 0.9 });
+      const input = tensor(defaultEngine, x, [64, 784]);
+      for (let step = 0; step < 3; step++) trainStep(model, input, labels, { optimizer }).dispose();
+      const weights = await Promise.all(model.parameters().map((p) => p.value.data()));
+      input.dispose();
+      optimizer.dispose();
+      model.dispose();
+      return weights;
+    };
+    try {
+      const one = await train(1);
+      const two = await train(2);
+      expect(two.length).toBe(one.length);
+      for (let i = 0; i < one.length; i++) expect(two[i]).toEqual(one[i]);
+    } finally {
+      await defaultEngine.setBackend('cpu', { threads: 'auto' });
+    }
   });
 });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { OvalProperty, OvalRun } from '@nnlab/bab-gnn';
+import { parseBranchingList, parseOvalSuite } from './verify-oval';
+import { judgeOval, renderOval } from './verify-oval-report';
+
+const property = (row: number, babsrTime: number, gnnTime: number): OvalProperty => ({
+  row,
+  imageIndex: 100 + row,
+  label: 3,
+  target: 5,
+  eps: 0.1,
+  recorded: { babsr: { verdict: 'verified', timeS: babsrTime, branches: 500 }, gnn: { verdict: 'verified', timeS: gnnTime, branches: 200 }, gnn_online: {}, mipplanet: {}, babsr_old: {} },
+});
+const run = (row: number, rule: string, status: OvalRun['status'], timeS: number, branches: number): OvalRun => ({ row, rule, status, timeS, branches, boundCalls: branches });
+
+describe('nnlab verify --suite', () => {
+  it('parses the suite names and rule lists, refusing others with what was expected', () => {
+    expect(parseOvalSuite('oval-base-easy')).toBe('oval-base-easy');
+    expect(() => parseOvalSuite('oval-wide')).toThrow("expected one of oval-base-easy, oval-base-med, oval-base-hard, oval-20, oval-100, got 'oval-wide'");
+    expect(parseBranchingList('gnn,babsr')).toEqual(['gnn', 'babsr']);
+    expect(() => parseBranchingList('babsr,babsr')).toThrow(/each once/);
+    expect(() => parseBranchingList('random')).toThrow("expected a comma-separated list of babsr, gnn, strong (each once), got 'random'");
+  });
+
+  it('judges against the reference cut at the same limit and renders both tables with every row', () => {
+    const settings = { suite: 'oval-base-easy', timeout: 300, rules: ['babsr', 'gnn'] };
+    const measured = { properties: [property(0, 900, 60), property(1, 250, 100)], runs: [run(0, 'babsr', 'holds', 120, 800), run(0, 'gnn', 'holds', 60, 300), run(1, 'babsr', 'timeout', 300, 2000), run(1, 'gnn', 'holds', 280, 900)] };
+    const { comparison, summary } = judgeOval(measured, settings);
+    expect(summary[0]).toEqual({ metric: 'oval-base-easy: babsr solved (300 s)', value: '1/2', reference: 'reference BaBSR 1/2 within 300 s on the same rows' });
+    expect(summary[1].value).toBe('2/2');
+    expect(comparison.oursRatio).toEqual({ bothSolved: 1, time: 0.5, branches: 300 / 800 });
+    const html = renderOval(measured, settings, comparison).map((s) => s.html).join('');
+    expect(html).toContain('<td>ours: gnn</td><td>2/2</td>');
+    expect(html).toContain('<td>reference: babsr</td><td>1/2</td>');
+    expect(html).toContain('<td>101</td><td>3→5</td>');
+    const none = judgeOval({ properties: measured.properties, runs: measured.runs.filter((r) => r.row === 1) }, settings);
+    expect(none.summary.at(-1)).toEqual({ metric: 'oval-base-easy: GNN/BaBSR', value: 'no property solved by both' });
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * `nnlab verify --suite oval-...`: the paper's own CIFAR-10 benchmark (OVAL base model). Measures
+ * each property of the suite under each branching rule; {@link judgeOval} and {@link renderOval}
+ * (verify-oval-report.ts) compare with the reference's recorded runs and draw the tables.
+ */
+import { createBabsr, createGnnBranching, createStrongBranching, loadPretrainedGnn, runOvalProperty, type BranchingRule, type OvalProperty, type OvalRun } from '@nnlab/bab-gnn';
+import { ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '@nnlab/bab-gnn/node';
+import type { ExperimentContext } from '../experiment';
+
+/** Command-line suite names and their property tables. */
+export const OVAL_SUITE_TABLES: Readonly<Record<string, OvalSuite>> = {
+  'oval-base-easy': 'base_easy',
+  'oval-base-med': 'base_med',
+  'oval-base-hard': 'base_hard',
+  'oval-20': 'base_20',
+  'oval-100': 'base_100',
+};
+
+/** Branching rules `--branching` may list. */
+export const OVAL_RULES = ['babsr', 'gnn', 'strong'] as const;
+
+/** Candidates strong branching bounds per decision (the BaBSR top ones): all ~700 ambiguous ReLUs would cost 1,400 bounds per branch. */
+export const OVAL_STRONG_CANDIDATES = 8;
+
+/** `--suite`: one of the names of {@link OVAL_SUITE_TABLES}. */
+export function parseOvalSuite(raw: string): string {
+  if (!(raw in OVAL_SUITE_TABLES)) throw new Error(`expected one of ${Object.keys(OVAL_SUITE_TABLES).join(', ')}, got '${raw}'`);
+  return raw;
+}
+
+/** `--branching`: a comma-separated list of {@link OVAL_RULES}, each at most once. */
+export function parseBranchingList(raw: string): string[] {
+  const rules = raw.split(',').map((s) => s.trim());
+  if (rules.length === 0 || rules.some((r) => !(OVAL_RULES as readonly string[]).includes(r)) || new Set(rules).size !== rules.length) {
+    throw new Error(`expected a comma-separated list of ${OVAL_RULES.join(', ')} (each once), got '${raw}'`);
+  }
+  return rules;
+}
+
+/** What one OVAL run measures. */
+export interface OvalSettings {
+  /** Command-line suite name. */
+  suite: string;
+  /** First this many properties (undefined: all). */
+  limit?: number;
+  /** Seconds per property and rule. */
+  timeout: number;
+  /** Rules to run. */
+  rules: readonly string[];
+  /** OVAL data directory (default: the package, then `$NNLAB_SHARED_DATA/oval-cifar`). */
+  dir?: string;
+  /** CIFAR-10 directory (default: tensor-gpu's search). */
+  cifarDir?: string;
+}
+
+/** The properties that were run and every (property, rule) run. */
+export interface OvalMeasurement {
+  /** The suite's properties that were run. */
+  properties: OvalProperty[];
+  /** One run per property and rule. */
+  runs: OvalRun[];
+}
+
+/** Verifies the suite's first properties under every rule, property by property. */
+export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Promise<OvalMeasurement> {
+  const table = OVAL_SUITE_TABLES[s.suite];
+  const model = readOvalModel(s.dir);
+  const instances = await ovalInstances(model, table, { dir: s.dir, cifarDir: s.cifarDir, limit: s.limit });
+  const gnn = s.rules.includes('gnn') ? loadPretrainedGnn() : null;
+  const makeRule = (name: string): BranchingRule => (name === 'gnn' ? createGnnBranching(gnn!) : name === 'strong' ? createStrongBranching({ maxCandidates: OVAL_STRONG_CANDIDATES }) : createBabsr());
+  const runs: OvalRun[] = [];
+  const bar = ctx.progress(`verify ${s.suite}`, instances.length * s.rules.length);
+  try {
+    for (const inst of instances) {
+      for (const name of s.rules) {
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, makeRule(name), s.timeout);
+        runs.push(run);
+        ctx.log(`${s.suite} row ${run.row} ${name}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches`);
+        bar.tick();
+      }
+    }
+  } finally {
+    bar.done();
+    gnn?.dispose();
+  }
+  const rows = new Set(instances.map((i) => i.property.row));
+  return { properties: readOvalProperties(table, s.dir).filter((p) => rows.has(p.row)), runs };
+}

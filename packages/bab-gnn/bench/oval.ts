@@ -1,0 +1,156 @@
+/**
+ * OVAL CIFAR benchmark of @nnlab/bab-gnn (Lu & Kumar's base model): the first properties of a
+ * table verified with BaBSR, the GNN and (optionally) filtered strong branching, one after the
+ * other, next to the verdicts, times and branch counts the reference recorded on the same rows.
+ *
+ * Run from the package folder: `tsx bench/oval.ts`. Writes `bench/results/oval-<suite>-<timeout>s-<rules>.json`
+ * (or `--out=PATH`) after every run and resumes from it (runs already in the file are skipped), so
+ * a long run can be stopped and restarted; one process per rule can run side by side. `--report`
+ * prints the side-by-side table of every `oval-<suite>-<timeout>s-*.json` file together. Options: `--suite=base_easy|base_med|base_hard|base_20|base_100`
+ * (default base_easy), `--limit=N` (first N properties, default 10), `--timeout=S` (default 300),
+ * `--rules=babsr,gnn,strong` (default babsr,gnn), `--strong-candidates=K` (default 8),
+ * `--dir=PATH` (OVAL data), `--cifar=PATH` (CIFAR-10), `--out=PATH`, `--fresh`, `--report`.
+ *
+ * @module
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as t from '@nnlab/tensor-gpu';
+import { compareOval, createBabsr, createGnnBranching, createStrongBranching, loadPretrainedGnn, runOvalProperty, type BranchingRule, type OvalComparison, type OvalRun } from '../src/index';
+import { OVAL_SUITES, ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '../src/node';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const RULES = ['babsr', 'gnn', 'strong'] as const;
+
+function parseArgs(argv: readonly string[]) {
+  const args = { suite: 'base_easy' as OvalSuite, limit: 10, timeout: 300, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
+  for (const a of argv) {
+    const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
+    if (key === '--suite') args.suite = value as OvalSuite;
+    else if (key === '--limit') args.limit = Number(value);
+    else if (key === '--timeout') args.timeout = Number(value);
+    else if (key === '--rules') args.rules = value.split(',');
+    else if (key === '--strong-candidates') args.strongCandidates = Number(value);
+    else if (key === '--dir') args.dir = value;
+    else if (key === '--cifar') args.cifar = value;
+    else if (key === '--out') args.out = value;
+    else if (key === '--fresh') args.fresh = true;
+    else if (key === '--report') args.report = true;
+    else throw new Error(`bench: unknown option ${a} (see the comment at the top of bench/oval.ts)`);
+  }
+  if (!OVAL_SUITES.includes(args.suite)) throw new Error(`bench: --suite must be one of ${OVAL_SUITES.join(', ')}`);
+  if (!(Number.isInteger(args.limit) && args.limit > 0)) throw new Error('bench: --limit must be an integer > 0');
+  if (!(args.timeout > 0)) throw new Error('bench: --timeout must be > 0');
+  if (!args.rules.every((r) => (RULES as readonly string[]).includes(r))) throw new Error(`bench: --rules must list ${RULES.join(', ')}`);
+  if (!(Number.isInteger(args.strongCandidates) && args.strongCandidates > 0)) throw new Error('bench: --strong-candidates must be an integer > 0');
+  return args;
+}
+
+/** A bench row: the run plus when and under which load it ran. */
+interface BenchRow extends OvalRun {
+  /** CPU seconds of the process during the run (the machine is shared: wall time includes waiting). */
+  readonly cpuS: number;
+  /** One-minute load average when the run ended. */
+  readonly load: number;
+  /** The commit of the code that ran it. */
+  readonly commit: string;
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain', '--', '../src'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() ? '+changes' : '');
+  } catch {
+    return 'unknown';
+  }
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const h = Math.floor(v.length / 2);
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Per rule: median wall time, branches and CPU time of our runs. */
+function medians(rows: readonly BenchRow[]): Record<string, { timeS: number; branches: number; cpuS: number }> {
+  const rules = [...new Set(rows.map((r) => r.rule))];
+  return Object.fromEntries(rules.map((rule) => {
+    const own = rows.filter((r) => r.rule === rule);
+    return [rule, { timeS: median(own.map((r) => r.timeS)), branches: median(own.map((r) => r.branches)), cpuS: median(own.map((r) => r.cpuS)) }];
+  }));
+}
+
+const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+
+/** The side-by-side table as text. */
+export function comparisonTable(c: OvalComparison, timeout: number): string {
+  const rows: string[][] = [];
+  for (const [rule, s] of Object.entries(c.ours)) rows.push([`ours: ${rule}`, `${s.solved}/${s.properties}`, String(s.timeouts), f(s.meanTimeS), f(s.meanBranches)]);
+  for (const [rule, s] of Object.entries(c.reference)) rows.push([`reference: ${rule} (cut at ${timeout} s)`, `${s.solved}/${s.properties}`, String(s.timeouts), f(s.meanTimeS), f(s.meanBranches)]);
+  const ratio = (label: string, r: OvalComparison['referenceRatio'] | undefined) => (r ? `${label}: GNN/BaBSR on ${r.bothSolved} both solved: time ${f(r.time, 3)}, branches ${f(r.branches, 3)}` : `${label}: —`);
+  return `${textTable(['method', 'solved', 'timeouts', 'mean time (s)', 'mean branches (solved)'], rows)}\n${ratio('ours', c.oursRatio)}\n${ratio('reference', c.referenceRatio)}`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  await t.setBackend('cpu');
+  const prefix = `oval-${args.suite}-${args.timeout}s-`;
+  const out = args.out || join(BENCH_DIR, 'results', `${prefix}${args.rules.join('-')}.json`);
+  const previous = !args.fresh && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
+  if (previous && previous.timeout !== args.timeout) throw new Error(`bench: ${out} holds runs with timeout ${previous.timeout} s, not ${args.timeout} s (use --fresh or --out)`);
+  const rows: BenchRow[] = args.report
+    ? readdirSync(join(BENCH_DIR, 'results')).filter((n) => n.startsWith(prefix) && n.endsWith('.json')).flatMap((n) => JSON.parse(readFileSync(join(BENCH_DIR, 'results', n), 'utf8')).rows as BenchRow[])
+    : (previous?.rows ?? []);
+  const properties = readOvalProperties(args.suite, args.dir);
+  const report = () => {
+    const c = compareOval(properties, rows, args.timeout);
+    console.log(`\nOVAL ${args.suite}, ${new Set(rows.map((r) => r.row)).size} properties, ${args.timeout} s each (load now ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; median load during runs ${f(median(rows.map((r) => r.load)))})`);
+    console.log(comparisonTable(c, args.timeout));
+    for (const [rule, m] of Object.entries(medians(rows))) console.log(`ours: ${rule}: median time ${f(m.timeS)} s, median branches ${f(m.branches, 0)}, median CPU ${f(m.cpuS)} s per property`);
+    return c;
+  };
+  if (args.report) {
+    report();
+    return;
+  }
+  const model = readOvalModel(args.dir);
+  const instances = await ovalInstances(model, args.suite, { dir: args.dir, cifarDir: args.cifar, limit: args.limit });
+  const commit = gitCommit();
+  const gnn = args.rules.includes('gnn') ? loadPretrainedGnn() : null;
+  const makeRule = (name: string): BranchingRule => (name === 'babsr' ? createBabsr() : name === 'gnn' ? createGnnBranching(gnn!) : createStrongBranching({ maxCandidates: args.strongCandidates }));
+  const save = async () => {
+    const comparison = compareOval(properties, rows, args.timeout);
+    const meta = { suite: args.suite, timeout: args.timeout, strongCandidates: args.strongCandidates, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, medianLoad: median(rows.map((r) => r.load)) };
+    await writeFile(`${out}.tmp`, `${JSON.stringify({ ...meta, comparison, medians: medians(rows), rows }, null, 1)}\n`);
+    await rename(`${out}.tmp`, out);
+  };
+  try {
+    for (const inst of instances) {
+      for (const name of args.rules) {
+        if (rows.some((r) => r.row === inst.property.row && r.rule === name)) continue;
+        const cpu0 = process.cpuUsage();
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, makeRule(name), args.timeout);
+        const cpu = process.cpuUsage(cpu0);
+        rows.push({ ...run, cpuS: (cpu.user + cpu.system) / 1e6, load: loadavg()[0], commit });
+        const ref = inst.property.recorded[name === 'strong' ? 'babsr' : (name as 'babsr' | 'gnn')];
+        console.log(`row ${inst.property.row} ${name}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches (reference ${name === 'strong' ? 'babsr' : name}: ${ref.verdict} in ${f(ref.timeS ?? NaN)} s, ${ref.branches ?? '—'} branches); load ${loadavg()[0].toFixed(1)}`);
+        await save();
+      }
+    }
+  } finally {
+    gnn?.dispose();
+  }
+  report();
+}
+
+await main();

@@ -1,0 +1,12 @@
+import { WasmSimdKernels } from '../src/wasm/simd-kernels';
+import type { ConvGeometry } from '../src/kernels/conv';
+const s = new WasmSimdKernels();
+const g2: ConvGeometry = { n: 32, c: 32, h: 14, w: 14, o: 64, kh: 5, kw: 5, oh: 14, ow: 14, sh: 1, sw: 1, ph: 2, pw: 2, dh: 1, dw: 1, groups: 1 };
+const time = (name: string, flops: number, f: () => void) => { for (let i = 0; i < 5; i++) f(); const res: number[] = []; for (let r = 0; r < 7; r++) { const c0 = process.cpuUsage(); for (let i = 0; i < 5; i++) f(); const u = process.cpuUsage(c0); res.push((u.user + u.system) / 1000 / 5); } res.sort((a, b) => a - b); const ms = res[3]; console.log(name.padEnd(12), ms.toFixed(3), 'ms cpu', (flops / ms / 1e6).toFixed(1), 'GFLOP/s'); };
+const g = g2;
+const x = new Float32Array(g.n * g.c * g.h * g.w).map(() => Math.random());
+const w = new Float32Array(g.o * g.c * 25).map(() => Math.random());
+const y = new Float32Array(g.n * g.o * g.oh * g.ow);
+time('conv2 fwd', 2 * g.n * g.o * g.c * 25 * g.oh * g.ow, () => s.conv2d(g, x, w, y));
+const a = new Float32Array(512 * 512).map(() => Math.random()), b = new Float32Array(512 * 512).map(() => Math.random()), c = new Float32Array(512 * 512);
+time('mm512', 2 * 512 ** 3, () => s.matmul(a, b, c, { batch: 1, m: 512, n: 512, p: 512, aBatchStride: 0, bBatchStride: 0, transposeA: false, transposeB: false }));
