@@ -37,7 +37,7 @@ export interface CompressibilityPaperResults {
   paper: typeof DEEP_COMPRESSION;
   target: typeof TARGET;
   settings: CompressibilityPaperSettings;
-  sessions: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown> }[];
+  invocations: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown> }[];
   methods: MethodRecord[];
   updated: string;
 }
@@ -101,8 +101,8 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   const s: CompressibilityPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
   if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s)) throw new Error(`runCompressibilityPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
   await mkdir(options.checkpointDir, { recursive: true });
-  const results: CompressibilityPaperResults = previous ?? { paper: DEEP_COMPRESSION, target: TARGET, settings: s, sessions: [], methods: [], updated: '' };
-  results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset') });
+  const results: CompressibilityPaperResults = previous ?? { paper: DEEP_COMPRESSION, target: TARGET, settings: s, invocations: [], methods: [], updated: '' };
+  results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset') });
 
   const mnist = await loadMnist();
   const split = t.data.trainValidationSplit(mnist.train.count, s.validationCount / mnist.train.count, s.seed);
@@ -118,7 +118,7 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   const save = async () => {
     const onDisk = await readJson<CompressibilityPaperResults>(options.resultsFile);
     for (const r of onDisk?.methods ?? []) if (!results.methods.some((m) => m.method === r.method)) results.methods.push(r);
-    for (const x of onDisk?.sessions ?? []) if (!results.sessions.some((y) => y.started === x.started)) results.sessions.push(x);
+    for (const x of onDisk?.invocations ?? []) if (!results.invocations.some((y) => y.started === x.started)) results.invocations.push(x);
     results.updated = new Date().toISOString();
     await writeJsonAtomic(options.resultsFile, results);
   };

@@ -35,7 +35,7 @@ export interface DfaPaperResults {
   paper: typeof NOKLAND_2X800;
   settings: DfaPaperSettings;
   /** One entry per invocation: which commit (kernels) and load it ran under. */
-  sessions: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown>; estimateSecondsPerEpoch: Record<string, number> }[];
+  invocations: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown>; estimateSecondsPerEpoch: Record<string, number> }[];
   methods: Partial<Record<PaperMethod, MethodResults>>;
   updated: string;
 }
@@ -124,8 +124,8 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
   const roundSeconds = Object.values(estimate).reduce((a, b) => a + b, 0);
   say(`estimate (training only, load ${loadAverages()[0]}): ${Object.entries(estimate).map(([m, v]) => `${m} ${v.toFixed(0)} s/epoch`).join(', ')}; ${s.maxEpochs} epochs of all methods ≈ ${((roundSeconds * s.maxEpochs) / 3600).toFixed(1)} h (early stopping may end sooner)`);
 
-  const results: DfaPaperResults = previous ?? { paper: NOKLAND_2X800, settings: s, sessions: [], methods: {}, updated: '' };
-  results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset'), estimateSecondsPerEpoch: estimate });
+  const results: DfaPaperResults = previous ?? { paper: NOKLAND_2X800, settings: s, invocations: [], methods: {}, updated: '' };
+  results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset'), estimateSecondsPerEpoch: estimate });
   await writeResults(options.resultsFile, results);
 
   const nets = new Map<PaperMethod, { net: DfaNetwork; optimizer: t.optim.Optimizer; done: number }>();

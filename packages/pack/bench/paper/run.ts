@@ -31,7 +31,7 @@ export interface SearchSummary {
 export interface PackPaperResults {
   paper: typeof PACK_PAPER;
   settings: PackPaperSettings;
-  sessions: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown> }[];
+  invocations: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown> }[];
   stepTimes: { architecture: string; rows: StepTimeRow[]; load: [number, number, number] }[];
   hyperband: SearchSummary[];
   updated: string;
@@ -64,8 +64,8 @@ export async function runPackPaper(options: PackPaperOptions, hooks: PackPaperHo
   const s: PackPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
   // A file written before a setting existed counts as written with that setting's default.
   if (previous && JSON.stringify({ ...DEFAULT_SETTINGS, ...previous.settings }) !== JSON.stringify(s)) throw new Error(`runPackPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
-  const results: PackPaperResults = previous ? { ...previous, settings: s } : { paper: PACK_PAPER, settings: s, sessions: [], stepTimes: [], hyperband: [], updated: '' };
-  results.sessions.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset') });
+  const results: PackPaperResults = previous ? { ...previous, settings: s } : { paper: PACK_PAPER, settings: s, invocations: [], stepTimes: [], hyperband: [], updated: '' };
+  results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset') });
   const save = async () => {
     results.updated = new Date().toISOString();
     await writeFile(`${options.resultsFile}.tmp`, `${JSON.stringify(results, null, 1)}\n`);
