@@ -13,7 +13,6 @@
  *
  * @module
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -22,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
 import { compareOval, createBabsr, createGnnBranching, createStrongBranching, loadPretrainedGnn, runOvalProperty, type BranchingRule, type OvalComparison, type OvalRun } from '../src/index';
 import { OVAL_SUITES, ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '../src/node';
+import { median, textTable } from '../../../scripts/bench-report';
+import { gitCommit } from './commit';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const RULES = ['babsr', 'gnn', 'strong'] as const;
@@ -58,27 +59,6 @@ interface BenchRow extends OvalRun {
   readonly load: number;
   /** The commit of the code that ran it. */
   readonly commit: string;
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain', '--', '../src'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() ? '+changes' : '');
-  } catch {
-    return 'unknown';
-  }
-}
-
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const h = Math.floor(v.length / 2);
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
-}
-
-function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 /** Per rule: median wall time, branches and CPU time of our runs. */

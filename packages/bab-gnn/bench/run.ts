@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -27,6 +27,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { acasXuDataDir, acasXuInstances, expectedAcasXuVerdict } from '../src/node';
 import type { WorkerJob, WorkerResult } from './verify-worker';
+import { median, textTable } from '../../../scripts/bench-report';
+import { gitCommit } from './commit';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -67,12 +69,6 @@ function parseArgs(argv: readonly string[]) {
   return args;
 }
 
-function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
 interface BenchRow {
   x: number;
   y: number;
@@ -89,21 +85,6 @@ interface BenchRow {
   load: number;
   /** The commit of the code that ran it (a resumed file may hold rows of several). */
   commit: string;
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain', '--', '../src'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() ? '+changes' : '');
-  } catch {
-    return 'unknown';
-  }
-}
-
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const h = Math.floor(v.length / 2);
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 async function main(): Promise<void> {

@@ -6,8 +6,7 @@
  */
 import { loadavg } from 'node:os';
 import * as t from '@nnlab/tensor-gpu';
-import { verify } from '../src/index';
-import { readAcasXuNetwork, readAcasXuProperty } from '../src/node';
+import { verifyAcasXuInstance } from '../src/node';
 
 /** A job: one instance, where the data is and the time limit. */
 export interface WorkerJob {
@@ -32,11 +31,9 @@ await t.setBackend('cpu');
 process.on('message', async (job: WorkerJob) => {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const net = readAcasXuNetwork(job.dir, job.x, job.y).network;
-  const spec = readAcasXuProperty(job.dir, job.property);
-  const r = await verify(net, spec, { timeout: job.timeout });
+  const r = await verifyAcasXuInstance({ instance: { x: job.x, y: job.y, property: job.property }, timeout: job.timeout }, job.dir);
   const cpu = process.cpuUsage(c0);
-  const result: WorkerResult = { job, status: r.status, timeS: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, branches: r.stats.branches, load: loadavg()[0] };
+  const result: WorkerResult = { job, status: r.status, timeS: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, branches: r.branches, load: loadavg()[0] };
   process.send?.(result);
 });
 process.send?.('ready');
