@@ -22,12 +22,14 @@ const packageNames: string[] = readdirSync(join(repoRoot, 'packages'))
   .sort();
 
 /**
- * Minified sizes of typical imports, in bytes. Measured: 679,665 and 714,179, of which gpu.js's
- * prebuilt browser bundle (not tree-shakeable) is 639,000; the budgets leave about 6% headroom.
+ * Minified sizes of typical imports, in bytes. Measured: 726,431 and 760,900, of which gpu.js's
+ * prebuilt browser bundle (not tree-shakeable) is 639,000 and the engine's own backends (the cpu
+ * backend's WebAssembly kernels, embedded twice, for shared and private memory, 27,000; the WebGPU
+ * backend's WGSL kernels) most of the rest; the budgets leave about 5% headroom.
  */
 const budgets = [
-  { name: "import { tensor } from '@nnlab/tensor-gpu'", source: "import { tensor } from '@nnlab/tensor-gpu';\nconsole.log(tensor([1]));", maxBytes: 720_000 },
-  { name: "import { OnlineLca } from '@nnlab/lca'", source: "import { OnlineLca } from '@nnlab/lca';\nconsole.log(OnlineLca);", maxBytes: 760_000 },
+  { name: "import { tensor } from '@nnlab/tensor-gpu'", source: "import { tensor } from '@nnlab/tensor-gpu';\nconsole.log(tensor([1]));", maxBytes: 765_000 },
+  { name: "import { OnlineLca } from '@nnlab/lca'", source: "import { OnlineLca } from '@nnlab/lca';\nconsole.log(OnlineLca);", maxBytes: 800_000 },
 ];
 
 interface Bundle {
