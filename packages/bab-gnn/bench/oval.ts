@@ -19,13 +19,12 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
-import { compareOval, createBabsr, createGnnBranching, createStrongBranching, loadPretrainedGnn, runOvalProperty, type BranchingRule, type OvalComparison, type OvalRun } from '../src/index';
+import { compareOval, createOvalRule, loadPretrainedGnn, OVAL_RULES, runOvalProperty, type OvalComparison, type OvalRuleName, type OvalRun } from '../src/index';
 import { OVAL_SUITES, ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '../src/node';
 import { median, textTable } from '../../../scripts/bench-report';
 import { gitCommit } from './commit';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const RULES = ['babsr', 'gnn', 'strong'] as const;
 
 function parseArgs(argv: readonly string[]) {
   const args = { suite: 'base_easy' as OvalSuite, limit: 10, timeout: 300, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
@@ -46,7 +45,7 @@ function parseArgs(argv: readonly string[]) {
   if (!OVAL_SUITES.includes(args.suite)) throw new Error(`bench: --suite must be one of ${OVAL_SUITES.join(', ')}`);
   if (!(Number.isInteger(args.limit) && args.limit > 0)) throw new Error('bench: --limit must be an integer > 0');
   if (!(args.timeout > 0)) throw new Error('bench: --timeout must be > 0');
-  if (!args.rules.every((r) => (RULES as readonly string[]).includes(r))) throw new Error(`bench: --rules must list ${RULES.join(', ')}`);
+  if (!args.rules.every((r) => (OVAL_RULES as readonly string[]).includes(r))) throw new Error(`bench: --rules must list ${OVAL_RULES.join(', ')}`);
   if (!(Number.isInteger(args.strongCandidates) && args.strongCandidates > 0)) throw new Error('bench: --strong-candidates must be an integer > 0');
   return args;
 }
@@ -107,7 +106,6 @@ async function main(): Promise<void> {
   const instances = await ovalInstances(model, args.suite, { dir: args.dir, cifarDir: args.cifar, limit: args.limit });
   const commit = gitCommit();
   const gnn = args.rules.includes('gnn') ? loadPretrainedGnn() : null;
-  const makeRule = (name: string): BranchingRule => (name === 'babsr' ? createBabsr() : name === 'gnn' ? createGnnBranching(gnn!) : createStrongBranching({ maxCandidates: args.strongCandidates }));
   const save = async () => {
     const comparison = compareOval(properties, rows, args.timeout);
     const meta = { suite: args.suite, timeout: args.timeout, strongCandidates: args.strongCandidates, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, medianLoad: median(rows.map((r) => r.load)) };
@@ -119,7 +117,7 @@ async function main(): Promise<void> {
       for (const name of args.rules) {
         if (rows.some((r) => r.row === inst.property.row && r.rule === name)) continue;
         const cpu0 = process.cpuUsage();
-        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, makeRule(name), args.timeout);
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name as OvalRuleName, gnn ?? undefined, args.strongCandidates), args.timeout);
         const cpu = process.cpuUsage(cpu0);
         rows.push({ ...run, cpuS: (cpu.user + cpu.system) / 1e6, load: loadavg()[0], commit });
         const ref = inst.property.recorded[name === 'strong' ? 'babsr' : (name as 'babsr' | 'gnn')];

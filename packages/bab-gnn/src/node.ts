@@ -7,3 +7,4 @@ export * from './node/acasxu';
 export * from './node/acasxu-instances';
 export * from './node/acasxu-job';
 export * from './node/oval';
+export * from './node/oval-job';

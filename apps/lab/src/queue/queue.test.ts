@@ -10,7 +10,7 @@ import type { ExperimentContext } from '../experiment';
 import { createPackExperiment } from '../experiments/pack';
 import { main } from '../main';
 import { workerCommand } from './worker-command';
-import { verifyAcasXuJob, verifyAcasXuOnQueue, type AcasXuOutcome } from './verify-jobs';
+import { verifyAcasXuJob, verifyAcasXuOnQueue, verifyOvalOnQueue, type AcasXuOutcome } from './verify-jobs';
 
 const presence = redisServerPresence();
 
@@ -101,6 +101,20 @@ describe.skipIf(presence.skip)('nnlab pack --redis and nnlab verify --redis with
       /job bad\.N1-5\.p11 \(N1,5 φ11\) after 1 try: bad input in job bad\.N1-5\.p11: job data\.instance\.property must be an integer in 1\.\.10, got 11/,
     );
   }, 120_000);
+
+  it('verify --suite: one job per OVAL property and rule, verified from the worker\'s own data; a row the table lacks fails once, clearly', async () => {
+    const jobs = [{ suite: 'base_easy' as const, row: 0, rule: 'babsr' as const, timeout: 3 }, { suite: 'base_easy' as const, row: 1, rule: 'gnn' as const, timeout: 3 }];
+    const runs = await verifyOvalOnQueue(jobs, { redis: redis.url, runId: 'oval', log: () => {} });
+    // Every base_easy property holds and takes minutes: 3 s ends each run on its time limit, in the
+    // worker as in process; the run names its row and rule and has bounded some domains.
+    expect(runs.map((r) => [r.row, r.rule, r.status])).toEqual([[0, 'babsr', 'timeout'], [1, 'gnn', 'timeout']]);
+    expect(runs.every((r) => r.boundCalls > 0 && r.timeS >= 3)).toBe(true);
+    expect(workerLog.lines.join('')).toMatch(/oval\.base_easy\.r1\.gnn done in/);
+    await expect(verifyOvalOnQueue([{ suite: 'base_easy', row: 100_000, rule: 'babsr', timeout: 3 }], { redis: redis.url, runId: 'bad-oval', log: () => {} })).rejects.toThrow(
+      /job bad-oval\.base_easy\.r100000\.babsr \(OVAL base_easy row 100000, babsr\) after 1 try: bad input in job bad-oval\.base_easy\.r100000\.babsr: job data\.row: the OVAL table base_easy has no row 100000/,
+    );
+    await expect(verifyOvalOnQueue([{ suite: 'base_easy', row: 0, rule: 'random' as never, timeout: 3 }], { redis: redis.url, runId: 'x', log: () => {} })).rejects.toThrow(/job data\.rule must be one of babsr, gnn, strong, got "random"/);
+  }, 180_000);
 });
 
 describe.skipIf(presence.skip)('nnlab verify --redis: faults, with real worker processes and redis-server', () => {

@@ -1,15 +1,20 @@
 /**
- * ACAS Xu verification on the job queue: one job per instance (network × property) on the queue
- * `nnlab-verify`, verified by `nnlab worker` processes from their own copy of the benchmark, and the
- * same function in this process when there is no queue, so both give the same verdicts.
+ * Verification on the job queue: one job per ACAS Xu instance (network × property) on the queue
+ * `nnlab-verify` and one per OVAL CIFAR property and branching rule on `nnlab-verify-oval`,
+ * verified by `nnlab worker` processes from their own copy of the benchmarks, and the same functions
+ * in this process when there is no queue, so both give the same verdicts.
  */
-import { checkAcasXuJob, MAX_ACASXU_JOB_TIMEOUT_S, verifyAcasXuInstance, type AcasXuInstance, type AcasXuJob, type AcasXuOutcome } from '@nnlab/bab-gnn/node';
+import type { OvalRun } from '@nnlab/bab-gnn';
+import { checkAcasXuJob, checkOvalJob, MAX_ACASXU_JOB_TIMEOUT_S, readOvalProperties, verifyAcasXuInstance, type AcasXuInstance, type AcasXuJob, type AcasXuOutcome, type OvalJob } from '@nnlab/bab-gnn/node';
 import { BadJobInput, EvaluatorThreads, openJobQueue, startJobWorker, type JobWorker } from '@nnlab/pack/queue';
 
-export type { AcasXuJob, AcasXuOutcome };
+export type { AcasXuJob, AcasXuOutcome, OvalJob };
 
-/** The queue verification jobs go to. */
+/** The queue ACAS Xu verification jobs go to. */
 export const VERIFY_QUEUE = 'nnlab-verify';
+
+/** The queue OVAL CIFAR verification jobs go to. */
+export const OVAL_VERIFY_QUEUE = 'nnlab-verify-oval';
 
 /** A try runs at most this long past the job's own timeout before its thread is ended, ms. */
 const JOB_GRACE_MS = 60_000;
@@ -37,6 +42,24 @@ export async function verifyAcasXuOnQueue(instances: readonly AcasXuInstance[], 
   }
 }
 
+/** Verifies OVAL properties under rules as jobs on the queue; resolves to their runs in order. */
+export async function verifyOvalOnQueue(jobs: readonly OvalJob[], options: { redis: string; runId: string; log: (message: string) => void }): Promise<OvalRun[]> {
+  const checked = jobs.map(checkOvalJob);
+  const queue = await openJobQueue({ redis: options.redis, queueName: OVAL_VERIFY_QUEUE, owner: 'verify --suite --redis' });
+  options.log(`queue: run ${options.runId} on ${options.redis} (queue ${OVAL_VERIFY_QUEUE}, ${checked.length} jobs); start workers with 'nnlab worker --redis ${options.redis}'`);
+  try {
+    return await queue.runAll(
+      checked.map((job) => {
+        const name = `${job.suite}.r${job.row}.${job.rule}`;
+        return { id: `${options.runId}.${name}`, data: job, label: `job ${options.runId}.${name} (OVAL ${job.suite} row ${job.row}, ${job.rule})` };
+      }),
+      (value) => value as OvalRun,
+    );
+  } finally {
+    await queue.close();
+  }
+}
+
 /** Options of {@link startVerifyWorker}. */
 export interface VerifyWorkerOptions {
   /** The Redis server. */
@@ -52,29 +75,49 @@ export interface VerifyWorkerOptions {
 }
 
 /**
- * Starts a worker for verification jobs, one at a time. Verification keeps a thread busy for the
- * whole job, so it runs in a thread of its own: this thread stays free to renew the job's lock, and
- * a worker that dies hands its job on within about a lock duration.
+ * Starts a worker for verification jobs (ACAS Xu and OVAL), one at a time per queue. Verification
+ * keeps a thread busy for the whole job, so it runs in a thread of its own: this thread stays free
+ * to renew the job's lock, and a worker that dies hands its job on within about a lock duration.
  */
 export async function startVerifyWorker(options: VerifyWorkerOptions): Promise<JobWorker> {
-  const threads = await EvaluatorThreads.start({ module: import.meta.resolve('@nnlab/bab-gnn/node'), exportName: 'acasXuVerifierFor' }, 1);
+  const acasXu = await startThreadedVerifier(options, VERIFY_QUEUE, 'acasXuVerifierFor', (data) => {
+    const job = checkAcasXuJob(data);
+    return { job, timeout: job.timeout };
+  });
+  try {
+    const oval = await startThreadedVerifier(options, OVAL_VERIFY_QUEUE, 'ovalVerifierFor', (data) => {
+      const job = checkOvalJob(data);
+      // A row the table lacks fails the same way on every try: checked here, so it fails once.
+      if (!readOvalProperties(job.suite).some((p) => p.row === job.row)) throw new Error(`job data.row: the OVAL table ${job.suite} has no row ${job.row}`);
+      return { job, timeout: job.timeout };
+    });
+    return { close: async () => void (await Promise.all([acasXu.close(), oval.close()])) };
+  } catch (e) {
+    await acasXu.close();
+    throw e;
+  }
+}
+
+/** One queue's worker whose jobs run `@nnlab/bab-gnn/node`'s `exportName(null)` in a thread; `check` throws for bad input. */
+async function startThreadedVerifier(options: VerifyWorkerOptions, queueName: string, exportName: string, check: (data: unknown) => { job: unknown; timeout: number }): Promise<JobWorker> {
+  const threads = await EvaluatorThreads.start({ module: import.meta.resolve('@nnlab/bab-gnn/node'), exportName }, 1);
   try {
     const worker = await startJobWorker({
       redis: options.redis,
-      queueName: VERIFY_QUEUE,
+      queueName,
       owner: 'nnlab worker',
       lockDurationMs: options.lockDurationMs,
       stalledIntervalMs: options.stalledIntervalMs,
       onStart: options.onStart,
       onJob: options.onJob,
       async handle(data, jobId) {
-        let job: AcasXuJob;
+        let checked: { job: unknown; timeout: number };
         try {
-          job = checkAcasXuJob(data);
+          checked = check(data);
         } catch (e) {
           throw new BadJobInput((e as Error).message);
         }
-        return threads.call(null, [job], jobId, job.timeout * 1000 + JOB_GRACE_MS);
+        return threads.call(null, [checked.job], jobId, checked.timeout * 1000 + JOB_GRACE_MS);
       },
     });
     return {

@@ -6,7 +6,11 @@
  * (every OVAL base property is robust; the reference runs no attack either and evaluates the
  * network at its bounds' minimisers, as every domain probe here does).
  */
+import { createBabsr } from '../branching/babsr';
 import type { BranchingRule } from '../branching/rule';
+import { createStrongBranching } from '../branching/strong';
+import { createGnnBranching } from '../gnn/rule';
+import type { BranchingGnn } from '../gnn/model';
 import type { ReluNetwork } from '../network/network';
 import type { VerificationSpec } from '../properties/spec';
 import { verify, type VerifyOptions, type VerifyStatus } from './verify';
@@ -47,4 +51,24 @@ export interface OvalRun {
 export async function runOvalProperty(net: ReluNetwork, spec: VerificationSpec, row: number, rule: BranchingRule, timeout: number): Promise<OvalRun> {
   const r = await verify(net, spec, { ...ovalVerifyOptions(timeout), rule });
   return { row, rule: rule.name, status: r.status, timeS: r.stats.timeMs / 1000, branches: r.stats.branches, boundCalls: r.stats.boundCalls };
+}
+
+/** The branching rules an OVAL run compares, by name. */
+export const OVAL_RULES = ['babsr', 'gnn', 'strong'] as const;
+
+/** A name of {@link OVAL_RULES}. */
+export type OvalRuleName = (typeof OVAL_RULES)[number];
+
+/** Candidates strong branching bounds per decision (the BaBSR top ones): all ~700 ambiguous ReLUs of the base model would cost 1,400 bounds per branch. */
+export const OVAL_STRONG_CANDIDATES = 8;
+
+/** The rule `name` of an OVAL run; `gnn` needs the network (e.g. `loadPretrainedGnn()`). */
+export function createOvalRule(name: OvalRuleName, gnn?: BranchingGnn, strongCandidates = OVAL_STRONG_CANDIDATES): BranchingRule {
+  if (name === 'babsr') return createBabsr();
+  if (name === 'strong') return createStrongBranching({ maxCandidates: strongCandidates });
+  if (name === 'gnn') {
+    if (!gnn) throw new Error("createOvalRule: the 'gnn' rule needs the branching network (e.g. loadPretrainedGnn())");
+    return createGnnBranching(gnn);
+  }
+  throw new Error(`createOvalRule: expected one of ${OVAL_RULES.join(', ')}, got ${JSON.stringify(name)}`);
 }
