@@ -10,6 +10,7 @@ export { queueExecutor, type QueueExecutor, type QueueExecutorOptions } from './
 export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './queue/worker';
 export { openJobQueue, type JobQueue, type JobQueueOptions, type QueuedJob } from './queue/job-queue';
 export { BadTaskError, EvaluatorThreads, type EvaluatorModule } from './queue/evaluator-threads';
+export { startThreadedJobWorker, type ThreadCall, type ThreadedJobWorkerOptions } from './queue/threaded-worker';
 export { BadJobInput, startJobWorker, type JobWorker, type JobWorkerOptions } from './queue/job-worker';
 export { checkTrialJobData, decodeScores, encodeScores, trialJobId, type TrialJobData, type TrialJobResult } from './queue/job-data';
 export { parseRedisUrl, probeRedis, type RedisConnection } from './queue/redis-url';

@@ -6,7 +6,7 @@
  */
 import type { OvalRun } from '@nnlab/bab-gnn';
 import { checkAcasXuJob, checkOvalJob, MAX_ACASXU_JOB_TIMEOUT_S, readOvalProperties, verifyAcasXuInstance, type AcasXuInstance, type AcasXuJob, type AcasXuOutcome, type OvalJob } from '@nnlab/bab-gnn/node';
-import { BadJobInput, EvaluatorThreads, openJobQueue, startJobWorker, type JobWorker } from '@nnlab/pack/queue';
+import { openJobQueue, startThreadedJobWorker, type JobWorker } from '@nnlab/pack/queue';
 
 export type { AcasXuJob, AcasXuOutcome, OvalJob };
 
@@ -99,35 +99,20 @@ export async function startVerifyWorker(options: VerifyWorkerOptions): Promise<J
 }
 
 /** One queue's worker whose jobs run `@nnlab/bab-gnn/node`'s `exportName(null)` in a thread; `check` throws for bad input. */
-async function startThreadedVerifier(options: VerifyWorkerOptions, queueName: string, exportName: string, check: (data: unknown) => { job: unknown; timeout: number }): Promise<JobWorker> {
-  const threads = await EvaluatorThreads.start({ module: import.meta.resolve('@nnlab/bab-gnn/node'), exportName }, 1);
-  try {
-    const worker = await startJobWorker({
-      redis: options.redis,
-      queueName,
-      owner: 'nnlab worker',
-      lockDurationMs: options.lockDurationMs,
-      stalledIntervalMs: options.stalledIntervalMs,
-      onStart: options.onStart,
-      onJob: options.onJob,
-      async handle(data, jobId) {
-        let checked: { job: unknown; timeout: number };
-        try {
-          checked = check(data);
-        } catch (e) {
-          throw new BadJobInput((e as Error).message);
-        }
-        return threads.call(null, [checked.job], jobId, checked.timeout * 1000 + JOB_GRACE_MS);
-      },
-    });
-    return {
-      async close() {
-        await worker.close();
-        await threads.close();
-      },
-    };
-  } catch (e) {
-    await threads.close();
-    throw e;
-  }
+function startThreadedVerifier(options: VerifyWorkerOptions, queueName: string, exportName: string, check: (data: unknown) => { job: unknown; timeout: number }): Promise<JobWorker> {
+  return startThreadedJobWorker({
+    redis: options.redis,
+    queueName,
+    owner: 'nnlab worker',
+    module: import.meta.resolve('@nnlab/bab-gnn/node'),
+    exportName,
+    lockDurationMs: options.lockDurationMs,
+    stalledIntervalMs: options.stalledIntervalMs,
+    onStart: options.onStart,
+    onJob: options.onJob,
+    prepare(data) {
+      const { job, timeout } = check(data);
+      return { task: null, args: [job], timeoutMs: timeout * 1000 + JOB_GRACE_MS };
+    },
+  });
 }

@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import type { TrialJob } from '../hyperband/executor';
 import { BadJobInput } from './job-worker';
 
 /** A job the thread could not even start: the task names nothing the evaluator module knows. */
@@ -107,12 +106,6 @@ export class EvaluatorThreads {
       });
       thread.once('error', reject);
     });
-  }
-
-  /** Runs one trial job: the evaluator of `task` on the job's configurations and budget; the scores as an array. */
-  async evaluate(task: unknown, job: TrialJob, jobId: string, timeoutMs?: number): Promise<unknown> {
-    const scores = await this.call(task, [job.configs, job.budget, job], jobId, timeoutMs);
-    return Array.isArray(scores) ? scores : Array.from(scores as ArrayLike<number>);
   }
 
   /**

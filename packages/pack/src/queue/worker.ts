@@ -1,8 +1,9 @@
-import { EvaluatorThreads, type EvaluatorModule } from './evaluator-threads';
+import type { EvaluatorModule } from './evaluator-threads';
 import { checkTrialJobData, encodeScores, type TrialJobData } from './job-data';
-import { BadJobInput, startJobWorker, type JobWorker, type JobWorkerOptions } from './job-worker';
+import type { JobWorker, JobWorkerOptions } from './job-worker';
 import { optionalPositiveInteger } from './options';
 import { parseRedisUrl } from './redis-url';
+import { startThreadedJobWorker } from './threaded-worker';
 
 /** Options of {@link startTrialWorker}. */
 export interface TrialWorkerOptions extends EvaluatorModule, Omit<JobWorkerOptions, 'queueName' | 'handle' | 'owner'> {
@@ -29,33 +30,15 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   if (!options || typeof options !== 'object') throw new Error(`${owner}: options { redis, module } are required`);
   parseRedisUrl(options.redis, `${owner}: options.redis`);
   if (typeof options.module !== 'string' && !(options.module instanceof URL)) throw new Error(`${owner}: options.module must be a path or file URL of the evaluator module`);
-  const concurrency = optionalPositiveInteger(options.concurrency, 'concurrency', owner) ?? 1;
   const jobTimeoutMs = optionalPositiveInteger(options.jobTimeoutMs, 'jobTimeoutMs', owner);
-  const threads = await EvaluatorThreads.start(options, concurrency);
-  try {
-    const worker = await startJobWorker({
-      ...options,
-      owner,
-      queueName: options.queueName ?? 'nnlab-trials',
-      concurrency,
-      async handle(payload, id) {
-        let data: TrialJobData;
-        try {
-          data = checkTrialJobData(payload);
-        } catch (e) {
-          throw new BadJobInput((e as Error).message);
-        }
-        return encodeScores(await threads.evaluate(data.task, data.job, id, jobTimeoutMs), data.job);
-      },
-    });
-    return {
-      async close() {
-        await worker.close();
-        await threads.close();
-      },
-    };
-  } catch (e) {
-    await threads.close();
-    throw e;
-  }
+  return startThreadedJobWorker({
+    ...options,
+    owner,
+    queueName: options.queueName ?? 'nnlab-trials',
+    prepare(payload) {
+      const { task, job } = checkTrialJobData(payload);
+      return { task, args: [job.configs, job.budget, job], timeoutMs: jobTimeoutMs };
+    },
+    finish: (scores, payload) => encodeScores(Array.isArray(scores) ? scores : Array.from(scores as ArrayLike<number>), (payload as TrialJobData).job),
+  });
 }
