@@ -65,6 +65,11 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** Median over paired rounds of `slower[r] / faster[r]`, skipping rounds where either side has no time (NaN when none has). */
+export function pairedRatio(slower: readonly number[], faster: readonly number[]): number {
+  return median(slower.map((v, r) => v / faster[r]).filter((v) => !Number.isNaN(v)));
+}
+
 /** Times the warm-up call `first` (which returns the output to check); returns its output and duration. */
 export async function warmUp<T>(first: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
   const t0 = nowMs();

@@ -42,7 +42,7 @@ import { machineInfo, markdownTable, writeJson } from './report';
 import { initTfjs } from './tfjs';
 import { registerTfjsGradients } from './tfjs-gradients';
 import { cnnGrads, crossEntropyGrad, denseBackward, denseForward, tfLoss, tfParams } from './tfjs-models';
-import { loadAverageLine, median, startCpuMeter } from './timing';
+import { loadAverageLine, median, pairedRatio, startCpuMeter } from './timing';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const BATCH = 64;
@@ -184,7 +184,6 @@ async function timeBatch(tr: Trainer, batchMs: number, losses: number[]): Promis
   return elapsed / steps;
 }
 
-const pairedRatio = (slower: readonly number[], faster: readonly number[]) => median(slower.map((v, r) => v / faster[r]));
 
 async function measure(model: ModelName, trainers: Trainer[], rounds: number, batchMs: number): Promise<Row[]> {
   const losses: number[][] = trainers.map(() => []);

@@ -27,7 +27,7 @@ import { allCases, type BenchCase, type HostInput } from './cases';
 import { check, matmulRef, uniformValues } from './reference';
 import { machineInfo, markdownTable, writeJson } from './report';
 import { initTfjs } from './tfjs';
-import { loadAverageLine, median, startCpuMeter } from './timing';
+import { loadAverageLine, median, pairedRatio, startCpuMeter } from './timing';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 /** Estimated WebAssembly SIMD128 ceiling of one core of the reference machine (perf-anchors). */
@@ -192,10 +192,6 @@ async function measure(c: BenchCase, runners: readonly Runner[], rounds: number)
 }
 
 /** Median over the rounds where both ran of `slower[r] / faster[r]`. */
-function pairedRatio(slower: readonly number[], faster: readonly number[]): number {
-  return median(slower.map((v, r) => v / faster[r]).filter((v) => !Number.isNaN(v)));
-}
-
 function parseArgs(argv: readonly string[]): { rounds: number; only: string[] | null } {
   const args = { rounds: 11, only: null as string[] | null };
   for (const a of argv) {
