@@ -80,16 +80,13 @@ export interface VerifyWorkerOptions {
  * to renew the job's lock, and a worker that dies hands its job on within about a lock duration.
  */
 export async function startVerifyWorker(options: VerifyWorkerOptions): Promise<JobWorker> {
-  const acasXu = await startThreadedVerifier(options, VERIFY_QUEUE, 'acasXuVerifierFor', (data) => {
-    const job = checkAcasXuJob(data);
-    return { job, timeout: job.timeout };
-  });
+  const acasXu = await startThreadedVerifier(options, VERIFY_QUEUE, 'acasXuVerifierFor', checkAcasXuJob);
   try {
     const oval = await startThreadedVerifier(options, OVAL_VERIFY_QUEUE, 'ovalVerifierFor', (data) => {
       const job = checkOvalJob(data);
       // A row the table lacks fails the same way on every try: checked here, so it fails once.
       if (!readOvalProperties(job.suite).some((p) => p.row === job.row)) throw new Error(`job data.row: the OVAL table ${job.suite} has no row ${job.row}`);
-      return { job, timeout: job.timeout };
+      return job;
     });
     return { close: async () => void (await Promise.all([acasXu.close(), oval.close()])) };
   } catch (e) {
@@ -98,8 +95,8 @@ export async function startVerifyWorker(options: VerifyWorkerOptions): Promise<J
   }
 }
 
-/** One queue's worker whose jobs run `@nnlab/bab-gnn/node`'s `exportName(null)` in a thread; `check` throws for bad input. */
-function startThreadedVerifier(options: VerifyWorkerOptions, queueName: string, exportName: string, check: (data: unknown) => { job: unknown; timeout: number }): Promise<JobWorker> {
+/** One queue's worker whose jobs run `@nnlab/bab-gnn/node`'s `exportName(null)` in a thread; `check` returns the job (with its timeout, seconds) or throws for bad input. */
+function startThreadedVerifier(options: VerifyWorkerOptions, queueName: string, exportName: string, check: (data: unknown) => { timeout: number }): Promise<JobWorker> {
   return startThreadedJobWorker({
     redis: options.redis,
     queueName,
@@ -111,8 +108,8 @@ function startThreadedVerifier(options: VerifyWorkerOptions, queueName: string, 
     onStart: options.onStart,
     onJob: options.onJob,
     prepare(data) {
-      const { job, timeout } = check(data);
-      return { task: null, args: [job], timeoutMs: timeout * 1000 + JOB_GRACE_MS };
+      const job = check(data);
+      return { task: null, args: [job], timeoutMs: job.timeout * 1000 + JOB_GRACE_MS };
     },
   });
 }
