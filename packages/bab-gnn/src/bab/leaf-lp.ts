@@ -19,15 +19,13 @@ import { checkDeadline } from '../deadline';
 import { isConv, type ReluNetwork } from '../network/network';
 import { decimalGap, type OutputConstraint } from '../properties/spec';
 import { outputMagnitude } from './bound-domain';
+import { solveBoxLp } from './box-lp';
 
 /** What {@link decideLeaf} found for one clause. */
 export type LeafDecision =
   | { readonly kind: 'refuted'; readonly lower: number }
   | { readonly kind: 'candidate'; readonly point: Float64Array }
   | { readonly kind: 'undecided' };
-
-/** Largest tableau (rows × columns) {@link decideLeaf} builds; bigger leaves stay undecided. */
-export const MAX_LEAF_TABLEAU = 4_000_000;
 
 /** The affine pre-activations of every hidden layer and the output, as functions of x, under the leaf's fixed pattern. */
 function affineMaps(net: ReluNetwork, bounds: LayerBounds, splits: Splits): { a: Float64Array; c: Float64Array; rows: number }[] | null {
@@ -70,103 +68,6 @@ function affineMaps(net: ReluNetwork, bounds: LayerBounds, splits: Splits): { a:
   return maps;
 }
 
-interface LpResult {
-  t: number;
-  x: Float64Array;
-  duals: Float64Array;
-}
-
-/**
- * Dense tableau simplex for: maximise t s.t. A_r·x + t·s_r ≤ −g_r(0)…, written in the shifted
- * variables x' = x − lower ∈ [0, width], t'' = t + T ≥ 0. Bland's rule (no cycling). Returns
- * null when it does not finish within its pivot budget or the deadline.
- */
-function solveLp(coeffs: Float64Array, consts: Float64Array, rowCount: number, box: Box, deadline?: number): LpResult | null {
-  const n = box.lower.length;
-  const width = Float64Array.from(box.upper, (u, i) => u - box.lower[i]);
-  // Row r: g_r(x) = coeffs_r·x + consts_r, scaled to max |coeff| = 1 (kept in scale[r]).
-  const scale = new Float64Array(rowCount);
-  const g0 = new Float64Array(rowCount); // g_r at x = lower, scaled
-  let top = 0;
-  for (let r = 0; r < rowCount; r++) {
-    let mx = 0;
-    for (let i = 0; i < n; i++) mx = Math.max(mx, Math.abs(coeffs[r * n + i]));
-    scale[r] = mx > 0 ? 1 / mx : 1;
-    let v = consts[r];
-    for (let i = 0; i < n; i++) v += coeffs[r * n + i] * box.lower[i];
-    g0[r] = v * scale[r];
-    top = Math.max(top, g0[r]);
-  }
-  const T = Math.max(top, 0);
-  const vars = n + 1; // x'_0..x'_{n−1}, t''
-  const m = rowCount + n + 1; // constraint rows, box rows, cap row
-  const cols = vars + m + 1; // variables, slacks, right-hand side
-  if (m * cols > MAX_LEAF_TABLEAU) return null;
-  const tab = new Float64Array((m + 1) * cols);
-  const rhs = cols - 1;
-  const basis = new Int32Array(m);
-  for (let r = 0; r < rowCount; r++) {
-    const row = r * cols;
-    for (let i = 0; i < n; i++) tab[row + i] = coeffs[r * n + i] * scale[r];
-    tab[row + n] = 1;
-    tab[row + rhs] = Math.max(0, T - g0[r]);
-  }
-  for (let i = 0; i < n; i++) {
-    const row = (rowCount + i) * cols;
-    tab[row + i] = 1;
-    tab[row + rhs] = width[i];
-  }
-  const capRow = (rowCount + n) * cols;
-  tab[capRow + n] = 1;
-  tab[capRow + rhs] = T + 1;
-  for (let r = 0; r < m; r++) {
-    tab[r * cols + vars + r] = 1;
-    basis[r] = vars + r;
-  }
-  // Objective row (reduced costs, maximisation written as z − t'' = 0).
-  const obj = m * cols;
-  tab[obj + n] = -1;
-  const eps = 1e-11;
-  const maxPivots = 50 * (m + vars);
-  for (let pivot = 0; ; pivot++) {
-    if (pivot > maxPivots) return null;
-    if (pivot % 16 === 0 && deadline !== undefined && performance.now() > deadline) return null;
-    let enter = -1;
-    for (let j = 0; j < vars + m; j++) if (tab[obj + j] < -eps) { enter = j; break; }
-    if (enter < 0) break;
-    let leave = -1;
-    let bestRatio = Infinity;
-    for (let r = 0; r < m; r++) {
-      const a = tab[r * cols + enter];
-      if (a <= eps) continue;
-      const ratio = tab[r * cols + rhs] / a;
-      if (ratio < bestRatio - 1e-12 || (Math.abs(ratio - bestRatio) <= 1e-12 && leave >= 0 && basis[r] < basis[leave])) {
-        bestRatio = ratio;
-        leave = r;
-      }
-    }
-    if (leave < 0) return null; // unbounded: cannot happen with the cap row
-    const prow = leave * cols;
-    const pv = tab[prow + enter];
-    for (let j = 0; j < cols; j++) tab[prow + j] /= pv;
-    for (let r = 0; r <= m; r++) {
-      if (r === leave) continue;
-      const row = r * cols;
-      const f = tab[row + enter];
-      if (f === 0) continue;
-      for (let j = 0; j < cols; j++) tab[row + j] -= f * tab[prow + j];
-    }
-    basis[leave] = enter;
-  }
-  const value = new Float64Array(vars);
-  for (let r = 0; r < m; r++) if (basis[r] < vars) value[basis[r]] = tab[r * cols + rhs];
-  const x = Float64Array.from(box.lower, (l, i) => Math.min(box.upper[i], Math.max(l, l + value[i])));
-  // The dual of constraint row r is the reduced cost of its slack; undo the row scaling.
-  const duals = new Float64Array(rowCount);
-  for (let r = 0; r < rowCount; r++) duals[r] = Math.max(0, tab[obj + vars + r]) * scale[r];
-  return { t: value[n] - T, x, duals };
-}
-
 /**
  * Decides one clause on a leaf domain (no ambiguous ReLU left): `refuted` with a sound lower
  * bound > 0 of a non-negative combination of the clause's constraints and the split constraints,
@@ -199,7 +100,7 @@ export function decideLeaf(net: ReluNetwork, box: Box, bounds: LayerBounds, spli
     for (let q = 0; q < n; q++) coeffs[r * n + q] = sign * maps[k].a[i * n + q];
     consts[r] = sign * maps[k].c[i];
   });
-  const lp = solveLp(coeffs, consts, rowCount, box, deadline);
+  const lp = solveBoxLp(coeffs, consts, rowCount, box, deadline);
   if (!lp) return { kind: 'undecided' };
   if (lp.t > 0) return { kind: 'candidate', point: lp.x };
   // Certificate: combine the clause rows with λ and the split rows with μ, and bound the

@@ -33,6 +33,7 @@ function thresholdSpec(threshold: number): VerificationSpec {
 // Strong branching bounds two children per candidate at every step: fewer networks keep the test short.
 const settings: { name: string; seeds: number; options: () => VerifyOptions }[] = [
   { name: 'input splitting', seeds: 4, options: () => ({ splitting: 'input' }) },
+  { name: 'input splitting, coefficient score, no α steps', seeds: 4, options: () => ({ splitting: 'input', inputBranching: 'score', refineIterations: 0 }) },
   { name: 'input splitting, strong input branching', seeds: 4, options: () => ({ splitting: 'input', inputBranching: 'strong' }) },
   { name: 'ReLU splitting, BaBSR', seeds: 4, options: () => ({ splitting: 'relu', rule: createBabsr() }) },
   { name: 'ReLU splitting, strong branching', seeds: 2, options: () => ({ splitting: 'relu', rule: createStrongBranching() }) },
@@ -72,7 +73,8 @@ describe('verify on small random networks against a dense-grid oracle', () => {
     const net = randomNetwork([2, 4, 2], 1);
     await expect(verify(net, thresholdSpec(0), { timeout: -1 })).rejects.toThrow(/timeout must be > 0/);
     await expect(verify(net, thresholdSpec(0), { splitting: 'x' as 'input' })).rejects.toThrow(/splitting must be 'input' or 'relu'/);
-    await expect(verify(net, thresholdSpec(0), { inputBranching: 'x' as 'score' })).rejects.toThrow(/inputBranching must be 'strong' or 'score'/);
+    await expect(verify(net, thresholdSpec(0), { inputBranching: 'x' as 'score' })).rejects.toThrow(/inputBranching must be 'relaxation', 'score' or 'strong'/);
+    await expect(verify(net, thresholdSpec(0), { refineIterations: -1 })).rejects.toThrow(/refineIterations must be an integer ≥ 0/);
     await expect(verify(net, thresholdSpec(0), { escalateAfterBranches: -1 })).rejects.toThrow(/escalateAfterBranches must be ≥ 0/);
     await expect(verify(net, thresholdSpec(0), { escalatedRestarts: 1.5 })).rejects.toThrow(/escalatedRestarts must be an integer/);
     await expect(verify(randomNetwork([3, 4, 2], 1), thresholdSpec(0))).rejects.toThrow(/the property has 2 inputs, the network 3/);
