@@ -110,7 +110,8 @@ async function main(): Promise<void> {
   const save = () => (saved = saved.then(write));
   const write = async () => {
     const solved = rows.filter((r) => r.status === 'holds' || r.status === 'violated');
-    const summary = { solved: solved.length, total: rows.length, wrong: rows.filter((r) => r.wrong).length, totalTimeS: rows.reduce((a, r) => a + r.timeS, 0), totalCpuS: rows.reduce((a, r) => a + r.cpuS, 0), medianTimeS: median(rows.map((r) => r.timeS)) };
+    const loads = rows.map((r) => r.load);
+    const summary = { solved: solved.length, total: rows.length, wrong: rows.filter((r) => r.wrong).length, totalTimeS: rows.reduce((a, r) => a + r.timeS, 0), totalCpuS: rows.reduce((a, r) => a + r.cpuS, 0), medianTimeS: median(rows.map((r) => r.timeS)), medianCpuS: median(rows.map((r) => r.cpuS)), load: { min: Math.min(...loads), median: median(loads), max: Math.max(...loads) } };
     const text = `${JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, timeout: args.timeout, instances: args.instances, workers: args.workers, runWallS, ...summary, rows }, null, 1)}\n`;
     await writeFile(`${out}.tmp`, text);
     await rename(`${out}.tmp`, out);
@@ -160,6 +161,8 @@ async function main(): Promise<void> {
   console.log('');
   console.log(textTable(['verifier', 'solved', 'time (s)'], [[`bab-gnn (this CPU, timeout ${args.timeout} s)`, `${solved.length}/${rows.length}`, `${solvedTime.toFixed(0)} on solved, ${totalTime.toFixed(0)} summed over instances (cpu ${totalCpu.toFixed(0)}), ${runWallS.toFixed(0)} wall for the run, median ${median(rows.map((r) => r.timeS)).toFixed(2)}`], ...PUBLISHED]));
   console.log(`wrong verdicts: ${wrong}`);
+  // One line to compare runs by (e.g. a rerun on a quieter machine).
+  console.log(`summary: solved ${solved.length}/${rows.length}, wrong ${wrong}, run wall ${runWallS.toFixed(0)} s, median ${median(rows.map((r) => r.timeS)).toFixed(2)} s wall / ${median(rows.map((r) => r.cpuS)).toFixed(2)} s cpu per instance, cpu total ${totalCpu.toFixed(0)} s, load ${rows.length ? `${Math.min(...rows.map((r) => r.load)).toFixed(1)}–${Math.max(...rows.map((r) => r.load)).toFixed(1)} (median ${median(rows.map((r) => r.load)).toFixed(1)})` : '—'}, workers ${args.workers}`);
   if (!args.report) console.log(`wrote ${out}`);
 }
 
