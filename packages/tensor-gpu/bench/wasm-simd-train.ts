@@ -83,6 +83,7 @@ class SwitchableKernels implements HostKernels {
   maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void { this.current.maxPool2dGrad(g, x, dy, out); }
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void { this.current.elementwise(inputs, out, scalars, params); }
   optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void { this.current.optimizerUpdate(name, inputs, out, scalars); }
+  roundFloat16(x: Float32Array, out: Float32Array): void { this.current.roundFloat16(x, out); }
   dispose(): void { /* the kernel sets are disposed by the benchmark */ }
 }
 

@@ -1,6 +1,7 @@
 import type { ElementwiseOp, ElementwiseParams } from '../kernels/elementwise';
 import { collapsedWalk, HostElementwise } from '../kernels/host-elementwise';
 import type { SimdInstance } from './simd-instance';
+import { runsTranscendental, simdTranscendental } from './simd-transcendental';
 
 /** The binary ops of assembly/elementwise.ts, in the order of its op codes. */
 const WASM_BINARY_OPS: readonly ElementwiseOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
@@ -14,11 +15,16 @@ const MIN_SIMD_ROW = 16;
 /**
  * The elementwise ops of a training step in WebAssembly SIMD (arithmetic, max/min, relu and its
  * step, negation, absolute value, square), bit-identical to the JavaScript loops (see
- * assembly/elementwise.ts); every other op, small tensors and short broadcast rows run the
+ * assembly/elementwise.ts), and exp, log, tanh and sigmoid, within 1 float32 ulp of them (see
+ * simd-transcendental.ts); every other op, small tensors and short broadcast rows run the
  * JavaScript loops of `fallback`. Tensor operands are copied into the module's memory and the
  * result out; a broadcast runs one call per row of its collapsed walk.
  */
 export function simdElementwise(s: SimdInstance, fallback: HostElementwise, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
+  if (runsTranscendental(params.op, out.length)) {
+    simdTranscendental(s, params.op, inputs[0], out);
+    return;
+  }
   const binaryOp = WASM_BINARY_OPS.indexOf(params.op);
   const unaryOp = WASM_UNARY_OPS.indexOf(params.op);
   const walk = params.sameShape ? params : collapsedWalk(params);

@@ -7,13 +7,15 @@ import type { HostKernels } from '../kernels/host-kernels';
 import type { MatmulGeometry } from '../kernels/matmul';
 import type { PoolGeometry } from '../kernels/pool';
 import { simdConv2d, simdConv2dInputGrad, simdConv2dWeightGrad } from './simd-conv';
+import { roundFloat32ArrayToFloat16 } from '../fp16/host';
 import { simdElementwise } from './simd-elementwise';
+import { simdRoundFloat16 } from './simd-fp16';
 import { simdMaxPool, simdMaxPoolGrad } from './simd-pool';
 import { simdOptimizerUpdate } from './simd-optim';
 import { SimdInstance } from './simd-instance';
 
 /**
- * The `cpu` backend's products, max pooling, elementwise arithmetic and optimizer updates in
+ * The `cpu` backend's products, max pooling, elementwise ops, binary16 rounding and optimizer updates in
  * WebAssembly with 128-bit SIMD: one module instance over a memory this object owns. The
  * memory-bound kernels copy their operands in and their result out per call and are bit-identical
  * to the JavaScript loops, which they hand very large calls to. A matmul copies A and B into the
@@ -98,10 +100,18 @@ export class WasmSimdKernels implements HostKernels {
     else OPTIMIZER_HOST_LOOPS[name](inputs, out, scalars, undefined);
   }
 
+  roundFloat16(x: Float32Array, out: Float32Array): void {
+    if (x.length >= MIN_SIMD_ROUNDING && streams(x)) simdRoundFloat16(this.simd, x, out);
+    else roundFloat32ArrayToFloat16(x, out);
+  }
+
   dispose(): void {
     this.simd.release();
   }
 }
+
+/** Below this many values binary16 rounding runs its JavaScript loop, faster than copying them in and out. */
+const MIN_SIMD_ROUNDING = 256;
 
 /**
  * Bytes beyond which a memory-bound kernel (elementwise, pooling, optimizer update) runs its
