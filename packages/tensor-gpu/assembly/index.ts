@@ -8,3 +8,4 @@ export { maxPool, maxPoolGrad } from './pool';
 export { sgd, average, momentumStep, adamStep } from './optim';
 export { transcendental } from './transcendental';
 export { roundFloat16 } from './fp16';
+export { softmax } from './softmax';

@@ -34,7 +34,7 @@ const ROUNDER = 6755399441055744.0;
  * overflows float32 all the same. NaN stays NaN through the clamp (wasm min/max propagate it).
  */
 // @ts-ignore: decorator
-@inline function exp64(x: v128): v128 {
+@inline export function exp64(x: v128): v128 {
   x = f64x2.min(f64x2.max(x, splat(-708)), splat(709));
   // k = round(x / ln 2); |r| = |x - k ln 2| ≤ ln 2 / 2.
   const shifted = f64x2.add(f64x2.mul(x, splat(LOG2E)), splat(ROUNDER));
@@ -64,7 +64,7 @@ const ROUNDER = 6755399441055744.0;
  * float64). x = 2^e · m with m in [√½, √2), ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| ≤ 0.172.
  */
 // @ts-ignore: decorator
-@inline function log64(x: v128): v128 {
+@inline export function log64(x: v128): v128 {
   const bits = x;
   let e = i64x2.sub(i64x2.shr_s(bits, 52), i64x2.splat(1023));
   let m = v128.or(v128.and(bits, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));

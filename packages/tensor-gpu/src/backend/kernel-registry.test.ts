@@ -50,7 +50,7 @@ describe('KernelRegistry', () => {
     const elementwise = Object.keys(ELEMENTWISE_BODIES);
     const expected = [
       'adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum',
-      ...elementwise, 'castFloat16', 'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'gather', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
+      ...elementwise, 'castFloat16', 'softmax', 'logSoftmax', 'softmaxGrad', 'logSoftmaxGrad', 'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'gather', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
     ];
     expect(entries.map((e) => e.name)).toEqual([...expected].sort((a, b) => a.localeCompare(b)));
   });

@@ -6,8 +6,10 @@ import { HostElementwise } from './host-elementwise';
 import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 import { hostMatmul } from './host-matmul';
 import { hostMaxPool, hostMaxPoolGrad } from './host-pool';
+import { hostSoftmax } from './host-softmax';
 import type { MatmulGeometry } from './matmul';
 import type { PoolGeometry } from './pool';
+import type { SoftmaxParams } from './softmax';
 
 /**
  * Which implementation runs the `cpu` backend's matrix products, convolutions, max pooling,
@@ -49,6 +51,8 @@ export interface HostKernels {
   optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void;
   /** `x` rounded to binary16 into `out`, bit for bit `roundFloat32ArrayToFloat16` (fp16/host.ts). */
   roundFloat16(x: Float32Array, out: Float32Array): void;
+  /** A row-wise softmax primitive (kernels/softmax.ts): the logits, or `dy` and the forward output. */
+  softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void;
   /** Releases what the implementation holds (its WebAssembly memory); later calls throw. */
   dispose(): void;
 }
@@ -93,6 +97,10 @@ export class JsHostKernels implements HostKernels {
 
   roundFloat16(x: Float32Array, out: Float32Array): void {
     roundFloat32ArrayToFloat16(x, out);
+  }
+
+  softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void {
+    hostSoftmax(inputs, out, [], params);
   }
 
   dispose(): void {

@@ -4,7 +4,8 @@ import { elementwise, exp, log, mul, neg, sub } from './elementwise';
 import { reshape } from './layout';
 import { max, mean, sum } from './reduce';
 import { fromHost } from './creation';
-import { checkTensor } from './run';
+import { checkTensor, runKernel } from './run';
+import { softmaxKernel, type SoftmaxOp } from '../kernels/softmax';
 
 /** Runs a composite op: drops its intermediates unless a gradient tape still needs them. */
 function composite<T>(x: Tensor, fn: () => T): T {
@@ -17,10 +18,31 @@ function shifted(x: Tensor, axis: number): Tensor {
   return sub(x, m);
 }
 
+/**
+ * True when `x` along `axis` runs the row-wise primitives: float32 over the last axis. float16
+ * tensors keep the composite, which rounds every step to binary16 as fp16 hardware would.
+ */
+function rowwise(x: Tensor, axis: number): boolean {
+  return x.dtype === 'float32' && axis === x.rank - 1;
+}
+
+/**
+ * A row-wise forward primitive over the last axis, recording the gradient primitive: `dx` from
+ * `dy` and the output.
+ */
+function rowwiseOp(op: 'softmax' | 'logSoftmax', grad: SoftmaxOp, x: Tensor): Tensor {
+  const cols = x.shape[x.rank - 1];
+  const rows = cols === 0 ? 0 : x.size / cols;
+  const y = runKernel(x.engine, softmaxKernel(op, rows, cols), [x], x.shape);
+  x.engine.record(y, [x], (dy) => [runKernel(x.engine, softmaxKernel(grad, rows, cols), [dy, y], x.shape)]);
+  return y;
+}
+
 /** Log of the softmax along `axis` (default last), computed stably. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensor(x, 'logSoftmax');
   const ax = normAxis(axis, x.rank, 'logSoftmax');
+  if (rowwise(x, ax)) return rowwiseOp('logSoftmax', 'logSoftmaxGrad', x);
   return composite(x, () => {
     const z = shifted(x, ax);
     return sub(z, log(sum(exp(z), ax, true)));
@@ -41,6 +63,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor(x, 'softmax');
   const ax = normAxis(axis, x.rank, 'softmax');
+  if (rowwise(x, ax)) return rowwiseOp('softmax', 'softmaxGrad', x);
   return composite(x, () => exp(logSoftmax(x, ax)));
 }
 

@@ -10,12 +10,15 @@ import { simdConv2d, simdConv2dInputGrad, simdConv2dWeightGrad } from './simd-co
 import { roundFloat32ArrayToFloat16 } from '../fp16/host';
 import { simdElementwise } from './simd-elementwise';
 import { simdRoundFloat16 } from './simd-fp16';
+import { simdSoftmax } from './simd-softmax';
+import { hostSoftmax } from '../kernels/host-softmax';
+import type { SoftmaxParams } from '../kernels/softmax';
 import { simdMaxPool, simdMaxPoolGrad } from './simd-pool';
 import { simdOptimizerUpdate } from './simd-optim';
 import { SimdInstance } from './simd-instance';
 
 /**
- * The `cpu` backend's products, max pooling, elementwise ops, binary16 rounding and optimizer updates in
+ * The `cpu` backend's products, max pooling, elementwise ops, softmax, binary16 rounding and optimizer updates in
  * WebAssembly with 128-bit SIMD: one module instance over a memory this object owns. The
  * memory-bound kernels copy their operands in and their result out per call and are bit-identical
  * to the JavaScript loops, which they hand very large calls to. A matmul copies A and B into the
@@ -105,6 +108,11 @@ export class WasmSimdKernels implements HostKernels {
     else roundFloat32ArrayToFloat16(x, out);
   }
 
+  softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void {
+    if (params.rows * params.cols >= MIN_SIMD_SOFTMAX && streams(...inputs, out)) simdSoftmax(this.simd, inputs, out, params);
+    else hostSoftmax(inputs, out, [], params);
+  }
+
   dispose(): void {
     this.simd.release();
   }
@@ -112,6 +120,8 @@ export class WasmSimdKernels implements HostKernels {
 
 /** Below this many values binary16 rounding runs its JavaScript loop, faster than copying them in and out. */
 const MIN_SIMD_ROUNDING = 256;
+/** Below this many values the softmax primitives run their JavaScript loops. */
+const MIN_SIMD_SOFTMAX = 64;
 
 /**
  * Bytes beyond which a memory-bound kernel (elementwise, pooling, optimizer update) runs its
