@@ -119,9 +119,9 @@ export class WasmSimdKernels implements HostKernels {
 }
 
 /** Below this many values binary16 rounding runs its JavaScript loop, faster than copying them in and out. */
-const MIN_SIMD_ROUNDING = 256;
+const MIN_SIMD_ROUNDING = 1024;
 /** Below this many values the softmax primitives run their JavaScript loops. */
-const MIN_SIMD_SOFTMAX = 64;
+const MIN_SIMD_SOFTMAX = 1024;
 
 /**
  * Bytes beyond which a memory-bound kernel (elementwise, pooling, optimizer update) runs its

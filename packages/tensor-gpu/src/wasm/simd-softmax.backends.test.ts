@@ -117,7 +117,7 @@ for (const kernels of ['wasm-simd', 'js'] as const) {
       const engine = new Engine();
       await engine.setBackend('cpu', { cpuKernels: kernels });
       await expectNoLeaks(async () => {
-        const [batch, classes] = [64, 10];
+        const [batch, classes] = [128, 10]; // 1280 values: past the WebAssembly threshold
         const xs = logits(batch * classes, 7, 6);
         const gs = logits(batch * classes, 8, 1);
         const labels = Array.from({ length: batch }, (_, i) => (i * 7) % classes);

@@ -8,7 +8,7 @@ const WASM_TRANSCENDENTAL_OPS: readonly ElementwiseOp[] = ['exp', 'log', 'tanh',
  * Below this many values the JavaScript loop runs: copying in and out and the call cost more than
  * the SIMD saves (measured in bench/wasm-simd.ts).
  */
-const MIN_TRANSCENDENTAL_SIZE = 64;
+const MIN_TRANSCENDENTAL_SIZE = 256;
 
 /** True when `op` over `size` values runs in assembly/transcendental.ts. */
 export function runsTranscendental(op: ElementwiseOp, size: number): boolean {
