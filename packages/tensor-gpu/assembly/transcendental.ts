@@ -28,13 +28,15 @@ const ROUNDER = 6755399441055744.0;
   return f64x2.splat(x);
 }
 
+// The lane functions below are called, not inlined: each inlined copy costs about 1 KB of the
+// module, and a call per two lanes costs little next to the polynomial.
+
 /**
  * e^x on two float64 lanes. x is clamped to [-708, 709] first, so 2^k stays a normal float64;
  * below, e^x is under 2^-1021 (0 in float32, and 1 / (1 + e^-x) is 1 either way); above, it
  * overflows float32 all the same. NaN stays NaN through the clamp (wasm min/max propagate it).
  */
-// @ts-ignore: decorator
-@inline export function exp64(x: v128): v128 {
+export function exp64(x: v128): v128 {
   x = f64x2.min(f64x2.max(x, splat(-708)), splat(709));
   // k = round(x / ln 2); |r| = |x - k ln 2| ≤ ln 2 / 2.
   const shifted = f64x2.add(f64x2.mul(x, splat(LOG2E)), splat(ROUNDER));
@@ -63,8 +65,7 @@ const ROUNDER = 6755399441055744.0;
  * ln x on two float64 lanes that hold float32 values (so every nonzero finite one is a normal
  * float64). x = 2^e · m with m in [√½, √2), ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| ≤ 0.172.
  */
-// @ts-ignore: decorator
-@inline export function log64(x: v128): v128 {
+export function log64(x: v128): v128 {
   const bits = x;
   let e = i64x2.sub(i64x2.shr_s(bits, 52), i64x2.splat(1023));
   let m = v128.or(v128.and(bits, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
@@ -99,8 +100,7 @@ const ROUNDER = 6755399441055744.0;
  * ±0 kept), 1 - 2 / (e^{2|x|} + 1) with x's sign above (|x| clamped to 20, where tanh is 1 in
  * float64 already).
  */
-// @ts-ignore: decorator
-@inline function tanh64(x: v128): v128 {
+function tanh64(x: v128): v128 {
   const a = f64x2.abs(x);
   const z = f64x2.mul(x, x);
   // tanh x = x (1 - z/3 + 2z²/15 - 17z³/315 + …) to x^15: the remainder is below 2^-54 of tanh x.

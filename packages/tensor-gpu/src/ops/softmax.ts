@@ -38,7 +38,11 @@ function rowwiseOp(op: 'softmax' | 'logSoftmax', grad: SoftmaxOp, x: Tensor): Te
   return y;
 }
 
-/** Log of the softmax along `axis` (default last), computed stably. */
+/**
+ * Log of the softmax along `axis` (default last), computed stably. Over the last axis of a float32
+ * tensor it is one primitive (`logSoftmax`, one pass per row on the cpu backend); float16 tensors
+ * and other axes compose it from max, exp, sum and log.
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensor(x, 'logSoftmax');
   const ax = normAxis(axis, x.rank, 'logSoftmax');
@@ -50,7 +54,8 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 }
 
 /**
- * Softmax along `axis` (default last), computed stably.
+ * Softmax along `axis` (default last), computed stably; over the last axis of a float32 tensor one
+ * primitive (`softmax`), like {@link logSoftmax}.
  *
  * @example
  * ```ts
