@@ -7,7 +7,7 @@
 // another order: results are within 1 float32 ulp of the JavaScript ones (of the float64 value),
 // not bit-identical to them.
 
-import { exp64, log64 } from './transcendental';
+import { exp64, loadPair, log64, storePair } from './transcendental';
 import { high, low, narrow } from './widen';
 
 /** Op codes (SOFTMAX_OPS in src/kernels/softmax.ts lists them in this order). */
@@ -32,7 +32,7 @@ const LOG_SOFTMAX_GRAD = 3;
   return r;
 }
 
-/** Σ e^(x - m) over the row, in float64. */
+/** Σ e^(x - m) over the row, in float64 (two lanes, then across them). */
 // @ts-ignore: decorator
 @inline function rowExpSum(x: usize, cols: i32, m: f64): f64 {
   const mv = f64x2.splat(m);
@@ -42,34 +42,27 @@ const LOG_SOFTMAX_GRAD = 3;
     const v = v128.load(x + (<usize>k << 2));
     acc = f64x2.add(acc, f64x2.add(exp64(f64x2.sub(low(v), mv)), exp64(f64x2.sub(high(v), mv))));
   }
-  let s = lanesSum(acc);
-  for (; k < cols; k++) s += f64x2.extract_lane(exp64(f64x2.splat(<f64>load<f32>(x + (<usize>k << 2)) - m)), 0);
-  return s;
+  for (; k < cols; k += 2) {
+    const both = k + 1 < cols;
+    const e = exp64(f64x2.sub(loadPair(x + (<usize>k << 2), both), mv));
+    // A missing second lane holds 0 - m: its exponential must not count.
+    acc = f64x2.add(acc, both ? e : v128.and(e, i64x2(-1, 0)));
+  }
+  return lanesSum(acc);
 }
 
 /** Σ a (times b when `product`) over the row, in float64. */
 // @ts-ignore: decorator
 @inline function rowSum(a: usize, b: usize, cols: i32, product: bool): f64 {
   let acc = f64x2.splat(0);
-  let k = 0;
-  for (; k + 4 <= cols; k += 4) {
+  for (let k = 0; k < cols; k += 2) {
     const at = <usize>k << 2;
-    const v = v128.load(a + at);
-    let lo = low(v);
-    let hi = high(v);
-    if (product) {
-      const w = v128.load(b + at);
-      lo = f64x2.mul(lo, low(w));
-      hi = f64x2.mul(hi, high(w));
-    }
-    acc = f64x2.add(acc, f64x2.add(lo, hi));
+    const both = k + 1 < cols;
+    let v = loadPair(a + at, both); // a missing second lane loads as 0
+    if (product) v = f64x2.mul(v, loadPair(b + at, both));
+    acc = f64x2.add(acc, v);
   }
-  let s = lanesSum(acc);
-  for (; k < cols; k++) {
-    const at = <usize>k << 2;
-    s += product ? <f64>load<f32>(a + at) * <f64>load<f32>(b + at) : <f64>load<f32>(a + at);
-  }
-  return s;
+  return lanesSum(acc);
 }
 
 /** The output of one pair of lanes: `x` the logits or `dy`, `y` the forward output (gradients). */
@@ -79,6 +72,11 @@ const LOG_SOFTMAX_GRAD = 3;
   if (op == LOG_SOFTMAX) return f64x2.sub(f64x2.sub(x, c), s); // c = m, s = ln Σ
   if (op == SOFTMAX_GRAD) return f64x2.mul(y, f64x2.sub(x, c)); // c = Σ dy ⊙ y
   return f64x2.sub(x, f64x2.mul(exp64(y), s)); // s = Σ dy
+}
+
+/** Σ e^(x - m) over a row: one compiled copy of the exponential for both forward ops. */
+function forwardSum(x: usize, cols: i32, m: f64): f64 {
+  return rowExpSum(x, cols, m);
 }
 
 // @ts-ignore: decorator
@@ -92,7 +90,7 @@ const LOG_SOFTMAX_GRAD = 3;
     let s: f64 = 0;
     if (op == SOFTMAX || op == LOG_SOFTMAX) {
       c = <f64>rowMax(x, cols);
-      s = rowExpSum(x, cols, c);
+      s = forwardSum(x, cols, c);
       if (op == LOG_SOFTMAX) s = f64x2.extract_lane(log64(f64x2.splat(s)), 0);
     } else if (op == SOFTMAX_GRAD) {
       c = rowSum(x, y, cols, true);
@@ -108,11 +106,12 @@ const LOG_SOFTMAX_GRAD = 3;
       const yv = op == SOFTMAX || op == LOG_SOFTMAX ? xv : v128.load(y + at);
       v128.store(o + at, narrow(output(op, low(xv), low(yv), cv, sv), output(op, high(xv), high(yv), cv, sv)));
     }
-    for (; k < cols; k++) {
+    for (; k < cols; k += 2) {
       const at = <usize>k << 2;
-      const xv = f64x2.splat(<f64>load<f32>(x + at));
-      const yv = op == SOFTMAX || op == LOG_SOFTMAX ? xv : f64x2.splat(<f64>load<f32>(y + at));
-      store<f32>(o + at, <f32>f64x2.extract_lane(output(op, xv, yv, cv, sv), 0));
+      const both = k + 1 < cols;
+      const xv = loadPair(x + at, both);
+      const yv = op == SOFTMAX || op == LOG_SOFTMAX ? xv : loadPair(y + at, both);
+      storePair(o + at, output(op, xv, yv, cv, sv), both);
     }
   }
 }

@@ -28,34 +28,35 @@ const ROUNDER = 6755399441055744.0;
   return f64x2.splat(x);
 }
 
-// The lane functions below are called, not inlined: each inlined copy costs about 1 KB of the
-// module, and a call per two lanes costs little next to the polynomial.
-
 /**
  * e^x on two float64 lanes. x is clamped to [-708, 709] first, so 2^k stays a normal float64;
  * below, e^x is under 2^-1021 (0 in float32, and 1 / (1 + e^-x) is 1 either way); above, it
  * overflows float32 all the same. NaN stays NaN through the clamp (wasm min/max propagate it).
  */
-export function exp64(x: v128): v128 {
+// @ts-ignore: decorator
+@inline export function exp64(x: v128): v128 {
   x = f64x2.min(f64x2.max(x, splat(-708)), splat(709));
   // k = round(x / ln 2); |r| = |x - k ln 2| ≤ ln 2 / 2.
   const shifted = f64x2.add(f64x2.mul(x, splat(LOG2E)), splat(ROUNDER));
   const k = f64x2.sub(shifted, splat(ROUNDER));
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, splat(LN2_HI))), f64x2.mul(k, splat(LN2_LO)));
   // Taylor series of e^r to r^12: the remainder is below 2^-52 of the result for |r| ≤ ln 2 / 2.
-  let p = splat(1.0 / 479001600.0);
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 39916800.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 3628800.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 362880.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 720.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 120.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 24.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 6.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0));
-  p = f64x2.add(f64x2.mul(p, r), splat(1.0));
+  // Estrin's scheme: independent pairs, then powers r², r⁴, r⁸ join them (short dependency chains).
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const q0 = f64x2.add(splat(1), r);
+  const q1 = f64x2.add(splat(1.0 / 2.0), f64x2.mul(r, splat(1.0 / 6.0)));
+  const q2 = f64x2.add(splat(1.0 / 24.0), f64x2.mul(r, splat(1.0 / 120.0)));
+  const q3 = f64x2.add(splat(1.0 / 720.0), f64x2.mul(r, splat(1.0 / 5040.0)));
+  const q4 = f64x2.add(splat(1.0 / 40320.0), f64x2.mul(r, splat(1.0 / 362880.0)));
+  const q5 = f64x2.add(splat(1.0 / 3628800.0), f64x2.mul(r, splat(1.0 / 39916800.0)));
+  const s0 = f64x2.add(q0, f64x2.mul(q1, r2));
+  const s1 = f64x2.add(q2, f64x2.mul(q3, r2));
+  const s2 = f64x2.add(q4, f64x2.mul(q5, r2));
+  const t0 = f64x2.add(s0, f64x2.mul(s1, r4));
+  const t1 = f64x2.add(s2, f64x2.mul(splat(1.0 / 479001600.0), r4));
+  const p = f64x2.add(t0, f64x2.mul(t1, r8));
   // 2^k from k in the rounder's low bits: (k + 1023) << 52 is its bit pattern, k in [-1022, 1023].
   const scale = i64x2.shl(i64x2.add(shifted, i64x2.splat(1023)), 52);
   return f64x2.mul(p, scale);
@@ -65,7 +66,8 @@ export function exp64(x: v128): v128 {
  * ln x on two float64 lanes that hold float32 values (so every nonzero finite one is a normal
  * float64). x = 2^e · m with m in [√½, √2), ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| ≤ 0.172.
  */
-export function log64(x: v128): v128 {
+// @ts-ignore: decorator
+@inline export function log64(x: v128): v128 {
   const bits = x;
   let e = i64x2.sub(i64x2.shr_s(bits, 52), i64x2.splat(1023));
   let m = v128.or(v128.and(bits, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
@@ -77,15 +79,16 @@ export function log64(x: v128): v128 {
   const s = f64x2.div(f64x2.sub(m, splat(1)), f64x2.add(m, splat(1)));
   const z = f64x2.mul(s, s);
   // 2 atanh(s) = 2s (1 + z/3 + z²/5 + … + z⁹/19); the next term is below 2^-55 of the sum.
-  let q = splat(1.0 / 19.0);
-  q = f64x2.add(f64x2.mul(q, z), splat(1.0 / 17.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(1.0 / 15.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(1.0 / 13.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(1.0 / 11.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(1.0 / 9.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(1.0 / 7.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(1.0 / 5.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(1.0 / 3.0));
+  const z2 = f64x2.mul(z, z);
+  const z4 = f64x2.mul(z2, z2);
+  const z8 = f64x2.mul(z4, z4);
+  const l0 = f64x2.add(splat(1.0 / 3.0), f64x2.mul(z, splat(1.0 / 5.0)));
+  const l1 = f64x2.add(splat(1.0 / 7.0), f64x2.mul(z, splat(1.0 / 9.0)));
+  const l2 = f64x2.add(splat(1.0 / 11.0), f64x2.mul(z, splat(1.0 / 13.0)));
+  const l3 = f64x2.add(splat(1.0 / 15.0), f64x2.mul(z, splat(1.0 / 17.0)));
+  const m0 = f64x2.add(l0, f64x2.mul(l1, z2));
+  const m1 = f64x2.add(l2, f64x2.mul(l3, z2));
+  const q = f64x2.add(f64x2.add(m0, f64x2.mul(m1, z4)), f64x2.mul(splat(1.0 / 19.0), z8));
   const s2 = f64x2.add(s, s);
   const lnM = f64x2.add(s2, f64x2.mul(f64x2.mul(s2, z), q));
   let y = f64x2.add(f64x2.mul(ef, splat(LN2_HI)), f64x2.add(lnM, f64x2.mul(ef, splat(LN2_LO))));
@@ -100,17 +103,17 @@ export function log64(x: v128): v128 {
  * ±0 kept), 1 - 2 / (e^{2|x|} + 1) with x's sign above (|x| clamped to 20, where tanh is 1 in
  * float64 already).
  */
-function tanh64(x: v128): v128 {
+// @ts-ignore: decorator
+@inline function tanh64(x: v128): v128 {
   const a = f64x2.abs(x);
   const z = f64x2.mul(x, x);
   // tanh x = x (1 - z/3 + 2z²/15 - 17z³/315 + …) to x^15: the remainder is below 2^-54 of tanh x.
-  let q = splat(-929569.0 / 638512875.0);
-  q = f64x2.add(f64x2.mul(q, z), splat(21844.0 / 6081075.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(-1382.0 / 155925.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(62.0 / 2835.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(-17.0 / 315.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(2.0 / 15.0));
-  q = f64x2.add(f64x2.mul(q, z), splat(-1.0 / 3.0));
+  const z2 = f64x2.mul(z, z);
+  const z4 = f64x2.mul(z2, z2);
+  const h0 = f64x2.add(splat(-1.0 / 3.0), f64x2.mul(z, splat(2.0 / 15.0)));
+  const h1 = f64x2.add(splat(-17.0 / 315.0), f64x2.mul(z, splat(62.0 / 2835.0)));
+  const h2 = f64x2.add(splat(-1382.0 / 155925.0), f64x2.mul(z, splat(21844.0 / 6081075.0)));
+  const q = f64x2.add(f64x2.add(h0, f64x2.mul(h1, z2)), f64x2.mul(f64x2.add(h2, f64x2.mul(splat(-929569.0 / 638512875.0), z2)), z4));
   const small = f64x2.mul(x, f64x2.add(splat(1), f64x2.mul(z, q))); // x · (…), so -0 stays -0
   const e = exp64(f64x2.mul(f64x2.min(a, splat(20)), splat(2)));
   const t = f64x2.sub(splat(1), f64x2.div(splat(2), f64x2.add(e, splat(1))));
@@ -127,21 +130,37 @@ function tanh64(x: v128): v128 {
   return f64x2.div(splat(1), f64x2.add(splat(1), exp64(f64x2.neg(x))));
 }
 
+/**
+ * Loads the float32 values at `at` and `at + 4` (only the first when `both` is false) as two
+ * float64 lanes: the kernels here work on one pair of lanes at a time, so each op's arithmetic
+ * is compiled once (a float32x4 step would need it twice, for the low and the high pair).
+ */
 // @ts-ignore: decorator
-@inline function apply(op: i32, v: v128): v128 {
-  return narrow(apply64(op, low(v)), apply64(op, high(v)));
+@inline export function loadPair(at: usize, both: bool): v128 {
+  return f64x2.promote_low_f32x4(both ? v128.load64_zero(at) : v128.load32_zero(at));
+}
+
+/** Stores two float64 lanes as float32 at `at` and `at + 4` (only the first when `both` is false). */
+// @ts-ignore: decorator
+@inline export function storePair(at: usize, v: v128, both: bool): void {
+  const f = f32x4.demote_f64x2_zero(v);
+  if (both) v128.store64_lane(at, f, 0);
+  else v128.store32_lane(at, f, 0);
 }
 
 // @ts-ignore: decorator
 @inline function loop(op: i32, x: usize, out: usize, n: i32): void {
+  // Four values a step (two independent pairs keep more of the core busy), then pairs.
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    v128.store(out + at, apply(op, v128.load(x + at)));
+    const v = v128.load(x + at);
+    v128.store(out + at, narrow(apply64(op, low(v)), apply64(op, high(v))));
   }
-  for (; i < n; i++) {
+  for (; i < n; i += 2) {
     const at = <usize>i << 2;
-    store<f32>(out + at, f32x4.extract_lane(apply(op, f32x4.splat(load<f32>(x + at))), 0));
+    const both = i + 1 < n;
+    storePair(out + at, apply64(op, loadPair(x + at, both)), both);
   }
 }
 
