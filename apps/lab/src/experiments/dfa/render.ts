@@ -12,7 +12,6 @@ function blockName(run: DfaRun, blockIndex: number): string {
   return name;
 }
 
-
 /** The runs as an HTML table, with each run's gap to the BP run of its data set. */
 export function runsTable(runs: readonly DfaRun[], baseline: (r: DfaRun) => DfaRun | undefined): string {
   const head = ['Data', 'Method', 'Train images', 'Epochs', 'Test error %', 'Δ vs BP (pts)', 's / epoch', 'Last-epoch loss', 'Final alignment per hidden layer: cos of W updates, mean per-sample cos of output gradients'];
