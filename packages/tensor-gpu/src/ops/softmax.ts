@@ -4,7 +4,8 @@ import { elementwise, exp, log, mul, neg, sub } from './elementwise';
 import { reshape } from './layout';
 import { max, mean, sum } from './reduce';
 import { fromHost } from './creation';
-import { checkTensor } from './run';
+import { softmaxGradKernel, softmaxKernel, type SoftmaxParams } from '../kernels/softmax';
+import { checkTensor, resultDtype, runKernel } from './run';
 
 /** Runs a composite op: drops its intermediates unless a gradient tape still needs them. */
 function composite<T>(x: Tensor, fn: () => T): T {
@@ -17,10 +18,38 @@ function shifted(x: Tensor, axis: number): Tensor {
   return sub(x, m);
 }
 
+/**
+ * True where a backend has a fused kernel for softmax over the last axis of a float32 tensor (the
+ * webgpu backend's workgroup-per-row kernel); elsewhere the composite of max, exp, sum and log,
+ * whose primitives have kernels on every backend, runs instead.
+ */
+function fusedRows(x: Tensor, ax: number): boolean {
+  return ax === x.rank - 1 && x.size > 0 && x.dtype === 'float32' && x.engine.currentDevice().backend === 'webgpu' && x.engine.kernels.wgslImplementation('softmaxRows') !== undefined;
+}
+
+/**
+ * Softmax or log-softmax over the last axis as one kernel. Its gradient is one kernel too, except
+ * while a tape records the backward pass itself (a higher-order gradient), which takes the
+ * differentiable composite of the same formula.
+ */
+function softmaxRows(x: Tensor, log: boolean): Tensor {
+  const cols = x.shape[x.rank - 1];
+  const p: SoftmaxParams = { rows: x.size / cols, cols, log };
+  const engine = x.engine;
+  const y = runKernel(engine, softmaxKernel(p), [x], x.shape, 'float32');
+  engine.record(y, [x], (dy) => {
+    if (!engine.recording) return [runKernel(engine, softmaxGradKernel(p), [y, dy], x.shape, resultDtype(y, dy))];
+    const ax = x.rank - 1;
+    return [composite(x, () => (log ? sub(dy, mul(exp(y), sum(dy, ax, true))) : mul(y, sub(dy, sum(mul(dy, y), ax, true)))))];
+  });
+  return y;
+}
+
 /** Log of the softmax along `axis` (default last), computed stably. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensor(x, 'logSoftmax');
   const ax = normAxis(axis, x.rank, 'logSoftmax');
+  if (fusedRows(x, ax)) return softmaxRows(x, true);
   return composite(x, () => {
     const z = shifted(x, ax);
     return sub(z, log(sum(exp(z), ax, true)));
@@ -41,6 +70,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor(x, 'softmax');
   const ax = normAxis(axis, x.rank, 'softmax');
+  if (fusedRows(x, ax)) return softmaxRows(x, false);
   return composite(x, () => exp(logSoftmax(x, ax)));
 }
 

@@ -4,6 +4,7 @@ import { conv2dInputGradWgsl, conv2dWeightGradWgsl } from './kernels/conv2d-grad
 import { matmulWgsl } from './kernels/matmul';
 import { poolGradWgsl, poolWgsl } from './kernels/pool';
 import { reduceWgsl } from './kernels/reduce';
+import { softmaxGradWgsl, softmaxWgsl } from './kernels/softmax';
 
 /**
  * The primitives with a WGSL kernel of their own on webgpu (each may decline a shape, see its
@@ -19,5 +20,7 @@ export function registerBuiltinWgslKernels(registry: KernelRegistry): void {
     registry.registerWgsl(`${kind}Pool2d`, poolWgsl(kind));
     registry.registerWgsl(`${kind}Pool2dGrad`, poolGradWgsl(kind));
   }
+  registry.registerWgsl('softmaxRows', softmaxWgsl);
+  registry.registerWgsl('softmaxRowsGrad', softmaxGradWgsl);
   for (const op of ['sum', 'mean', 'max', 'min', 'argmax', 'argmin']) registry.registerWgsl(op, reduceWgsl);
 }

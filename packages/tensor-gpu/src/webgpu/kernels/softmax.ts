@@ -1,0 +1,112 @@
+import type { SoftmaxParams } from '../../kernels/softmax';
+import type { WgslKernel, WgslProgram } from '../wgsl-kernel';
+
+/** Threads that share one row. */
+const THREADS = 64;
+/** Per-dimension dispatch limit every WebGPU device guarantees. */
+const MAX_GROUPS = 65535;
+
+const HEADER = `
+struct Params { groupsX : u32, rows : u32, cols : u32, zero : u32 }
+@group(0) @binding(0) var<uniform> P : Params;`;
+
+/** Tree sum of every thread's `partial[lid.x]` into `partial[0]` (max with `combine = 'max'`). */
+const tree = (combine: 'sum' | 'max') => `
+  workgroupBarrier();
+  for (var half = ${THREADS / 2}u; half > 0u; half = half / 2u) {
+    if (lid.x < half) { partial[lid.x] = ${combine === 'sum' ? 'partial[lid.x] + partial[lid.x + half]' : 'max(partial[lid.x], partial[lid.x + half])'}; }
+    workgroupBarrier();
+  }`;
+
+const LOCATE = `
+  let row = wg.x + wg.y * P.groupsX;
+  if (row >= P.rows) { return; }
+  let base = row * P.cols;`;
+
+/**
+ * Softmax / log-softmax of a row per workgroup: a tree maximum, a tree sum of exp(x − max), then
+ * each thread writes its strided share. A NaN or +Infinity in a row makes the whole row NaN, as in
+ * the composite op (there max − max or exp(NaN) poisons the sum); it is tested by bits, since a
+ * compiler may assume floats are never NaN.
+ */
+function softmaxCode(log: boolean): string {
+  return `${HEADER}
+@group(0) @binding(1) var<storage, read> src : array<f32>;
+@group(0) @binding(2) var<storage, read_write> out : array<f32>;
+var<workgroup> partial : array<f32, ${THREADS}>;
+var<workgroup> poisoned : array<u32, ${THREADS}>;
+@compute @workgroup_size(${THREADS}, 1, 1)
+fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid : vec3<u32>) {
+  ${LOCATE}
+  // −∞ and NaN from the zero uniform: a constant of either is a compile error in WGSL.
+  var m = bitcast<f32>(0xff800000u | P.zero);
+  var bad = 0u;
+  for (var k = lid.x; k < P.cols; k = k + ${THREADS}u) {
+    let v = src[base + k];
+    if ((bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u || bitcast<u32>(v) == 0x7f800000u) { bad = 1u; }
+    m = max(m, v);
+  }
+  partial[lid.x] = m;
+  poisoned[lid.x] = bad;
+  ${tree('max')}
+  let rowMax = partial[0];
+  var anyBad = 0u;
+  for (var i = 0u; i < ${THREADS}u; i = i + 1u) { anyBad = anyBad | poisoned[i]; }
+  workgroupBarrier();
+  var s = 0.0;
+  for (var k = lid.x; k < P.cols; k = k + ${THREADS}u) { s = s + exp(src[base + k] - rowMax); }
+  partial[lid.x] = s;
+  ${tree('sum')}
+  let total = partial[0];
+  // A row of -Infinity only: max − max is NaN there too.
+  let nan = anyBad != 0u || bitcast<u32>(rowMax) == 0xff800000u;
+  for (var k = lid.x; k < P.cols; k = k + ${THREADS}u) {
+    let z = src[base + k] - rowMax;
+    var v = ${log ? 'z - log(total)' : 'exp(z) / total'};
+    if (nan) { v = bitcast<f32>(0x7fc00000u | P.zero); }
+    out[base + k] = v;
+  }
+}
+`;
+}
+
+/** The gradient of a row per workgroup: a tree sum (Σ dy·y, or Σ dy for log-softmax), then each thread its share. */
+function gradCode(log: boolean): string {
+  return `${HEADER}
+@group(0) @binding(1) var<storage, read> y : array<f32>;
+@group(0) @binding(2) var<storage, read> d : array<f32>;
+@group(0) @binding(3) var<storage, read_write> out : array<f32>;
+var<workgroup> partial : array<f32, ${THREADS}>;
+@compute @workgroup_size(${THREADS}, 1, 1)
+fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid : vec3<u32>) {
+  ${LOCATE}
+  var s = 0.0;
+  for (var k = lid.x; k < P.cols; k = k + ${THREADS}u) { s = s + ${log ? 'd[base + k]' : 'd[base + k] * y[base + k]'}; }
+  partial[lid.x] = s;
+  ${tree('sum')}
+  let total = partial[0];
+  for (var k = lid.x; k < P.cols; k = k + ${THREADS}u) {
+    out[base + k] = ${log ? 'd[base + k] - exp(y[base + k]) * total' : 'y[base + k] * (d[base + k] - total)'};
+  }
+}
+`;
+}
+
+function rowsProgram(key: string, code: () => string, p: SoftmaxParams): WgslProgram {
+  const x = Math.min(p.rows, MAX_GROUPS);
+  return { key, code, workgroups: [x, Math.ceil(p.rows / x), 1], uniforms: new Uint32Array([x, p.rows, p.cols, 0]).buffer };
+}
+
+/** Fused softmax / log-softmax over the last axis for float32 outputs (float16 keeps the portable kernel's rounding). */
+export const softmaxWgsl: WgslKernel<SoftmaxParams> = (spec, _scalars, precision) => {
+  const p = spec.params;
+  if (!p || precision !== 'float32') return null;
+  return rowsProgram(`softmax|${p.log ? 'log' : 'plain'}`, () => softmaxCode(p.log), p);
+};
+
+/** Fused gradient of softmax / log-softmax over the last axis for float32 outputs. */
+export const softmaxGradWgsl: WgslKernel<SoftmaxParams> = (spec, _scalars, precision) => {
+  const p = spec.params;
+  if (!p || precision !== 'float32') return null;
+  return rowsProgram(`softmaxGrad|${p.log ? 'log' : 'plain'}`, () => gradCode(p.log), p);
+};
