@@ -3,18 +3,21 @@ import type { PoolGeometry } from '../../kernels/pool';
 import type { WgslKernel, WgslProgram } from '../wgsl-kernel';
 import { roundingHelpers, storeAs } from './round-f16';
 
-/** Outputs (forward) or inputs (gradient) of one plane per workgroup, along each axis. */
-const TILE = 16;
-/** Workgroup memory (f32 slots) for the staged input of a forward tile. */
-const INPUT_SLOTS = 3072;
-/** Windows a gradient tile may touch (each one's dY and, for max, its argmax are staged). */
+/**
+ * Outputs (forward) or inputs (gradient) of one plane per workgroup, along each axis. Small, and
+ * the gradient's workgroup arrays sized to the geometry: SwiftShader zero-fills workgroup memory
+ * in every invocation, a cost of slots × invocations per workgroup that made 16×16 tiles with
+ * fixed 1024–3072-slot arrays 6–100× slower than the portable kernels there.
+ */
+const TILE = 8;
+/** Most windows a gradient tile may touch (each one's dY and, for max, its argmax are staged). */
 const WINDOW_SLOTS = 1024;
 const NONE = 0xffffffff;
 
 type PoolKind = 'max' | 'avg';
 
 const PARAMS = `struct Params { h : u32, w : u32, oh : u32, ow : u32, kh : u32, kw : u32, sh : u32, sw : u32,
-  ph : u32, pw : u32, planes : u32, planesY : u32, tilesX : u32, th : u32, tw : u32, pad0 : u32 }
+  ph : u32, pw : u32, planes : u32, planesY : u32, tilesX : u32, pad0 : u32, pad1 : u32, pad2 : u32 }
 @group(0) @binding(0) var<uniform> P : Params;`;
 
 /** The plane and tile of a workgroup: planes run along y, then z past the per-dimension limit. */
@@ -25,6 +28,18 @@ const LOCATE = `
   let y0 = tileRow * ${TILE}u;
   let x0 = (wg.x - tileRow * P.tilesX) * ${TILE}u;
   let li = lid.y * ${TILE}u + lid.x;`;
+
+/** Opens the loops over the windows (y, x) that hold input (iy, ix), in the portable kernel's order; two braces close them. */
+const WINDOWS_OF_INPUT = `for (var wy = 0u; wy < P.kh; wy = wy + 1u) {
+    let ty = i32(iy + P.ph) - i32(wy);
+    if (ty < 0 || u32(ty) % P.sh != 0u) { continue; }
+    let y = u32(ty) / P.sh;
+    if (y >= P.oh) { continue; }
+    for (var wx = 0u; wx < P.kw; wx = wx + 1u) {
+      let tx = i32(ix + P.pw) - i32(wx);
+      if (tx < 0 || u32(tx) % P.sw != 0u) { continue; }
+      let x = u32(tx) / P.sw;
+      if (x >= P.ow) { continue; }`;
 
 // By bits: WGSL lets a compiler assume floats are never NaN, so x != x may fold to false.
 const IS_NAN = 'fn is_nan(x : f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }';
@@ -39,9 +54,10 @@ const wins = (v: string, best: string, found: string) => `(!${found} || (!is_nan
 // division by a constant and by a uniform into different (not correctly rounded) instructions.
 
 /**
- * Forward pooling: a workgroup stages the input under a 16×16 tile of windows of one plane in
- * workgroup memory (each input read once from memory, however much the windows overlap), then
- * each thread scans its window's in-image taps there, in the portable kernel's order.
+ * Forward pooling, one output per thread (8×8 outputs of one plane per workgroup): the window is
+ * clipped to the image once, so the taps need no bounds tests, and indices are integers. Staging
+ * the input in workgroup memory measured 5–30× slower on SwiftShader (see the file comment of
+ * TILE) and buys little on GPUs, whose caches serve the overlap of neighbouring windows.
  */
 function forwardCode(kind: PoolKind, area: number, precision: OutputPrecision): string {
   const fold = kind === 'max'
@@ -51,23 +67,11 @@ function forwardCode(kind: PoolKind, area: number, precision: OutputPrecision): 
   return `${PARAMS}
 @group(0) @binding(1) var<storage, read> src : array<f32>;
 @group(0) @binding(2) var<storage, read_write> out : array<f32>;
-var<workgroup> tile : array<f32, ${INPUT_SLOTS}>;
 ${IS_NAN}
 ${roundingHelpers(precision)}
 @compute @workgroup_size(${TILE}, ${TILE}, 1)
 fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid : vec3<u32>) {
   ${LOCATE}
-  let top = i32(y0 * P.sh) - i32(P.ph);
-  let left = i32(x0 * P.sw) - i32(P.pw);
-  let base = plane * P.h * P.w;
-  for (var i = li; i < P.th * P.tw; i = i + ${TILE * TILE}u) {
-    let iy = top + i32(i / P.tw);
-    let ix = left + i32(i % P.tw);
-    var v = 0.0;
-    if (iy >= 0 && ix >= 0 && iy < i32(P.h) && ix < i32(P.w)) { v = src[base + u32(iy) * P.w + u32(ix)]; }
-    tile[i] = v;
-  }
-  workgroupBarrier();
   let y = y0 + lid.y;
   let x = x0 + lid.x;
   if (y >= P.oh || x >= P.ow) { return; }
@@ -76,12 +80,14 @@ fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid
   let wx = i32(x * P.sw) - i32(P.pw);
   let kyEnd = u32(clamp(i32(P.h) - wy, 0, i32(P.kh)));
   let kxEnd = u32(clamp(i32(P.w) - wx, 0, i32(P.kw)));
+  let kx0 = u32(max(0, -wx));
+  let base = plane * P.h * P.w;
   var acc = 0.0;
   var found = false;
   for (var ky = u32(max(0, -wy)); ky < kyEnd; ky = ky + 1u) {
-    let row = (lid.y * P.sh + ky) * P.tw + lid.x * P.sw;
-    for (var kx = u32(max(0, -wx)); kx < kxEnd; kx = kx + 1u) {
-      let v = tile[row + kx];
+    let row = base + u32(wy + i32(ky)) * P.w;
+    for (var kx = kx0; kx < kxEnd; kx = kx + 1u) {
+      let v = src[row + u32(wx + i32(kx))];
       ${fold}
     }
   }
@@ -91,20 +97,42 @@ fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid
 }
 
 /**
- * Pooling gradient over a 16×16 tile of inputs of one plane: first the workgroup stages, for
- * every window touching the tile, its dY and (max) its argmax — each window scanned once, not
- * once per input under it as in the portable kernel; then each input sums the dY of the windows
- * it belongs to (max: of which it is the first maximum) in the portable kernel's order.
+ * Average pooling gradient, one input per thread: the sum of dY over the windows that hold it,
+ * found by divisibility in the portable kernel's order (nothing to stage: each dY read is one add).
  */
-function gradCode(kind: PoolKind, area: number, precision: OutputPrecision): string {
-  const bindings = kind === 'max'
-    ? `@group(0) @binding(1) var<storage, read> src : array<f32>;
+function avgGradCode(area: number, precision: OutputPrecision): string {
+  return `${PARAMS}
+@group(0) @binding(1) var<storage, read> dy : array<f32>;
+@group(0) @binding(2) var<storage, read_write> out : array<f32>;
+${roundingHelpers(precision)}
+@compute @workgroup_size(${TILE}, ${TILE}, 1)
+fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid : vec3<u32>) {
+  ${LOCATE}
+  let iy = y0 + lid.y;
+  let ix = x0 + lid.x;
+  if (iy >= P.h || ix >= P.w) { return; }
+  let outBase = plane * P.oh * P.ow;
+  var acc = 0.0;
+  ${WINDOWS_OF_INPUT}
+      acc = acc + dy[outBase + y * P.ow + x];
+    }
+  }
+  out[(plane * P.h + iy) * P.w + ix] = ${storeAs(precision, `acc / ${area}.0`)};
+}
+`;
+}
+
+/**
+ * Max pooling gradient over an 8×8 tile of inputs of one plane: first the workgroup stages, for
+ * every window touching the tile, its dY and its argmax — each window scanned once, not once per
+ * input under it as in the portable kernel; then each input sums the dY of the windows whose
+ * first maximum it is, in the portable kernel's order.
+ */
+function maxGradCode(slots: number, precision: OutputPrecision): string {
+  const bindings = `@group(0) @binding(1) var<storage, read> src : array<f32>;
 @group(0) @binding(2) var<storage, read> dy : array<f32>;
-@group(0) @binding(3) var<storage, read_write> out : array<f32>;`
-    : `@group(0) @binding(1) var<storage, read> dy : array<f32>;
-@group(0) @binding(2) var<storage, read_write> out : array<f32>;`;
-  const argmax = kind === 'max'
-    ? `
+@group(0) @binding(3) var<storage, read_write> out : array<f32>;`;
+  const argmax = `
     let wy = i32(y * P.sh) - i32(P.ph);
     let wx = i32(x * P.sw) - i32(P.pw);
     var best = 0.0;
@@ -116,15 +144,12 @@ function gradCode(kind: PoolKind, area: number, precision: OutputPrecision): str
         if (${wins('v', 'best', '(arg != NONE)')}) { best = v; arg = at; }
       }
     }
-    winArg[i] = arg;`
-    : '';
-  const take = kind === 'max' ? 'if (winArg[slot] == me) { acc = acc + winGrad[slot]; }' : 'acc = acc + winGrad[slot];';
-  const result = kind === 'max' ? 'acc' : `acc / ${area}.0`;
+    winArg[i] = arg;`;
   return `${PARAMS}
 ${bindings}
 const NONE = ${NONE}u;
-var<workgroup> winGrad : array<f32, ${WINDOW_SLOTS}>;
-${kind === 'max' ? `var<workgroup> winArg : array<u32, ${WINDOW_SLOTS}>;` : ''}
+var<workgroup> winGrad : array<f32, ${slots}>;
+var<workgroup> winArg : array<u32, ${slots}>;
 ${IS_NAN}
 ${roundingHelpers(precision)}
 @compute @workgroup_size(${TILE}, ${TILE}, 1)
@@ -152,72 +177,57 @@ fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid
   if (iy >= P.h || ix >= P.w) { return; }
   let me = iy * P.w + ix;
   var acc = 0.0;
-  for (var wy = 0u; wy < P.kh; wy = wy + 1u) {
-    let ty = i32(iy + P.ph) - i32(wy);
-    if (ty < 0 || u32(ty) % P.sh != 0u) { continue; }
-    let y = u32(ty) / P.sh;
-    if (y >= P.oh) { continue; }
-    for (var wx = 0u; wx < P.kw; wx = wx + 1u) {
-      let tx = i32(ix + P.pw) - i32(wx);
-      if (tx < 0 || u32(tx) % P.sw != 0u) { continue; }
-      let x = u32(tx) / P.sw;
-      if (x >= P.ow) { continue; }
+  ${WINDOWS_OF_INPUT}
       let slot = (y - yLo) * cols + (x - xLo);
-      ${take}
+      if (winArg[slot] == me) { acc = acc + winGrad[slot]; }
     }
   }
-  out[inBase + me] = ${storeAs(precision, result)};
+  out[inBase + me] = ${storeAs(precision, 'acc')};
 }
 `;
 }
 
 /** The uniform and dispatch of a pooling program over `height`×`width` tiled items per plane. */
-function layout(g: PoolGeometry, height: number, width: number, th: number, tw: number, maxGroups: number): Pick<WgslProgram, 'workgroups' | 'uniforms'> {
+function layout(g: PoolGeometry, height: number, width: number, maxGroups: number): Pick<WgslProgram, 'workgroups' | 'uniforms'> {
   const planes = g.n * g.c;
   const tilesX = Math.ceil(width / TILE);
   const planesY = Math.min(planes, maxGroups);
-  const values = [g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, planes, planesY, tilesX, th, tw, 0];
+  const values = [g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, planes, planesY, tilesX, 0, 0, 0];
   return { workgroups: [tilesX * Math.ceil(height / TILE), planesY, Math.ceil(planes / planesY)], uniforms: new Uint32Array(values).buffer };
 }
 
 /** Per-dimension dispatch limit every WebGPU device guarantees. */
 const MAX_GROUPS = 65535;
 
-/** Input rows and columns under a forward tile of windows. */
-export const forwardTileExtent = (g: PoolGeometry): [number, number] => [(TILE - 1) * g.sh + g.kh, (TILE - 1) * g.sw + g.kw];
-
 /** Window rows and columns that can touch a gradient tile of inputs (an upper bound). */
-export const gradWindowExtent = (g: PoolGeometry): [number, number] => [Math.floor((TILE + g.kh - 2) / g.sh) + 1, Math.floor((TILE + g.kw - 2) / g.sw) + 1];
+const gradWindowExtent = (g: PoolGeometry): [number, number] => [Math.floor((TILE + g.kh - 2) / g.sh) + 1, Math.floor((TILE + g.kw - 2) / g.sw) + 1];
 
-/**
- * Tiled max or average pooling, forward; null (the portable kernel) when the windows under a tile
- * need more input than workgroup memory holds (large windows or strides).
- */
+/** Max or average pooling, forward; null (the portable kernel) past the dispatch limits. */
 export function poolWgsl(kind: PoolKind): WgslKernel<PoolGeometry> {
   return (spec, _scalars, precision): WgslProgram | null => {
     const g = spec.params;
-    if (!g) return null;
-    const [th, tw] = forwardTileExtent(g);
-    if (th * tw > INPUT_SLOTS) return null;
-    if (tilesTooMany(g.oh, g.ow)) return null;
+    if (!g || tilesTooMany(g.oh, g.ow)) return null;
     const area = kind === 'avg' ? g.kh * g.kw : 0;
-    return { key: `pool|${kind}|${area}|${precision}`, code: () => forwardCode(kind, area, precision), ...layout(g, g.oh, g.ow, th, tw, MAX_GROUPS) };
+    return { key: `pool|${kind}|${area}|${precision}`, code: () => forwardCode(kind, area, precision), ...layout(g, g.oh, g.ow, MAX_GROUPS) };
   };
 }
 
 /**
- * Tiled max or average pooling gradient; null (the portable kernel) when more windows touch a
- * tile than workgroup memory stages (large windows at small strides).
+ * Max or average pooling gradient; null (the portable kernel) past the dispatch limits and, for
+ * max, when more windows touch a tile than workgroup memory stages (large windows, small strides).
  */
 export function poolGradWgsl(kind: PoolKind): WgslKernel<PoolGeometry> {
   return (spec, _scalars, precision): WgslProgram | null => {
     const g = spec.params;
-    if (!g) return null;
+    if (!g || tilesTooMany(g.h, g.w)) return null;
+    if (kind === 'avg') {
+      const area = g.kh * g.kw;
+      return { key: `poolGrad|avg|${area}|${precision}`, code: () => avgGradCode(area, precision), ...layout(g, g.h, g.w, MAX_GROUPS) };
+    }
     const [wr, wc] = gradWindowExtent(g);
-    if (wr * wc > WINDOW_SLOTS) return null;
-    if (tilesTooMany(g.h, g.w)) return null;
-    const area = kind === 'avg' ? g.kh * g.kw : 0;
-    return { key: `poolGrad|${kind}|${area}|${precision}`, code: () => gradCode(kind, area, precision), ...layout(g, g.h, g.w, 0, 0, MAX_GROUPS) };
+    const slots = wr * wc;
+    if (slots > WINDOW_SLOTS) return null;
+    return { key: `poolGrad|max|${slots}|${precision}`, code: () => maxGradCode(slots, precision), ...layout(g, g.h, g.w, MAX_GROUPS) };
   };
 }
 
