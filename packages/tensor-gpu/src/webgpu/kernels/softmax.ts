@@ -31,11 +31,12 @@ const LOCATE_THREAD = `
 
 /**
  * Rows shorter than this run a row per thread (three passes over the row, no workgroup memory
- * and no barrier); longer ones a workgroup per row, which a GPU needs to fill its cores when rows
- * are few and long (a vocabulary). On SwiftShader, 64 rows: a row per thread took 0.2–0.6× the
- * composite op's time at 10–1000 columns, a workgroup per row 0.6–1.0× (it emulates barriers).
+ * and no barrier), where most of a 64-thread workgroup would idle; longer ones a workgroup per
+ * row, which a GPU needs to fill its cores when rows are few and long (64 rows of 1000 classes
+ * would be 64 threads). SwiftShader, which emulates barriers, favours a row per thread at every
+ * length (at 64×1000: 20 ms against 98 ms for a workgroup per row); the choice follows GPUs.
  */
-export const MIN_WORKGROUP_ROW = 1024;
+export const MIN_WORKGROUP_ROW = 128;
 
 /** The WGSL that writes row `base`'s softmax (log: log-softmax) from its max and Σ exp in one thread. */
 function rowPerThreadCode(log: boolean): string {
