@@ -13,11 +13,13 @@ const TILE = 8;
 /** Most windows a gradient tile may touch (each one's dY and, for max, its argmax are staged). */
 const WINDOW_SLOTS = 1024;
 const NONE = 0xffffffff;
+/** Per-dimension dispatch limit every WebGPU device guarantees. */
+const MAX_GROUPS = 65535;
 
 type PoolKind = 'max' | 'avg';
 
 const PARAMS = `struct Params { h : u32, w : u32, oh : u32, ow : u32, kh : u32, kw : u32, sh : u32, sw : u32,
-  ph : u32, pw : u32, planes : u32, planesY : u32, tilesX : u32, pad0 : u32, pad1 : u32, pad2 : u32 }
+  ph : u32, pw : u32, planes : u32, planesY : u32, tilesX : u32, groupsX : u32, pad0 : u32, pad1 : u32 }
 @group(0) @binding(0) var<uniform> P : Params;`;
 
 /** The plane and tile of a workgroup: planes run along y, then z past the per-dimension limit. */
@@ -46,6 +48,20 @@ const WINDOWS_OF_INPUT = `let ty = i32(iy + P.ph);
     let y = u32(yi);
     for (var xi = xHigh; xi >= xLow; xi = xi - 1) {
       let x = u32(xi);`;
+
+/**
+ * One item per thread over every plane (the kernels that need no tile): `height`×`width` items a
+ * plane, 64 threads a workgroup, folded into y past the per-dimension limit; every lane busy,
+ * where 8×8 tiles of a 14×14 plane leave a quarter idle.
+ */
+const locateFlat = (height: string, width: string) => `
+  let flat = (wg.x + wg.y * P.groupsX) * ${TILE * TILE}u + lid.y * ${TILE}u + lid.x;
+  let planeSize = ${height} * ${width};
+  if (flat >= P.planes * planeSize) { return; }
+  let plane = flat / planeSize;
+  let pix = flat - plane * planeSize;
+  let row = pix / ${width};
+  let column = pix - row * ${width};`;
 
 // By bits: WGSL lets a compiler assume floats are never NaN, so x != x may fold to false.
 const IS_NAN = 'fn is_nan(x : f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }';
@@ -77,10 +93,9 @@ ${IS_NAN}
 ${roundingHelpers(precision)}
 @compute @workgroup_size(${TILE}, ${TILE}, 1)
 fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid : vec3<u32>) {
-  ${LOCATE}
-  let y = y0 + lid.y;
-  let x = x0 + lid.x;
-  if (y >= P.oh || x >= P.ow) { return; }
+  ${locateFlat('P.oh', 'P.ow')}
+  let y = row;
+  let x = column;
   // The taps of this window inside the image (padding is skipped, never read).
   let wy = i32(y * P.sh) - i32(P.ph);
   let wx = i32(x * P.sw) - i32(P.pw);
@@ -113,10 +128,9 @@ function avgGradCode(area: number, precision: OutputPrecision): string {
 ${roundingHelpers(precision)}
 @compute @workgroup_size(${TILE}, ${TILE}, 1)
 fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid : vec3<u32>) {
-  ${LOCATE}
-  let iy = y0 + lid.y;
-  let ix = x0 + lid.x;
-  if (iy >= P.h || ix >= P.w) { return; }
+  ${locateFlat('P.h', 'P.w')}
+  let iy = row;
+  let ix = column;
   let outBase = plane * P.oh * P.ow;
   var acc = 0.0;
   ${WINDOWS_OF_INPUT}
@@ -157,10 +171,9 @@ ${IS_NAN}
 ${roundingHelpers(precision)}
 @compute @workgroup_size(${TILE}, ${TILE}, 1)
 fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid : vec3<u32>) {
-  ${LOCATE}
-  let iy = y0 + lid.y;
-  let ix = x0 + lid.x;
-  if (iy >= P.h || ix >= P.w) { return; }
+  ${locateFlat('P.h', 'P.w')}
+  let iy = row;
+  let ix = column;
   let inBase = plane * P.h * P.w;
   let outBase = plane * P.oh * P.ow;
   let me = iy * P.w + ix;
@@ -228,51 +241,51 @@ fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid
 `;
 }
 
-/** The uniform and dispatch of a pooling program over `height`×`width` tiled items per plane. */
-function layout(g: PoolGeometry, height: number, width: number, maxGroups: number): Pick<WgslProgram, 'workgroups' | 'uniforms'> {
+/** The uniform and dispatch of a pooling program over `height`×`width` items per plane: in 8×8 tiles, or flat. */
+function layout(g: PoolGeometry, height: number, width: number, tiled: boolean): Pick<WgslProgram, 'workgroups' | 'uniforms'> {
   const planes = g.n * g.c;
   const tilesX = Math.ceil(width / TILE);
-  const planesY = Math.min(planes, maxGroups);
-  const values = [g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, planes, planesY, tilesX, 0, 0, 0];
-  return { workgroups: [tilesX * Math.ceil(height / TILE), planesY, Math.ceil(planes / planesY)], uniforms: new Uint32Array(values).buffer };
+  const planesY = Math.min(planes, MAX_GROUPS);
+  const groups = Math.ceil((planes * height * width) / (TILE * TILE));
+  const groupsX = Math.min(groups, MAX_GROUPS);
+  const values = [g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, planes, planesY, tilesX, groupsX, 0, 0];
+  const workgroups: [number, number, number] = tiled ? [tilesX * Math.ceil(height / TILE), planesY, Math.ceil(planes / planesY)] : [groupsX, Math.ceil(groups / groupsX), 1];
+  return { workgroups, uniforms: new Uint32Array(values).buffer };
 }
-
-/** Per-dimension dispatch limit every WebGPU device guarantees. */
-const MAX_GROUPS = 65535;
 
 /** Window rows and columns that can touch a gradient tile of inputs (an upper bound). */
 const gradWindowExtent = (g: PoolGeometry): [number, number] => [Math.floor((TILE + g.kh - 2) / g.sh) + 1, Math.floor((TILE + g.kw - 2) / g.sw) + 1];
 
-/** Max or average pooling, forward; null (the portable kernel) past the dispatch limits. */
+/** Max or average pooling, forward. */
 export function poolWgsl(kind: PoolKind): WgslKernel<PoolGeometry> {
   return (spec, _scalars, precision): WgslProgram | null => {
     const g = spec.params;
-    if (!g || tilesTooMany(g.oh, g.ow)) return null;
+    if (!g) return null;
     const area = kind === 'avg' ? g.kh * g.kw : 0;
-    return { key: `pool|${kind}|${area}|${precision}`, code: () => forwardCode(kind, area, precision), ...layout(g, g.oh, g.ow, MAX_GROUPS) };
+    return { key: `pool|${kind}|${area}|${precision}`, code: () => forwardCode(kind, area, precision), ...layout(g, g.oh, g.ow, false) };
   };
 }
 
 /**
- * Max or average pooling gradient; null (the portable kernel) past the dispatch limits and, for
- * overlapping max windows, when more windows touch a tile than workgroup memory stages (large
- * windows, small strides).
+ * Max or average pooling gradient; for overlapping max windows null (the portable kernel) when
+ * more windows touch a tile than workgroup memory stages (large windows, small strides) or the
+ * tiles of a plane exceed a dispatch.
  */
 export function poolGradWgsl(kind: PoolKind): WgslKernel<PoolGeometry> {
   return (spec, _scalars, precision): WgslProgram | null => {
     const g = spec.params;
-    if (!g || tilesTooMany(g.h, g.w)) return null;
+    if (!g) return null;
     if (kind === 'avg') {
       const area = g.kh * g.kw;
-      return { key: `poolGrad|avg|${area}|${precision}`, code: () => avgGradCode(area, precision), ...layout(g, g.h, g.w, MAX_GROUPS) };
+      return { key: `poolGrad|avg|${area}|${precision}`, code: () => avgGradCode(area, precision), ...layout(g, g.h, g.w, false) };
     }
     if (g.sh >= g.kh && g.sw >= g.kw) {
-      return { key: `poolGrad|max|direct|${precision}`, code: () => directMaxGradCode(precision), ...layout(g, g.h, g.w, MAX_GROUPS) };
+      return { key: `poolGrad|max|direct|${precision}`, code: () => directMaxGradCode(precision), ...layout(g, g.h, g.w, false) };
     }
     const [wr, wc] = gradWindowExtent(g);
     const slots = wr * wc;
-    if (slots > WINDOW_SLOTS) return null;
-    return { key: `poolGrad|max|${slots}|${precision}`, code: () => stagedMaxGradCode(slots, precision), ...layout(g, g.h, g.w, MAX_GROUPS) };
+    if (slots > WINDOW_SLOTS || tilesTooMany(g.h, g.w)) return null;
+    return { key: `poolGrad|max|${slots}|${precision}`, code: () => stagedMaxGradCode(slots, precision), ...layout(g, g.h, g.w, true) };
   };
 }
 
