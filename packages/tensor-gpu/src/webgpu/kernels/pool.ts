@@ -4,10 +4,10 @@ import type { WgslKernel, WgslProgram } from '../wgsl-kernel';
 import { roundingHelpers, storeAs } from './round-f16';
 
 /**
- * Outputs (forward) or inputs (gradient) of one plane per workgroup, along each axis. Small, and
- * the gradient's workgroup arrays sized to the geometry: SwiftShader zero-fills workgroup memory
- * in every invocation, a cost of slots × invocations per workgroup that made 16×16 tiles with
- * fixed 1024–3072-slot arrays 6–100× slower than the portable kernels there.
+ * Workgroups are TILE×TILE threads. The staged max gradient covers a TILE×TILE tile of one plane's
+ * inputs, small and with workgroup arrays sized to the geometry: SwiftShader zero-fills workgroup
+ * memory in every invocation, a cost of slots × invocations per workgroup that made 16×16 tiles
+ * with fixed 1024–3072-slot arrays 6–100× slower than the portable kernels there.
  */
 const TILE = 8;
 /** Most windows a gradient tile may touch (each one's dY and, for max, its argmax are staged). */
@@ -76,10 +76,10 @@ const wins = (v: string, best: string, found: string) => `(!${found} || (!is_nan
 // division by a constant and by a uniform into different (not correctly rounded) instructions.
 
 /**
- * Forward pooling, one output per thread (8×8 outputs of one plane per workgroup): the window is
- * clipped to the image once, so the taps need no bounds tests, and indices are integers. Staging
- * the input in workgroup memory measured 5–30× slower on SwiftShader (see the file comment of
- * TILE) and buys little on GPUs, whose caches serve the overlap of neighbouring windows.
+ * Forward pooling, one output per thread: the window is clipped to the image once, so the taps
+ * need no bounds tests, and indices are integers. Staging the input in workgroup memory measured
+ * 5–30× slower on SwiftShader (see TILE) and buys little on GPUs, whose caches serve the overlap
+ * of neighbouring windows.
  */
 function forwardCode(kind: PoolKind, area: number, precision: OutputPrecision): string {
   const fold = kind === 'max'
