@@ -6,7 +6,7 @@ import type { SimdInstance } from './simd-instance';
 const WASM_BINARY_OPS: readonly ElementwiseOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
 /** The unary ops of assembly/elementwise.ts, in the order of its op codes. */
 const WASM_UNARY_OPS: readonly ElementwiseOp[] = ['relu', 'step', 'neg', 'abs', 'square'];
-/** Below this many outputs the JavaScript loop runs: copying in and out would cost more than it saves. */
+/** Below this many outputs the JavaScript loop runs: a WebAssembly call (and any copies) would cost more than it saves. */
 const MIN_SIMD_SIZE = 256;
 /** Broadcast rows shorter than this run in JavaScript: one WebAssembly call per row would dominate. */
 const MIN_SIMD_ROW = 16;
@@ -15,8 +15,8 @@ const MIN_SIMD_ROW = 16;
  * The elementwise ops of a training step in WebAssembly SIMD (arithmetic, max/min, relu and its
  * step, negation, absolute value, square), bit-identical to the JavaScript loops (see
  * assembly/elementwise.ts); every other op, small tensors and short broadcast rows run the
- * JavaScript loops of `fallback`. Tensor operands are copied into the module's memory and the
- * result out; a broadcast runs one call per row of its collapsed walk.
+ * JavaScript loops of `fallback`. Operands in the heap are used in place, others copied in (and
+ * the result out); a broadcast runs one call per row of its collapsed walk.
  */
 export function simdElementwise(s: SimdInstance, fallback: HostElementwise, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
   const binaryOp = WASM_BINARY_OPS.indexOf(params.op);
@@ -28,9 +28,9 @@ export function simdElementwise(s: SimdInstance, fallback: HostElementwise, inpu
     fallback.run(inputs, out, scalars, params);
     return;
   }
-  const offsets = s.layout(0, [...inputs.map((x) => x.length), out.length]);
-  inputs.forEach((x, k) => s.write(x, offsets[k]));
-  const outAt = offsets[inputs.length];
+  const placed = s.place(0, inputs, out);
+  const offsets = placed.inputs;
+  const outAt = placed.out;
   if (unaryOp >= 0) {
     s.exports.unary(unaryOp, offsets[0], outAt, out.length);
   } else {
@@ -45,7 +45,7 @@ export function simdElementwise(s: SimdInstance, fallback: HostElementwise, inpu
       binaryRows(s, binaryOp, walk.outShape, operands, outAt, inner, out.length / inner);
     }
   }
-  s.read(outAt, out);
+  placed.finish();
 }
 
 interface Operand { at: number; strides: readonly number[] | null; value: number }
