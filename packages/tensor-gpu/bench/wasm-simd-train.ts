@@ -233,8 +233,11 @@ async function main(): Promise<void> {
   if (!tfjs.backends.includes('wasm') || !tfjs.wasmSimd) throw new Error(`tfjs-wasm with SIMD did not start: ${tfjs.notes.join('; ')}`);
   await registerTfjsGradients();
   await t.setBackend('cpu', { threads: 1 });
-  const one = new WasmSimdKernels();
-  const shared = new SimdInstance({ shared: true });
+  // Both run on the engine's heap, where the cpu backend's tensors live, so they read them in place.
+  const heap = defaultEngine.cpuHeap();
+  if (!heap) throw new Error('bench/wasm-simd-train: the cpu backend has no shared WebAssembly heap here');
+  const one = new WasmSimdKernels(new SimdInstance({ heap }));
+  const shared = new SimdInstance({ heap });
   shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
   const two = new WasmSimdKernels(shared);
   const kernels = new SwitchableKernels(one);
