@@ -38,6 +38,14 @@ describe('WasmHeap', () => {
     heap.release();
   });
 
+  it('lets blocks be given back after the memory was released (an engine destroyed before its kernels)', () => {
+    const heap = new WasmHeap(true);
+    const at = heap.allocate(100);
+    heap.release();
+    expect(() => heap.deallocate(at)).not.toThrow();
+    expect(heap.bytes).toBe(0);
+  });
+
   it('keeps tensors out of a private memory, whose views detach when it grows', () => {
     const heap = new WasmHeap(false);
     expect(() => heap.take(4)).toThrow(/only in a shared WebAssembly memory/);

@@ -62,9 +62,9 @@ export class WasmHeap implements HostArrays {
     return at;
   }
 
-  /** Gives back the block at byte offset `at`. */
+  /** Gives back the block at byte offset `at` (nothing to do once the memory is released). */
   deallocate(at: number): void {
-    this.blocks.give(at);
+    if (this.memoryOrNull) this.blocks.give(at);
   }
 
   /**
