@@ -3,8 +3,8 @@ import type { SimdInstance } from './simd-instance';
 
 /**
  * One fused optimizer update (src/optim/kernels.ts) in the kernel module (assembly/optim.ts), on
- * its operands in place where they live in the heap (others copied in, the result out). Inputs and scalars come in the kernels'
- * argument order.
+ * its operands in place where they live in the heap (others copied in, the result out). Inputs and
+ * scalars come in the kernels' argument order.
  */
 export function simdOptimizerUpdate(s: SimdInstance, name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void {
   const placed = s.place(0, inputs, out);
