@@ -1,13 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultEngine } from '../default-engine';
-import type { Engine } from '../engine';
+import { Engine } from '../engine';
+import { conv2d, maxPool2d } from '../ops/conv';
+import { conv2dInputGrad, conv2dWeightGrad, maxPool2dGrad } from '../ops/conv-grads';
+import { reshape } from '../ops/layout';
+import { matmul } from '../ops/matmul';
 import type { Module } from '../nn/module';
 import { ReLU } from '../nn/activations';
 import { Sequential } from '../nn/containers';
 import { Linear } from '../nn/linear';
 import { lenet5 } from '../nn/models';
 import { tensor } from '../ops/creation';
-import { relu } from '../ops/elementwise';
+import { add, relu } from '../ops/elementwise';
 import { sgd } from '../optim/sgd';
 import { splitmix32 } from '../random';
 import type { Tensor } from '../tensor';
@@ -145,5 +149,55 @@ describe('cpu backend tensors in the WebAssembly heap', () => {
     copying.dispose();
     expect(scratchNow()).toBe(scratchBefore);
     for (const v of [a, b, out]) heap.give(v);
+  });
+});
+
+describe('cpu backend without shared memories (a browser page without cross-origin isolation)', () => {
+  /** A few ops of a convolutional step on `engine`'s cpu backend, read back. */
+  async function ops(engine: Engine): Promise<Float32Array[]> {
+    await engine.setBackend('cpu', { threads: 1 });
+    const x = tensor(engine, values(2 * 3 * 12 * 12, 5), [2, 3, 12, 12]);
+    const w = tensor(engine, values(4 * 3 * 3 * 3, 6), [4, 3, 3, 3]);
+    const b = tensor(engine, values(4 * 12 * 12, 7), [4, 12, 12]);
+    const outs = engine.tidy(() => {
+      const y = relu(add(conv2d(x, w, { padding: 1 }), b));
+      const pooled = maxPool2d(y, { kernel: 2 });
+      const dx = conv2dInputGrad(y, w, x.shape, { padding: 1 });
+      const dw = conv2dWeightGrad(y, x, w.shape, { padding: 1 });
+      const dp = maxPool2dGrad(y, pooled, { kernel: 2 });
+      const flat = reshape(pooled, [2, 4 * 6 * 6]);
+      const m = matmul(flat, flat, { transposeB: true });
+      return [y, pooled, dx, dw, dp, m];
+    });
+    const read = await Promise.all(outs.map((o) => o.data()));
+    for (const o of [x, w, b, ...outs]) o.dispose();
+    return read;
+  }
+
+  it('keeps tensors in JavaScript arrays, reports no heap bytes and computes what the heap-resident path computes, bit for bit', async () => {
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    const isolated = new Engine();
+    let fallback: Float32Array[];
+    try {
+      expect(isolated.cpuHeap()).toBe(null);
+      fallback = await ops(isolated);
+      const probe = tensor(isolated, [1, 2, 3], [3]);
+      expect(arrayOf(probe).buffer).toBeInstanceOf(ArrayBuffer);
+      expect(isolated.memory()).toMatchObject({ numHeapBytes: 0, numHeapTensorBytes: 0, numBytes: 12 });
+      probe.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+      isolated.destroy();
+    }
+    const shared = new Engine();
+    try {
+      expect(shared.cpuHeap()).not.toBe(null);
+      const resident = await ops(shared);
+      expect(shared.memory().numHeapTensorBytes).toBe(0);
+      expect(resident.length).toBe(fallback.length);
+      for (let i = 0; i < resident.length; i++) expect(resident[i]).toEqual(fallback[i]);
+    } finally {
+      shared.destroy();
+    }
   });
 });
