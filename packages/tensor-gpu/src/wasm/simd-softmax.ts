@@ -4,7 +4,8 @@ import type { SimdInstance } from './simd-instance';
 /**
  * A row-wise softmax primitive (kernels/softmax.ts) in WebAssembly SIMD (assembly/softmax.ts):
  * `inputs` are the logits, or `dy` and the forward output for the gradients. Within 1 float32 ulp
- * of the JavaScript loops (float64 sums in another order), not bit-identical to them.
+ * of the JavaScript loops (float64 sums in another order), not bit-identical to them. Operands in
+ * the heap are used in place, others copied in (and the result out).
  */
 export function simdSoftmax(s: SimdInstance, inputs: readonly Float32Array[], out: Float32Array, { op, rows, cols }: SoftmaxParams): void {
   const code = SOFTMAX_OPS.indexOf(op);
@@ -14,8 +15,7 @@ export function simdSoftmax(s: SimdInstance, inputs: readonly Float32Array[], ou
   if (inputs.length !== arity || inputs.some((x) => x.length < size) || out.length < size) {
     throw new Error(`simdSoftmax (${op}): needs ${arity} input(s) and an output of ${rows}·${cols} values, got inputs of ${inputs.map((x) => x.length).join(', ')} and an output of ${out.length}`);
   }
-  const offsets = s.layout(0, [...inputs.map(() => size), size]);
-  inputs.forEach((x, k) => s.write(x.subarray(0, size), offsets[k]));
-  s.exports.softmax(code, offsets[0], arity === 2 ? offsets[1] : 0, offsets[arity], rows, cols);
-  s.read(offsets[arity], out.subarray(0, size));
+  const placed = s.place(0, inputs.map((x) => x.subarray(0, size)), out.subarray(0, size));
+  s.exports.softmax(code, placed.inputs[0], arity === 2 ? placed.inputs[1] : 0, placed.out, rows, cols);
+  placed.finish();
 }

@@ -25,8 +25,7 @@ export function simdTranscendental(s: SimdInstance, op: ElementwiseOp, x: Float3
   const code = WASM_TRANSCENDENTAL_OPS.indexOf(op);
   if (code < 0) throw new Error(`simdTranscendental: op must be one of ${WASM_TRANSCENDENTAL_OPS.join(', ')}, got '${op}'`);
   if (x.length !== out.length) throw new Error(`simdTranscendental (${op}): out holds ${out.length} values, x ${x.length}`);
-  const [xAt, outAt] = s.layout(0, [x.length, out.length]);
-  s.write(x, xAt);
-  s.exports.transcendental(code, xAt, outAt, x.length);
-  s.read(outAt, out);
+  const placed = s.place(0, [x], out);
+  s.exports.transcendental(code, placed.inputs[0], placed.out, x.length);
+  placed.finish();
 }
