@@ -1,10 +1,11 @@
 import type { ConvGeometry } from '../kernels/conv';
 import { dims, groupBlocks, outOffset, type Dims } from '../kernels/host-conv';
-import type { SimdInstance } from './simd-instance';
+import type { Placed, SimdInstance } from './simd-instance';
 
-// Convolutions as im2col + the SIMD product, entirely inside the WebAssembly memory: per call the
-// two operands are copied in once and the result out once; the columns of one image (and, for
-// several groups of a shared input, one block of outputs or output gradients) are scratch.
+// Convolutions as im2col + the SIMD product, entirely inside the WebAssembly memory: operands in
+// the heap are used in place, others are copied in once per call (and the result out once); the
+// columns of one image (and, for several groups of a shared input, one block of outputs or output
+// gradients) are scratch.
 // The loop structure is the JavaScript kernels' (kernels/host-conv.ts), on byte offsets.
 
 /** The unfolding arguments of `g` after the two pointers: channels, sizes, strides, padding, dilation. */
@@ -25,21 +26,21 @@ function outputBlock(s: SimdInstance, d: Dims, yAt: number, b: number, first: nu
 }
 
 /**
- * Lays out one call's regions (two operands, the result, one image's columns and one gathered
- * block of output rows) for products up to `maxColumns` wide, and copies the operands in.
+ * Places one call's operands (two inputs and the result) and lays out one image's columns and one
+ * gathered block of output rows, for products up to `maxColumns` wide.
  */
-function begin(s: SimdInstance, g: ConvGeometry, d: Dims, maxColumns: number, first: Float32Array, second: Float32Array, out: Float32Array): number[] {
+function begin(s: SimdInstance, g: ConvGeometry, d: Dims, maxColumns: number, first: Float32Array, second: Float32Array, out: Float32Array): Placed {
   const maxRows = g.sharedInput ? g.o : d.og;
-  const offsets = s.layout(maxColumns, [first.length, second.length, out.length, d.patch * d.positions, maxRows * d.positions]);
-  s.write(first, offsets[0]);
-  s.write(second, offsets[1]);
-  return offsets;
+  return s.place(maxColumns, [first, second], out, [d.patch * d.positions, maxRows * d.positions]);
 }
 
 /** Forward: y[b, groups] = W_groups × im2col(x[b, groups]). */
 export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
   const d = dims(g);
-  const [xAt, wAt, yAt, colsAt, blockAt] = begin(s, g, d, d.positions, x, w, out);
+  const placed = begin(s, g, d, d.positions, x, w, out);
+  const [xAt, wAt] = placed.inputs;
+  const yAt = placed.out;
+  const [colsAt, blockAt] = placed.extra;
   const block = d.og * d.positions;
   for (let b = 0; b < g.n; b++) {
     for (const { first, count } of groupBlocks(g)) {
@@ -49,13 +50,16 @@ export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w:
       if (count > 1) for (let i = 0; i < count; i++) s.move(blockAt + 4 * i * block, yAt + 4 * outOffset(d, b, first + i), block);
     }
   }
-  s.read(yAt, out);
+  placed.finish();
 }
 
 /** Input gradient: dx[b] += col2im(W_groupsᵀ × dy[b, groups]). */
 export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void {
   const d = dims(g);
-  const [dyAt, wAt, dxAt, colsAt, blockAt] = begin(s, g, d, d.positions, dy, w, out);
+  const placed = begin(s, g, d, d.positions, dy, w, out);
+  const [dyAt, wAt] = placed.inputs;
+  const dxAt = placed.out;
+  const [colsAt, blockAt] = placed.extra;
   s.zero(dxAt, out.length);
   for (const { first, count } of groupBlocks(g)) {
     for (let b = 0; b < g.n; b++) {
@@ -64,7 +68,7 @@ export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float3
       s.exports.col2im(colsAt, inputAt(dxAt, d, b, first), ...unfoldArgs(g, d));
     }
   }
-  s.read(dxAt, out);
+  placed.finish();
 }
 
 /**
@@ -73,7 +77,10 @@ export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float3
  */
 export function simdConv2dWeightGrad(s: SimdInstance, g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
   const d = dims(g);
-  const [dyAt, xAt, dwAt, colsAt, blockAt] = begin(s, g, d, d.patch, dy, x, out);
+  const placed = begin(s, g, d, d.patch, dy, x, out);
+  const [dyAt, xAt] = placed.inputs;
+  const dwAt = placed.out;
+  const [colsAt, blockAt] = placed.extra;
   s.zero(dwAt, out.length);
   for (const { first, count } of groupBlocks(g)) {
     for (let b = 0; b < g.n; b++) {
@@ -82,5 +89,5 @@ export function simdConv2dWeightGrad(s: SimdInstance, g: ConvGeometry, dy: Float
       s.gemm(dyBlock, colsAt, dwAt + 4 * first * d.og * d.patch, count * d.og, d.positions, d.patch, false, true, true);
     }
   }
-  s.read(dwAt, out);
+  placed.finish();
 }
