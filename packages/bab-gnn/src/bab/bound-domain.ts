@@ -29,9 +29,9 @@ export interface ClauseBound {
   readonly lower: number;
   /** The constraint with the largest lower bound of its own. */
   readonly bestRow: number;
-  /** Input coefficients of the linear lower bound that gave `lower` (zeros for IBP). */
+  /** Input coefficients of that constraint's linear lower bound (zeros for IBP). */
   readonly inputCoeffs: Float64Array;
-  /** The input minimising that linear lower bound over the box, or for a combined bound the min-max point (a counterexample candidate). */
+  /** The input minimising that linear lower bound over the box (a counterexample candidate). */
   readonly minimiser: Float64Array;
   /**
    * The constant of that linear lower bound and the margin (rounding, decimal constants) to take
