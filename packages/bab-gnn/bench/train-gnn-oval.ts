@@ -141,7 +141,9 @@ if (previous && !resume) console.log('the training checkpoint was made with othe
 const gnn = resume ? loadGnnWeights(resume.weights) : new BranchingGnn({ embedding: args.embedding, rounds: 2 }, args.seed);
 const history = resume ? [...resume.history] : [];
 let best = resume?.best ?? null;
-const before = { heldOutTop1: await top1Agreement(gnn, heldOut) };
+// The untrained model's agreement (a fresh run only), and BaBSR's: the teacher's candidates are listed BaBSR's best first.
+const untrainedTop1 = resume ? null : await top1Agreement(gnn, heldOut);
+const babsrTop1 = heldOut.filter((s) => s.improvements[0] >= Math.max(...s.improvements) - 1e-12).length / Math.max(1, heldOut.length);
 let epochStart = performance.now();
 await trainGnn(gnn, train, {
   epochs: args.epochs,
@@ -177,7 +179,7 @@ const summary = {
   decisions: { total, train: train.length, heldOut: heldOut.length },
   teacher: { top: args.top, random: args.random, decisionsPerProperty: args.decisions, propertyTimeoutS: args.propertyTimeout },
   collection: { seconds: spent, cpuSeconds: entries.reduce((a, e) => a + e.cpuSeconds, 0), medianLoad: entries.map((e) => e.load).sort((a, b) => a - b)[entries.length >> 1] },
-  heldOutTop1Untrained: before.heldOutTop1,
+  heldOutTop1: { untrained: untrainedTop1, babsr: babsrTop1, trained: history.find((h) => h.epoch === chosen.epoch)?.heldOutTop1 },
   chosenEpoch: chosen.epoch,
   history,
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },

@@ -45,7 +45,8 @@ describe('teacher candidates', () => {
     const { scores } = babsrScores(ctx.net, ctx.bounds, ctx.splits, ctx.objective.coeffs);
     const sorted = all.map((c) => scores[c.layer][c.index]).sort((a, b) => b - a);
     expect(picked.slice(0, 3).map((c) => scores[c.layer][c.index])).toEqual(sorted.slice(0, 3));
-    expect(teacherCandidates(ctx, { top: all.length, random: 1 }, t.data.createRng(7))).toHaveLength(all.length);
+    const everyOne = teacherCandidates(ctx, { top: all.length, random: 1 }, t.data.createRng(7));
+    expect(everyOne.map((c) => scores[c.layer][c.index])).toEqual(sorted);
     expect(() => teacherCandidates(ctx, { top: 1, random: 0 }, t.data.createRng(7))).toThrow(/top \+ random >= 2/);
   });
 });

@@ -87,16 +87,16 @@ export interface TeacherCandidates {
   readonly seed?: number;
 }
 
-/** The candidates {@link TeacherCandidates} selects from a context (all of them when they are few). */
+/** The candidates {@link TeacherCandidates} selects from a context (all of them when they are few), BaBSR's best first. */
 export function teacherCandidates(ctx: BranchingContext, selection: TeacherCandidates, rng: () => number): ReluChoice[] {
   const { top, random } = selection;
   if (!(Number.isInteger(top) && top >= 0 && Number.isInteger(random) && random >= 0 && top + random >= 2)) {
     throw new Error(`teacherCandidates: selection must have integer top, random >= 0 with top + random >= 2, got top ${top}, random ${random}`);
   }
   const all = ambiguousCandidates(ctx.splits, ctx.bounds);
-  if (all.length <= top + random) return all;
   const { scores } = babsrScores(ctx.net, ctx.bounds, ctx.splits, ctx.objective.coeffs);
   const ranked = all.map((c) => ({ c, s: scores[c.layer][c.index] })).sort((a, b) => b.s - a.s).map((e) => e.c);
+  if (ranked.length <= top + random) return ranked;
   const rest = ranked.slice(top);
   // Partial Fisher-Yates: the first `random` entries of `rest` become a uniform draw.
   for (let i = 0; i < random; i++) {
