@@ -7,7 +7,8 @@
  * (or `--out=PATH`) after every run and resumes from it (runs already in the file are skipped), so
  * a long run can be stopped and restarted; one process per rule can run side by side. `--report`
  * prints the side-by-side table of every `oval-<suite>-<timeout>s-*.json` file together. Options: `--suite=base_easy|base_med|base_hard|base_20|base_100`
- * (default base_easy), `--limit=N` (first N properties, default 10), `--timeout=S` (default 300),
+ * (default base_easy), `--limit=N` (first N properties, default 10), `--from=K` (skip the first K of them,
+ * e.g. a second process on later rows with its own `--out`), `--timeout=S` (default 300),
  * `--rules=babsr,gnn,strong` (default babsr,gnn), `--strong-candidates=K` (default 8),
  * `--gnn=oval-base|small-random` (the shipped weights the GNN rule uses, default oval-base: trained on
  * this model's base_med properties; the rows record which),
@@ -29,11 +30,12 @@ import { gitCommit } from './commit';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: readonly string[]) {
-  const args = { suite: 'base_easy' as OvalSuite, limit: 10, timeout: 300, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
+  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, timeout: 300, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     if (key === '--suite') args.suite = value as OvalSuite;
     else if (key === '--limit') args.limit = Number(value);
+    else if (key === '--from') args.from = Number(value);
     else if (key === '--timeout') args.timeout = Number(value);
     else if (key === '--rules') args.rules = value.split(',');
     else if (key === '--strong-candidates') args.strongCandidates = Number(value);
@@ -47,6 +49,7 @@ function parseArgs(argv: readonly string[]) {
   }
   if (!OVAL_SUITES.includes(args.suite)) throw new Error(`bench: --suite must be one of ${OVAL_SUITES.join(', ')}`);
   if (!(Number.isInteger(args.limit) && args.limit > 0)) throw new Error('bench: --limit must be an integer > 0');
+  if (!(Number.isInteger(args.from) && args.from >= 0 && args.from < args.limit)) throw new Error('bench: --from must be an integer >= 0 and below --limit');
   if (!(args.timeout > 0)) throw new Error('bench: --timeout must be > 0');
   if (!args.rules.every((r) => (OVAL_RULES as readonly string[]).includes(r))) throw new Error(`bench: --rules must list ${OVAL_RULES.join(', ')}`);
   if (!PRETRAINED_GNNS.includes(args.gnn)) throw new Error(`bench: --gnn must be one of ${PRETRAINED_GNNS.join(', ')}`);
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
     await rename(`${out}.tmp`, out);
   };
   try {
-    for (const inst of instances) {
+    for (const inst of instances.slice(args.from)) {
       for (const name of args.rules) {
         const done = rows.find((r) => r.row === inst.property.row && r.rule === name);
         if (done && name === 'gnn' && (done.gnnWeights ?? 'small-random') !== args.gnn) throw new Error(`bench: ${out} holds GNN runs with the ${done.gnnWeights ?? 'small-random'} weights, not ${args.gnn} (use --out or move the file)`);
