@@ -197,8 +197,11 @@ function packBRows(b: usize, p: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: 
   }
 }
 
-/** Packs columns jc… of op(B) = Bᵀ, B stored `[P,N]` (rows `n` floats apart), into panels of NR columns, zero-padded. */
-function packBTransposed(b: usize, n: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: usize): void {
+/**
+ * Packs columns jc… of op(B) = Bᵀ, B stored `[P,N]` (rows `n` floats apart), into panels of NR columns,
+ * zero-padded (also the weight panels of conv.ts).
+ */
+export function packBTransposed(b: usize, n: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: usize): void {
   const ld = <usize>n << 2;
   for (let jr = 0; jr < ncb; jr += NR) {
     const cols = min(NR, ncb - jr);

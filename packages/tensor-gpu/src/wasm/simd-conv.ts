@@ -2,9 +2,10 @@ import type { ConvGeometry } from '../kernels/conv';
 import { dims, groupBlocks, outOffset, type Dims } from '../kernels/host-conv';
 import type { SimdInstance } from './simd-instance';
 
-// Convolutions as im2col + the SIMD product, entirely inside the WebAssembly memory: per call the
-// two operands are copied in once and the result out once; the columns of one image (and, for
-// several groups of a shared input, one block of outputs or output gradients) are scratch.
+// Convolutions in the WebAssembly memory: the forward pass direct (assembly/conv.ts), the gradients
+// as im2col + the SIMD product. Per call the two operands are copied in once and the result out
+// once; the columns of one image (and, for several groups of a shared input, one block of output
+// gradients) are scratch.
 // The loop structure is the JavaScript kernels' (kernels/host-conv.ts), on byte offsets.
 
 /** The unfolding arguments of `g` after the two pointers: channels, sizes, strides, padding, dilation. */
@@ -36,17 +37,45 @@ function begin(s: SimdInstance, g: ConvGeometry, d: Dims, maxColumns: number, fi
   return offsets;
 }
 
-/** Forward: y[b, groups] = W_groups × im2col(x[b, groups]). */
+/**
+ * Sizes of the zero-padded input planes of the direct forward pass: every tap of every output
+ * position lies inside, with input (0, 0) at (ph, pw).
+ */
+function paddedPlane(g: ConvGeometry): { hp: number; wp: number } {
+  return {
+    hp: Math.max(g.ph + g.h, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1),
+    wp: Math.max(g.pw + g.w, (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1),
+  };
+}
+
+/** Index of the first input plane (h×w floats) of (image b, group grp). */
+const firstPlane = (g: ConvGeometry, d: Dims, b: number, grp: number) => (g.h * g.w === 0 ? 0 : (b * d.inImage + grp * d.inGroup) / (g.h * g.w));
+
+/** Output channels of a packed weight panel (conv.ts). */
+const PANEL_CHANNELS = 8;
+
+/**
+ * Forward, as a direct convolution (assembly/conv.ts): the input is copied into zero-padded planes
+ * and each group's weights into panels once per call, then every (image, group) is one kernel call
+ * that writes its output block in place. Same summation order, hence bits, as W × im2col(x).
+ */
 export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void {
+  if (out.length === 0) return;
   const d = dims(g);
-  const [xAt, wAt, yAt, colsAt, blockAt] = begin(s, g, d, d.positions, x, w, out);
-  const block = d.og * d.positions;
+  const { hp, wp } = paddedPlane(g);
+  const planes = g.n * (g.sharedInput ? d.cg : g.c);
+  const panelFloats = Math.ceil(d.og / PANEL_CHANNELS) * PANEL_CHANNELS * d.patch;
+  const [xAt, wAt, yAt, paddedAt, panelsAt, tableAt, edgeAt] = s.layout(0, [x.length, w.length, out.length, planes * hp * wp, g.groups * panelFloats, d.patch, 4 * PANEL_CHANNELS]);
+  s.write(x, xAt);
+  s.write(w, wAt);
+  const e = s.exports;
+  e.padPlanes(xAt, paddedAt, planes, g.h, g.w, hp, wp, g.ph, g.pw);
+  e.tapOffsets(tableAt, d.cg, g.kh, g.kw, hp, wp, g.dh, g.dw);
+  for (let grp = 0; grp < g.groups; grp++) e.packBTransposed(wAt + 4 * grp * d.og * d.patch, d.patch, 0, d.patch, 0, d.og, panelsAt + 4 * grp * panelFloats);
   for (let b = 0; b < g.n; b++) {
-    for (const { first, count } of groupBlocks(g)) {
-      s.exports.im2col(inputAt(xAt, d, b, first), colsAt, ...unfoldArgs(g, d));
-      const target = count === 1 ? yAt + 4 * outOffset(d, b, first) : blockAt;
-      s.gemm(wAt + 4 * first * d.og * d.patch, colsAt, target, count * d.og, d.patch, d.positions, false, false);
-      if (count > 1) for (let i = 0; i < count; i++) s.move(blockAt + 4 * i * block, yAt + 4 * outOffset(d, b, first + i), block);
+    for (let grp = 0; grp < g.groups; grp++) {
+      const input = paddedAt + 4 * hp * wp * firstPlane(g, d, b, grp);
+      e.convDirect(input, wp, tableAt, d.patch, panelsAt + 4 * grp * panelFloats, d.og, yAt + 4 * outOffset(d, b, grp), g.oh, g.ow, g.sh, g.sw, edgeAt);
     }
   }
   s.read(yAt, out);
