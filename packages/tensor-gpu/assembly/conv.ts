@@ -71,7 +71,9 @@ export function convDirect(xp: usize, wp: i32, table: usize, taps: i32, panels: 
       const b2 = base(xp, wp, q + min(2, valid - 1), ow, sh, sw);
       const b3 = base(xp, wp, q + min(3, valid - 1), ow, sh, sw);
       const at = out + (<usize>q << 2);
-      if (valid == TP && channels == TC) {
+      if (valid == TP && channels == TC && sw == 1 && q % ow + TP <= ow) {
+        tileRow(b0, table, taps, panel, at, ld);
+      } else if (valid == TP && channels == TC) {
         tile(b0, b1, b2, b3, table, taps, panel, at, ld);
       } else {
         tile(b0, b1, b2, b3, table, taps, panel, edge, TP << 2);
@@ -113,6 +115,32 @@ function tile(b0: usize, b1: usize, b2: usize, b3: usize, table: usize, taps: i3
     w += 32;
   }
   // s_rh holds position r, channels 4h…4h+3: transpose each 4×4 half to channel rows.
+  storeTransposed(s00, s10, s20, s30, out, ld);
+  storeTransposed(s01, s11, s21, s31, out + 4 * ld, ld);
+}
+
+/**
+ * The tile for 4 consecutive positions of one output row at stride 1: their inputs are consecutive
+ * too, so one address per tap serves all four loads (fewer instructions than `tile`).
+ */
+function tileRow(b: usize, table: usize, taps: i32, w: usize, out: usize, ld: usize): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  const end = table + (<usize>taps << 2);
+  while (table < end) {
+    const at = b + <usize>load<i32>(table);
+    const w0 = v128.load(w), w1 = v128.load(w, 16);
+    let x = v128.load32_splat(at);
+    s00 = f32x4.add(s00, f32x4.mul(x, w0)); s01 = f32x4.add(s01, f32x4.mul(x, w1));
+    x = v128.load32_splat(at, 4);
+    s10 = f32x4.add(s10, f32x4.mul(x, w0)); s11 = f32x4.add(s11, f32x4.mul(x, w1));
+    x = v128.load32_splat(at, 8);
+    s20 = f32x4.add(s20, f32x4.mul(x, w0)); s21 = f32x4.add(s21, f32x4.mul(x, w1));
+    x = v128.load32_splat(at, 12);
+    s30 = f32x4.add(s30, f32x4.mul(x, w0)); s31 = f32x4.add(s31, f32x4.mul(x, w1));
+    table += 4;
+    w += 32;
+  }
   storeTransposed(s00, s10, s20, s30, out, ld);
   storeTransposed(s01, s11, s21, s31, out + 4 * ld, ld);
 }

@@ -31,6 +31,9 @@ export function compileKernelModule(shared = false): WebAssembly.Module {
 /** The exports of assembly/index.ts; pointers are byte offsets, flags 0 or 1. */
 export interface KernelExports {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, p: number, transA: number, transB: number, accumulate: number, packA: number, packB: number, edge: number): void;
+  gemmSlice(a: number, lda: number, pb: number, c: number, ldc: number, m: number, ncb: number, kcb: number, transA: number, accumulate: number, packA: number, edge: number): void;
+  packSliceB(b: number, ldb: number, pc: number, kcb: number, jc: number, ncb: number, transB: number, dst: number): void;
+  sliceDepth(n: number): number;
   packBTransposed(b: number, n: number, pc: number, kcb: number, jc: number, ncb: number, dst: number): void;
   padPlanes(x: number, xp: number, planes: number, h: number, w: number, hp: number, wp: number, ph: number, pw: number): void;
   tapOffsets(table: number, c: number, kh: number, kw: number, hp: number, wp: number, dh: number, dw: number): void;

@@ -1,5 +1,6 @@
 import type { ConvGeometry } from '../kernels/conv';
 import { dims, groupBlocks, outOffset, type Dims } from '../kernels/host-conv';
+import { MAX_JOB_CHUNKS } from './parallel-job';
 import type { SimdInstance } from './simd-instance';
 
 // Convolutions in the WebAssembly memory: the forward pass direct (assembly/conv.ts), the gradients
@@ -65,17 +66,22 @@ export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w:
   const { hp, wp } = paddedPlane(g);
   const planes = g.n * (g.sharedInput ? d.cg : g.c);
   const panelFloats = Math.ceil(d.og / PANEL_CHANNELS) * PANEL_CHANNELS * d.patch;
-  const [xAt, wAt, yAt, paddedAt, panelsAt, tableAt, edgeAt] = s.layout(0, [x.length, w.length, out.length, planes * hp * wp, g.groups * panelFloats, d.patch, 4 * PANEL_CHANNELS]);
+  const [xAt, wAt, yAt, paddedAt, panelsAt, tableAt] = s.layout(0, [x.length, w.length, out.length, planes * hp * wp, g.groups * panelFloats, d.patch]);
   s.write(x, xAt);
   s.write(w, wAt);
   const e = s.exports;
   e.padPlanes(xAt, paddedAt, planes, g.h, g.w, hp, wp, g.ph, g.pw);
   e.tapOffsets(tableAt, d.cg, g.kh, g.kw, hp, wp, g.dh, g.dw);
   for (let grp = 0; grp < g.groups; grp++) e.packBTransposed(wAt + 4 * grp * d.og * d.patch, d.patch, 0, d.patch, 0, d.og, panelsAt + 4 * grp * panelFloats);
-  for (let b = 0; b < g.n; b++) {
-    for (let grp = 0; grp < g.groups; grp++) {
-      const input = paddedAt + 4 * hp * wp * firstPlane(g, d, b, grp);
-      e.convDirect(input, wp, tableAt, d.patch, panelsAt + 4 * grp * panelFloats, d.og, yAt + 4 * outOffset(d, b, grp), g.oh, g.ow, g.sh, g.sw, edgeAt);
+  // Jobs whose chunks are the images of one group, split between threads when large enough.
+  const parallel = s.splits(g.n * g.o * d.patch * d.positions);
+  if (parallel) s.parallelProducts++;
+  const imageStep = 4 * hp * wp * (firstPlane(g, d, 1, 0) - firstPlane(g, d, 0, 0));
+  for (let grp = 0; grp < g.groups; grp++) {
+    for (let b = 0; b < g.n; b += MAX_JOB_CHUNKS) {
+      const args = [paddedAt + 4 * hp * wp * firstPlane(g, d, b, grp), wp, tableAt, d.patch, panelsAt + 4 * grp * panelFloats, d.og, yAt + 4 * outOffset(d, b, grp), g.oh, g.ow, g.sh, g.sw, 0];
+      const steps = [imageStep, 0, 0, 0, 0, 0, 4 * d.outImage, 0, 0, 0, 0, 0];
+      s.run({ kernel: 'convDirect', args, steps, chunks: Math.min(MAX_JOB_CHUNKS, g.n - b), scratch: { edge: 11 } }, parallel);
     }
   }
   s.read(yAt, out);
