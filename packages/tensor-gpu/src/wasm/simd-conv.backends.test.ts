@@ -54,6 +54,16 @@ function expectWithinBound(name: string, got: Float32Array, o: ReturnType<typeof
   }
 }
 
+/**
+ * The forward pass summed as the kernels promise: per output, in float32 over the taps
+ * (ci, ky, kx) in order with a separate multiply and add (padding taps add zero and are skipped).
+ */
+function orderedForward(g: ConvGeometry, x: Float32Array, w: Float32Array): Float32Array {
+  const y = new Float32Array(g.n * g.o * g.oh * g.ow);
+  forEachTerm(g, (yi, xi, wi) => (y[yi] = Math.fround(y[yi] + Math.fround(x[xi] * w[wi]))));
+  return y;
+}
+
 function geometry(n: number, c: number, h: number, w: number, o: number, k: [number, number], stride: [number, number], pad: [number, number], dil: [number, number], groups: number, layout: 'nchw' | 'packed' = 'nchw', sharedInput = false): ConvGeometry {
   const oh = Math.floor((h + 2 * pad[0] - dil[0] * (k[0] - 1) - 1) / stride[0]) + 1;
   const ow = Math.floor((w + 2 * pad[1] - dil[1] * (k[1] - 1) - 1) / stride[1]) + 1;
@@ -63,6 +73,8 @@ function geometry(n: number, c: number, h: number, w: number, o: number, k: [num
 const CASES: [string, ConvGeometry][] = [
   ['LeNet-like, same padding', geometry(3, 1, 28, 28, 6, [5, 5], [1, 1], [2, 2], [1, 1], 1)],
   ['odd sizes, 17 channels', geometry(2, 17, 7, 9, 3, [3, 3], [1, 1], [1, 1], [1, 1], 1)],
+  ['20 output channels (two full panels and a partial one), rows of 13', geometry(2, 5, 9, 13, 20, [3, 3], [1, 1], [1, 1], [1, 1], 1)],
+  ['dilation 2 at stride 1, 16 output channels', geometry(1, 3, 10, 12, 16, [3, 3], [1, 1], [2, 2], [2, 2], 1)],
   ['stride 2, dilation 2, two groups', geometry(2, 4, 11, 10, 6, [3, 2], [2, 3], [2, 0], [2, 1], 2)],
   ['padding wider than the kernel reach', geometry(1, 2, 3, 5, 2, [2, 3], [1, 2], [3, 4], [1, 1], 1)],
   ['packed layout, three groups', geometry(2, 6, 8, 8, 9, [3, 3], [1, 1], [1, 1], [1, 1], 3, 'packed')],
@@ -83,6 +95,7 @@ describe('WebAssembly SIMD convolutions', () => {
       kernels.conv2dInputGrad(g, dy, w, dx);
       kernels.conv2dWeightGrad(g, dy, x, dw);
       expectWithinBound('y', y, oracle(yLength, g, (yi) => yi, (yi, xi, wi) => x[xi] * w[wi]));
+      expect(y).toEqual(orderedForward(g, x, w));
       expectWithinBound('dx', dx, oracle(xLength, g, (_yi, xi) => xi, (yi, _xi, wi) => dy[yi] * w[wi]));
       expectWithinBound('dw', dw, oracle(wLength, g, (_yi, _xi, wi) => wi, (yi, xi) => dy[yi] * x[xi]));
       kernels.dispose();
