@@ -155,3 +155,91 @@ function tileRow(b: usize, table: usize, taps: i32, w: usize, out: usize, ld: us
   v128.store(out + 2 * ld, v128.shuffle<f64>(t2, t3, 0, 2));
   v128.store(out + 3 * ld, v128.shuffle<f64>(t2, t3, 1, 3));
 }
+
+/** Writes the byte offset, in padded planes `wp` floats wide, of each output position's top-left tap: oh·ow int32 values. */
+export function positionOffsets(table: usize, oh: i32, ow: i32, sh: i32, sw: i32, wp: i32): void {
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      store<i32>(table, (oy * sh * wp + ox * sw) << 2);
+      table += 4;
+    }
+  }
+}
+
+/**
+ * Weight gradient of one group, taps first…first+count: dw[o, tap] += Σ_images Σ_positions
+ * dy[o, position] · xp[base(position) + tap], summed in float32 image by image and position by
+ * position in order onto dw's values (rows `ldw` floats apart) — the order of the product
+ * dy × im2col(x)ᵀ accumulated over the images. `xp` is image 0's first padded plane (the next
+ * image `xpStep` bytes on), `dyPanels` image 0's output gradients packed in panels of 8 channels,
+ * position-major (`dyStep` bytes per image), `positionTable` and `tapTable` the offsets of
+ * positionOffsets and tapOffsets. A 4×8 register tile: 4 taps × 8 output channels.
+ */
+export function convWeightGrad(xp: usize, xpStep: i32, dyPanels: usize, dyStep: i32, images: i32, positionTable: usize, positions: i32, tapTable: usize, first: i32, count: i32, o: i32, dw: usize, ldw: i32, edge: usize): void {
+  const ld = <usize>ldw << 2;
+  const panelBytes = <usize>(positions * TC) << 2;
+  for (let b = 0; b < images; b++) {
+    const image = xp + <usize>b * <usize>xpStep;
+    const dyImage = dyPanels + <usize>b * <usize>dyStep;
+    for (let oc = 0; oc < o; oc += TC) {
+      const channels = min(TC, o - oc);
+      const panel = dyImage + <usize>(oc / TC) * panelBytes;
+      for (let t = first; t < first + count; t += TP) {
+        const valid = min(TP, first + count - t);
+        // Taps beyond the range repeat its last one; their results are not stored.
+        const p0 = image + <usize>load<i32>(tapTable + (<usize>t << 2));
+        const p1 = image + <usize>load<i32>(tapTable + (<usize>(t + min(1, valid - 1)) << 2));
+        const p2 = image + <usize>load<i32>(tapTable + (<usize>(t + min(2, valid - 1)) << 2));
+        const p3 = image + <usize>load<i32>(tapTable + (<usize>(t + min(3, valid - 1)) << 2));
+        const at = dw + <usize>oc * ld + (<usize>t << 2);
+        if (valid == TP && channels == TC) {
+          gradTile(p0, p1, p2, p3, positionTable, positions, panel, at, ld);
+        } else {
+          for (let c = 0; c < TC; c++) {
+            for (let r = 0; r < TP; r++) store<f32>(edge + (<usize>(c * TP + r) << 2), c < channels && r < valid ? load<f32>(at + <usize>c * ld + (<usize>r << 2)) : 0);
+          }
+          gradTile(p0, p1, p2, p3, positionTable, positions, panel, edge, TP << 2);
+          for (let c = 0; c < channels; c++) {
+            for (let r = 0; r < valid; r++) store<f32>(at + <usize>c * ld + (<usize>r << 2), load<f32>(edge + (<usize>(c * TP + r) << 2)));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * out[c, r] += Σ_q panel[q, c] · x[p_r + positionTable[q]] for 8 channels c (rows `ld` bytes apart)
+ * and 4 taps r (16 consecutive bytes per row).
+ */
+function gradTile(p0: usize, p1: usize, p2: usize, p3: usize, positionTable: usize, positions: i32, panel: usize, out: usize, ld: usize): void {
+  // Load the 8×4 block as 4 tap rows of channels 0…3 (s_r0) and 4…7 (s_r1): a transpose of each half.
+  let a0 = v128.load(out), a1 = v128.load(out + ld), a2 = v128.load(out + 2 * ld), a3 = v128.load(out + 3 * ld);
+  let t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+  let t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+  let s00 = v128.shuffle<f64>(t0, t1, 0, 2), s10 = v128.shuffle<f64>(t0, t1, 1, 3);
+  let s20 = v128.shuffle<f64>(t2, t3, 0, 2), s30 = v128.shuffle<f64>(t2, t3, 1, 3);
+  const hi = out + 4 * ld;
+  a0 = v128.load(hi); a1 = v128.load(hi + ld); a2 = v128.load(hi + 2 * ld); a3 = v128.load(hi + 3 * ld);
+  t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5); t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+  t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7); t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+  let s01 = v128.shuffle<f64>(t0, t1, 0, 2), s11 = v128.shuffle<f64>(t0, t1, 1, 3);
+  let s21 = v128.shuffle<f64>(t2, t3, 0, 2), s31 = v128.shuffle<f64>(t2, t3, 1, 3);
+  const end = positionTable + (<usize>positions << 2);
+  while (positionTable < end) {
+    const off = <usize>load<i32>(positionTable);
+    const w0 = v128.load(panel), w1 = v128.load(panel, 16);
+    let x = v128.load32_splat(p0 + off);
+    s00 = f32x4.add(s00, f32x4.mul(x, w0)); s01 = f32x4.add(s01, f32x4.mul(x, w1));
+    x = v128.load32_splat(p1 + off);
+    s10 = f32x4.add(s10, f32x4.mul(x, w0)); s11 = f32x4.add(s11, f32x4.mul(x, w1));
+    x = v128.load32_splat(p2 + off);
+    s20 = f32x4.add(s20, f32x4.mul(x, w0)); s21 = f32x4.add(s21, f32x4.mul(x, w1));
+    x = v128.load32_splat(p3 + off);
+    s30 = f32x4.add(s30, f32x4.mul(x, w0)); s31 = f32x4.add(s31, f32x4.mul(x, w1));
+    positionTable += 4;
+    panel += 32;
+  }
+  storeTransposed(s00, s10, s20, s30, out, ld);
+  storeTransposed(s01, s11, s21, s31, hi, ld);
+}

@@ -55,13 +55,18 @@ function expectWithinBound(name: string, got: Float32Array, o: ReturnType<typeof
 }
 
 /**
- * The forward pass summed as the kernels promise: per output, in float32 over the taps
- * (ci, ky, kx) in order with a separate multiply and add (padding taps add zero and are skipped).
+ * The forward pass and the weight gradient summed as the kernels promise, in float32 with a
+ * separate multiply and add: each output over the taps (ci, ky, kx) in order, each weight over the
+ * images, then the output positions, in order (padding taps add zero and are skipped).
  */
-function orderedForward(g: ConvGeometry, x: Float32Array, w: Float32Array): Float32Array {
-  const y = new Float32Array(g.n * g.o * g.oh * g.ow);
-  forEachTerm(g, (yi, xi, wi) => (y[yi] = Math.fround(y[yi] + Math.fround(x[xi] * w[wi]))));
-  return y;
+function orderedSums(g: ConvGeometry, x: Float32Array, w: Float32Array, dy: Float32Array): { y: Float32Array; dw: Float32Array } {
+  const y = new Float32Array(dy.length);
+  const dw = new Float32Array(w.length);
+  forEachTerm(g, (yi, xi, wi) => {
+    y[yi] = Math.fround(y[yi] + Math.fround(x[xi] * w[wi]));
+    dw[wi] = Math.fround(dw[wi] + Math.fround(dy[yi] * x[xi]));
+  });
+  return { y, dw };
 }
 
 function geometry(n: number, c: number, h: number, w: number, o: number, k: [number, number], stride: [number, number], pad: [number, number], dil: [number, number], groups: number, layout: 'nchw' | 'packed' = 'nchw', sharedInput = false): ConvGeometry {
@@ -95,7 +100,9 @@ describe('WebAssembly SIMD convolutions', () => {
       kernels.conv2dInputGrad(g, dy, w, dx);
       kernels.conv2dWeightGrad(g, dy, x, dw);
       expectWithinBound('y', y, oracle(yLength, g, (yi) => yi, (yi, xi, wi) => x[xi] * w[wi]));
-      expect(y).toEqual(orderedForward(g, x, w));
+      const ordered = orderedSums(g, x, w, dy);
+      expect(y).toEqual(ordered.y);
+      expect(dw).toEqual(ordered.dw);
       expectWithinBound('dx', dx, oracle(xLength, g, (_yi, xi) => xi, (yi, _xi, wi) => dy[yi] * w[wi]));
       expectWithinBound('dw', dw, oracle(wLength, g, (_yi, _xi, wi) => wi, (yi, xi) => dy[yi] * x[xi]));
       kernels.dispose();

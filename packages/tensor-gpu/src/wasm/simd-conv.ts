@@ -3,10 +3,10 @@ import { dims, groupBlocks, outOffset, type Dims } from '../kernels/host-conv';
 import { MAX_JOB_CHUNKS } from './parallel-job';
 import type { SimdInstance } from './simd-instance';
 
-// Convolutions in the WebAssembly memory: the forward pass direct (assembly/conv.ts), the gradients
-// as im2col + the SIMD product. Per call the two operands are copied in once and the result out
-// once; the columns of one image (and, for several groups of a shared input, one block of output
-// gradients) are scratch.
+// Convolutions in the WebAssembly memory: the forward pass and the weight gradient direct
+// (assembly/conv.ts), the input gradient as the SIMD product + col2im. Per call the two operands
+// are copied in once and the result out once; the columns of one image (and, for several groups of
+// a shared input, one block of output gradients) are scratch.
 // The loop structure is the JavaScript kernels' (kernels/host-conv.ts), on byte offsets.
 
 /** The unfolding arguments of `g` after the two pointers: channels, sizes, strides, padding, dilation. */
@@ -52,8 +52,10 @@ function paddedPlane(g: ConvGeometry): { hp: number; wp: number } {
 /** Index of the first input plane (h×w floats) of (image b, group grp). */
 const firstPlane = (g: ConvGeometry, d: Dims, b: number, grp: number) => (g.h * g.w === 0 ? 0 : (b * d.inImage + grp * d.inGroup) / (g.h * g.w));
 
-/** Output channels of a packed weight panel (conv.ts). */
+/** Output channels of a packed weight or output-gradient panel (conv.ts). */
 const PANEL_CHANNELS = 8;
+/** Taps of the weight-gradient register tile: threads split the taps in multiples of it. */
+const TAP_TILE = 4;
 
 /**
  * Forward, as a direct convolution (assembly/conv.ts): the input is copied into zero-padded planes
@@ -103,19 +105,37 @@ export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float3
 }
 
 /**
- * Weight gradient: dW_groups = Σ_b dy[b, groups] × im2col(x[b, groups])ᵀ, one product per image
- * that keeps adding onto dW, so each weight is summed in float32 over (image, position) in order.
+ * Weight gradient, direct (assembly/conv.ts): dW_group[o, tap] = Σ_b Σ_position dy[b, o, position] ·
+ * x_padded[b, base(position) + tap], each weight summed in float32 image by image, position by
+ * position (the order, hence bits, of Σ_b dy[b] × im2col(x[b])ᵀ). The output gradients of every
+ * (group, image) are packed in panels of 8 channels; threads split the taps.
  */
 export function simdConv2dWeightGrad(s: SimdInstance, g: ConvGeometry, dy: Float32Array, x: Float32Array, out: Float32Array): void {
+  if (out.length === 0) return;
   const d = dims(g);
-  const [dyAt, xAt, dwAt, colsAt, blockAt] = begin(s, g, d, d.patch, dy, x, out);
+  const { hp, wp } = paddedPlane(g);
+  const planes = g.n * (g.sharedInput ? d.cg : g.c);
+  const dyPanelFloats = Math.ceil(d.og / PANEL_CHANNELS) * PANEL_CHANNELS * d.positions;
+  const [dyAt, xAt, dwAt, paddedAt, panelsAt, tapsAt, positionsAt] = s.layout(0, [dy.length, x.length, out.length, planes * hp * wp, g.n * g.groups * dyPanelFloats, d.patch, d.positions]);
+  s.write(dy, dyAt);
+  s.write(x, xAt);
   s.zero(dwAt, out.length);
-  for (const { first, count } of groupBlocks(g)) {
-    for (let b = 0; b < g.n; b++) {
-      s.exports.im2col(inputAt(xAt, d, b, first), colsAt, ...unfoldArgs(g, d));
-      const dyBlock = outputBlock(s, d, dyAt, b, first, count, blockAt);
-      s.gemm(dyBlock, colsAt, dwAt + 4 * first * d.og * d.patch, count * d.og, d.positions, d.patch, false, true, true);
-    }
+  const e = s.exports;
+  e.padPlanes(xAt, paddedAt, planes, g.h, g.w, hp, wp, g.ph, g.pw);
+  e.tapOffsets(tapsAt, d.cg, g.kh, g.kw, hp, wp, g.dh, g.dw);
+  e.positionOffsets(positionsAt, g.oh, g.ow, g.sh, g.sw, wp);
+  const panelsOf = (grp: number, b: number) => panelsAt + 4 * (grp * g.n + b) * dyPanelFloats;
+  for (let grp = 0; grp < g.groups; grp++) {
+    for (let b = 0; b < g.n; b++) e.packBTransposed(dyAt + 4 * outOffset(d, b, grp), d.positions, 0, d.positions, 0, d.og, panelsOf(grp, b));
+  }
+  const parallel = s.splits(g.n * g.o * d.patch * d.positions);
+  if (parallel) s.parallelProducts++;
+  const taps = parallel ? s.chunkSize(d.patch, TAP_TILE) : d.patch;
+  const imageStep = 4 * hp * wp * (firstPlane(g, d, 1, 0) - firstPlane(g, d, 0, 0));
+  for (let grp = 0; grp < g.groups; grp++) {
+    const args = [paddedAt + 4 * hp * wp * firstPlane(g, d, 0, grp), imageStep, panelsOf(grp, 0), 4 * dyPanelFloats, g.n, positionsAt, d.positions, tapsAt, 0, d.patch, d.og, dwAt + 4 * grp * d.og * d.patch, d.patch, 0];
+    const steps = [0, 0, 0, 0, 0, 0, 0, 0, taps, 0, 0, 0, 0, 0];
+    s.run({ kernel: 'convWeightGrad', args, steps, chunks: Math.ceil(d.patch / taps), count: { arg: 9, chunk: taps, total: d.patch }, scratch: { edge: 13 } }, parallel);
   }
   s.read(dwAt, out);
 }

@@ -140,7 +140,7 @@ export class SimdInstance {
   }
 
   /** A chunk of `total` rows or columns (a multiple of `step`) giving each thread about CHUNKS_PER_THREAD chunks. */
-  private chunkSize(total: number, step: number): number {
+  chunkSize(total: number, step: number): number {
     return Math.max(step, Math.ceil(total / (CHUNKS_PER_THREAD * this.threads) / step) * step);
   }
 

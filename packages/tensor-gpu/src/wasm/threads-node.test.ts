@@ -79,7 +79,7 @@ describe('WebAssembly products on worker threads', () => {
     both((k) => { const y = new Float32Array(dy.length); k.conv2d(cg, x, w, y); return y; });
     both((k) => { const dx = new Float32Array(x.length); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
     both((k) => { const dw = new Float32Array(w.length); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
-    expect(shared.parallelProducts).toBe(16 + 1 + 2 * 2);
+    expect(shared.parallelProducts).toBe(16 + 1 + 2 + 1);
     threaded.dispose();
     single.dispose();
     expect(() => threaded.matmul(new Float32Array(1), new Float32Array(1), new Float32Array(1), { batch: 1, m: 1, n: 1, p: 1, aBatchStride: 0, bBatchStride: 0, transposeA: false, transposeB: false })).toThrow(/disposed/);
