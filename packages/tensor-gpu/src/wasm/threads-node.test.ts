@@ -21,7 +21,7 @@ import { Linear } from '../nn/linear';
 import { sgd } from '../optim/sgd';
 import { trainStep } from '../train/step';
 
-// Worker threads split large products into row or column blocks; every output is still summed by one
+// Worker threads take chunks of large products and convolutions; every output is still summed by one
 // thread in the same order, so 1 and 2 threads must agree bit for bit (values checked against
 // float64 in simd-kernels.backends.test.ts and simd-conv.backends.test.ts).
 
@@ -55,7 +55,7 @@ async function workload(engine: Engine): Promise<Float32Array[]> {
 }
 
 describe('WebAssembly products on worker threads', () => {
-  it('split large products and convolutions into row or column blocks with bit-identical results', async () => {
+  it('split large products and convolutions into chunks with bit-identical results', async () => {
     const single = new WasmSimdKernels();
     const shared = new SimdInstance({ shared: true });
     shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
