@@ -2,7 +2,7 @@ import type { KernelExports } from './kernels-module';
 import { CONTROL_BYTES } from './wasm-heap';
 
 /** Kernel module exports that a job can run, by their index in the control block. */
-export const JOB_KERNELS = ['gemmSlice', 'packSliceB', 'convDirect', 'convWeightGrad'] as const satisfies readonly (keyof KernelExports)[];
+export const JOB_KERNELS = ['gemmSlice', 'convDirect', 'convWeightGrad'] as const satisfies readonly (keyof KernelExports)[];
 export type JobKernel = (typeof JOB_KERNELS)[number];
 
 /**

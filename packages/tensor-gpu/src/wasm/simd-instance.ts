@@ -104,8 +104,8 @@ export class SimdInstance {
       this.exports.gemm(a, lda, b, ldb, c, p, m, n, p, ta, tb, accumulate ? 1 : 0, s.packA, this.packB, s.edge);
       return;
     }
-    // The slices of gemm() in assembly/gemm.ts, each packed once into the shared panels by all
-    // threads, then multiplied by all threads in chunks of C's rows (or, for a wide C, columns).
+    // The slices of gemm() in assembly/gemm.ts, each packed once into the shared panels, then
+    // multiplied by all threads in chunks of C's rows (or, for a wide C, columns).
     this.parallelProducts++;
     const nc = this.exports.NC.value as number;
     const depth = this.exports.sliceDepth(n);
@@ -115,11 +115,8 @@ export class SimdInstance {
       const ncb = Math.min(nc, p - jc);
       for (let pc = 0; pc < n; pc += depth) {
         const kcb = Math.min(depth, n - pc);
-        const pack = this.chunkSize(ncb, TILE_COLUMNS);
-        this.run({
-          kernel: 'packSliceB', args: [b, ldb, pc, kcb, jc, ncb, tb, pb], steps: [0, 0, 0, 0, pack, 0, 0, 4 * pack * kcb],
-          chunks: Math.ceil(ncb / pack), count: { arg: 5, chunk: pack, total: ncb },
-        });
+        // Packing is a few percent of the work: on the caller alone, it saves a wait for the workers.
+        this.exports.packSliceB(b, ldb, pc, kcb, jc, ncb, tb, pb);
         const args = [a + 4 * (transA ? pc * lda : pc), lda, pb, c + 4 * jc, p, m, ncb, kcb, ta, accumulate || pc > 0 ? 1 : 0, 0, 0];
         if (m >= ncb) {
           const rows = this.chunkSize(m, TILE_ROWS);
