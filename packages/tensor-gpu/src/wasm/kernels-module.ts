@@ -40,7 +40,6 @@ export interface KernelExports {
   positionOffsets(table: number, oh: number, ow: number, sh: number, sw: number, wp: number): void;
   convWeightGrad(xp: number, xpStep: number, dyPanels: number, dyStep: number, images: number, positionTable: number, positions: number, tapTable: number, first: number, count: number, o: number, dw: number, ldw: number, edge: number): void;
   convDirect(xp: number, wp: number, table: number, taps: number, panels: number, o: number, y: number, oh: number, ow: number, sh: number, sw: number, edge: number): void;
-  im2col(x: number, cols: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   col2im(cols: number, dx: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   binary(op: number, x: number, xStep: number, xScalar: number, y: number, yStep: number, yScalar: number, out: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;

@@ -5,9 +5,9 @@ import type { SimdInstance } from './simd-instance';
 
 // Convolutions in the WebAssembly memory: the forward pass and the weight gradient direct
 // (assembly/conv.ts), the input gradient as the SIMD product + col2im. Per call the two operands
-// are copied in once and the result out once; the columns of one image (and, for several groups of
-// a shared input, one block of output gradients) are scratch.
-// The loop structure is the JavaScript kernels' (kernels/host-conv.ts), on byte offsets.
+// are copied in once and the result out once; the input gradient's columns of one image (and, for
+// several groups of a shared input, one block of output gradients) are scratch, its loop structure
+// the JavaScript kernels' (kernels/host-conv.ts) on byte offsets.
 
 /** The unfolding arguments of `g` after the two pointers: channels, sizes, strides, padding, dilation. */
 const unfoldArgs = (g: ConvGeometry, d: Dims) => [d.cg, g.h, g.w, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw] as const;
@@ -39,7 +39,7 @@ function begin(s: SimdInstance, g: ConvGeometry, d: Dims, maxColumns: number, fi
 }
 
 /**
- * Sizes of the zero-padded input planes of the direct forward pass: every tap of every output
+ * Sizes of the zero-padded input planes of the direct passes: every tap of every output
  * position lies inside, with input (0, 0) at (ph, pw).
  */
 function paddedPlane(g: ConvGeometry): { hp: number; wp: number } {
