@@ -35,13 +35,15 @@ export function padPlanes(x: usize, xp: usize, planes: i32, h: i32, w: i32, hp: 
 
 /**
  * Writes the byte offset of every tap (ci, ky, kx), in that order, from an output position's base in
- * padded planes of hp×wp floats: `c·kh·kw` int32 values at `table`.
+ * padded planes of hp×wp floats: `c·kh·kw` int32 values at `table`. `flip` reads the kernel
+ * rotated by 180° (tap (ky, kx) at (kh−1−ky, kw−1−kx)), as the input gradient does.
  */
-export function tapOffsets(table: usize, c: i32, kh: i32, kw: i32, hp: i32, wp: i32, dh: i32, dw: i32): void {
+export function tapOffsets(table: usize, c: i32, kh: i32, kw: i32, hp: i32, wp: i32, dh: i32, dw: i32, flip: bool): void {
   for (let ci = 0; ci < c; ci++) {
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
-        store<i32>(table, ((ci * hp + ky * dh) * wp + kx * dw) << 2);
+        const ty = flip ? kh - 1 - ky : ky, tx = flip ? kw - 1 - kx : kx;
+        store<i32>(table, ((ci * hp + ty * dh) * wp + tx * dw) << 2);
         table += 4;
       }
     }

@@ -36,7 +36,7 @@ export interface KernelExports {
   sliceDepth(n: number): number;
   packBTransposed(b: number, n: number, pc: number, kcb: number, jc: number, ncb: number, dst: number): void;
   padPlanes(x: number, xp: number, planes: number, h: number, w: number, hp: number, wp: number, ph: number, pw: number): void;
-  tapOffsets(table: number, c: number, kh: number, kw: number, hp: number, wp: number, dh: number, dw: number): void;
+  tapOffsets(table: number, c: number, kh: number, kw: number, hp: number, wp: number, dh: number, dw: number, flip: number): void;
   positionOffsets(table: number, oh: number, ow: number, sh: number, sw: number, wp: number): void;
   convWeightGrad(xp: number, xpStep: number, dyPanels: number, dyStep: number, images: number, positionTable: number, positions: number, tapTable: number, first: number, count: number, o: number, dw: number, ldw: number, edge: number): void;
   convDirect(xp: number, wp: number, table: number, taps: number, panels: number, o: number, y: number, oh: number, ow: number, sh: number, sw: number, edge: number): void;

@@ -3,8 +3,8 @@ import { dims, groupBlocks, outOffset, type Dims } from '../kernels/host-conv';
 import { MAX_JOB_CHUNKS } from './parallel-job';
 import type { SimdInstance } from './simd-instance';
 
-// Convolutions in the WebAssembly memory: the forward pass and the weight gradient direct
-// (assembly/conv.ts), the input gradient as the SIMD product + col2im. Per call the two operands
+// Convolutions in the WebAssembly memory: the forward pass, the weight gradient and (at stride 1)
+// the input gradient direct (assembly/conv.ts), other input gradients as the SIMD product + col2im. Per call the two operands
 // are copied in once and the result out once; the input gradient's columns of one image (and, for
 // several groups of a shared input, one block of output gradients) are scratch, its loop structure
 // the JavaScript kernels' (kernels/host-conv.ts) on byte offsets.
@@ -73,7 +73,7 @@ export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w:
   s.write(w, wAt);
   const e = s.exports;
   e.padPlanes(xAt, paddedAt, planes, g.h, g.w, hp, wp, g.ph, g.pw);
-  e.tapOffsets(tableAt, d.cg, g.kh, g.kw, hp, wp, g.dh, g.dw);
+  e.tapOffsets(tableAt, d.cg, g.kh, g.kw, hp, wp, g.dh, g.dw, 0);
   for (let grp = 0; grp < g.groups; grp++) e.packBTransposed(wAt + 4 * grp * d.og * d.patch, d.patch, 0, d.patch, 0, d.og, panelsAt + 4 * grp * panelFloats);
   // Jobs whose chunks are the images of one group, split between threads when large enough.
   const parallel = s.splits(g.n * g.o * d.patch * d.positions);
@@ -89,9 +89,76 @@ export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w:
   s.read(yAt, out);
 }
 
-/** Input gradient: dx[b] += col2im(W_groupsᵀ × dy[b, groups]). */
+/**
+ * Input channels per group from which the input gradient runs direct: its register tile computes
+ * 8 input channels at a time, so fewer would waste most of it.
+ */
+const DIRECT_INPUT_GRAD_MIN_CHANNELS = PANEL_CHANNELS;
+
+/**
+ * True when the input gradient of `g` runs direct: stride 1, padding within the kernel's reach,
+ * enough input channels per group, and each image's gradient gathering from its own groups only.
+ */
+function directInputGrad(g: ConvGeometry, d: Dims): boolean {
+  return g.sh === 1 && g.sw === 1 && g.ph <= (g.kh - 1) * g.dh && g.pw <= (g.kw - 1) * g.dw && !g.sharedInput && d.cg >= DIRECT_INPUT_GRAD_MIN_CHANNELS;
+}
+
+/**
+ * Input gradient at stride 1, direct (assembly/conv.ts): the forward kernel run over the output
+ * gradients, zero-padded so that tap (o, ky, kx) of input position (iy, ix) reads
+ * dy[o, iy + ph − ky·dh, ix + pw − kx·dw], with the weights of each group read as
+ * `[(o, ky, kx), ci]`. Each input gradient is summed in float32 over (o, ky, kx) in order, the order
+ * of the gpu.js kernel (kernels/conv.ts); threads split the images.
+ */
+function directConv2dInputGrad(s: SimdInstance, g: ConvGeometry, d: Dims, dy: Float32Array, w: Float32Array, out: Float32Array): void {
+  const taps = d.og * g.kh * g.kw;
+  const top = (g.kh - 1) * g.dh - g.ph;
+  const left = (g.kw - 1) * g.dw - g.pw;
+  const hp = Math.max(top + g.oh, g.h + (g.kh - 1) * g.dh);
+  const wp = Math.max(left + g.ow, g.w + (g.kw - 1) * g.dw);
+  const planes = g.n * g.o;
+  const panelFloats = Math.ceil(d.cg / PANEL_CHANNELS) * PANEL_CHANNELS * taps;
+  const [dyAt, wAt, dxAt, paddedAt, panelsAt, tableAt] = s.layout(0, [dy.length, w.length, out.length, planes * hp * wp, g.groups * panelFloats, taps]);
+  s.write(dy, dyAt);
+  // The weights of each group as [ci, (o, ky, kx)]: the product's Bᵀ layout, packed into panels below.
+  const heap = s.heap.floats();
+  const kernel = g.kh * g.kw;
+  for (let grp = 0; grp < g.groups; grp++) {
+    for (let j = 0; j < d.og; j++) {
+      for (let ci = 0; ci < d.cg; ci++) {
+        const from = ((grp * d.og + j) * d.cg + ci) * kernel;
+        heap.set(w.subarray(from, from + kernel), wAt / 4 + ((grp * d.cg + ci) * d.og + j) * kernel);
+      }
+    }
+  }
+  const e = s.exports;
+  e.padPlanes(dyAt, paddedAt, planes, g.oh, g.ow, hp, wp, top, left);
+  e.tapOffsets(tableAt, d.og, g.kh, g.kw, hp, wp, g.dh, g.dw, 1);
+  for (let grp = 0; grp < g.groups; grp++) e.packBTransposed(wAt + 4 * grp * d.cg * taps, taps, 0, taps, 0, d.cg, panelsAt + 4 * grp * panelFloats);
+  const parallel = s.splits(g.n * g.c * taps * g.h * g.w);
+  if (parallel) s.parallelProducts++;
+  const dyPlane = (b: number, grp: number) => outOffset(d, b, grp) / d.positions;
+  for (let grp = 0; grp < g.groups; grp++) {
+    for (let b = 0; b < g.n; b += MAX_JOB_CHUNKS) {
+      const args = [paddedAt + 4 * hp * wp * dyPlane(b, grp), wp, tableAt, taps, panelsAt + 4 * grp * panelFloats, d.cg, inputAt(dxAt, d, b, grp), g.h, g.w, 1, 1, 0];
+      const steps = [4 * hp * wp * (dyPlane(1, 0) - dyPlane(0, 0)), 0, 0, 0, 0, 0, 4 * d.inImage, 0, 0, 0, 0, 0];
+      s.run({ kernel: 'convDirect', args, steps, chunks: Math.min(MAX_JOB_CHUNKS, g.n - b), scratch: { edge: 11 } }, parallel);
+    }
+  }
+  s.read(dxAt, out);
+}
+
+/**
+ * Input gradient: direct where directInputGrad allows, else dx[b] += col2im(W_groupsᵀ × dy[b, groups])
+ * (summed over the output channels per tap, then over the taps).
+ */
 export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array): void {
+  if (out.length === 0) return;
   const d = dims(g);
+  if (d.positions > 0 && directInputGrad(g, d)) {
+    directConv2dInputGrad(s, g, d, dy, w, out);
+    return;
+  }
   const [dyAt, wAt, dxAt, colsAt, blockAt] = begin(s, g, d, d.positions, dy, w, out);
   s.zero(dxAt, out.length);
   for (const { first, count } of groupBlocks(g)) {
@@ -122,7 +189,7 @@ export function simdConv2dWeightGrad(s: SimdInstance, g: ConvGeometry, dy: Float
   s.zero(dwAt, out.length);
   const e = s.exports;
   e.padPlanes(xAt, paddedAt, planes, g.h, g.w, hp, wp, g.ph, g.pw);
-  e.tapOffsets(tapsAt, d.cg, g.kh, g.kw, hp, wp, g.dh, g.dw);
+  e.tapOffsets(tapsAt, d.cg, g.kh, g.kw, hp, wp, g.dh, g.dw, 0);
   e.positionOffsets(positionsAt, g.oh, g.ow, g.sh, g.sw, wp);
   const panelsOf = (grp: number, b: number) => panelsAt + 4 * (grp * g.n + b) * dyPanelFloats;
   for (let grp = 0; grp < g.groups; grp++) {

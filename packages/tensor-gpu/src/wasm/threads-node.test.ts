@@ -79,7 +79,7 @@ describe('WebAssembly products on worker threads', () => {
     both((k) => { const y = new Float32Array(dy.length); k.conv2d(cg, x, w, y); return y; });
     both((k) => { const dx = new Float32Array(x.length); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
     both((k) => { const dw = new Float32Array(w.length); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
-    expect(shared.parallelProducts).toBe(16 + 1 + 2 + 1);
+    expect(shared.parallelProducts).toBe(16 + 3);
     threaded.dispose();
     single.dispose();
     expect(() => threaded.matmul(new Float32Array(1), new Float32Array(1), new Float32Array(1), { batch: 1, m: 1, n: 1, p: 1, aBatchStride: 0, bBatchStride: 0, transposeA: false, transposeB: false })).toThrow(/disposed/);
@@ -108,6 +108,7 @@ describe('WebAssembly kernels split at every size', () => {
       { n: 2, c: 5, h: 9, w: 13, o: 20, kh: 3, kw: 3, oh: 9, ow: 13, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 },
       { n: 2, c: 6, h: 8, w: 8, o: 9, kh: 3, kw: 3, oh: 8, ow: 8, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 3, layout: 'packed' },
       { n: 2, c: 9, h: 9, w: 7, o: 6, kh: 3, kw: 3, oh: 9, ow: 7, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 3, layout: 'packed', sharedInput: true },
+      { n: 3, c: 16, h: 7, w: 6, o: 10, kh: 3, kw: 3, oh: 7, ow: 4, sh: 1, sw: 1, ph: 1, pw: 0, dh: 1, dw: 1, groups: 2, layout: 'packed' },
     ];
     for (const cg of geometries) {
       const cgIn = cg.c / cg.groups;
@@ -119,7 +120,7 @@ describe('WebAssembly kernels split at every size', () => {
       both((k) => { const dx = new Float32Array(xLength); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
       both((k) => { const dw = new Float32Array(wLength); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
     }
-    expect(shared.parallelProducts).toBeGreaterThan(3 + 4 * 2);
+    expect(shared.parallelProducts).toBeGreaterThan(3 + 5 * 2);
     threaded.dispose();
     single.dispose();
   });
