@@ -43,6 +43,9 @@ export interface KernelExports {
   col2im(cols: number, dx: number, c: number, h: number, w: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   binary(op: number, x: number, xStep: number, xScalar: number, y: number, yStep: number, yScalar: number, out: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;
+  transcendental(op: number, x: number, out: number, n: number): void;
+  roundFloat16(x: number, out: number, n: number): void;
+  softmax(op: number, a: number, b: number, out: number, rows: number, cols: number): void;
   maxPool(x: number, out: number, which: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, acc: number, which: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
   sgd(p: number, g: number, out: number, n: number, lr: number, wd: number): void;

@@ -1,13 +1,14 @@
 import type { ConvGeometry } from '../kernels/conv';
 import { dims, groupBlocks, outOffset, type Dims } from '../kernels/host-conv';
 import { MAX_JOB_CHUNKS } from './parallel-job';
-import type { SimdInstance } from './simd-instance';
+import type { Placed, SimdInstance } from './simd-instance';
 
 // Convolutions in the WebAssembly memory: the forward pass, the weight gradient and (at stride 1)
-// the input gradient direct (assembly/conv.ts), other input gradients as the SIMD product + col2im. Per call the two operands
-// are copied in once and the result out once; the input gradient's columns of one image (and, for
-// several groups of a shared input, one block of output gradients) are scratch, its loop structure
-// the JavaScript kernels' (kernels/host-conv.ts) on byte offsets.
+// the input gradient direct (assembly/conv.ts), other input gradients as the SIMD product + col2im.
+// Operands in the heap are used in place, others are copied in once per call (and the result out
+// once); the padded planes, packed panels and offset tables, or the input gradient's columns of
+// one image (and, for several groups of a shared input, one block of output gradients), are
+// scratch. The input gradient's product loop is the JavaScript kernels' (kernels/host-conv.ts).
 
 /** The unfolding arguments of `g` after the two pointers: channels, sizes, strides, padding, dilation. */
 const unfoldArgs = (g: ConvGeometry, d: Dims) => [d.cg, g.h, g.w, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw] as const;
@@ -27,15 +28,12 @@ function outputBlock(s: SimdInstance, d: Dims, yAt: number, b: number, first: nu
 }
 
 /**
- * Lays out one call's regions (two operands, the result, one image's columns and one gathered
- * block of output rows) for products up to `maxColumns` wide, and copies the operands in.
+ * Places one call's operands (two inputs and the result) and lays out one image's columns and one
+ * gathered block of output rows, for products up to `maxColumns` wide.
  */
-function begin(s: SimdInstance, g: ConvGeometry, d: Dims, maxColumns: number, first: Float32Array, second: Float32Array, out: Float32Array): number[] {
+function begin(s: SimdInstance, g: ConvGeometry, d: Dims, maxColumns: number, first: Float32Array, second: Float32Array, out: Float32Array): Placed {
   const maxRows = g.sharedInput ? g.o : d.og;
-  const offsets = s.layout(maxColumns, [first.length, second.length, out.length, d.patch * d.positions, maxRows * d.positions]);
-  s.write(first, offsets[0]);
-  s.write(second, offsets[1]);
-  return offsets;
+  return s.place(maxColumns, [first, second], out, [d.patch * d.positions, maxRows * d.positions]);
 }
 
 /**
@@ -68,9 +66,10 @@ export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w:
   const { hp, wp } = paddedPlane(g);
   const planes = g.n * (g.sharedInput ? d.cg : g.c);
   const panelFloats = Math.ceil(d.og / PANEL_CHANNELS) * PANEL_CHANNELS * d.patch;
-  const [xAt, wAt, yAt, paddedAt, panelsAt, tableAt] = s.layout(0, [x.length, w.length, out.length, planes * hp * wp, g.groups * panelFloats, d.patch]);
-  s.write(x, xAt);
-  s.write(w, wAt);
+  const placed = s.place(0, [x, w], out, [planes * hp * wp, g.groups * panelFloats, d.patch]);
+  const [xAt, wAt] = placed.inputs;
+  const yAt = placed.out;
+  const [paddedAt, panelsAt, tableAt] = placed.extra;
   const e = s.exports;
   e.padPlanes(xAt, paddedAt, planes, g.h, g.w, hp, wp, g.ph, g.pw);
   e.tapOffsets(tableAt, d.cg, g.kh, g.kw, hp, wp, g.dh, g.dw, 0);
@@ -86,7 +85,7 @@ export function simdConv2d(s: SimdInstance, g: ConvGeometry, x: Float32Array, w:
       s.run({ kernel: 'convDirect', args, steps, chunks: Math.min(MAX_JOB_CHUNKS, g.n - b), scratch: { edge: 11 } }, parallel);
     }
   }
-  s.read(yAt, out);
+  placed.finish();
 }
 
 /**
@@ -118,8 +117,10 @@ function directConv2dInputGrad(s: SimdInstance, g: ConvGeometry, d: Dims, dy: Fl
   const wp = Math.max(left + g.ow, g.w + (g.kw - 1) * g.dw);
   const planes = g.n * g.o;
   const panelFloats = Math.ceil(d.cg / PANEL_CHANNELS) * PANEL_CHANNELS * taps;
-  const [dyAt, wAt, dxAt, paddedAt, panelsAt, tableAt] = s.layout(0, [dy.length, w.length, out.length, planes * hp * wp, g.groups * panelFloats, taps]);
-  s.write(dy, dyAt);
+  const placed = s.place(0, [dy], out, [w.length, planes * hp * wp, g.groups * panelFloats, taps]);
+  const [dyAt] = placed.inputs;
+  const dxAt = placed.out;
+  const [wAt, paddedAt, panelsAt, tableAt] = placed.extra;
   // The weights of each group as [ci, (o, ky, kx)]: the product's Bᵀ layout, packed into panels below.
   const heap = s.heap.floats();
   const kernel = g.kh * g.kw;
@@ -145,7 +146,7 @@ function directConv2dInputGrad(s: SimdInstance, g: ConvGeometry, d: Dims, dy: Fl
       s.run({ kernel: 'convDirect', args, steps, chunks: Math.min(MAX_JOB_CHUNKS, g.n - b), scratch: { edge: 11 } }, parallel);
     }
   }
-  s.read(dxAt, out);
+  placed.finish();
 }
 
 /**
@@ -159,7 +160,10 @@ export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float3
     directConv2dInputGrad(s, g, d, dy, w, out);
     return;
   }
-  const [dyAt, wAt, dxAt, colsAt, blockAt] = begin(s, g, d, d.positions, dy, w, out);
+  const placed = begin(s, g, d, d.positions, dy, w, out);
+  const [dyAt, wAt] = placed.inputs;
+  const dxAt = placed.out;
+  const [colsAt, blockAt] = placed.extra;
   s.zero(dxAt, out.length);
   for (const { first, count } of groupBlocks(g)) {
     for (let b = 0; b < g.n; b++) {
@@ -168,7 +172,7 @@ export function simdConv2dInputGrad(s: SimdInstance, g: ConvGeometry, dy: Float3
       s.exports.col2im(colsAt, inputAt(dxAt, d, b, first), ...unfoldArgs(g, d));
     }
   }
-  s.read(dxAt, out);
+  placed.finish();
 }
 
 /**
@@ -183,9 +187,10 @@ export function simdConv2dWeightGrad(s: SimdInstance, g: ConvGeometry, dy: Float
   const { hp, wp } = paddedPlane(g);
   const planes = g.n * (g.sharedInput ? d.cg : g.c);
   const dyPanelFloats = Math.ceil(d.og / PANEL_CHANNELS) * PANEL_CHANNELS * d.positions;
-  const [dyAt, xAt, dwAt, paddedAt, panelsAt, tapsAt, positionsAt] = s.layout(0, [dy.length, x.length, out.length, planes * hp * wp, g.n * g.groups * dyPanelFloats, d.patch, d.positions]);
-  s.write(dy, dyAt);
-  s.write(x, xAt);
+  const placed = s.place(0, [dy, x], out, [planes * hp * wp, g.n * g.groups * dyPanelFloats, d.patch, d.positions]);
+  const [dyAt, xAt] = placed.inputs;
+  const dwAt = placed.out;
+  const [paddedAt, panelsAt, tapsAt, positionsAt] = placed.extra;
   s.zero(dwAt, out.length);
   const e = s.exports;
   e.padPlanes(xAt, paddedAt, planes, g.h, g.w, hp, wp, g.ph, g.pw);
@@ -204,5 +209,5 @@ export function simdConv2dWeightGrad(s: SimdInstance, g: ConvGeometry, dy: Float
     const steps = [0, 0, 0, 0, 0, 0, 0, 0, taps, 0, 0, 0, 0, 0];
     s.run({ kernel: 'convWeightGrad', args, steps, chunks: Math.ceil(d.patch / taps), count: { arg: 9, chunk: taps, total: d.patch }, scratch: { edge: 13 } }, parallel);
   }
-  s.read(dwAt, out);
+  placed.finish();
 }

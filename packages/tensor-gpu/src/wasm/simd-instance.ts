@@ -1,5 +1,6 @@
 import type { GemmWorkers } from './gemm-workers';
 import { compileKernelModule, type KernelExports } from './kernels-module';
+import { BLOCK_ALIGN } from './heap-blocks';
 import { jobKernels, runChunks, writeJob, CONTROL, type ParallelJob, type ThreadScratch } from './parallel-job';
 import { CONTROL_BYTES, WasmHeap } from './wasm-heap';
 
@@ -14,13 +15,24 @@ const TILE_COLUMNS = 8;
 /** Chunks per thread a split product aims at: enough for a thread slowed by other load to take fewer. */
 const CHUNKS_PER_THREAD = 4;
 
+/** A call's operands placed in the memory: byte offsets of the inputs, the output and the extra scratch regions. */
+export interface Placed {
+  inputs: number[];
+  out: number;
+  extra: number[];
+  /** Copies the output out of the memory unless it already lives there. */
+  finish(): void;
+}
+
 /**
- * One instance of the kernel module over its own memory, with the calls the host code makes:
- * lay out a call's regions (the product's packing scratch first), copy arrays in and out, run
- * products, convolutions and their unfolding steps on byte offsets. With worker threads attached
- * (shared memory only), large products are split into chunks of rows or columns and
- * convolutions into images, which the threads take in turn; every output is still computed by one
- * thread in the same order, so the results do not depend on the number of threads.
+ * One instance of the kernel module over a heap (its own, or one shared with the tensors of the
+ * cpu backend and other instances), with the calls the host code makes: lay out a call's scratch
+ * regions (the product's packing scratch first) in one scratch block of the heap, place operands
+ * (in place when they live in the heap, else copied in and out), run products and the
+ * convolutions on byte offsets. With worker threads attached (shared memory only), large
+ * products are split into chunks of rows or columns and convolutions into images or taps, which
+ * the threads take in turn; every output is still computed by one thread in the same order, so the
+ * results do not depend on the number of threads.
  */
 export class SimdInstance {
   readonly heap: WasmHeap;
@@ -30,18 +42,27 @@ export class SimdInstance {
   private scratch: ThreadScratch[] = [];
   /** The packed slice of B, shared by the threads of a product. */
   private packB = 0;
-  private workers: GemmWorkers | null = null;
   private readonly kernels: ((...args: number[]) => void)[];
+  /** This instance's scratch block in the heap (offset and bytes; 0 bytes: none yet). */
+  private scratchAt = 0;
+  private scratchBytes = 0;
+  /** True when the heap was made by this instance (released with it). */
+  private readonly ownsHeap: boolean;
+  private workers: GemmWorkers | null = null;
+  private released = false;
   /** Products and convolutions split between threads so far. */
   parallelProducts = 0;
   /** Multiply-adds from which a product or convolution is split between threads. */
   parallelMinWork = PARALLEL_MIN_WORK;
 
-  /** `shared`: a shared memory and the module variant for it, so worker threads can be attached. */
-  constructor(options: { shared?: boolean } = {}) {
-    const shared = options.shared ?? false;
-    this.heap = new WasmHeap(shared);
-    this.module = compileKernelModule(shared);
+  /**
+   * `heap`: the heap to run on (kept by its owner); else a new one of its own, `shared` (a shared
+   * memory and the module variant for it, so worker threads can be attached) or not.
+   */
+  constructor(options: { shared?: boolean; heap?: WasmHeap } = {}) {
+    this.ownsHeap = !options.heap;
+    this.heap = options.heap ?? new WasmHeap(options.shared ?? false);
+    this.module = compileKernelModule(this.heap.shared);
     const instance = new WebAssembly.Instance(this.module, { env: { memory: this.heap.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     this.kernels = jobKernels(this.exports);
@@ -59,19 +80,60 @@ export class SimdInstance {
   }
 
   /**
-   * Grows the memory for one call: the product scratch for outputs up to `maxColumns` wide, then
-   * regions of `floats[i]` float32 values; returns their byte offsets.
+   * Lays out one call's scratch: the product scratch for outputs up to `maxColumns` wide, then
+   * regions of `floats[i]` float32 values, in this instance's scratch block (made larger when it is
+   * too small); returns the regions' byte offsets. The previous call's regions are overwritten.
    */
   layout(maxColumns: number, floats: readonly number[]): number[] {
+    if (this.released) throw new Error('tensor-gpu: the WebAssembly kernels were disposed (their device was destroyed)');
     const kc = this.exports.KC.value as number;
     const mc = this.exports.MC.value as number;
     const nc = this.exports.NC.value as number;
     const panelColumns = Math.min(nc, Math.ceil(maxColumns / 8) * 8);
     const scratch = [kc * panelColumns * 4, ...Array.from({ length: this.threads }, () => [mc * kc * 4, 32 * 4]).flat()];
-    const offsets = this.heap.layout([...scratch, ...floats.map((f) => f * 4)]);
+    const sizes = [...scratch, ...floats.map((f) => f * 4)];
+    const relative: number[] = [];
+    let end = 0;
+    for (const size of sizes) {
+      relative.push(end);
+      end += Math.ceil(size / BLOCK_ALIGN) * BLOCK_ALIGN;
+    }
+    if (end > this.scratchBytes) {
+      const heap = this.heap;
+      if (this.scratchBytes > 0) heap.deallocate(this.scratchAt);
+      this.scratchBytes = 0;
+      this.scratchAt = heap.allocate(end);
+      this.scratchBytes = end;
+    }
+    const offsets = relative.map((r) => this.scratchAt + r);
     this.packB = offsets[0];
     this.scratch = Array.from({ length: this.threads }, (_, t) => ({ packA: offsets[1 + 2 * t], edge: offsets[2 + 2 * t] }));
     return offsets.slice(scratch.length);
+  }
+
+  /**
+   * Places one call's operands: inputs and output that live in the heap are used in place, the
+   * others get scratch regions (inputs copied in), after the product scratch for `maxColumns` and
+   * `extra` regions of that many float32 values. Call `finish()` after the kernel.
+   */
+  place(maxColumns: number, inputs: readonly Float32Array[], out: Float32Array, extra: readonly number[] = []): Placed {
+    const heap = this.heap;
+    const resident = [...inputs, out].map((a) => heap.offsetOf(a));
+    const offsets = this.layout(maxColumns, [...[...inputs, out].map((a, k) => (resident[k] >= 0 ? 0 : a.length)), ...extra]);
+    const at = resident.map((r, k) => (r >= 0 ? r : offsets[k]));
+    inputs.forEach((x, k) => {
+      if (resident[k] < 0) this.write(x, at[k]);
+    });
+    const outAt = at[inputs.length];
+    const outResident = resident[inputs.length] >= 0;
+    return {
+      inputs: at.slice(0, inputs.length),
+      out: outAt,
+      extra: offsets.slice(inputs.length + 1),
+      finish: () => {
+        if (!outResident) this.read(outAt, out);
+      },
+    };
   }
 
   /** Copies `values` into the memory at byte offset `at`. */
@@ -153,10 +215,13 @@ export class SimdInstance {
     else own();
   }
 
-  /** Stops the worker threads and drops the memory; every later call throws. */
+  /** Stops the worker threads and frees the scratch block, dropping the heap when it is this instance's own; every later call throws. */
   release(): void {
     this.workers?.terminate();
     this.workers = null;
-    this.heap.release();
+    if (this.ownsHeap) this.heap.release();
+    else if (this.scratchBytes > 0 && !this.released) this.heap.deallocate(this.scratchAt);
+    this.scratchBytes = 0;
+    this.released = true;
   }
 }
