@@ -7,8 +7,11 @@
  * (or `--out=PATH`) after every run and resumes from it (runs already in the file are skipped), so
  * a long run can be stopped and restarted; one process per rule can run side by side. `--report`
  * prints the side-by-side table of every `oval-<suite>-<timeout>s-*.json` file together. Options: `--suite=base_easy|base_med|base_hard|base_20|base_100`
- * (default base_easy), `--limit=N` (first N properties, default 10), `--timeout=S` (default 300),
+ * (default base_easy), `--limit=N` (first N properties, default 10), `--from=K` (skip the first K of them,
+ * e.g. a second process on later rows with its own `--out`), `--timeout=S` (default 300),
  * `--rules=babsr,gnn,strong` (default babsr,gnn), `--strong-candidates=K` (default 8),
+ * `--gnn=oval-base|small-random` (the shipped weights the GNN rule uses, default oval-base: trained on
+ * this model's base_med properties; the rows record which),
  * `--dir=PATH` (OVAL data), `--cifar=PATH` (CIFAR-10), `--out=PATH`, `--fresh`, `--report`.
  *
  * @module
@@ -19,7 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
-import { compareOval, createOvalRule, loadPretrainedGnn, OVAL_RULES, runOvalProperty, type OvalComparison, type OvalRuleName, type OvalRun } from '../src/index';
+import { compareOval, createOvalRule, loadPretrainedGnn, OVAL_RULES, PRETRAINED_GNNS, runOvalProperty, type OvalComparison, type OvalRuleName, type OvalRun, type PretrainedGnnName } from '../src/index';
 import { OVAL_SUITES, ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '../src/node';
 import { median, textTable } from '../../../scripts/bench-report';
 import { gitCommit } from './commit';
@@ -27,14 +30,16 @@ import { gitCommit } from './commit';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: readonly string[]) {
-  const args = { suite: 'base_easy' as OvalSuite, limit: 10, timeout: 300, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
+  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, timeout: 300, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     if (key === '--suite') args.suite = value as OvalSuite;
     else if (key === '--limit') args.limit = Number(value);
+    else if (key === '--from') args.from = Number(value);
     else if (key === '--timeout') args.timeout = Number(value);
     else if (key === '--rules') args.rules = value.split(',');
     else if (key === '--strong-candidates') args.strongCandidates = Number(value);
+    else if (key === '--gnn') args.gnn = value as PretrainedGnnName;
     else if (key === '--dir') args.dir = value;
     else if (key === '--cifar') args.cifar = value;
     else if (key === '--out') args.out = value;
@@ -44,8 +49,10 @@ function parseArgs(argv: readonly string[]) {
   }
   if (!OVAL_SUITES.includes(args.suite)) throw new Error(`bench: --suite must be one of ${OVAL_SUITES.join(', ')}`);
   if (!(Number.isInteger(args.limit) && args.limit > 0)) throw new Error('bench: --limit must be an integer > 0');
+  if (!(Number.isInteger(args.from) && args.from >= 0 && args.from < args.limit)) throw new Error('bench: --from must be an integer >= 0 and below --limit');
   if (!(args.timeout > 0)) throw new Error('bench: --timeout must be > 0');
   if (!args.rules.every((r) => (OVAL_RULES as readonly string[]).includes(r))) throw new Error(`bench: --rules must list ${OVAL_RULES.join(', ')}`);
+  if (!PRETRAINED_GNNS.includes(args.gnn)) throw new Error(`bench: --gnn must be one of ${PRETRAINED_GNNS.join(', ')}`);
   if (!(Number.isInteger(args.strongCandidates) && args.strongCandidates > 0)) throw new Error('bench: --strong-candidates must be an integer > 0');
   return args;
 }
@@ -58,6 +65,8 @@ interface BenchRow extends OvalRun {
   readonly load: number;
   /** The commit of the code that ran it. */
   readonly commit: string;
+  /** The shipped GNN weights the `gnn` rule used (absent on older rows: `small-random`). */
+  readonly gnnWeights?: PretrainedGnnName;
 }
 
 /** Per rule: median wall time, branches and CPU time of our runs. */
@@ -105,7 +114,7 @@ async function main(): Promise<void> {
   const model = readOvalModel(args.dir);
   const instances = await ovalInstances(model, args.suite, { dir: args.dir, cifarDir: args.cifar, limit: args.limit });
   const commit = gitCommit();
-  const gnn = args.rules.includes('gnn') ? loadPretrainedGnn() : null;
+  const gnn = args.rules.includes('gnn') ? loadPretrainedGnn(args.gnn) : null;
   const save = async () => {
     const comparison = compareOval(properties, rows, args.timeout);
     const meta = { suite: args.suite, timeout: args.timeout, strongCandidates: args.strongCandidates, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, medianLoad: median(rows.map((r) => r.load)) };
@@ -113,13 +122,15 @@ async function main(): Promise<void> {
     await rename(`${out}.tmp`, out);
   };
   try {
-    for (const inst of instances) {
+    for (const inst of instances.slice(args.from)) {
       for (const name of args.rules) {
-        if (rows.some((r) => r.row === inst.property.row && r.rule === name)) continue;
+        const done = rows.find((r) => r.row === inst.property.row && r.rule === name);
+        if (done && name === 'gnn' && (done.gnnWeights ?? 'small-random') !== args.gnn) throw new Error(`bench: ${out} holds GNN runs with the ${done.gnnWeights ?? 'small-random'} weights, not ${args.gnn} (use --out or move the file)`);
+        if (done) continue;
         const cpu0 = process.cpuUsage();
         const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name as OvalRuleName, gnn ?? undefined, args.strongCandidates), args.timeout);
         const cpu = process.cpuUsage(cpu0);
-        rows.push({ ...run, cpuS: (cpu.user + cpu.system) / 1e6, load: loadavg()[0], commit });
+        rows.push({ ...run, cpuS: (cpu.user + cpu.system) / 1e6, load: loadavg()[0], commit, ...(name === 'gnn' ? { gnnWeights: args.gnn } : {}) });
         const ref = inst.property.recorded[name === 'strong' ? 'babsr' : (name as 'babsr' | 'gnn')];
         console.log(`row ${inst.property.row} ${name}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches (reference ${name === 'strong' ? 'babsr' : name}: ${ref.verdict} in ${f(ref.timeS ?? NaN)} s, ${ref.branches ?? '—'} branches); load ${loadavg()[0].toFixed(1)}`);
         await save();

@@ -48,6 +48,7 @@ export * from './gnn/model';
 export * from './gnn/weights';
 export * from './gnn/rule';
 export * from './gnn/train';
+export * from './gnn/sample-codec';
 export * from './gnn/pretrained';
 export * from './gnn/pretrained-model';
 export * from './network/conv';

@@ -22,14 +22,15 @@ const packageNames: string[] = readdirSync(join(repoRoot, 'packages'))
   .sort();
 
 /**
- * Minified sizes of typical imports, in bytes. Measured: 726,431 and 760,900, of which gpu.js's
- * prebuilt browser bundle (not tree-shakeable) is 639,000 and the engine's own backends (the cpu
- * backend's WebAssembly kernels, embedded twice, for shared and private memory, 27,000; the WebGPU
+ * Minified sizes of typical imports, in bytes. Measured: 813,525 and 849,300, of which gpu.js's
+ * prebuilt browser bundle (not tree-shakeable) is 639,600 and the engine's own backends (the cpu
+ * backend's WebAssembly kernels, embedded twice, for shared and private memory, about 78,000 as
+ * base64 since the inlined float64 exp/log of the transcendental and softmax kernels; the WebGPU
  * backend's WGSL kernels) most of the rest; the budgets leave about 5% headroom.
  */
 const budgets = [
-  { name: "import { tensor } from '@nnlab/tensor-gpu'", source: "import { tensor } from '@nnlab/tensor-gpu';\nconsole.log(tensor([1]));", maxBytes: 765_000 },
-  { name: "import { OnlineLca } from '@nnlab/lca'", source: "import { OnlineLca } from '@nnlab/lca';\nconsole.log(OnlineLca);", maxBytes: 800_000 },
+  { name: "import { tensor } from '@nnlab/tensor-gpu'", source: "import { tensor } from '@nnlab/tensor-gpu';\nconsole.log(tensor([1]));", maxBytes: 855_000 },
+  { name: "import { OnlineLca } from '@nnlab/lca'", source: "import { OnlineLca } from '@nnlab/lca';\nconsole.log(OnlineLca);", maxBytes: 890_000 },
 ];
 
 interface Bundle {

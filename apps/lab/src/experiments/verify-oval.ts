@@ -73,7 +73,7 @@ export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Prom
   }
   const model = readOvalModel(s.dir);
   const instances = await ovalInstances(model, table, { dir: s.dir, cifarDir: s.cifarDir, limit: s.limit });
-  const gnn = rules.includes('gnn') ? loadPretrainedGnn() : undefined;
+  const gnn = rules.includes('gnn') ? loadPretrainedGnn('oval-base') : undefined;
   const runs: OvalRun[] = [];
   const bar = ctx.progress(`verify ${s.suite}`, instances.length * rules.length);
   try {

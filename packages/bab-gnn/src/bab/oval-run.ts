@@ -62,12 +62,12 @@ export type OvalRuleName = (typeof OVAL_RULES)[number];
 /** Candidates strong branching bounds per decision (the BaBSR top ones): all ~700 ambiguous ReLUs of the base model would cost 1,400 bounds per branch. */
 export const OVAL_STRONG_CANDIDATES = 8;
 
-/** The rule `name` of an OVAL run; `gnn` needs the network (e.g. `loadPretrainedGnn()`). */
+/** The rule `name` of an OVAL run; `gnn` needs the network (e.g. `loadPretrainedGnn('oval-base')`). */
 export function createOvalRule(name: OvalRuleName, gnn?: BranchingGnn, strongCandidates = OVAL_STRONG_CANDIDATES): BranchingRule {
   if (name === 'babsr') return createBabsr();
   if (name === 'strong') return createStrongBranching({ maxCandidates: strongCandidates });
   if (name === 'gnn') {
-    if (!gnn) throw new Error("createOvalRule: the 'gnn' rule needs the branching network (e.g. loadPretrainedGnn())");
+    if (!gnn) throw new Error("createOvalRule: the 'gnn' rule needs the branching network (e.g. loadPretrainedGnn('oval-base'))");
     return createGnnBranching(gnn);
   }
   throw new Error(`createOvalRule: expected one of ${OVAL_RULES.join(', ')}, got ${JSON.stringify(name)}`);

@@ -21,12 +21,17 @@ export interface StrongBranchingScore {
  * the raw material of strong branching and of GNN training.
  */
 export async function strongBranchingScores(ctx: BranchingContext, limit = Infinity): Promise<StrongBranchingScore[]> {
-  const out: StrongBranchingScore[] = [];
   let candidates = ambiguousCandidates(ctx.splits, ctx.bounds);
   if (candidates.length > limit) {
     const { scores } = babsrScores(ctx.net, ctx.bounds, ctx.splits, ctx.objective.coeffs);
     candidates = candidates.map((c) => ({ c, s: scores[c.layer][c.index] })).sort((a, b) => b.s - a.s).slice(0, limit).map((e) => e.c);
   }
+  return scoreCandidates(ctx, candidates);
+}
+
+/** Bounds the children of the given candidates (a teacher's chosen subset) and rates each split. */
+export async function scoreCandidates(ctx: BranchingContext, candidates: readonly ReluChoice[]): Promise<StrongBranchingScore[]> {
+  const out: StrongBranchingScore[] = [];
   for (const choice of candidates) {
     const children = await ctx.boundChildren(choice);
     out.push({ choice, children, improvement: improvement(ctx.lower, children[0], children[1]) });

@@ -1,13 +1,15 @@
-/** The GNN shipped with the package. */
+/** The GNNs shipped with the package. */
 import type { BranchingGnn } from './model';
-import { PRETRAINED_GNN } from './pretrained';
+import { pretrainedGnnWeights, type PretrainedGnnName } from './pretrained';
 import { loadGnnWeights } from './weights';
 
 /**
- * A fresh model with the shipped weights (trained by `bench/train-gnn.ts` from a seed, by imitation
- * of strong branching on small random networks; see the README for its measured branch counts).
- * The caller owns it: `dispose()` it when done.
+ * A fresh model with shipped weights: `'small-random'` (the default; trained by
+ * `bench/train-gnn.ts` by imitation of strong branching on small random networks) or
+ * `'oval-base'` (trained by `bench/train-gnn-oval.ts` by imitation of strong branching at domains
+ * visited on `base_med` properties of the OVAL CIFAR base model, the paper's setting; use it on
+ * that model). See the README for how each does. The caller owns it: `dispose()` it when done.
  */
-export function loadPretrainedGnn(): BranchingGnn {
-  return loadGnnWeights(PRETRAINED_GNN);
+export function loadPretrainedGnn(name: PretrainedGnnName = 'small-random'): BranchingGnn {
+  return loadGnnWeights(pretrainedGnnWeights(name));
 }

@@ -6,8 +6,9 @@
 import * as t from '@nnlab/tensor-gpu';
 import { boundDomain } from '../bab/bound-domain';
 import { verify, type VerifyOptions } from '../bab/verify';
-import { strongBranchingScores } from '../branching/strong';
-import type { BranchingRule, ReluChoice } from '../branching/rule';
+import { babsrScores } from '../branching/babsr';
+import { scoreCandidates, strongBranchingScores } from '../branching/strong';
+import { ambiguousCandidates, type BranchingContext, type BranchingRule, type ReluChoice } from '../branching/rule';
 import { createNetwork, forward, type ReluNetwork } from '../network/network';
 import type { VerificationSpec } from '../properties/spec';
 import { graphFeatures, type GraphFeatures } from './features';
@@ -74,18 +75,63 @@ export async function generateProblems(count: number, options: { seed?: number; 
 }
 
 /**
- * Runs ReLU-splitting branch and bound with strong branching on each problem and records up to
- * `decisionsPerProblem` decisions (those with at least two candidates and some improvement).
+ * Which candidates the teacher bounds at a decision, when bounding all of them costs too much (the
+ * OVAL base model has hundreds of ambiguous ReLUs per domain, two bounds each).
  */
-export async function collectStrongBranchingSamples(problems: readonly BranchingProblem[], options: { decisionsPerProblem?: number; verify?: VerifyOptions } = {}): Promise<BranchingSample[]> {
+export interface TeacherCandidates {
+  /** The `top` candidates with the highest BaBSR scores. */
+  readonly top: number;
+  /** Plus this many of the others, drawn at random: the student also sees splits BaBSR ranks low. */
+  readonly random: number;
+  /** Seed of the draw (default 0). */
+  readonly seed?: number;
+}
+
+/** The candidates {@link TeacherCandidates} selects from a context (all of them when they are few), BaBSR's best first. */
+export function teacherCandidates(ctx: BranchingContext, selection: TeacherCandidates, rng: () => number): ReluChoice[] {
+  const { top, random } = selection;
+  if (!(Number.isInteger(top) && top >= 0 && Number.isInteger(random) && random >= 0 && top + random >= 2)) {
+    throw new Error(`teacherCandidates: selection must have integer top, random >= 0 with top + random >= 2, got top ${top}, random ${random}`);
+  }
+  const all = ambiguousCandidates(ctx.splits, ctx.bounds);
+  const { scores } = babsrScores(ctx.net, ctx.bounds, ctx.splits, ctx.objective.coeffs);
+  const ranked = all.map((c) => ({ c, s: scores[c.layer][c.index] })).sort((a, b) => b.s - a.s).map((e) => e.c);
+  if (ranked.length <= top + random) return ranked;
+  const rest = ranked.slice(top);
+  // Partial Fisher-Yates: the first `random` entries of `rest` become a uniform draw.
+  for (let i = 0; i < random; i++) {
+    const j = i + Math.floor(rng() * (rest.length - i));
+    [rest[i], rest[j]] = [rest[j], rest[i]];
+  }
+  return [...ranked.slice(0, top), ...rest.slice(0, random)];
+}
+
+/** Settings of {@link collectStrongBranchingSamples}. */
+export interface CollectOptions {
+  /** Decisions recorded per problem (default 10). */
+  decisionsPerProblem?: number;
+  /** Verifier settings (ReLU splitting and the recording rule are forced). */
+  verify?: VerifyOptions;
+  /** Bound only a subset of the candidates at each decision (default: all, plain strong branching). */
+  teacher?: TeacherCandidates;
+}
+
+/**
+ * Runs ReLU-splitting branch and bound guided by strong branching (over `teacher`'s candidates) on
+ * each problem and records up to `decisionsPerProblem` decisions at the domains it visits (those
+ * with at least two candidates and some improvement).
+ */
+export async function collectStrongBranchingSamples(problems: readonly BranchingProblem[], options: CollectOptions = {}): Promise<BranchingSample[]> {
   const perProblem = options.decisionsPerProblem ?? 10;
+  const teacher = options.teacher;
+  const rng = t.data.createRng(teacher?.seed ?? 0);
   const samples: BranchingSample[] = [];
   for (const { net, spec } of problems) {
     let recorded = 0;
     const recorder: BranchingRule = {
       name: 'strong-recorder',
       async choose(ctx) {
-        const scores = await strongBranchingScores(ctx);
+        const scores = teacher ? await scoreCandidates(ctx, teacherCandidates(ctx, teacher, rng)) : await strongBranchingScores(ctx);
         if (scores.length === 0) return null;
         let best = scores[0];
         for (const s of scores) if (s.improvement > best.improvement || (s.improvement === best.improvement && s.children[0] + s.children[1] > best.children[0] + best.children[1])) best = s;
@@ -115,8 +161,18 @@ export interface TrainGnnOptions {
   batchSize?: number;
   /** Shuffling seed (default 0). */
   seed?: number;
-  /** Called after every epoch with the mean loss and the top-1 agreement with strong branching. */
-  onEpoch?: (epoch: number, loss: number, top1: number) => void;
+  /** Samples kept out of training (other problems): their loss and top-1 agreement are reported per epoch. */
+  heldOut?: readonly BranchingSample[];
+  /** Compute the top-1 agreement on the training samples for `onEpoch` (default true; one more pass per epoch). */
+  trainTop1?: boolean;
+  /** Epochs already done (a resumed run: the shuffles of those epochs are replayed, the model holds their weights). */
+  startEpoch?: number;
+  /**
+   * Called after every epoch (awaited: a checkpoint can be written here) with the mean training
+   * loss, the top-1 agreement with strong branching on the training samples (NaN when
+   * `trainTop1` is false) and, with `heldOut`, the held-out loss and top-1 agreement.
+   */
+  onEpoch?: (epoch: number, loss: number, top1: number, heldOut?: { loss: number; top1: number }) => void | Promise<void>;
 }
 
 /** Hinge rank loss of one sample, as a scalar tensor: Σ_{j≠j*} max(0, m·(ŝ* − ŝ_j) − (s* − s_j)) / |C|. */
@@ -143,12 +199,14 @@ function sampleLoss(model: BranchingGnn, sample: BranchingSample, margin: number
   return t.div(t.sum(t.mul(hinge, t.tensor(mask, [c, 1]))), Math.max(1, c - 1));
 }
 
-/** Trains the GNN on recorded samples; returns the loss per epoch. Frees every tensor it makes. */
+/** Trains the GNN on recorded samples; returns the loss per epoch run. Frees every tensor it makes. */
 export async function trainGnn(model: BranchingGnn, samples: readonly BranchingSample[], options: TrainGnnOptions = {}): Promise<number[]> {
   const epochs = options.epochs ?? 30;
   const batchSize = options.batchSize ?? 8;
   const margin = options.margin ?? 10;
+  const startEpoch = options.startEpoch ?? 0;
   if (samples.length === 0) throw new Error('trainGnn: no samples');
+  if (!(Number.isInteger(startEpoch) && startEpoch >= 0)) throw new Error(`trainGnn: startEpoch must be an integer >= 0, got ${startEpoch}`);
   const params = model.trainableParameters();
   const optimizer = t.optim.adam({ lr: options.lr ?? 1e-3, weightDecay: options.weightDecay ?? 1e-4 });
   const u = t.data.createRng(options.seed ?? 0);
@@ -160,6 +218,7 @@ export async function trainGnn(model: BranchingGnn, samples: readonly BranchingS
         const j = Math.floor(u() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
+      if (epoch < startEpoch) continue;
       let sum = 0;
       for (let b = 0; b < order.length; b += batchSize) {
         const batch = order.slice(b, b + batchSize).map((i) => samples[i]);
@@ -173,12 +232,27 @@ export async function trainGnn(model: BranchingGnn, samples: readonly BranchingS
         t.dispose(grads as t.Tensor[]);
       }
       history.push(sum / samples.length);
-      if (options.onEpoch) options.onEpoch(epoch, history[epoch], await top1Agreement(model, samples));
+      if (options.onEpoch) {
+        const top1 = options.trainTop1 === false ? NaN : await top1Agreement(model, samples);
+        const heldOut = options.heldOut?.length ? { loss: await meanRankLoss(model, options.heldOut, margin), top1: await top1Agreement(model, options.heldOut) } : undefined;
+        await options.onEpoch(epoch, history[history.length - 1], top1, heldOut);
+      }
     }
   } finally {
     optimizer.dispose();
   }
   return history;
+}
+
+/** The mean hinge rank loss of the model on samples (no training): the held-out measure. */
+export async function meanRankLoss(model: BranchingGnn, samples: readonly BranchingSample[], margin = 10): Promise<number> {
+  let sum = 0;
+  for (const s of samples) {
+    const loss = t.tidy(() => t.noGrad(() => sampleLoss(model, s, margin)));
+    sum += (await loss.data())[0];
+    loss.dispose();
+  }
+  return sum / Math.max(1, samples.length);
 }
 
 /** Fraction of samples where the GNN's top candidate is one of strong branching's best (ties included). */

@@ -19,21 +19,33 @@ export async function saveGnnWeights(model: BranchingGnn, note?: string): Promis
   return { config: { ...model.config }, parameters, ...(note ? { note } : {}) };
 }
 
-/** Builds a model and loads saved weights into it; throws on missing or mis-sized parameters. */
+/**
+ * Builds a model and loads saved weights into it; throws naming the parameter on missing,
+ * unknown, mis-sized or non-finite values, and on a malformed config.
+ */
 export function loadGnnWeights(weights: GnnWeights): BranchingGnn {
-  if (!weights || typeof weights !== 'object' || !weights.config || !weights.parameters) throw new Error('loadGnnWeights: expected { config, parameters }');
+  if (!weights || typeof weights !== 'object' || !weights.config || typeof weights.config !== 'object' || !weights.parameters || typeof weights.parameters !== 'object') {
+    throw new Error('loadGnnWeights: weights must be an object { config: { embedding, rounds }, parameters }');
+  }
   const model = new BranchingGnn(weights.config);
-  for (const [name, p] of model.namedParameters()) {
-    const values = weights.parameters[name];
-    if (!values) {
-      model.dispose();
-      throw new Error(`loadGnnWeights: parameter '${name}' is missing`);
+  try {
+    const known = new Set<string>();
+    for (const [name, p] of model.namedParameters()) {
+      known.add(name);
+      const values = weights.parameters[name];
+      if (!values) throw new Error(`loadGnnWeights: parameter '${name}' is missing`);
+      if (!Array.isArray(values) || values.length !== p.value.size) {
+        throw new Error(`loadGnnWeights: parameter '${name}' has ${Array.isArray(values) ? values.length : 'no array of'} values, expected ${p.value.size} (config embedding ${model.config.embedding})`);
+      }
+      const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+      if (bad >= 0) throw new Error(`loadGnnWeights: parameter '${name}' value ${bad} is ${typeof values[bad] === 'number' ? values[bad] : JSON.stringify(values[bad])}, expected a finite number`);
+      p.assign(t.tensor(Float32Array.from(values), p.value.shape));
     }
-    if (values.length !== p.value.size) {
-      model.dispose();
-      throw new Error(`loadGnnWeights: parameter '${name}' has ${values.length} values, expected ${p.value.size}`);
-    }
-    p.assign(t.tensor(Float32Array.from(values), p.value.shape));
+    const unknown = Object.keys(weights.parameters).filter((n) => !known.has(n));
+    if (unknown.length) throw new Error(`loadGnnWeights: unknown parameter(s) ${unknown.map((n) => `'${n}'`).join(', ')} (weights of another model?)`);
+  } catch (e) {
+    model.dispose();
+    throw e;
   }
   return model;
 }

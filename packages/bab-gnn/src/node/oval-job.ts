@@ -58,7 +58,7 @@ export function ovalVerifierFor(task?: { dir?: string; cifarDir?: string } | nul
     if (!tables.has(job.suite)) tables.set(job.suite, ovalInstances(m, job.suite, { dir, testImages }));
     const instance = (await tables.get(job.suite)!).find((i) => i.property.row === job.row);
     if (!instance) throw new Error(`job data.row: the OVAL table ${job.suite} has no row ${job.row}`);
-    if (job.rule === 'gnn') gnn ??= loadPretrainedGnn();
+    if (job.rule === 'gnn') gnn ??= loadPretrainedGnn('oval-base');
     return runOvalProperty(m.network, instance.spec, job.row, createOvalRule(job.rule, gnn), job.timeout);
   };
 }
