@@ -9,7 +9,8 @@
  * ResNet-20 scaled; writes `bench/results/paper.json`), `--full` (LCA on the whole training split
  * as the reference; writes `paper.full.json`), `--quick` (seconds; writes `paper.quick.json`).
  * `--network lenet|resnet20` runs one (two processes can share one results file); `--hours H`
- * stops starting segments after H hours; `--iterations N` extends (or cuts) a run, which resumes.
+ * stops starting segments after H hours; `--iterations N` extends (or cuts) a run, which resumes;
+ * `--report` prints the tables of the results file without running.
  *
  * @module
  */
@@ -18,19 +19,22 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { layerTable, paperTable, settingLine, summaryTable } from './paper/report';
-import { runLcaPaper } from './paper/run';
+import { runLcaPaper, type LcaPaperResults } from './paper/run';
+import { readJsonFile } from '../../../scripts/bench-report';
 import { PAPER_NETWORKS, SETTINGS, type PaperNetwork } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, hours: { type: 'string' }, network: { type: 'string', multiple: true }, iterations: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, hours: { type: 'string' }, network: { type: 'string', multiple: true }, iterations: { type: 'string' }, report: { type: 'boolean' } } });
 const preset = values.quick ? 'quick' : values.full ? 'full' : 'default';
 const networks = (values.network ?? [...PAPER_NETWORKS]) as PaperNetwork[];
 for (const n of networks) if (!PAPER_NETWORKS.includes(n)) throw new Error(`--network: expected one of ${PAPER_NETWORKS.join(', ')}, got ${n}`);
 await t.setBackend('cpu');
-const results = await runLcaPaper(
+const resultsFile = join(here, 'results', preset === 'default' ? 'paper.json' : `paper.${preset}.json`);
+// `--report`: print the tables of the results so far, run nothing.
+const results = values.report ? (await readJsonFile<LcaPaperResults>(resultsFile))! : await runLcaPaper(
   {
     settings: networks.map((n) => (values.iterations ? { ...SETTINGS[preset][n], iterations: Number(values.iterations) } : SETTINGS[preset][n])),
-    resultsFile: join(here, 'results', preset === 'default' ? 'paper.json' : `paper.${preset}.json`),
+    resultsFile,
     checkpointDir: join(here, 'checkpoints', preset),
     budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
   },

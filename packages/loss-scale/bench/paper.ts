@@ -9,7 +9,8 @@
  * quiet 2-core CPU; writes `bench/results/paper.json`), `--full` (the reference's 164 epochs on
  * all 50,000 images: a GPU-backend or multi-day run; writes `paper.full.json`), `--quick` (seconds;
  * writes `paper.quick.json`). `--only fp32 --only none ...` trains some methods (two processes
- * can share one results file); `--hours H` stops starting epochs after H hours.
+ * can share one results file); `--hours H` stops starting epochs after H hours; `--report` prints
+ * the tables of the results file without running.
  *
  * @module
  */
@@ -18,20 +19,23 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { curveTable, layerTable, paperTable, settingLine } from './paper/report';
-import { runLossScalePaper } from './paper/run';
+import { runLossScalePaper, type LossScalePaperResults } from './paper/run';
+import { readJsonFile } from '../../../scripts/bench-report';
 import { FULL_SETTINGS, PAPER_METHODS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' }, report: { type: 'boolean' } } });
 const preset = values.quick ? 'quick' : values.full ? 'full' : 'scaled';
 const settings = { quick: QUICK_SETTINGS, full: FULL_SETTINGS, scaled: SCALED_SETTINGS }[preset];
 for (const m of values.only ?? []) if (!PAPER_METHODS.includes(m as PaperMethod)) throw new Error(`--only: expected one of ${PAPER_METHODS.join(', ')}, got ${m}`);
 await t.setBackend((values.backend ?? 'cpu') as Parameters<typeof t.setBackend>[0]);
 let lastLog = 0;
-const results = await runLossScalePaper(
+const resultsFile = join(here, 'results', preset === 'scaled' ? 'paper.json' : `paper.${preset}.json`);
+// `--report`: print the tables of the results so far, run nothing.
+const results = values.report ? (await readJsonFile<LossScalePaperResults>(resultsFile))! : await runLossScalePaper(
   {
     settings,
-    resultsFile: join(here, 'results', preset === 'scaled' ? 'paper.json' : `paper.${preset}.json`),
+    resultsFile,
     checkpointDir: join(here, 'checkpoints', preset),
     budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
     only: values.only as PaperMethod[] | undefined,

@@ -97,8 +97,10 @@ export async function runLcaPaper(options: LcaPaperOptions, hooks: LcaPaperHooks
   for (const s of options.settings) {
     const had = results.networks[s.network];
     // The iteration count only says where to stop: a run can be extended or cut short and resumed.
-    const same = (a: LcaNetworkSettings, b: LcaNetworkSettings) => JSON.stringify({ ...a, iterations: 0 }) === JSON.stringify({ ...b, iterations: 0 });
-    if (had && !same(had.settings, s)) throw new Error(`runLcaPaper: ${options.resultsFile} holds ${s.network} with other settings; move it away to start afresh`);
+    // Files written before `quadrature` existed used the adaptive rule.
+    const key = (x: LcaNetworkSettings) => JSON.stringify(Object.entries({ quadrature: 'simpson-adaptive', ...x, iterations: 0 }).sort(([a], [b]) => a.localeCompare(b)));
+    const same = (a: LcaNetworkSettings, b: LcaNetworkSettings) => key(a) === key(b);
+    if (had && had.iterationsDone > 0 && !same(had.settings, s)) throw new Error(`runLcaPaper: ${options.resultsFile} holds ${s.network} with other settings; move it away to start afresh`);
   }
   results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset'), networks: mine });
   // Another process may run the other network into the same file: keep its records.
@@ -149,7 +151,7 @@ export async function runLcaPaper(options: LcaPaperOptions, hooks: LcaPaperHooks
         const firstOrder: number[] = [];
         const t0 = performance.now();
         const lca = await OnlineLca.create(model, {
-          data: lcaSet, inputShape, chunkSize: s.chunkSize, keep: { layerSeries: true, parameterTotals: false, tensorSeries: false, unitSeries: false },
+          data: lcaSet, inputShape, chunkSize: s.chunkSize, quadrature: s.quadrature, keep: { layerSeries: true, parameterTotals: false, tensorSeries: false, unitSeries: false },
           // First-order LCA costs nothing more: ⟨g(θ_t), Δθ_t⟩ from the start gradient Simpson reuses.
           onIteration: (it) => {
             const g = it.splits.train.before.grad;
