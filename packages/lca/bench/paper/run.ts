@@ -98,7 +98,7 @@ export async function runLcaPaper(options: LcaPaperOptions, hooks: LcaPaperHooks
     const had = results.networks[s.network];
     // The iteration count only says where to stop: a run can be extended or cut short and resumed.
     // Files written before `quadrature` existed used the adaptive rule.
-    const key = (x: LcaNetworkSettings) => JSON.stringify(Object.entries({ quadrature: 'simpson-adaptive', ...x, iterations: 0 }).sort(([a], [b]) => a.localeCompare(b)));
+    const key = (x: LcaNetworkSettings) => JSON.stringify(Object.entries({ ...x, quadrature: x.quadrature ?? 'simpson-adaptive', iterations: 0 }).sort(([a], [b]) => a.localeCompare(b)));
     const same = (a: LcaNetworkSettings, b: LcaNetworkSettings) => key(a) === key(b);
     if (had && had.iterationsDone > 0 && !same(had.settings, s)) throw new Error(`runLcaPaper: ${options.resultsFile} holds ${s.network} with other settings; move it away to start afresh`);
   }
