@@ -45,7 +45,7 @@ const keep = args.includes('--keep');
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 
 const failures = [];
-const summary = { packages: {}, esm: null, cjs: null, readmeExample: null, types: null };
+const summary = { packages: {}, esm: null, cjs: null, readmeExample: null, types: null, entryTypes: null };
 const fail = (message) => {
   failures.push(message);
   console.log(`  FAIL ${message}`);
@@ -300,6 +300,57 @@ console.log(JSON.stringify({
         fail(`types: the ${consumer} consumer did not get ${pkg.name}'s ${file}`);
       }
     }
+  }
+
+  // 9. A secondary entry point (`/node`, `/queue`) names the main entry's declarations: a value
+  //    typed by one entry is the other's type, under both module resolutions users pick. The
+  //    declaration files are checked too (no skipLibCheck), so an import they cannot resolve fails.
+  console.log('\ntypes shared between entry points');
+  summary.entryTypes = {};
+  const entryTypes = (importOf) => `${importOf('t', '@nnlab/tensor-gpu')}
+${importOf('tensorNode', '@nnlab/tensor-gpu/node')}
+${importOf('lca', '@nnlab/lca')}
+${importOf('lcaNode', '@nnlab/lca/node')}
+${specifiers.map((specifier, i) => importOf(`entry${i}`, specifier)).join('\n')}
+
+// t.nn.Module used as a type; a model typed by the main entry goes into /node functions.
+export async function saveAndLoad(model: t.nn.Module, path: string): Promise<void> {
+  await tensorNode.saveStateDict(model, path);
+  await tensorNode.loadStateDictFile(model, path);
+}
+// A class with private members made by one entry is the other entry's class.
+export function dataErrors(path: string): [t.data.DataFileError, tensorNode.DataFileError] {
+  return [new tensorNode.DataFileError(path, 'probe'), new t.data.DataFileError(path, 'probe')];
+}
+export async function onlineLca(model: t.nn.Module, options: lca.OnlineLcaOptions): Promise<[lca.OnlineLca, lcaNode.OnlineLca]> {
+  const fromNode: lca.OnlineLca = await lcaNode.OnlineLca.create(model, options);
+  const fromMain: lcaNode.OnlineLca = await lca.OnlineLca.create(model, options);
+  return [fromNode, fromMain];
+}
+// The shared declarations are real types, not \`any\` from an import that did not resolve.
+// @ts-expect-error a tensor is not a model
+export const notAModel: t.nn.Module = t.scalar(1);
+// @ts-expect-error OnlineLca.create of @nnlab/lca/node takes a model
+export const notAModelForLca = lcaNode.OnlineLca.create(t.scalar(1), {} as lca.OnlineLcaOptions);
+export const entries = [${specifiers.map((_, i) => `entry${i}`).join(', ')}];
+`;
+  const esmImport = (name, specifier) => `import * as ${name} from '${specifier}';`;
+  const cjsImport = (name, specifier) => `import ${name} = require('${specifier}');`;
+  const consumers = {
+    node16: { compilerOptions: { module: 'node16', moduleResolution: 'node16' }, files: { 'entries.mts': entryTypes(esmImport), 'entries.cts': entryTypes(cjsImport) } },
+    bundler: { compilerOptions: { module: 'esnext', moduleResolution: 'bundler' }, files: { 'entries.ts': entryTypes(esmImport) } },
+  };
+  for (const [resolution, consumer] of Object.entries(consumers)) {
+    const dir = join(project, `entry-types-${resolution}`);
+    mkdirSync(dir);
+    for (const [file, source] of Object.entries(consumer.files)) writeFileSync(join(dir, file), source);
+    const compilerOptions = { ...consumer.compilerOptions, target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(repoRoot, 'node_modules/@types')] };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: Object.keys(consumer.files) }, null, 2));
+    const check = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const errors = `${check.stdout}${check.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line)).map((line) => line.replaceAll(`${project}/`, ''));
+    summary.entryTypes[resolution] = { status: check.status, errors };
+    if (check.status === 0) ok(`${resolution}: values of /node entries are the main entries' types and back; every entry's declarations type-check`);
+    else fail(`entry types (${resolution}): tsc failed:\n${errors.join('\n') || `${check.stdout}${check.stderr}`.slice(-2000)}`);
   }
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));

@@ -1,9 +1,12 @@
 // Shared rollup recipe for every package: ESM + CJS from esbuild (never minified: gpu.js
-// parses kernel bodies from their source text) and one bundled .d.ts from rollup-plugin-dts.
+// parses kernel bodies from their source text) and one bundled .d.ts per entry from rollup-plugin-dts.
+// A secondary entry's .d.ts imports what it shares with the main entry (`index`) from the package's
+// own name (see dts-shared-declarations.mjs), so both entries name the same types.
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { aliasableNamespaces, sharedDeclarations } from './dts-shared-declarations.mjs';
 
 export function packageConfig(dir, inputs = { index: 'src/index.ts' }) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -29,7 +32,10 @@ export function packageConfig(dir, inputs = { index: 'src/index.ts' }) {
   const types = Object.entries(inputs).map(([name, input]) => ({
     input,
     external,
-    plugins: [dts({ tsconfig: join(dir, 'tsconfig.json') })],
+    plugins: [
+      name === 'index' ? aliasableNamespaces() : sharedDeclarations({ dir, mainEntry: inputs.index, packageName: pkg.name }),
+      dts({ tsconfig: join(dir, 'tsconfig.json') }),
+    ],
     output: [{ file: `dist/${name}.d.ts`, format: 'es' }, { file: `dist/${name}.d.cts`, format: 'es' }],
   }));
   return [js, ...types];

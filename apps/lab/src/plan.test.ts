@@ -37,9 +37,15 @@ describe('run plan', () => {
   it('scales the time left by the pace of the experiments done so far', () => {
     const plan = planRun(list, options);
     expect(remainingMs(plan, 0, [])).toBe(60_000);
-    // The first took twice its 10 s: the other 50 s are expected to take 100 s.
-    expect(remainingMs(plan, 1, [20_000])).toBe(100_000);
+    // The first took twice its 10 s; weighed against a minute at the reference pace, the pace is
+    // (20 + 60) / (10 + 60) = 8/7, so the other 50 s are expected to take 57.1 s.
+    expect(remainingMs(plan, 1, [20_000])).toBeCloseTo((50_000 * 8) / 7, 6);
+    // Two done at twice their 30 s: (60 + 60) / (30 + 60) = 4/3 of the last 30 s.
+    expect(remainingMs(plan, 2, [20_000, 40_000])).toBeCloseTo(40_000, 6);
+    // A long run at twice the pace approaches twice the rest: (2 × 600 + 60) / (600 + 60) of it.
+    const long = planRun([experiment('x', 600), experiment('y', 100)], options);
+    expect(remainingMs(long, 1, [1_200_000])).toBeCloseTo((100_000 * 1260) / 660, 6);
     expect(remainingMs(plan, 3, [20_000, 40_000, 60_000])).toBeNull();
-    expect(startLine(plan, 1, [20_000])).toBe('== [2/3] b: B (default tier, expected 20.0s; overall 20.0s elapsed, about 1m40s left)');
+    expect(startLine(plan, 1, [20_000])).toBe('== [2/3] b: B (default tier, expected 20.0s; overall 20.0s elapsed, about 57.1s left)');
   });
 });

@@ -67,8 +67,16 @@ export function planText(plan: readonly PlannedExperiment[], machine: { loadAver
 }
 
 /**
+ * How much expected work at the reference pace the measured pace is weighed against: a short first
+ * experiment (`backends`, whose 5 s are mostly rounding) says little about the machine, so its pace
+ * moves the estimate only as far as its share of this plus itself.
+ */
+export const PACE_PRIOR_MS = 60_000;
+
+/**
  * Milliseconds the experiments from `next` on are expected to take, scaled by the pace of those
- * done so far (their measured time over their expected time); null when none of them has an estimate.
+ * done so far (their measured time plus {@link PACE_PRIOR_MS} over their expected time plus the
+ * same); null when none of them has an estimate.
  */
 export function remainingMs(plan: readonly PlannedExperiment[], next: number, doneMs: readonly number[]): number | null {
   let expectedDone = 0;
@@ -78,7 +86,7 @@ export function remainingMs(plan: readonly PlannedExperiment[], next: number, do
     expectedDone += p.expectedMs;
     actualDone += doneMs[i];
   });
-  const pace = expectedDone > 0 ? actualDone / expectedDone : 1;
+  const pace = (actualDone + PACE_PRIOR_MS) / (expectedDone + PACE_PRIOR_MS);
   const rest = plan.slice(next).filter((p) => p.expectedMs !== null);
   if (rest.length === 0) return null;
   return pace * rest.reduce((s, p) => s + p.expectedMs!, 0);

@@ -11,7 +11,7 @@ const reportDir = mkdtempSync(join(tmpdir(), 'nnlab-pack-check-report-'));
 afterAll(() => rmSync(reportDir, { recursive: true, force: true }));
 
 describe('published tarballs of the @nnlab packages', () => {
-  it('pack, install outside the workspace and load from ES modules and CommonJS', () => {
+  it('pack, install outside the workspace, load from ES modules and CommonJS, share types between entry points', () => {
     const reportFile = join(reportDir, 'report.json');
     const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/pack-check.mjs'), '--json', reportFile], {
       cwd: repoRoot,
@@ -26,5 +26,8 @@ describe('published tarballs of the @nnlab packages', () => {
     expect(result.status).toBe(0);
     expect(report.esm.names['@nnlab/lca']).toContain('OnlineLca');
     expect(report.cjs.names['@nnlab/tensor-gpu']).toEqual(report.esm.names['@nnlab/tensor-gpu']);
+    // Values typed by @nnlab/tensor-gpu/node and @nnlab/lca/node are the main entries' types and back,
+    // t.nn.Module works as a type, and every entry's declaration files type-check (no skipLibCheck).
+    expect(report.entryTypes).toEqual({ node16: { status: 0, errors: [] }, bundler: { status: 0, errors: [] } });
   });
 });

@@ -7,7 +7,7 @@ export interface NodeWebGpuOptions {
 }
 
 /**
- * WebGPU in Node through the `webgpu` package (Dawn), an optional peer dependency: install it
+ * WebGPU in Node through the `webgpu` package (Dawn), which this package does not install: install it
  * with `npm install webgpu@0.6` to use it. Pass the result to `setBackend('webgpu', { gpu })`.
  * Without a GPU, Dawn runs on a Vulkan driver such as SwiftShader (set `VK_ICD_FILENAMES` to its
  * ICD file before the first call; Debian's chromium ships one).
@@ -21,11 +21,11 @@ export async function nodeWebGpu(options: NodeWebGpuOptions = {}): Promise<GpuLi
   }
   let module: { create: (flags: string[]) => GpuLike };
   try {
-    // A variable specifier keeps bundlers from resolving this optional peer dependency.
+    // A variable specifier keeps bundlers from resolving this package the user installs.
     const name = 'webgpu';
     module = await import(/* @vite-ignore */ name);
   } catch (e) {
-    throw new Error(`nodeWebGpu: the optional peer dependency 'webgpu' (0.6.x, Dawn for Node) could not be loaded; install it with \`npm install webgpu@0.6\` (${(e as Error).message})`);
+    throw new Error(`nodeWebGpu: the package 'webgpu' (0.6.x, Dawn for Node) could not be loaded; install it with \`npm install webgpu@0.6\` (${(e as Error).message})`);
   }
   return module.create(flags);
 }

@@ -31,6 +31,14 @@ describe('dfa experiment (tiny settings)', () => {
     expect(result.summary.filter((row) => row.reference).length).toBeGreaterThanOrEqual(5);
     expect(result.sections.map((s) => s.title)).toContain('Alignment with back-propagation, MNIST');
     expect(result.sections.find((s) => s.title.startsWith('Alignment with back-propagation, MNIST'))!.html).toContain('<svg');
+    // Figures name the layers as the model's (784-16-16-10 MLP; conv3×3·8, conv3×3·16, FC 1024→128→10), not by block index.
+    expect(data.mnist.map((r) => r.blockNames)).toEqual(Array(3).fill(['fc1 784→16', 'fc2 16→16', 'fc3 16→10']));
+    for (const r of data.cifar) expect(r.blockNames).toEqual(['conv1 3→8 3×3', 'conv2 8→16 3×3', 'fc1 1024→128', 'fc2 128→10']);
+    const alignmentHtml = result.sections.filter((s) => s.title.startsWith('Alignment with back-propagation')).map((s) => s.html).join('');
+    expect(alignmentHtml).toContain('DFA · fc2 16→16 (dfa)');
+    expect(alignmentHtml).toContain('Hybrid (conv BP, FC DFA) · conv1 3→8 3×3 (bp)');
+    expect(alignmentHtml).not.toMatch(/layer \d/);
+    expect(result.sections.find((s) => s.title === 'Test error and time per epoch')!.html).toContain('fc1 784→16 (dfa): W ');
     // The report renders again, identically, from the data saved in report.json.
     const saved = JSON.parse(JSON.stringify(result.data)) as DfaMeasurement;
     expect(judgeDfa(saved)).toEqual(result.summary);

@@ -2,6 +2,7 @@ import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10, loadMnist } from '@nnlab/tensor-gpu/node';
 import { createDfa, fitDfa, measureProjectionCost, smallCifarCnn, tanhMlp, type AlignmentRecord, type DfaOptions, type ProjectionCost } from '@nnlab/dfa';
 import type { ExperimentContext } from '../../experiment';
+import { layerName, layerNames } from '../../report/layer-names';
 
 /** A training method: its label and the DFA options that make it. */
 export interface MethodSpec {
@@ -42,6 +43,8 @@ export interface DfaRun {
   finalLoss: number;
   /** Alignment with BP over training (empty for BP). */
   alignment: AlignmentRecord[];
+  /** Readable name of each block's weight layer (`fc1 784→800`, see `report/layer-names.ts`), by block index. */
+  blockNames: string[];
 }
 
 /** The sizes of one run, after defaults and command-line options. */
@@ -119,6 +122,9 @@ export const BATCH = 64;
 async function trainOne(ctx: ExperimentContext, job: TrainJob): Promise<DfaRun> {
   const model = job.model();
   const network = createDfa(model, { seed: job.seed + 17, inputShape: job.inputShape, ...job.method.options });
+  const names = layerNames(model);
+  // A Sequential registers its layers under their index, the module path layerNames keys by.
+  const blockNames = network.blocks.map((block) => layerName(names, String(model.layers.indexOf(block.weightLayer))));
   const optimizer = t.optim.sgd({ lr: job.lr, momentum: 0.9 });
   const steps = Math.ceil(job.train.count / BATCH) * job.epochs;
   const bar = ctx.progress(`dfa ${job.dataset} ${job.method.label}`, steps);
@@ -151,6 +157,7 @@ async function trainOne(ctx: ExperimentContext, job: TrainJob): Promise<DfaRun> 
       secondsPerEpoch: seconds,
       finalLoss: history.epochs[history.epochs.length - 1].loss,
       alignment: history.alignment,
+      blockNames,
     };
   } finally {
     bar.done();

@@ -5,6 +5,12 @@ import { barChart, lineChart } from '../../report/svg';
 import { fmt, NOKLAND_MNIST_2X800 } from './judge';
 import { CIFAR_METHODS, MNIST_METHODS, type DfaMeasurement, type DfaRun } from './measure';
 
+/** The readable name of a run's block, as the other experiments' figures name layers; throws when the run recorded none. */
+function blockName(run: DfaRun, blockIndex: number): string {
+  const name = run.blockNames?.[blockIndex];
+  if (name === undefined) throw new Error(`dfa run '${run.dataset}: ${run.label}' has no recorded name for block ${blockIndex}`);
+  return name;
+}
 
 /** The runs as an HTML table, with each run's gap to the BP run of its data set. */
 export function runsTable(runs: readonly DfaRun[], baseline: (r: DfaRun) => DfaRun | undefined): string {
@@ -15,7 +21,7 @@ export function runsTable(runs: readonly DfaRun[], baseline: (r: DfaRun) => DfaR
     return `<tr><td>${escapeXml(r.dataset)}</td><td>${escapeXml(r.label)}</td><td class="num">${r.trainCount}</td><td class="num">${r.epochs}</td>` +
       `<td class="num">${fmt(r.errorPercent)}</td><td class="num">${bp && bp !== r ? fmt(r.errorPercent - bp.errorPercent) : ''}</td>` +
       `<td class="num">${fmt(r.secondsPerEpoch)}</td><td class="num">${fmt(r.finalLoss)}</td>` +
-      `<td>${last ? last.layers.map((l) => `${l.rule}: W ${fmt(l.weightCosine, 2)}${l.deltaCosine === null ? '' : `, δ ${fmt(l.deltaCosine, 2)}`}`).join(' / ') : ''}</td></tr>`;
+      `<td>${last ? last.layers.map((l) => `${escapeXml(blockName(r, l.blockIndex))} (${l.rule}): W ${fmt(l.weightCosine, 2)}${l.deltaCosine === null ? '' : `, δ ${fmt(l.deltaCosine, 2)}`}`).join(' / ') : ''}</td></tr>`;
   });
   return `<table><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>${body.join('')}</table>`;
 }
@@ -25,7 +31,7 @@ export function alignmentChart(title: string, runs: readonly DfaRun[]): string {
   const series = runs.flatMap((r) => {
     const layers = r.alignment[0]?.layers ?? [];
     return layers.map((layer, i) => ({
-      name: `${r.label} · layer ${layer.blockIndex + 1} (${layer.rule})`,
+      name: `${r.label} · ${blockName(r, layer.blockIndex)} (${layer.rule})`,
       points: r.alignment.map((a) => [a.epoch, a.layers[i].weightCosine] as [number, number]),
     }));
   });
