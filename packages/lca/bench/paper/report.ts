@@ -48,7 +48,7 @@ export function summarize(r: NetworkResults): NetworkSummary {
 export function settingLine(r: NetworkResults): string {
   const s = r.settings;
   const net = s.network === 'lenet' ? 'reference LeNet (conv5×5·20, conv5×5·40, FC400, FC10; dropout .25/.5 in training)' : `ResNet-20 width ${s.width} on ${s.imageSize}×${s.imageSize} images`;
-  return `${s.preset}: ${net}, ${r.parameterCount} parameters; SGD lr ${s.lr} momentum ${s.momentum} batch ${s.batchSize} on ${s.trainCount ?? 'all'} training images; LCA (adaptive Simpson, τ = 1e-3) on ${r.lcaExamples} training images in chunks of ${s.chunkSize}; ${r.iterationsDone}/${s.iterations} iterations; seed ${s.seed}`;
+  return `${s.preset}: ${net}, ${r.parameterCount} parameters; SGD lr ${s.lr} momentum ${s.momentum} batch ${s.batchSize} on ${s.trainCount ?? 'all'} training images; LCA (${s.quadrature === 'simpson' ? 'Simpson, n = 2' : 'adaptive Simpson, τ = 1e-3'}) on ${r.lcaExamples} training images in chunks of ${s.chunkSize}; ${r.iterationsDone}/${s.iterations} iterations; seed ${s.seed}`;
 }
 
 export function layerTable(r: NetworkResults): string {

@@ -50,9 +50,9 @@ export const SETTINGS: Record<'full' | 'default' | 'quick', Record<PaperNetwork,
   // Fits a shared 2-core CPU in about an hour: the reference networks and training, LCA on a fixed
   // subset of the training split; ResNet-20 at half width on 16×16 images and 10,000 training images.
   default: {
-    lenet: { ...LENET, preset: 'default', iterations: 50, segment: 5, trainCount: null, lcaExamples: 500, chunkSize: 500 },
+    lenet: { ...LENET, preset: 'default', iterations: 100, segment: 5, trainCount: null, lcaExamples: 500, chunkSize: 500 },
     // At lr 0.1 the adaptive rule asked for 32 pieces on most iterations of a first try: fixed Simpson.
-    resnet20: { ...RESNET, preset: 'default', quadrature: 'simpson', iterations: 50, segment: 5, trainCount: 10_000, lcaExamples: 256, chunkSize: 256, width: 8, imageSize: 16 },
+    resnet20: { ...RESNET, preset: 'default', quadrature: 'simpson', iterations: 100, segment: 5, trainCount: 10_000, lcaExamples: 256, chunkSize: 256, width: 8, imageSize: 16 },
   },
   quick: {
     lenet: { ...LENET, preset: 'quick', iterations: 4, segment: 2, trainCount: 2000, lcaExamples: 40, chunkSize: 40 },
