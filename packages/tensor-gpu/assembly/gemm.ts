@@ -28,6 +28,15 @@ export const MC: i32 = 128;
 export const NC: i32 = 2048;
 
 /**
+ * Depth of each KC slice of a product of depth `n`: ceil(n / KC) slices of equal depth (800 as
+ * 2 × 400, not 512 + 288). Exported so that a product split between threads slices alike.
+ */
+export function sliceDepth(n: i32): i32 {
+  const slices = max(1, (n + KC - 1) / KC);
+  return max(1, (n + slices - 1) / slices);
+}
+
+/**
  * C = op(A)·op(B), or C += op(A)·op(B) with `accumulate` (the sum then continues from C's values
  * in the same order), for one matrix. `a` is `[M,N]` (`[N,M]` when `transA`), `b` is `[N,P]` (`[P,N]`
  * when `transB`), `c` is `[M,P]`; row-major float32 whose rows are `lda`, `ldb`, `ldc` floats apart
@@ -35,21 +44,34 @@ export const NC: i32 = 2048;
  * `packB` KC·min(NC, P rounded up to 8) floats, `edge` MR·NR floats.
  */
 export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, n: i32, p: i32, transA: bool, transB: bool, accumulate: bool, packA: usize, packB: usize, edge: usize): void {
+  const depth = sliceDepth(n);
   for (let jc = 0; jc < p; jc += NC) {
     const ncb = min(NC, p - jc);
-    const slices = max(1, (n + KC - 1) / KC);
-    const depth = max(1, (n + slices - 1) / slices);
     for (let pc = 0; pc < n; pc += depth) {
       const kcb = min(depth, n - pc);
-      if (transB) packBTransposed(b, ldb, pc, kcb, jc, ncb, packB);
-      else packBRows(b, ldb, pc, kcb, jc, ncb, packB);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mcb = min(MC, m - ic);
-        if (transA) packATransposed(a, lda, ic, mcb, pc, kcb, packA);
-        else packARows(a, lda, ic, mcb, pc, kcb, packA);
-        block(packA, packB, c + (<usize>(ic * ldc + jc) << 2), ldc, mcb, ncb, kcb, accumulate || pc > 0, edge);
-      }
+      packSliceB(b, ldb, pc, kcb, jc, ncb, transB, packB);
+      const aSlice = a + (<usize>(transA ? pc * lda : pc) << 2);
+      gemmSlice(aSlice, lda, packB, c + (<usize>jc << 2), ldc, m, ncb, kcb, transA, accumulate || pc > 0, packA, edge);
     }
+  }
+}
+
+/** Packs columns jc…jc+ncb of op(B), k from pc…pc+kcb, into panels of NR columns at `dst` (KC·ncb floats at most). */
+export function packSliceB(b: usize, ldb: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, transB: bool, dst: usize): void {
+  if (transB) packBTransposed(b, ldb, pc, kcb, jc, ncb, dst);
+  else packBRows(b, ldb, pc, kcb, jc, ncb, dst);
+}
+
+/**
+ * C[m, ncb] (+)= op(A)[m, kcb] · one packed slice of B: `a` points at the slice's first k of row 0
+ * (column 0 of op(A)), `c` at the slice's first column; A is packed MC rows at a time into `packA`.
+ */
+export function gemmSlice(a: usize, lda: i32, pb: usize, c: usize, ldc: i32, m: i32, ncb: i32, kcb: i32, transA: bool, accumulate: bool, packA: usize, edge: usize): void {
+  for (let ic = 0; ic < m; ic += MC) {
+    const mcb = min(MC, m - ic);
+    if (transA) packATransposed(a, lda, ic, mcb, 0, kcb, packA);
+    else packARows(a, lda, ic, mcb, 0, kcb, packA);
+    block(packA, pb, c + (<usize>(ic * ldc) << 2), ldc, mcb, ncb, kcb, accumulate, edge);
   }
 }
 
@@ -197,8 +219,11 @@ function packBRows(b: usize, p: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: 
   }
 }
 
-/** Packs columns jc… of op(B) = Bᵀ, B stored `[P,N]` (rows `n` floats apart), into panels of NR columns, zero-padded. */
-function packBTransposed(b: usize, n: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: usize): void {
+/**
+ * Packs columns jc… of op(B) = Bᵀ, B stored `[P,N]` (rows `n` floats apart), into panels of NR columns,
+ * zero-padded (also the weight panels of conv.ts).
+ */
+export function packBTransposed(b: usize, n: i32, pc: i32, kcb: i32, jc: i32, ncb: i32, dst: usize): void {
   const ld = <usize>n << 2;
   for (let jr = 0; jr < ncb; jr += NR) {
     const cols = min(NR, ncb - jr);

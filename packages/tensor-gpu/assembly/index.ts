@@ -1,7 +1,12 @@
-// The cpu backend's WebAssembly module: matrix products, the unfolding steps of convolutions,
-// max pooling, the elementwise ops of a training step and the optimizer updates.
-export { gemm, KC, MC, NC } from './gemm';
-export { im2col, col2im } from './im2col';
+// The cpu backend's WebAssembly module: matrix products, direct convolutions and the folding step
+// of the others, max pooling, the elementwise ops of a training step (exp, log, tanh, sigmoid
+// included), binary16 rounding and the optimizer updates.
+export { gemm, gemmSlice, packSliceB, sliceDepth, packBTransposed, KC, MC, NC } from './gemm';
+export { padPlanes, tapOffsets, positionOffsets, convDirect, convWeightGrad } from './conv';
+export { col2im } from './col2im';
 export { binary, unary } from './elementwise';
 export { maxPool, maxPoolGrad } from './pool';
 export { sgd, average, momentumStep, adamStep } from './optim';
+export { transcendental } from './transcendental';
+export { roundFloat16 } from './fp16';
+export { softmax } from './softmax';

@@ -44,6 +44,26 @@ export function tfjsConv(x: number[], w: number[]): () => Promise<void> {
   };
 }
 
+/** Max or average pooling forward on NHWC input `[n, h, w, c]`; reads the result. */
+export function tfjsPool(kind: 'max' | 'avg', x: number[], kernel: number, stride: number, pad: 'same' | 'valid'): () => Promise<void> {
+  const tx = tf.randomNormal(x as [number, number, number, number]) as tf.Tensor4D;
+  return async () => {
+    const y = kind === 'max' ? tf.maxPool(tx, kernel, stride, pad) : tf.avgPool(tx, kernel, stride, pad);
+    await y.data();
+    y.dispose();
+  };
+}
+
+/** Softmax over the last axis of a `[rows, cols]` tensor; reads the result. */
+export function tfjsSoftmax(shape: [number, number]): () => Promise<void> {
+  const tx = tf.randomNormal(shape);
+  return async () => {
+    const y = tf.softmax(tx);
+    await y.data();
+    y.dispose();
+  };
+}
+
 /** `steps` SGD steps of the 784-256-10 ReLU MLP on one batch, then one read of the loss. */
 export function tfjsMlpSteps(batch: number, steps: number): () => Promise<number> {
   const x = tf.randomUniform([batch, 784]);

@@ -3,11 +3,11 @@
  * buffers) against the gpu.js kernel (the portable source, one output per thread, dispatched on
  * the same device) and @tensorflow/tfjs-backend-webgpu on the same `navigator.gpu`, in one process
  * with rounds interleaved. Measures matmul TFLOP/s (512–8192 on a GPU), conv2d, MLP 784-256-10 and
- * LeNet-5 training steps/s, the packed K-model speedup (K = 1..16) and the float16-emulation
+ * LeNet-5 training steps/s, the conv2d gradients, pooling (forward and gradient), softmax and the cross-entropy gradient, the packed K-model speedup (K = 1..16) and the float16-emulation
  * overhead. Prints a table last and writes JSON. See bench/README.md ("WebGPU") for the bundle.
  *
  * Options: `--quick` (fewer rounds), `--out=DIR` (default `$OUT` or bench/results),
- * `--only=matmul,conv,training,packed,fp16` (some groups; the file name says which).
+ * `--only=matmul,conv,convGrads,pool,softmax,training,packed,fp16` (some groups; the file name says which).
  * On SwiftShader (a CPU implementation) sizes are capped and the skipped ones are noted.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -18,9 +18,6 @@ import { nodeWebGpu } from '../src/node';
 import { packedSgd } from '../src/optim/packed-sgd';
 import { sgd } from '../src/optim/sgd';
 import type { Optimizer } from '../src/optim/optimizer';
-import { conv2dWgsl } from '../src/webgpu/kernels/conv2d';
-import { matmulWgsl } from '../src/webgpu/kernels/matmul';
-import { reduceWgsl } from '../src/webgpu/kernels/reduce';
 import type { GpuLike } from '../src/webgpu/gpu-like';
 import { median } from './timing';
 
@@ -64,17 +61,15 @@ async function interleaved(impls: Record<string, () => Promise<unknown>>, rounds
   return Object.fromEntries(names.map((n) => [n, median(times[n])]));
 }
 
-/** Runs `fn` with the portable gpu.js sources in place of tensor-gpu's WGSL matmul, conv2d and reductions. */
+/** Runs `fn` with the portable gpu.js sources in place of every WGSL kernel of tensor-gpu's own (tiled products, pooling, reductions). */
 async function portable<T>(fn: () => Promise<T>): Promise<T> {
   const kernels = t.defaultEngine.kernels;
-  const names = ['matmul', 'conv2d', 'sum', 'mean', 'max', 'min', 'argmax', 'argmin'];
-  for (const n of names) kernels.unregisterWgsl(n);
+  const own = kernels.entries().filter((e) => e.backend === 'webgpu').map((e) => [e.name, kernels.wgslImplementation(e.name)!] as const);
+  for (const [name] of own) kernels.unregisterWgsl(name);
   try {
     return await fn();
   } finally {
-    kernels.registerWgsl('matmul', matmulWgsl);
-    kernels.registerWgsl('conv2d', conv2dWgsl);
-    for (const n of names.slice(2)) kernels.registerWgsl(n, reduceWgsl);
+    for (const [name, kernel] of own) kernels.registerWgsl(name, kernel);
   }
 }
 
@@ -151,6 +146,78 @@ async function convRows(tf: typeof import('./gpu-tfjs') | null, software: boolea
     const flop = 2 * c.x[0] * c.x[2] * c.x[3] * c.w[0] * 25 * c.w[1];
     log({ case: 'conv2d forward', shape: c.name, ms, gflops: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, flop / (v * 1e6)])) });
     t.dispose([x, w]);
+  }
+}
+
+/** Runs `op` and reads its result: one timed call. */
+const readOf = (op: () => t.Tensor) => async () => {
+  const y = op();
+  await y.data();
+  y.dispose();
+};
+
+/** Interleaved tiled vs gpu.js kernel (and tfjs where given) of one op; logs ms and the speedup. */
+async function versusPortable(row: Record<string, unknown>, op: () => t.Tensor, flop: number | null, tfjs?: () => Promise<unknown>): Promise<void> {
+  const ours = readOf(op);
+  const impls: Record<string, () => Promise<unknown>> = { tiled: ours, 'gpu.js kernel': () => portable(ours) };
+  if (tfjs) impls['tfjs-webgpu'] = tfjs;
+  const ms = await interleaved(impls, quick ? 3 : 5);
+  const gflops = flop ? Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, flop / (v * 1e6)])) : undefined;
+  log({ ...row, ms, ...(gflops ? { gflops } : {}), tiledOverGpuJs: ms['gpu.js kernel'] / ms.tiled, ...(tfjs ? { tiledOverTfjs: ms['tfjs-webgpu'] / ms.tiled } : {}) });
+}
+
+async function convGradRows(software: boolean): Promise<void> {
+  const batch = software ? 4 : 64;
+  const cases = [
+    { name: '14x14x32 -> 5x5x64 pad 2', x: [batch, 32, 14, 14], w: [64, 32, 5, 5], o: { padding: 2 } },
+    { name: '28x28x32 -> 3x3x64 stride 2 pad 1', x: [batch, 32, 28, 28], w: [64, 32, 3, 3], o: { padding: 1, stride: 2 } },
+  ];
+  for (const c of cases) {
+    const x = t.randn(c.x, { seed: 3 });
+    const w = t.randn(c.w, { seed: 4 });
+    const y = t.conv2d(x, w, c.o);
+    const dy = t.randn(y.shape, { seed: 5 });
+    const flop = 2 * y.size * c.w[1] * c.w[2] * c.w[3];
+    await versusPortable({ case: 'conv2d input gradient', shape: c.name, batch }, () => t.conv2dInputGrad(dy, w, c.x, c.o), flop);
+    await versusPortable({ case: 'conv2d weight gradient', shape: c.name, batch }, () => t.conv2dWeightGrad(dy, x, c.w, c.o), flop);
+    t.dispose([x, w, y, dy]);
+  }
+}
+
+async function poolRows(tf: typeof import('./gpu-tfjs') | null, software: boolean): Promise<void> {
+  const batch = software ? 8 : 64;
+  const cases = [
+    { name: 'LeNet 28x28x6 2x2/2', x: [batch, 6, 28, 28], o: { kernel: 2 } },
+    { name: '28x28x32 3x3/2 pad 1', x: [batch, 32, 28, 28], o: { kernel: 3, stride: 2, padding: 1 } },
+  ];
+  for (const c of cases) {
+    const x = t.randn(c.x, { seed: 6 });
+    for (const kind of ['max', 'avg'] as const) {
+      const y = kind === 'max' ? t.maxPool2d(x, c.o) : t.avgPool2d(x, c.o);
+      const dy = t.randn(y.shape, { seed: 7 });
+      const tfjs = tf ? tf.tfjsPool(kind, [c.x[0], c.x[2], c.x[3], c.x[1]], c.o.kernel, c.o.stride ?? c.o.kernel, c.o.padding ? 'same' : 'valid') : undefined;
+      await versusPortable({ case: `${kind}Pool2d forward`, shape: c.name, batch }, () => (kind === 'max' ? t.maxPool2d(x, c.o) : t.avgPool2d(x, c.o)), null, tfjs);
+      await versusPortable({ case: `${kind}Pool2d gradient`, shape: c.name, batch }, () => (kind === 'max' ? t.maxPool2dGrad(x, dy, c.o) : t.avgPool2dGrad(dy, c.x, c.o)), null);
+      t.dispose([y, dy]);
+    }
+    x.dispose();
+  }
+}
+
+async function softmaxRows(tf: typeof import('./gpu-tfjs') | null, software: boolean): Promise<void> {
+  const shapes = software ? [[64, 10], [64, 1000], [16, 4096]] : [[64, 10], [1024, 1000], [4096, 32000]];
+  for (const [rows, cols] of shapes) {
+    const x = t.randn([rows, cols], { seed: 8 });
+    const labels = Array.from({ length: rows }, (_, i) => i % cols);
+    const shape = `${rows}x${cols}`;
+    await versusPortable({ case: 'softmax forward', shape }, () => t.softmax(x), null, tf ? tf.tfjsSoftmax([rows, cols]) : undefined);
+    // The gradient of the mean cross-entropy, read once: the loss's logSoftmax forward and backward.
+    await versusPortable({ case: 'crossEntropy gradient', shape }, () => {
+      const { value, grads } = t.valueAndGrad((z: t.Tensor) => t.crossEntropy(z, labels))(x);
+      value.dispose();
+      return grads[0];
+    }, null);
+    x.dispose();
   }
 }
 
@@ -258,6 +325,9 @@ if (tfNote) {
 const parts: [string, () => Promise<void>][] = [
   ['matmul', () => matmulRows(tf, software)],
   ['conv', () => convRows(tf, software)],
+  ['convGrads', () => convGradRows(software)],
+  ['pool', () => poolRows(tf, software)],
+  ['softmax', () => softmaxRows(tf, software)],
   ['training', () => trainingRows(tf, software)],
   ['packed', () => packedRows(software)],
   ['fp16', () => fp16Rows(software)],

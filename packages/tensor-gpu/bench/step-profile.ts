@@ -6,8 +6,9 @@
  * on a shared machine another process's load stretches wall time but hardly the CPU time a kernel
  * takes, so the shares stay comparable from run to run.
  *
- * Run from the package folder: `pnpm exec tsx bench/step-profile.ts [--steps=30] [--models=mlp,cnn]`.
- * Prints one table per model and writes `bench/results/step-profile.json`.
+ * Run from the package folder: `pnpm exec tsx bench/step-profile.ts [--steps=30] [--models=mlp,cnn] [--activation=relu|tanh]`.
+ * Prints one table per model and writes `bench/results/step-profile.json` (`step-profile-tanh.json`
+ * with `--activation=tanh`, which puts tanh in place of the MLP's ReLU, as DFA's MLPs have).
  *
  * @module
  */
@@ -18,7 +19,7 @@ import { Device } from '../src/backend/device';
 import type { KernelSpec } from '../src/backend/kernel-spec';
 import { lenet5 } from '../src/nn/models';
 import { Linear } from '../src/nn/linear';
-import { ReLU } from '../src/nn/activations';
+import { ReLU, Tanh } from '../src/nn/activations';
 import { Sequential } from '../src/nn/containers';
 import type { Module } from '../src/nn/module';
 import { sgd } from '../src/optim/sgd';
@@ -52,13 +53,13 @@ function instrument(times: Map<string, KernelTime>): () => void {
   };
 }
 
-function model(name: 'mlp' | 'cnn'): { m: Module; shape: number[] } {
+function model(name: 'mlp' | 'cnn', activation: 'relu' | 'tanh'): { m: Module; shape: number[] } {
   if (name === 'cnn') return { m: lenet5({ seed: 1 }), shape: [BATCH, 1, 28, 28] };
-  return { m: new Sequential(new Linear(784, 256, { seed: 1 }), new ReLU(), new Linear(256, 10, { seed: 2 })), shape: [BATCH, 784] };
+  return { m: new Sequential(new Linear(784, 256, { seed: 1 }), activation === 'tanh' ? new Tanh() : new ReLU(), new Linear(256, 10, { seed: 2 })), shape: [BATCH, 784] };
 }
 
-async function profile(name: 'mlp' | 'cnn', steps: number): Promise<{ stepMs: number; kernels: KernelTime[] }> {
-  const { m, shape } = model(name);
+async function profile(name: 'mlp' | 'cnn', steps: number, activation: 'relu' | 'tanh'): Promise<{ stepMs: number; kernels: KernelTime[] }> {
+  const { m, shape } = model(name, activation);
   const optimizer = sgd({ lr: 0.05 });
   const x = t.tensor(uniformValues(BATCH * 784, 7), shape);
   const labels = Int32Array.from({ length: BATCH }, (_, i) => (i * 7) % 10);
@@ -85,23 +86,26 @@ async function profile(name: 'mlp' | 'cnn', steps: number): Promise<{ stepMs: nu
 async function main(): Promise<void> {
   let steps = 30;
   let models: ('mlp' | 'cnn')[] = ['mlp', 'cnn'];
+  let activation: 'relu' | 'tanh' = 'relu';
   for (const a of process.argv.slice(2)) {
     if (a.startsWith('--steps=')) steps = Math.max(1, Number(a.slice(8)));
     else if (a.startsWith('--models=')) models = a.slice(9).split(',').filter((v): v is 'mlp' | 'cnn' => v === 'mlp' || v === 'cnn');
-    else throw new Error(`bench/step-profile: unknown option ${a} (expected --steps=N, --models=mlp,cnn)`);
+    else if (a === '--activation=relu' || a === '--activation=tanh') activation = a.slice(13) as 'relu' | 'tanh';
+    else throw new Error(`bench/step-profile: unknown option ${a} (expected --steps=N, --models=mlp,cnn, --activation=relu|tanh)`);
   }
   await t.setBackend('cpu');
   const load = loadAverageLine();
   const results: Record<string, { stepMs: number; kernels: KernelTime[] }> = {};
   for (const name of models) {
-    const r = await profile(name, steps);
+    const r = await profile(name, steps, activation);
     results[name] = r;
     const inKernels = r.kernels.reduce((s, k) => s + k.ms, 0);
     console.log(`\n${name}: ${r.stepMs.toFixed(2)} ms of CPU time per step; kernels ${inKernels.toFixed(2)} ms, outside kernels ${(r.stepMs - inKernels).toFixed(2)} ms`);
     console.log(markdownTable(['kernel', 'runs on', 'calls/step', 'CPU ms/step', 'share of step'], r.kernels.map((k) => [k.name, k.path, k.calls.toFixed(0), k.ms.toFixed(3), `${((100 * k.ms) / r.stepMs).toFixed(1)}%`])));
   }
   console.log(`load: ${load}`);
-  writeJson(join(BENCH_DIR, 'results', 'step-profile.json'), { machine: machineInfo(), load, batch: BATCH, steps, results });
+  const file = activation === 'tanh' ? 'step-profile-tanh.json' : 'step-profile.json';
+  writeJson(join(BENCH_DIR, 'results', file), { machine: machineInfo(), load, batch: BATCH, steps, activation, results });
 }
 
 main().catch((e) => {

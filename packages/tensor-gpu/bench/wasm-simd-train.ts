@@ -10,7 +10,10 @@
  * backward, update and reading the loss back. tfjs runs in two forms: `optimizer.minimize` with
  * `tf.train.sgd` (tfjs's autodiff, how its users train) and the hand-written backprop with explicit
  * transposes of `tfjs-models.ts`. tensor-gpu runs `trainStep` with `optim.sgd`; its 1- and 2-thread
- * kernels are swapped between batches on one engine (the workers stay started).
+ * kernels are swapped between batches on one engine (the workers stay started). Both run on the
+ * engine's WebAssembly heap, where its tensors live; a third row runs the 1-thread kernels over a
+ * private memory, which copies every operand in and every result out (how the kernels ran before
+ * tensors lived in the heap, and still run where shared memories are refused).
  *
  * Run from the package folder: `pnpm exec tsx bench/wasm-simd-train.ts [--rounds=7] [--models=mlp,cnn] [--batch-ms=150]`.
  * Prints a table and writes `bench/results/wasm-simd-train.json`.
@@ -24,6 +27,7 @@ import * as t from '../src/index';
 import { defaultEngine } from '../src/default-engine';
 import type { ConvGeometry } from '../src/kernels/conv';
 import type { ElementwiseParams } from '../src/kernels/elementwise';
+import type { SoftmaxParams } from '../src/kernels/softmax';
 import type { HostKernels } from '../src/kernels/host-kernels';
 import type { MatmulGeometry } from '../src/kernels/matmul';
 import type { PoolGeometry } from '../src/kernels/pool';
@@ -83,16 +87,18 @@ class SwitchableKernels implements HostKernels {
   maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void { this.current.maxPool2dGrad(g, x, dy, out); }
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void { this.current.elementwise(inputs, out, scalars, params); }
   optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void { this.current.optimizerUpdate(name, inputs, out, scalars); }
+  roundFloat16(x: Float32Array, out: Float32Array): void { this.current.roundFloat16(x, out); }
+  softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void { this.current.softmax(inputs, out, params); }
   dispose(): void { /* the kernel sets are disposed by the benchmark */ }
 }
 
-function tensorGpuTrainer(model: ModelName, kernels: SwitchableKernels, use: HostKernels, threads: number, data: Batch[]): Trainer {
+function tensorGpuTrainer(model: ModelName, kernels: SwitchableKernels, use: HostKernels, threads: number, data: Batch[], note = ''): Trainer {
   const m = model === 'cnn' ? lenet5({ seed: 1 }) : new Sequential(new Linear(784, 256, { seed: 1 }), new ReLU(), new Linear(256, 10, { seed: 2 }));
   const optimizer = sgd({ lr: MODELS[model].lr });
   const xs = data.map((b) => t.tensor(b.x, MODELS[model].shape));
   let i = 0;
   return {
-    name: `tensor-gpu cpu (wasm-simd, ${threads} thread${threads > 1 ? 's' : ''})`,
+    name: `tensor-gpu cpu (wasm-simd, ${threads} thread${threads > 1 ? 's' : ''}${note})`,
     activate: async () => {
       kernels.current = use;
     },
@@ -233,10 +239,16 @@ async function main(): Promise<void> {
   if (!tfjs.backends.includes('wasm') || !tfjs.wasmSimd) throw new Error(`tfjs-wasm with SIMD did not start: ${tfjs.notes.join('; ')}`);
   await registerTfjsGradients();
   await t.setBackend('cpu', { threads: 1 });
-  const one = new WasmSimdKernels();
-  const shared = new SimdInstance({ shared: true });
+  // Both run on the engine's heap, where the cpu backend's tensors live, so they read them in place.
+  const heap = defaultEngine.cpuHeap();
+  if (!heap) throw new Error('bench/wasm-simd-train: the cpu backend has no shared WebAssembly heap here');
+  const one = new WasmSimdKernels(new SimdInstance({ heap }));
+  const shared = new SimdInstance({ heap });
   shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
   const two = new WasmSimdKernels(shared);
+  // The same kernels over a private memory of their own: they copy every operand in and the
+  // result out per call, as before tensors lived in the heap (and as where shared memories are refused).
+  const copying = new WasmSimdKernels();
   const kernels = new SwitchableKernels(one);
   defaultEngine.useCpuKernels(kernels);
   console.log(`load ${loadBefore}; tfjs ${tfjs.version} (wasm SIMD ${tfjs.wasmSimd}, threads ${tfjs.wasmThreads}); ${args.rounds} paired rounds of ≥ ${args.batchMs} ms`);
@@ -246,6 +258,7 @@ async function main(): Promise<void> {
     const trainers = [
       tensorGpuTrainer(model, kernels, one, 1, data),
       tensorGpuTrainer(model, kernels, two, 2, data),
+      tensorGpuTrainer(model, kernels, copying, 1, data, ', operands copied in and out'),
       tfjsTrainer(model, 'wasm', 'minimize', data),
       tfjsTrainer(model, 'wasm', 'hand-written', data),
       tfjsTrainer(model, 'cpu', 'minimize', data),
@@ -258,6 +271,7 @@ async function main(): Promise<void> {
   }
   one.dispose();
   two.dispose();
+  copying.dispose();
   const loadAfter = loadAverageLine();
   const table = markdownTable(
     ['model', 'implementation', 'steps/s', 'ms/step', 'tensor-gpu 1 thread ×', 'tensor-gpu 2 threads ×', 'loss first → last', 'other load (cores)'],

@@ -4,7 +4,7 @@ import type { KernelDevice } from './backend/kernel-device';
 import type { DeviceBuffer } from './backend/device-buffer';
 import type { KernelRegistry } from './backend/kernel-registry';
 import { builtinKernelRegistry } from './kernels/builtin-registry';
-import { createHostKernels } from './backend/cpu-kernels';
+import { createCpuHeap, createHostKernels } from './backend/cpu-kernels';
 import { isBackendRequest, type BackendName, type BackendRequest } from './backend/names';
 import type { DType } from './dtype';
 import type { CpuKernels, HostKernels } from './kernels/host-kernels';
@@ -14,6 +14,7 @@ import { acquireDevice } from './webgpu/acquire';
 import { isGpuLike, navigatorGpu, type GpuLike } from './webgpu/gpu-like';
 import { WebGpuDevice, type WebGpuCounters } from './webgpu/webgpu-device';
 import { checkThreadCount, defaultThreadCount, startWasmSimdKernels } from './wasm/threads';
+import type { WasmHeap } from './wasm/wasm-heap';
 
 /** @internal A recorded op: how to turn the gradient of its output into gradients of its inputs. */
 export interface TapeEntry {
@@ -42,6 +43,13 @@ export interface MemoryInfo {
   numBuffers: number;
   /** Kernels compiled on the current backend so far. */
   numKernels: number;
+  /**
+   * Bytes of the `cpu` backend's WebAssembly heap in use: the blocks of the tensors that live
+   * there plus the kernels' scratch (0 where the cpu backend keeps its tensors in JavaScript arrays).
+   */
+  numHeapBytes: number;
+  /** Bytes of the heap's blocks that hold tensors (part of `numHeapBytes`; the leak check compares it). */
+  numHeapTensorBytes: number;
 }
 
 /** Options of `setBackend`. */
@@ -82,6 +90,8 @@ export class Engine {
   /** The cpu backend's products (matmul, convolutions), made when first needed; this engine owns them. */
   private cpuProducts: HostKernels | null = null;
   private cpuProductsChoice: CpuKernels = 'wasm-simd';
+  /** The WebAssembly heap the cpu backend's tensors and kernels live in: undefined until first needed, null where none can be made. */
+  private cpuHeapOrNull: WasmHeap | null | undefined = undefined;
   /** Threads the cpu backend's WebAssembly kernels were asked for. */
   private cpuThreadsChoice: number | 'auto' = 'auto';
   /** Which implementation runs each primitive on each backend (see `registerKernel`). */
@@ -118,14 +128,14 @@ export class Engine {
     }
     if (name === 'cpu') {
       // Made now, so that missing WebAssembly SIMD is reported here rather than at the first product.
-      if (cpuKernels && cpuKernels !== this.cpuProducts?.name) this.useCpuKernels(createHostKernels(cpuKernels));
+      if (cpuKernels && cpuKernels !== this.cpuProducts?.name) this.useCpuKernels(createHostKernels(cpuKernels, this.cpuHeap()));
       else this.cpuHostKernels();
       if (threads !== undefined) this.cpuThreadsChoice = threads;
       if (this.cpuProducts?.name === 'wasm-simd') await this.startCpuThreads();
     }
     let device = this.devices.get(name);
     if (!device) {
-      device = new Device(name);
+      device = this.createDevice(name);
       this.devices.set(name, device);
     }
     this.device = device;
@@ -168,7 +178,7 @@ export class Engine {
   async setCpuThreads(threads: number | 'auto', op = 'setCpuThreads'): Promise<void> {
     if (threads !== 'auto') checkThreadCount(threads, op);
     this.cpuThreadsChoice = threads;
-    if (this.cpuProducts?.name !== 'wasm-simd') this.useCpuKernels(createHostKernels('wasm-simd'));
+    if (this.cpuProducts?.name !== 'wasm-simd') this.useCpuKernels(createHostKernels('wasm-simd', this.cpuHeap()));
     await this.startCpuThreads();
   }
 
@@ -181,7 +191,7 @@ export class Engine {
   private async startCpuThreads(): Promise<void> {
     const wanted = this.cpuThreadsChoice === 'auto' ? defaultThreadCount() : this.cpuThreadsChoice;
     if (wanted === this.cpuProducts?.threads) return;
-    this.useCpuKernels(await startWasmSimdKernels(wanted));
+    this.useCpuKernels(await startWasmSimdKernels(wanted, this.cpuHeap()));
   }
 
   /** The `cpu` backend's product kernels (null until the cpu backend first needs them). */
@@ -199,8 +209,23 @@ export class Engine {
 
   /** The `cpu` backend's products, made on first use with the chosen implementation. */
   private cpuHostKernels(): HostKernels {
-    this.cpuProducts ??= createHostKernels(this.cpuProductsChoice);
+    this.cpuProducts ??= createHostKernels(this.cpuProductsChoice, this.cpuHeap());
     return this.cpuProducts;
+  }
+
+  /**
+   * @internal The WebAssembly heap of the `cpu` backend's tensors, made on first use; null where
+   * none can be made (see `createCpuHeap`). Kernels made over it read those tensors in place.
+   */
+  cpuHeap(): WasmHeap | null {
+    if (this.cpuHeapOrNull === undefined) this.cpuHeapOrNull = createCpuHeap();
+    return this.cpuHeapOrNull;
+  }
+
+  /** A gpu.js device for `name`; the cpu backend's keeps its buffers in the heap where there is one. */
+  private createDevice(name: BackendName): Device {
+    const heap = name === 'cpu' ? this.cpuHeap() : null;
+    return heap ? new Device(name, heap) : new Device(name);
   }
 
   /** The backend that runs kernels now, or null before `setBackend`. */
@@ -211,7 +236,7 @@ export class Engine {
   /** @internal The current device; selects `'cpu'` synchronously when no backend was chosen yet. */
   currentDevice(): KernelDevice {
     if (!this.device) {
-      const cpu = new Device('cpu');
+      const cpu = this.devices.get('cpu') ?? this.createDevice('cpu');
       this.devices.set('cpu', cpu);
       this.device = cpu;
     }
@@ -310,7 +335,15 @@ export class Engine {
       numBytes += d.liveBytes;
       numBuffers += d.liveBuffers;
     }
-    return { numTensors: this.liveTensors, numBytes, numBuffers, numKernels: this.device?.compiledKernels ?? 0 };
+    const heap = this.cpuHeapOrNull;
+    return {
+      numTensors: this.liveTensors,
+      numBytes,
+      numBuffers,
+      numKernels: this.device?.compiledKernels ?? 0,
+      numHeapBytes: heap?.bytesInUse ?? 0,
+      numHeapTensorBytes: heap?.arrayBytes ?? 0,
+    };
   }
 
   /** True while gradients are being recorded (inside `valueAndGrad` and outside `noGrad`). */
@@ -367,6 +400,8 @@ export class Engine {
     for (const d of this.devices.values()) d.destroy();
     this.devices.clear();
     this.device = null;
+    this.cpuHeapOrNull?.release();
+    this.cpuHeapOrNull = undefined;
   }
 
   private deviceOf(buffer: DeviceBuffer): KernelDevice {

@@ -107,6 +107,17 @@ describe('ENGINE_PROTOCOL', () => {
       Module: ['addBuffer', 'addModule', 'addParameter', 'call', 'checkFreeName', 'constructor', 'dispose', 'disposeState', 'eval', 'namedBuffers', 'namedChildren', 'namedParameters', 'parameters', 'train', 'trainableParameters'],
       Parameter: ['assign', 'constructor'],
     },
+    // 4: the cpu backend's tensors live in the engine's WebAssembly heap (cpuHeap, createDevice); memory() reports it.
+    4: {
+      Engine: ['constructor', 'cpuHeap', 'cpuHostKernels', 'createDevice', 'currentDevice', 'destroy', 'deviceOf', 'disposeScope', 'getBackend', 'getCpuKernels', 'getCpuThreads', 'isRecorded', 'keep', 'makeTensor', 'memory', 'nextRandomSeed', 'nextTensorId', 'noGrad', 'pushTape', 'read', 'readNow', 'record', 'recording', 'release', 'removeTape', 'setBackend', 'setCpuThreads', 'startCpuThreads', 'tidy', 'useCpuKernels', 'useWebGpu', 'view', 'webgpuStats'],
+      Device: ['asynchronous', 'call', 'constructor', 'destroy', 'free', 'hostResident', 'kernel', 'owns', 'read', 'readHandle', 'readNow', 'run', 'runOnHost', 'track', 'upload', 'verify'],
+      WebGpuDevice: ['assertAlive', 'commandEncoder', 'compiledKernels', 'constructor', 'destroy', 'dispatch', 'flush', 'free', 'owns', 'portable', 'read', 'readNow', 'run', 'stats', 'throwRecordedErrors', 'track', 'upload'],
+      DeviceBuffer: ['bytes', 'constructor', 'pending'],
+      KernelRegistry: ['constructor', 'entries', 'implementation', 'register', 'registerWgsl', 'unregister', 'unregisterWgsl', 'wgslImplementation'],
+      Tensor: ['array', 'assertLive', 'constructor', 'data', 'dispose', 'isDisposed', 'rank', 'toString'],
+      Module: ['addBuffer', 'addModule', 'addParameter', 'call', 'checkFreeName', 'constructor', 'dispose', 'disposeState', 'eval', 'namedBuffers', 'namedChildren', 'namedParameters', 'parameters', 'train', 'trainableParameters'],
+      Parameter: ['assign', 'constructor'],
+    },
   };
   const members = (cls: { prototype: object }) => Object.getOwnPropertyNames(cls.prototype).sort();
 

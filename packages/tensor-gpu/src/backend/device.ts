@@ -2,6 +2,7 @@ import { GPU } from 'gpu.js';
 import * as gpuJs from 'gpu.js';
 import { DeviceBuffer } from './device-buffer';
 import { HostBufferPool } from './host-buffer-pool';
+import type { HostArrays } from './host-arrays';
 import { KERNEL_CLASS_OF, type BackendName } from './names';
 import { withFloat16Output } from '../fp16/kernel-rounding';
 import { HOST_RESIDENT_BACKENDS } from './kernel-registry';
@@ -25,16 +26,21 @@ export class Device implements KernelDevice {
   private readonly gpu: any;
   private readonly kernels = new Map<string, KernelFunction>();
   private readonly verified = new WeakSet<object>();
-  /** Arrays of freed buffers on host-resident backends, reused for outputs of the same size. */
-  private readonly pool = new HostBufferPool();
+  /** Where buffers on host-resident backends get their arrays (and give them back for reuse). */
+  private readonly arrays: HostArrays;
   /** Kernels compiled so far on this device. */
   compiledKernels = 0;
   /** Live device buffers and their bytes. */
   liveBuffers = 0;
   liveBytes = 0;
 
-  constructor(readonly backend: BackendName) {
+  /**
+   * `arrays`: where a host-resident backend's buffers live (default: a pool of JavaScript arrays;
+   * the cpu backend passes its WebAssembly heap).
+   */
+  constructor(readonly backend: BackendName, arrays: HostArrays = new HostBufferPool()) {
     this.gpu = new GPU({ mode: backend });
+    this.arrays = arrays;
   }
 
   /** True for backends whose kernels resolve asynchronously (webgpu). */
@@ -50,7 +56,7 @@ export class Device implements KernelDevice {
   /** Copies host values into a new device buffer. */
   upload(values: Float32Array): DeviceBuffer {
     if (this.hostResident) {
-      const copy = this.pool.take(values.length);
+      const copy = this.arrays.take(values.length);
       copy.set(values);
       return this.track(new DeviceBuffer(copy, values.length));
     }
@@ -86,14 +92,15 @@ export class Device implements KernelDevice {
     const values = args.map((a) => (a instanceof DeviceBuffer ? (a.handle as Float32Array) : a));
     const inputs = values.filter((a): a is Float32Array => a instanceof Float32Array);
     const scalars = values.filter((a): a is number => typeof a === 'number');
-    const out = this.pool.take(spec.outSize);
+    const out = this.arrays.take(spec.outSize);
     host(inputs, out, scalars, spec.params);
     return this.track(new DeviceBuffer(out, spec.outSize));
   }
 
   /**
    * Reads a buffer back to the host. A host array is copied before this returns, so disposing the
-   * tensor right after the call (its array going back to the pool) cannot change what is read.
+   * tensor right after the call (its block or array reused by a later output) cannot change what
+   * is read, and the caller owns the copy.
    */
   read(buffer: DeviceBuffer): Promise<Float32Array> {
     if (buffer.handle instanceof Float32Array) return Promise.resolve(Float32Array.from(buffer.handle));
@@ -125,7 +132,7 @@ export class Device implements KernelDevice {
     this.liveBuffers--;
     this.liveBytes -= buffer.bytes;
     if (this.hostResident) {
-      if (buffer.handle instanceof Float32Array) this.pool.give(buffer.handle);
+      if (buffer.handle instanceof Float32Array) this.arrays.give(buffer.handle);
       return;
     }
     const release = (h: any) => h?.delete?.();
@@ -142,7 +149,7 @@ export class Device implements KernelDevice {
   destroy(): void {
     for (const k of this.kernels.values()) k.destroy?.();
     this.kernels.clear();
-    this.pool.clear();
+    this.arrays.clear();
     this.gpu.destroy?.();
   }
 

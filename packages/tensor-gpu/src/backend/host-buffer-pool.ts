@@ -1,3 +1,5 @@
+import type { HostArrays } from './host-arrays';
+
 /** Pooled bytes beyond which freed arrays are left to the garbage collector. */
 const DEFAULT_LIMIT_BYTES = 64 * 1024 * 1024;
 
@@ -6,9 +8,11 @@ const DEFAULT_LIMIT_BYTES = 64 * 1024 * 1024;
  * output of the same size. A training step makes the same shapes every step, so after the first
  * step its outputs reuse the previous step's arrays instead of allocating (and zeroing, and later
  * collecting) new ones; large fresh typed arrays cost page faults and garbage-collection pauses.
- * Arrays handed out are zeroed, as fresh ones are. One pool per device; nothing is shared.
+ * Arrays handed out are zeroed, as fresh ones are. One pool per device; nothing is shared. The
+ * cpu backend keeps its tensors in its WebAssembly heap instead where it can (a shared memory);
+ * this pool serves the webasm backend and the cpu backend without one.
  */
-export class HostBufferPool {
+export class HostBufferPool implements HostArrays {
   private readonly free = new Map<number, Float32Array[]>();
   /** Arrays this pool allocated: only these come back (an array from gpu.js may view its own memory). */
   private readonly own = new WeakSet<Float32Array>();

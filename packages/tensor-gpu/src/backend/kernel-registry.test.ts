@@ -42,15 +42,15 @@ describe('KernelRegistry', () => {
     expect(() => r.register('double', 'cpu', 42 as never)).toThrow(/run must be a function/);
   });
 
-  it('the built-in table names host loops on cpu (products, optimizers, elementwise ops, reductions, gather, pooling) and WGSL matmul, conv2d and reductions on webgpu', () => {
+  it('the built-in table names host loops on cpu (products, optimizers, elementwise ops, softmax, binary16 rounding, reductions, gather, pooling) and WGSL products, convolutions, pooling, softmax and reductions on webgpu', () => {
     const all = builtinKernelRegistry(() => new JsHostKernels()).entries();
     expect(all.every((e) => e.backend === 'cpu' || e.backend === 'webgpu')).toBe(true);
-    expect(all.filter((e) => e.backend === 'webgpu').map((e) => e.name)).toEqual(['argmax', 'argmin', 'conv2d', 'matmul', 'max', 'mean', 'min', 'sum']);
+    expect(all.filter((e) => e.backend === 'webgpu').map((e) => e.name)).toEqual(['argmax', 'argmin', 'avgPool2d', 'avgPool2dGrad', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'logSoftmax', 'logSoftmaxGrad', 'matmul', 'max', 'maxPool2d', 'maxPool2dGrad', 'mean', 'min', 'softmax', 'softmaxGrad', 'sum']);
     const entries = all.filter((e) => e.backend === 'cpu');
     const elementwise = Object.keys(ELEMENTWISE_BODIES);
     const expected = [
       'adam', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'matmul', 'optimAverage', 'optimSquaredAverage', 'packedSgdBuffer', 'packedSgdStep', 'sgd', 'sgdMomentum',
-      ...elementwise, 'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'gather', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
+      ...elementwise, 'castFloat16', 'softmax', 'logSoftmax', 'softmaxGrad', 'logSoftmaxGrad', 'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'gather', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
     ];
     expect(entries.map((e) => e.name)).toEqual([...expected].sort((a, b) => a.localeCompare(b)));
   });

@@ -11,6 +11,7 @@ import { hostReduce } from './host-reduce';
 import type { HostKernels } from './host-kernels';
 import type { MatmulGeometry } from './matmul';
 import type { PoolGeometry } from './pool';
+import { SOFTMAX_OPS, type SoftmaxParams } from './softmax';
 import { registerBuiltinWgslKernels } from '../webgpu/builtin-wgsl';
 
 /**
@@ -18,7 +19,7 @@ import { registerBuiltinWgslKernels } from '../webgpu/builtin-wgsl';
  * gpu.js source unless a line here names another implementation for the current backend. To add
  * one: write it as a {@link HostKernel} in its own file and add a line here; the kernel's `params`
  * carry what it needs beyond its inputs. On `cpu`, the products (matmul and the convolutions), max
- * pooling, the elementwise ops and the optimizer updates run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
+ * pooling, the elementwise ops, the softmax primitives, binary16 rounding and the optimizer updates run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
  * whichever it was told to use.
  */
 export function builtinKernelRegistry(products: () => HostKernels): KernelRegistry {
@@ -42,6 +43,9 @@ export function builtinKernelRegistry(products: () => HostKernels): KernelRegist
   for (const op of Object.keys(ELEMENTWISE_BODIES)) registry.register(op, 'cpu', elementwise);
   for (const op of ['sum', 'mean', 'max', 'min', 'argmax', 'argmin']) registry.register(op, 'cpu', hostReduce);
   registry.register('gather', 'cpu', hostGather);
+  registry.register('castFloat16', 'cpu', ([x], out) => products().roundFloat16(x, out));
+  const softmax: HostKernel<SoftmaxParams> = (inputs, out, _, params) => products().softmax(inputs, out, params);
+  for (const op of SOFTMAX_OPS) registry.register(op, 'cpu', softmax);
   const maxPool2d: HostKernel<PoolGeometry> = ([x], out, _, g) => products().maxPool2d(g, x, out);
   const maxPool2dGrad: HostKernel<PoolGeometry> = ([x, dy], out, _, g) => products().maxPool2dGrad(g, x, dy, out);
   registry.register('maxPool2d', 'cpu', maxPool2d);

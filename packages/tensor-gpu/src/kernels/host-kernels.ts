@@ -1,3 +1,4 @@
+import { roundFloat32ArrayToFloat16 } from '../fp16/host';
 import { OPTIMIZER_HOST_LOOPS, type OptimizerKernelName } from '../optim/kernels';
 import type { ConvGeometry } from './conv';
 import type { ElementwiseParams } from './elementwise';
@@ -5,8 +6,10 @@ import { HostElementwise } from './host-elementwise';
 import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 import { hostMatmul } from './host-matmul';
 import { hostMaxPool, hostMaxPoolGrad } from './host-pool';
+import { hostSoftmax } from './host-softmax';
 import type { MatmulGeometry } from './matmul';
 import type { PoolGeometry } from './pool';
+import type { SoftmaxParams } from './softmax';
 
 /**
  * Which implementation runs the `cpu` backend's matrix products, convolutions, max pooling,
@@ -38,10 +41,18 @@ export interface HostKernels {
   maxPool2d(g: PoolGeometry, x: Float32Array, out: Float32Array): void;
   /** Max pooling gradient into `out` (the input's shape) from the input `x` and the output gradient `dy`. */
   maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void;
-  /** An elementwise primitive (kernels/elementwise.ts), bit-identical to its gpu.js source on the cpu backend. */
+  /**
+   * An elementwise primitive (kernels/elementwise.ts), bit-identical to its gpu.js source on the
+   * cpu backend, except exp, log, tanh and sigmoid in WebAssembly (within 1 float32 ulp, see
+   * assembly/transcendental.ts).
+   */
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void;
   /** A fused optimizer update (src/optim/kernels.ts): its tensor inputs and scalars in argument order. */
   optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void;
+  /** `x` rounded to binary16 into `out`, bit for bit `roundFloat32ArrayToFloat16` (fp16/host.ts). */
+  roundFloat16(x: Float32Array, out: Float32Array): void;
+  /** A row-wise softmax primitive (kernels/softmax.ts): the logits, or `dy` and the forward output. */
+  softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void;
   /** Releases what the implementation holds (its WebAssembly memory); later calls throw. */
   dispose(): void;
 }
@@ -82,6 +93,14 @@ export class JsHostKernels implements HostKernels {
 
   optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void {
     OPTIMIZER_HOST_LOOPS[name](inputs, out, scalars, undefined);
+  }
+
+  roundFloat16(x: Float32Array, out: Float32Array): void {
+    roundFloat32ArrayToFloat16(x, out);
+  }
+
+  softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void {
+    hostSoftmax(inputs, out, [], params);
   }
 
   dispose(): void {

@@ -14,6 +14,8 @@ import { hostReduce } from './host-reduce';
 import { gatherKernel } from './layout';
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel, type PoolGeometry } from './pool';
 import { reduceKernel, type ReduceOp } from './reduce';
+import { hostSoftmax } from './host-softmax';
+import { SOFTMAX_OPS, softmaxKernel } from './softmax';
 
 // The cpu backend's host loops against the portable gpu.js kernel sources they replace, run by
 // gpu.js's own cpu mode on the same inputs: the results must be identical bit for bit (NaN for
@@ -127,6 +129,16 @@ describe('host loops equal the gpu.js kernel sources bit for bit (cpu)', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('the row-wise softmax primitives, forward and gradients, on single-value, odd and long rows with ±Infinity and NaN', async () => {
+    let seed = 300;
+    for (const op of SOFTMAX_OPS) {
+      for (const [rows, cols] of [[1, 1], [7, 10], [3, 257], [40, 3]]) {
+        const args = op === 'softmax' || op === 'logSoftmax' ? [values(rows * cols, seed++)] : [values(rows * cols, seed++), values(rows * cols, seed++)];
+        expect(await compare(softmaxKernel(op, rows, cols), hostSoftmax, args)).toBeNull();
+      }
+    }
   });
 
   it('the optimizer updates, as JavaScript loops and in WebAssembly SIMD, on an odd size, first steps and Nesterov included', async () => {

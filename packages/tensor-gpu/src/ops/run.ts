@@ -1,4 +1,4 @@
-import type { KernelSpec } from '../backend/kernel-spec';
+import type { KernelSpec, OutputPrecision } from '../backend/kernel-spec';
 import type { DType } from '../dtype';
 import type { Engine } from '../engine';
 import { fmt, type Shape } from '../shape';
@@ -8,8 +8,10 @@ import { Tensor } from '../tensor';
  * Runs a kernel on the engine's current device and wraps the output in a tensor. `args` are the
  * kernel's arguments in order: tensors, or numbers passed as scalar arguments. The engine's kernel
  * registry chooses the implementation for the current backend (the gpu.js source where it names none).
+ * `precision` is how the device stores the output: by default as `dtype` says; `'float32'` for a
+ * float16 result whose kernel rounds to binary16 itself.
  */
-export function runKernel(engine: Engine, spec: KernelSpec, args: readonly (Tensor | number)[], shape: Shape, dtype: DType = 'float32'): Tensor {
+export function runKernel(engine: Engine, spec: KernelSpec, args: readonly (Tensor | number)[], shape: Shape, dtype: DType = 'float32', precision: OutputPrecision = dtype): Tensor {
   const device = engine.currentDevice();
   for (const x of args) {
     if (!(x instanceof Tensor)) continue;
@@ -20,7 +22,7 @@ export function runKernel(engine: Engine, spec: KernelSpec, args: readonly (Tens
   }
   if (spec.outSize === 0) return engine.makeTensor(shape, dtype, null);
   const host = engine.kernels.implementation(spec.name, device.backend);
-  return engine.makeTensor(shape, dtype, device.run(spec, args.map((x) => (x instanceof Tensor ? x.buffer! : x)), dtype, host));
+  return engine.makeTensor(shape, dtype, device.run(spec, args.map((x) => (x instanceof Tensor ? x.buffer! : x)), precision, host));
 }
 
 /** The engine of the first tensor among `values`; throws naming `op` when there is none. */

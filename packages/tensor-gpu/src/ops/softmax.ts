@@ -4,7 +4,8 @@ import { elementwise, exp, log, mul, neg, sub } from './elementwise';
 import { reshape } from './layout';
 import { max, mean, sum } from './reduce';
 import { fromHost } from './creation';
-import { checkTensor } from './run';
+import { softmaxKernel, type SoftmaxOp } from '../kernels/softmax';
+import { checkTensor, runKernel } from './run';
 
 /** Runs a composite op: drops its intermediates unless a gradient tape still needs them. */
 function composite<T>(x: Tensor, fn: () => T): T {
@@ -17,10 +18,48 @@ function shifted(x: Tensor, axis: number): Tensor {
   return sub(x, m);
 }
 
-/** Log of the softmax along `axis` (default last), computed stably. */
+/**
+/**
+ * True where the current backend has its own implementation of the row-wise primitive `op`
+ * (host loops or WebAssembly SIMD on cpu, WGSL on webgpu) and `x` is float32 over the last axis.
+ * Elsewhere the composite of max, exp, sum and log runs: gpu.js's one-output-per-thread source of
+ * the primitive rescans the row for every output, quadratic in the row length. float16 tensors keep
+ * the composite, which rounds every step to binary16 as fp16 hardware would.
+ */
+function rowwise(x: Tensor, axis: number, op: SoftmaxOp): boolean {
+  if (x.dtype !== 'float32' || axis !== x.rank - 1 || x.size === 0) return false;
+  const backend = x.engine.currentDevice().backend;
+  const kernels = x.engine.kernels;
+  return backend === 'webgpu' ? kernels.wgslImplementation(op) !== undefined : kernels.implementation(op, backend) !== undefined;
+}
+
+/**
+ * A row-wise forward primitive over the last axis, recording the gradient primitive: `dx` from
+ * `dy` and the output. While a tape records the backward pass itself (a higher-order gradient),
+ * the gradient is the differentiable composite of the same formula.
+ */
+function rowwiseOp(op: 'softmax' | 'logSoftmax', grad: SoftmaxOp, x: Tensor): Tensor {
+  const cols = x.shape[x.rank - 1];
+  const rows = x.size / cols;
+  const engine = x.engine;
+  const y = runKernel(engine, softmaxKernel(op, rows, cols), [x], x.shape);
+  engine.record(y, [x], (dy) => {
+    if (!engine.recording) return [runKernel(engine, softmaxKernel(grad, rows, cols), [dy, y], x.shape)];
+    const ax = x.rank - 1;
+    return [composite(x, () => (op === 'logSoftmax' ? sub(dy, mul(exp(y), sum(dy, ax, true))) : mul(y, sub(dy, sum(mul(dy, y), ax, true)))))];
+  });
+  return y;
+}
+
+/**
+ * Log of the softmax along `axis` (default last), computed stably. Over the last axis of a float32
+ * tensor it is one primitive where the backend has its own kernel for it (one pass per row on cpu,
+ * a workgroup or thread per row on webgpu); elsewhere it is composed of max, exp, sum and log.
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensor(x, 'logSoftmax');
   const ax = normAxis(axis, x.rank, 'logSoftmax');
+  if (rowwise(x, ax, 'logSoftmax')) return rowwiseOp('logSoftmax', 'logSoftmaxGrad', x);
   return composite(x, () => {
     const z = shifted(x, ax);
     return sub(z, log(sum(exp(z), ax, true)));
@@ -28,7 +67,8 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 }
 
 /**
- * Softmax along `axis` (default last), computed stably.
+ * Softmax along `axis` (default last), computed stably; over the last axis of a float32 tensor one
+ * primitive where the backend has its own kernel for it, like {@link logSoftmax}.
  *
  * @example
  * ```ts
@@ -41,6 +81,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor(x, 'softmax');
   const ax = normAxis(axis, x.rank, 'softmax');
+  if (rowwise(x, ax, 'softmax')) return rowwiseOp('softmax', 'softmaxGrad', x);
   return composite(x, () => exp(logSoftmax(x, ax)));
 }
 

@@ -1,42 +1,33 @@
 import type { Worker } from 'node:worker_threads';
-import type { GemmCall, GemmWorkers } from './gemm-workers';
+import type { GemmWorkers } from './gemm-workers';
+import { CONTROL, finishJob, JOB_KERNELS, MAX_JOB_THREADS, runChunks } from './parallel-job';
 import { CONTROL_BYTES } from './wasm-heap';
 
-// Control block at the start of the shared memory (int32 indices): a run counter the workers wait
-// on, the count of workers done with the current run, a stop flag, an error flag, then per
-// worker 16 slots: the 15 gemm arguments and a has-work flag.
-const RUN = 0;
-const DONE = 1;
-const STOP = 2;
-const FAILED = 3;
-const SLOTS = 16;
-const slotOf = (worker: number) => 16 + SLOTS * worker;
-/** Workers that fit the control block. */
-export const MAX_GEMM_WORKERS = (CONTROL_BYTES / 4 - 16) / SLOTS;
+/** Worker threads the control block holds scratch for (the caller is thread 0), at most 15. */
+export const MAX_GEMM_WORKERS = Math.min(15, MAX_JOB_THREADS - 1);
 
-// Runs in each worker: instantiate the module over the shared memory, then wait for runs. The
-// source is evaluated as CommonJS or, under \`node --input-type=module\`, as an ES module, so it
-// reaches worker_threads through process.getBuiltinModule rather than require or import.
+// Runs in each worker: instantiate the module over the shared memory, then take chunks of each job
+// (runChunks, from its source). The source is evaluated as CommonJS or, under
+// \`node --input-type=module\`, as an ES module, so it reaches worker_threads through
+// process.getBuiltinModule rather than require or import.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
-const { module, memory, slot } = workerData;
-const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+const { module, memory, thread, names, layout } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = names.map((name) => exports[name]);
 const control = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+const runChunks = (${runChunks.toString()});
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
-  Atomics.wait(control, ${RUN}, seen);
-  seen = Atomics.load(control, ${RUN});
-  if (Atomics.load(control, ${STOP}) !== 0) break;
-  if (control[slot + 15] === 1) {
-    try {
-      gemm(...control.subarray(slot, slot + 15));
-    } catch {
-      Atomics.store(control, ${FAILED}, 1);
-    }
+  Atomics.wait(control, layout.run, seen);
+  seen = Atomics.load(control, layout.run);
+  if (Atomics.load(control, layout.stop) !== 0) break;
+  try {
+    runChunks(kernels, control, thread, layout, seen);
+  } catch {
+    Atomics.store(control, layout.failed, 1);
   }
-  Atomics.add(control, ${DONE}, 1);
-  Atomics.notify(control, ${DONE});
 }
 `;
 
@@ -66,7 +57,7 @@ export class NodeGemmWorkers implements GemmWorkers {
     if (!Number.isInteger(count) || count < 1 || count > MAX_GEMM_WORKERS) throw new Error(`tensor-gpu: worker count must be an integer from 1 to ${MAX_GEMM_WORKERS}, got ${count}`);
     const Worker = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads')?.Worker;
     if (!Worker) throw new Error('tensor-gpu: worker threads need Node with process.getBuiltinModule (Node ≥ 20.16)');
-    const workers = Array.from({ length: count }, (_, i) => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, slot: slotOf(i) } }));
+    const workers = Array.from({ length: count }, (_, i) => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, thread: i + 1, names: [...JOB_KERNELS], layout: { ...CONTROL } } }));
     try {
       await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
         w.once('message', () => resolve());
@@ -85,29 +76,22 @@ export class NodeGemmWorkers implements GemmWorkers {
     return this.workers.length;
   }
 
-  run(calls: readonly (GemmCall | null)[], own: () => void): void {
+  run(own: () => void): void {
     const c = this.control;
-    for (let i = 0; i < this.workers.length; i++) {
-      const slot = slotOf(i);
-      const call = calls[i];
-      if (call) c.set(call, slot);
-      c[slot + 15] = call ? 1 : 0;
-    }
-    Atomics.store(c, DONE, 0);
-    Atomics.add(c, RUN, 1);
-    Atomics.notify(c, RUN);
+    Atomics.add(c, CONTROL.run, 1);
+    Atomics.notify(c, CONTROL.run);
     try {
       own();
     } finally {
-      for (let done = Atomics.load(c, DONE); done < this.workers.length; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
+      finishJob(c);
     }
-    if (Atomics.exchange(c, FAILED, 0) !== 0) throw new Error('tensor-gpu: a worker thread failed in a WebAssembly product');
+    if (Atomics.exchange(c, CONTROL.failed, 0) !== 0) throw new Error('tensor-gpu: a worker thread failed in a WebAssembly kernel');
   }
 
   terminate(): void {
-    Atomics.store(this.control, STOP, 1);
-    Atomics.add(this.control, RUN, 1);
-    Atomics.notify(this.control, RUN);
+    Atomics.store(this.control, CONTROL.stop, 1);
+    Atomics.add(this.control, CONTROL.run, 1);
+    Atomics.notify(this.control, CONTROL.run);
     for (const w of this.workers) void w.terminate();
   }
 }

@@ -1,12 +1,13 @@
 import type { ElementwiseOp, ElementwiseParams } from '../kernels/elementwise';
 import { collapsedWalk, HostElementwise } from '../kernels/host-elementwise';
 import type { SimdInstance } from './simd-instance';
+import { runsTranscendental, simdTranscendental } from './simd-transcendental';
 
 /** The binary ops of assembly/elementwise.ts, in the order of its op codes. */
 const WASM_BINARY_OPS: readonly ElementwiseOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
 /** The unary ops of assembly/elementwise.ts, in the order of its op codes. */
 const WASM_UNARY_OPS: readonly ElementwiseOp[] = ['relu', 'step', 'neg', 'abs', 'square'];
-/** Below this many outputs the JavaScript loop runs: copying in and out would cost more than it saves. */
+/** Below this many outputs the JavaScript loop runs: a WebAssembly call (and any copies) would cost more than it saves. */
 const MIN_SIMD_SIZE = 256;
 /** Broadcast rows shorter than this run in JavaScript: one WebAssembly call per row would dominate. */
 const MIN_SIMD_ROW = 16;
@@ -14,11 +15,16 @@ const MIN_SIMD_ROW = 16;
 /**
  * The elementwise ops of a training step in WebAssembly SIMD (arithmetic, max/min, relu and its
  * step, negation, absolute value, square), bit-identical to the JavaScript loops (see
- * assembly/elementwise.ts); every other op, small tensors and short broadcast rows run the
- * JavaScript loops of `fallback`. Tensor operands are copied into the module's memory and the
- * result out; a broadcast runs one call per row of its collapsed walk.
+ * assembly/elementwise.ts), and exp, log, tanh and sigmoid, within 1 float32 ulp of them (see
+ * simd-transcendental.ts); every other op, small tensors and short broadcast rows run the
+ * JavaScript loops of `fallback`. Operands in the heap are used in place, others copied in (and
+ * the result out); a broadcast runs one call per row of its collapsed walk.
  */
 export function simdElementwise(s: SimdInstance, fallback: HostElementwise, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
+  if (runsTranscendental(params.op, out.length)) {
+    simdTranscendental(s, params.op, inputs[0], out);
+    return;
+  }
   const binaryOp = WASM_BINARY_OPS.indexOf(params.op);
   const unaryOp = WASM_UNARY_OPS.indexOf(params.op);
   const walk = params.sameShape ? params : collapsedWalk(params);
@@ -28,9 +34,9 @@ export function simdElementwise(s: SimdInstance, fallback: HostElementwise, inpu
     fallback.run(inputs, out, scalars, params);
     return;
   }
-  const offsets = s.layout(0, [...inputs.map((x) => x.length), out.length]);
-  inputs.forEach((x, k) => s.write(x, offsets[k]));
-  const outAt = offsets[inputs.length];
+  const placed = s.place(0, inputs, out);
+  const offsets = placed.inputs;
+  const outAt = placed.out;
   if (unaryOp >= 0) {
     s.exports.unary(unaryOp, offsets[0], outAt, out.length);
   } else {
@@ -45,7 +51,7 @@ export function simdElementwise(s: SimdInstance, fallback: HostElementwise, inpu
       binaryRows(s, binaryOp, walk.outShape, operands, outAt, inner, out.length / inner);
     }
   }
-  s.read(outAt, out);
+  placed.finish();
 }
 
 interface Operand { at: number; strides: readonly number[] | null; value: number }

@@ -1,49 +1,71 @@
-import type { GemmCall, GemmWorkers } from './gemm-workers';
+import type { GemmWorkers } from './gemm-workers';
 import { compileKernelModule, type KernelExports } from './kernels-module';
-import { WasmHeap } from './wasm-heap';
-
-/** Byte offsets of one thread's product scratch regions for one call. */
-interface GemmScratch {
-  packA: number;
-  packB: number;
-  edge: number;
-}
+import { BLOCK_ALIGN } from './heap-blocks';
+import { jobKernels, runChunks, writeJob, CONTROL, type ParallelJob, type ThreadScratch } from './parallel-job';
+import { CONTROL_BYTES, WasmHeap } from './wasm-heap';
 
 /**
- * Products with fewer multiply-adds than this (about 0.1 ms of work) run on the calling thread
- * alone: waking a worker costs tens of microseconds, and each thread packs its own copy of B.
- * Measured on 2 vCPUs: a 128³ product and LeNet's first convolution ran slower split in two.
+ * Products and convolutions with fewer multiply-adds than this (about 0.1 ms of work) run on the
+ * calling thread alone: waking a worker costs tens of microseconds.
  */
 const PARALLEL_MIN_WORK = 1 << 22;
 /** Rows and columns of the register tile: blocks split between threads are multiples of them. */
 const TILE_ROWS = 4;
 const TILE_COLUMNS = 8;
+/** Chunks per thread a split product aims at: enough for a thread slowed by other load to take fewer. */
+const CHUNKS_PER_THREAD = 4;
+
+/** A call's operands placed in the memory: byte offsets of the inputs, the output and the extra scratch regions. */
+export interface Placed {
+  inputs: number[];
+  out: number;
+  extra: number[];
+  /** Copies the output out of the memory unless it already lives there. */
+  finish(): void;
+}
 
 /**
- * One instance of the kernel module over its own memory, with the calls the host code makes:
- * lay out a call's regions (the product's packing scratch first), copy arrays in and out, run
- * products and the convolution unfolding steps on byte offsets. With worker threads attached
- * (shared memory only), large products are split into blocks of rows or columns, one per thread;
- * every output is still computed by one thread in the same order, so the results do not depend on
- * the number of threads.
+ * One instance of the kernel module over a heap (its own, or one shared with the tensors of the
+ * cpu backend and other instances), with the calls the host code makes: lay out a call's scratch
+ * regions (the product's packing scratch first) in one scratch block of the heap, place operands
+ * (in place when they live in the heap, else copied in and out), run products and the
+ * convolutions on byte offsets. With worker threads attached (shared memory only), large
+ * products are split into chunks of rows or columns and convolutions into images or taps, which
+ * the threads take in turn; every output is still computed by one thread in the same order, so the
+ * results do not depend on the number of threads.
  */
 export class SimdInstance {
   readonly heap: WasmHeap;
   readonly exports: KernelExports;
   /** The compiled module, for worker threads that instantiate it over the same shared memory. */
   readonly module: WebAssembly.Module;
-  private scratch: GemmScratch[] = [];
+  private scratch: ThreadScratch[] = [];
+  /** The packed slice of B, shared by the threads of a product. */
+  private packB = 0;
+  private readonly kernels: ((...args: number[]) => void)[];
+  /** This instance's scratch block in the heap (offset and bytes; 0 bytes: none yet). */
+  private scratchAt = 0;
+  private scratchBytes = 0;
+  /** True when the heap was made by this instance (released with it). */
+  private readonly ownsHeap: boolean;
   private workers: GemmWorkers | null = null;
-  /** Products split between threads so far. */
+  private released = false;
+  /** Products and convolutions split between threads so far. */
   parallelProducts = 0;
+  /** Multiply-adds from which a product or convolution is split between threads. */
+  parallelMinWork = PARALLEL_MIN_WORK;
 
-  /** `shared`: a shared memory and the module variant for it, so worker threads can be attached. */
-  constructor(options: { shared?: boolean } = {}) {
-    const shared = options.shared ?? false;
-    this.heap = new WasmHeap(shared);
-    this.module = compileKernelModule(shared);
+  /**
+   * `heap`: the heap to run on (kept by its owner); else a new one of its own, `shared` (a shared
+   * memory and the module variant for it, so worker threads can be attached) or not.
+   */
+  constructor(options: { shared?: boolean; heap?: WasmHeap } = {}) {
+    this.ownsHeap = !options.heap;
+    this.heap = options.heap ?? new WasmHeap(options.shared ?? false);
+    this.module = compileKernelModule(this.heap.shared);
     const instance = new WebAssembly.Instance(this.module, { env: { memory: this.heap.memory } });
     this.exports = instance.exports as unknown as KernelExports;
+    this.kernels = jobKernels(this.exports);
   }
 
   /** Threads that run products: 1 plus the attached workers. */
@@ -58,19 +80,60 @@ export class SimdInstance {
   }
 
   /**
-   * Grows the memory for one call: the product scratch for outputs up to `maxColumns` wide, then
-   * regions of `floats[i]` float32 values; returns their byte offsets.
+   * Lays out one call's scratch: the product scratch for outputs up to `maxColumns` wide, then
+   * regions of `floats[i]` float32 values, in this instance's scratch block (made larger when it is
+   * too small); returns the regions' byte offsets. The previous call's regions are overwritten.
    */
   layout(maxColumns: number, floats: readonly number[]): number[] {
+    if (this.released) throw new Error('tensor-gpu: the WebAssembly kernels were disposed (their device was destroyed)');
     const kc = this.exports.KC.value as number;
     const mc = this.exports.MC.value as number;
     const nc = this.exports.NC.value as number;
     const panelColumns = Math.min(nc, Math.ceil(maxColumns / 8) * 8);
-    const perThread = [mc * kc * 4, kc * panelColumns * 4, 32 * 4];
-    const scratch = Array.from({ length: this.threads }, () => perThread).flat();
-    const offsets = this.heap.layout([...scratch, ...floats.map((f) => f * 4)]);
-    this.scratch = Array.from({ length: this.threads }, (_, t) => ({ packA: offsets[3 * t], packB: offsets[3 * t + 1], edge: offsets[3 * t + 2] }));
+    const scratch = [kc * panelColumns * 4, ...Array.from({ length: this.threads }, () => [mc * kc * 4, 32 * 4]).flat()];
+    const sizes = [...scratch, ...floats.map((f) => f * 4)];
+    const relative: number[] = [];
+    let end = 0;
+    for (const size of sizes) {
+      relative.push(end);
+      end += Math.ceil(size / BLOCK_ALIGN) * BLOCK_ALIGN;
+    }
+    if (end > this.scratchBytes) {
+      const heap = this.heap;
+      if (this.scratchBytes > 0) heap.deallocate(this.scratchAt);
+      this.scratchBytes = 0;
+      this.scratchAt = heap.allocate(end);
+      this.scratchBytes = end;
+    }
+    const offsets = relative.map((r) => this.scratchAt + r);
+    this.packB = offsets[0];
+    this.scratch = Array.from({ length: this.threads }, (_, t) => ({ packA: offsets[1 + 2 * t], edge: offsets[2 + 2 * t] }));
     return offsets.slice(scratch.length);
+  }
+
+  /**
+   * Places one call's operands: inputs and output that live in the heap are used in place, the
+   * others get scratch regions (inputs copied in), after the product scratch for `maxColumns` and
+   * `extra` regions of that many float32 values. Call `finish()` after the kernel.
+   */
+  place(maxColumns: number, inputs: readonly Float32Array[], out: Float32Array, extra: readonly number[] = []): Placed {
+    const heap = this.heap;
+    const resident = [...inputs, out].map((a) => heap.offsetOf(a));
+    const offsets = this.layout(maxColumns, [...[...inputs, out].map((a, k) => (resident[k] >= 0 ? 0 : a.length)), ...extra]);
+    const at = resident.map((r, k) => (r >= 0 ? r : offsets[k]));
+    inputs.forEach((x, k) => {
+      if (resident[k] < 0) this.write(x, at[k]);
+    });
+    const outAt = at[inputs.length];
+    const outResident = resident[inputs.length] >= 0;
+    return {
+      inputs: at.slice(0, inputs.length),
+      out: outAt,
+      extra: offsets.slice(inputs.length + 1),
+      finish: () => {
+        if (!outResident) this.read(outAt, out);
+      },
+    };
   }
 
   /** Copies `values` into the memory at byte offset `at`. */
@@ -97,47 +160,68 @@ export class SimdInstance {
   gemm(a: number, b: number, c: number, m: number, n: number, p: number, transA: boolean, transB: boolean, accumulate = false): void {
     const lda = transA ? m : n;
     const ldb = transB ? n : p;
-    const flags = [transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0];
-    const workers = this.workers;
-    // Each thread packs its own copy of the operand it does not split: split C's rows when B is
-    // the smaller operand to copy (m ≥ p), its columns otherwise.
-    const byRows = m >= p;
-    const step = byRows ? TILE_ROWS : TILE_COLUMNS;
-    const threads = Math.min(this.threads, Math.floor((byRows ? m : p) / step));
-    if (!workers || threads < 2 || m * n * p < PARALLEL_MIN_WORK) {
+    const [ta, tb] = [transA ? 1 : 0, transB ? 1 : 0];
+    if (!this.splits(m * n * p) || Math.max(m / TILE_ROWS, p / TILE_COLUMNS) < 2) {
       const s = this.scratch[0];
-      this.exports.gemm(a, lda, b, ldb, c, p, m, n, p, flags[0], flags[1], flags[2], s.packA, s.packB, s.edge);
+      this.exports.gemm(a, lda, b, ldb, c, p, m, n, p, ta, tb, accumulate ? 1 : 0, s.packA, this.packB, s.edge);
       return;
     }
-    // Thread t computes block [t·size, (t+1)·size) of C's rows (or columns) with its own scratch.
-    const size = Math.ceil((byRows ? m : p) / threads / step) * step;
-    const calls: (GemmCall | null)[] = [];
-    for (let t = 0; t < this.threads; t++) {
-      const first = t * size;
-      const count = Math.min(size, (byRows ? m : p) - first);
-      if (count <= 0) {
-        calls.push(null);
-        continue;
-      }
-      const s = this.scratch[t];
-      const scratch = [s.packA, s.packB, s.edge];
-      if (byRows) {
-        const aBlock = a + 4 * (transA ? first : first * lda);
-        calls.push([aBlock, lda, b, ldb, c + 4 * first * p, p, count, n, p, ...flags, ...scratch]);
-      } else {
-        const bBlock = b + 4 * (transB ? first * ldb : first);
-        calls.push([a, lda, bBlock, ldb, c + 4 * first, p, m, n, count, ...flags, ...scratch]);
+    // The slices of gemm() in assembly/gemm.ts, each packed once into the shared panels, then
+    // multiplied by all threads in chunks of C's rows (or, for a wide C, columns).
+    this.parallelProducts++;
+    const nc = this.exports.NC.value as number;
+    const depth = this.exports.sliceDepth(n);
+    const pb = this.packB;
+    const scratch = { packA: 10, edge: 11 };
+    for (let jc = 0; jc < p; jc += nc) {
+      const ncb = Math.min(nc, p - jc);
+      for (let pc = 0; pc < n; pc += depth) {
+        const kcb = Math.min(depth, n - pc);
+        // Packing is a few percent of the work: on the caller alone, it saves a wait for the workers.
+        this.exports.packSliceB(b, ldb, pc, kcb, jc, ncb, tb, pb);
+        const args = [a + 4 * (transA ? pc * lda : pc), lda, pb, c + 4 * jc, p, m, ncb, kcb, ta, accumulate || pc > 0 ? 1 : 0, 0, 0];
+        if (m >= ncb) {
+          const rows = this.chunkSize(m, TILE_ROWS);
+          const steps = [4 * (transA ? rows : rows * lda), 0, 0, 4 * rows * p, 0, 0, 0, 0, 0, 0, 0, 0];
+          this.run({ kernel: 'gemmSlice', args, steps, chunks: Math.ceil(m / rows), count: { arg: 5, chunk: rows, total: m }, scratch });
+        } else {
+          const columns = this.chunkSize(ncb, TILE_COLUMNS);
+          const steps = [0, 0, 4 * columns * kcb, 4 * columns, 0, 0, 0, 0, 0, 0, 0, 0];
+          this.run({ kernel: 'gemmSlice', args, steps, chunks: Math.ceil(ncb / columns), count: { arg: 6, chunk: columns, total: ncb }, scratch });
+        }
       }
     }
-    const own = calls[0]!;
-    this.parallelProducts++;
-    workers.run(calls.slice(1), () => (this.exports.gemm as (...args: number[]) => void)(...own));
   }
 
-  /** Stops the worker threads and drops the memory; every later call throws. */
+  /** True when work of `multiplyAdds` is split between threads. */
+  splits(multiplyAdds: number): boolean {
+    return this.workers !== null && multiplyAdds >= this.parallelMinWork;
+  }
+
+  /** A chunk of `total` rows or columns (a multiple of `step`) giving each thread about CHUNKS_PER_THREAD chunks. */
+  chunkSize(total: number, step: number): number {
+    return Math.max(step, Math.ceil(total / (CHUNKS_PER_THREAD * this.threads) / step) * step);
+  }
+
+  /**
+   * Runs every chunk of `job`: on all threads when workers are attached and `parallel`, else on
+   * the caller. Scratch regions are those of the last `layout` call.
+   */
+  run(job: ParallelJob, parallel = true): void {
+    const control = new Int32Array(this.heap.memory.buffer, 0, CONTROL_BYTES / 4);
+    const run = writeJob(control, job, this.scratch);
+    const own = () => runChunks(this.kernels, control, 0, CONTROL, run);
+    if (this.workers && parallel && job.chunks > 1) this.workers.run(own);
+    else own();
+  }
+
+  /** Stops the worker threads and frees the scratch block, dropping the heap when it is this instance's own; every later call throws. */
   release(): void {
     this.workers?.terminate();
     this.workers = null;
-    this.heap.release();
+    if (this.ownsHeap) this.heap.release();
+    else if (this.scratchBytes > 0 && !this.released) this.heap.deallocate(this.scratchAt);
+    this.scratchBytes = 0;
+    this.released = true;
   }
 }

@@ -21,7 +21,7 @@ import { Linear } from '../nn/linear';
 import { sgd } from '../optim/sgd';
 import { trainStep } from '../train/step';
 
-// Worker threads split large products into row or column blocks; every output is still summed by one
+// Worker threads take chunks of large products and convolutions; every output is still summed by one
 // thread in the same order, so 1 and 2 threads must agree bit for bit (values checked against
 // float64 in simd-kernels.backends.test.ts and simd-conv.backends.test.ts).
 
@@ -55,7 +55,7 @@ async function workload(engine: Engine): Promise<Float32Array[]> {
 }
 
 describe('WebAssembly products on worker threads', () => {
-  it('split large products and convolutions into row or column blocks with bit-identical results', async () => {
+  it('split large products and convolutions into chunks with bit-identical results', async () => {
     const single = new WasmSimdKernels();
     const shared = new SimdInstance({ shared: true });
     shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
@@ -79,10 +79,50 @@ describe('WebAssembly products on worker threads', () => {
     both((k) => { const y = new Float32Array(dy.length); k.conv2d(cg, x, w, y); return y; });
     both((k) => { const dx = new Float32Array(x.length); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
     both((k) => { const dw = new Float32Array(w.length); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
-    expect(shared.parallelProducts).toBe(16 + 3 * 2);
+    expect(shared.parallelProducts).toBe(16 + 3);
     threaded.dispose();
     single.dispose();
     expect(() => threaded.matmul(new Float32Array(1), new Float32Array(1), new Float32Array(1), { batch: 1, m: 1, n: 1, p: 1, aBatchStride: 0, bBatchStride: 0, transposeA: false, transposeB: false })).toThrow(/disposed/);
+  });
+});
+
+describe('WebAssembly kernels split at every size', () => {
+  it('match one thread bit for bit on odd products and convolutions (strides, dilation, groups, packed and shared inputs)', async () => {
+    const single = new WasmSimdKernels();
+    const shared = new SimdInstance({ shared: true });
+    shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
+    shared.parallelMinWork = 0;
+    const threaded = new WasmSimdKernels(shared);
+    const both = (run: (k: WasmSimdKernels) => Float32Array) => expect(run(threaded)).toEqual(run(single));
+    for (const [m, n, p] of [[9, 5, 17], [17, 3, 9], [33, 600, 13]]) {
+      const g = { batch: 1, m, n, p, aBatchStride: 0, bBatchStride: 0, transposeA: false, transposeB: true };
+      const a = values(m * n, 6), b = values(n * p, 7);
+      both((k) => {
+        const out = new Float32Array(m * p);
+        k.matmul(a, b, out, g);
+        return out;
+      });
+    }
+    const geometries: ConvGeometry[] = [
+      { n: 3, c: 4, h: 11, w: 10, o: 6, kh: 3, kw: 2, oh: 6, ow: 3, sh: 2, sw: 3, ph: 2, pw: 0, dh: 2, dw: 1, groups: 2 },
+      { n: 2, c: 5, h: 9, w: 13, o: 20, kh: 3, kw: 3, oh: 9, ow: 13, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 },
+      { n: 2, c: 6, h: 8, w: 8, o: 9, kh: 3, kw: 3, oh: 8, ow: 8, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 3, layout: 'packed' },
+      { n: 2, c: 9, h: 9, w: 7, o: 6, kh: 3, kw: 3, oh: 9, ow: 7, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 3, layout: 'packed', sharedInput: true },
+      { n: 3, c: 16, h: 7, w: 6, o: 10, kh: 3, kw: 3, oh: 7, ow: 4, sh: 1, sw: 1, ph: 1, pw: 0, dh: 1, dw: 1, groups: 2, layout: 'packed' },
+    ];
+    for (const cg of geometries) {
+      const cgIn = cg.c / cg.groups;
+      const xLength = cg.n * (cg.sharedInput ? cgIn : cg.c) * cg.h * cg.w;
+      const wLength = cg.o * cgIn * cg.kh * cg.kw;
+      const yLength = cg.n * cg.o * cg.oh * cg.ow;
+      const x = values(xLength, 8), w = values(wLength, 9), dy = values(yLength, 10);
+      both((k) => { const y = new Float32Array(yLength); k.conv2d(cg, x, w, y); return y; });
+      both((k) => { const dx = new Float32Array(xLength); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
+      both((k) => { const dw = new Float32Array(wLength); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
+    }
+    expect(shared.parallelProducts).toBeGreaterThan(3 + 5 * 2);
+    threaded.dispose();
+    single.dispose();
   });
 });
 

@@ -1,6 +1,7 @@
 import { MAX_GEMM_WORKERS, nodeBuiltin, NodeGemmWorkers } from './gemm-workers-node';
 import { SimdInstance } from './simd-instance';
 import { WasmSimdKernels } from './simd-kernels';
+import type { WasmHeap } from './wasm-heap';
 
 /** The most threads the `cpu` backend's products can use: the caller plus the workers the control block holds. */
 export const MAX_THREADS = MAX_GEMM_WORKERS + 1;
@@ -25,11 +26,12 @@ export function checkThreadCount(threads: unknown, op: string): asserts threads 
 
 /**
  * WebAssembly SIMD kernels on `threads` threads: the calling thread plus `threads − 1` Node worker
- * threads over one shared memory (1: a private memory and no workers).
+ * threads over one shared memory. `heap`: the (shared) heap to run on, the cpu backend's tensors'
+ * one; null: a memory of their own (private for 1 thread).
  */
-export async function startWasmSimdKernels(threads: number): Promise<WasmSimdKernels> {
-  if (threads === 1) return new WasmSimdKernels();
-  const instance = new SimdInstance({ shared: true });
+export async function startWasmSimdKernels(threads: number, heap: WasmHeap | null = null): Promise<WasmSimdKernels> {
+  const instance = new SimdInstance(heap ? { heap } : { shared: threads > 1 });
+  if (threads === 1) return new WasmSimdKernels(instance);
   try {
     instance.attach(await NodeGemmWorkers.start(instance.module, instance.heap.memory, threads - 1));
   } catch (e) {
