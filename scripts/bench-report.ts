@@ -1,6 +1,7 @@
 // Plain-text tables, the machine description and small statistics for the technique packages' benchmark output.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 
 /** A fixed-width text table with a header row. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -52,4 +53,39 @@ export function gitRevision(): { commit: string; dirty: boolean } | null {
 export function loadAverages(): [number, number, number] {
   const [a, b, c] = loadavg().map((v) => Number(v.toFixed(2)));
   return [a, b, c];
+}
+
+/** A file's bytes, or null when it does not exist (a checkpoint not written yet). */
+export async function readFileIfExists(file: string): Promise<Uint8Array | null> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/**
+ * Writes `bytes` through a temporary file named after the process and a rename, so a reader never
+ * sees half a file (a run killed mid-write keeps its last complete checkpoint), also when several
+ * processes update the same file.
+ */
+export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, file);
+}
+
+/** A JSON file's parsed content, or null when it does not exist or does not parse (a results file not written yet). */
+export async function readJsonFile<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes `value` as indented JSON with {@link writeFileAtomic}. */
+export async function writeJsonFileAtomic(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 1)}\n`);
 }

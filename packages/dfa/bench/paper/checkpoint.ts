@@ -1,46 +1,42 @@
-// Training checkpoints of the paper run: model weights, the optimizer's state dict and the epoch
-// count in one `.nnlb` state file, written atomically (temp file, then rename).
-import { readFile, rename, writeFile } from 'node:fs/promises';
+// Training checkpoints of the paper run: tensor-gpu's training checkpoint (model weights, the
+// optimizer's state dict and the epoch count in one `.nnlb` state dict), written atomically, plus
+// the reader of the first runs' files, which held the momentum buffers by hand.
 import * as t from '@nnlab/tensor-gpu';
+import { readFileIfExists, writeFileAtomic } from '../../../../scripts/bench-report';
 
-const MODEL = 'model.';
-const OPTIMIZER = 'optimizer.';
-const EPOCHS = 'meta.epochsDone';
 /** Checkpoints of the first runs held the momentum buffers under this prefix, without a step count. */
 const LEGACY_MOMENTUM = 'momentum.';
 
-const withPrefix = (prefix: string, dict: t.nn.StateDict): t.nn.StateDict => Object.fromEntries(Object.entries(dict).map(([k, v]) => [prefix + k, v]));
 const underPrefix = (prefix: string, dict: t.nn.StateDict): t.nn.StateDict => Object.fromEntries(Object.entries(dict).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 
 /** Writes `model`, the state of `optimizer` and `epochsDone` to `path`. */
 export async function saveCheckpoint(path: string, model: t.nn.Module, optimizer: t.optim.Optimizer, epochsDone: number): Promise<void> {
-  const dict: t.nn.StateDict = {
-    ...withPrefix(MODEL, await t.nn.stateDict(model)),
-    ...withPrefix(OPTIMIZER, await optimizer.stateDict(model.namedParameters())),
-    [EPOCHS]: { shape: [1], data: Float32Array.of(epochsDone) },
-  };
-  await writeFile(`${path}.tmp`, t.nn.encodeStateDict(dict));
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, t.nn.encodeStateDict(await t.train.checkpointStateDict({ model, optimizer, meta: { epochsDone } })));
+}
+
+/** Loads a file of the first runs (`model.*`, `momentum.*`, `meta.epochsDone`); returns the epoch count. */
+function restoreLegacy(dict: t.nn.StateDict, model: t.nn.Module, optimizer: t.optim.Optimizer): number {
+  t.nn.loadStateDict(model, underPrefix('model.', dict));
+  const momentum = underPrefix(LEGACY_MOMENTUM, dict);
+  optimizer.loadStateDict(model.namedParameters(), { ...Object.fromEntries(Object.entries(momentum).map(([name, v]) => [`${name}.momentum`, v])), stepCount: { shape: [], data: Float32Array.of(1) } });
+  return dict['meta.epochsDone'].data[0];
 }
 
 /**
- * Loads a checkpoint written by {@link saveCheckpoint} into `model` and into a new SGD optimizer
- * (momentum μ, constant `lr`); returns both with the epoch count, or null when `path` does not exist.
+ * Loads a checkpoint written by {@link saveCheckpoint} (or by the first runs) into `model` and
+ * into a new SGD optimizer (momentum μ, constant `lr`); returns both with the epoch count, or null
+ * when `path` does not exist.
  */
 export async function loadCheckpoint(path: string, model: t.nn.Module, sgd: { lr: number; momentum: number }): Promise<{ epochsDone: number; optimizer: t.optim.Optimizer } | null> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch {
-    return null;
-  }
+  const bytes = await readFileIfExists(path);
+  if (!bytes) return null;
   const dict = t.nn.decodeStateDict(bytes, `loadCheckpoint: ${path}`);
-  t.nn.loadStateDict(model, underPrefix(MODEL, dict));
-  const legacy = underPrefix(LEGACY_MOMENTUM, dict);
-  const saved = Object.keys(legacy).length > 0
-    ? { ...Object.fromEntries(Object.entries(legacy).map(([name, v]) => [`${name}.momentum`, v])), stepCount: { shape: [], data: Float32Array.of(1) } }
-    : underPrefix(OPTIMIZER, dict);
   const optimizer = t.optim.sgd({ lr: sgd.lr, momentum: sgd.momentum });
-  optimizer.loadStateDict(model.namedParameters(), saved);
-  return { epochsDone: dict[EPOCHS].data[0], optimizer };
+  try {
+    const legacy = Object.keys(dict).some((k) => k.startsWith(LEGACY_MOMENTUM));
+    return { epochsDone: legacy ? restoreLegacy(dict, model, optimizer) : t.train.restoreCheckpoint(dict, model, optimizer).epochsDone, optimizer };
+  } catch (e) {
+    optimizer.dispose();
+    throw e;
+  }
 }

@@ -84,6 +84,21 @@ describe('model builders (cpu)', () => {
     resB.dispose();
   });
 
+  it('resnet20 keeps its 20-layer structure at another width, with the parameter count of the closed form', () => {
+    // conv 3→w, BN; stage 1: six w→w convs and BNs; stages 2, 3: one widening conv, five square ones, six BNs; FC 4w→10.
+    const count = (w: number) => 27 * w + 2 * w + (54 * w * w + 12 * w) + (18 * w * w + 180 * w * w + 24 * w) + (72 * w * w + 720 * w * w + 48 * w) + 40 * w + 10;
+    expect(count(16)).toBe(RESNET20_PARAMETERS);
+    const standard = resnet20({ seed: 1 });
+    for (const width of [4, 8]) {
+      const model = resnet20({ seed: 1, width });
+      expect(model.parameters().reduce((n, p) => n + p.value.size, 0)).toBe(count(width));
+      expect(model.namedParameters().map(([n]) => n)).toEqual(standard.namedParameters().map(([n]) => n));
+      model.dispose();
+    }
+    standard.dispose();
+    expect(() => resnet20({ width: 0 })).toThrow('resnet20: width must be a positive integer, got 0');
+  });
+
   it('are reproducible from one seed', async () => {
     await t.expectNoLeaks(async () => {
       const [a, b, c] = [lenet5({ seed: 9 }), lenet5({ seed: 9 }), lenet5({ seed: 10 })];

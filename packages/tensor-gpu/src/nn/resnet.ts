@@ -23,6 +23,11 @@ export interface ResNet20Options {
    * zero-pads channels, with no parameters; 'B' uses a 1×1 strided convolution and BatchNorm.
    */
   shortcut?: 'A' | 'B';
+  /**
+   * Channels of the first stage (default 16, He et al.'s); the stages have width, 2·width and
+   * 4·width channels. A smaller width keeps the 20-layer structure at a fraction of the cost.
+   */
+  width?: number;
 }
 
 /** Number of parameters of {@link resnet20} with option-A shortcuts (the default). */
@@ -68,16 +73,18 @@ export function resnet20(options: ResNet20Options = {}): Sequential {
   const shortcut = options.shortcut ?? 'A';
   if (shortcut !== 'A' && shortcut !== 'B') throw new Error(`resnet20: shortcut must be 'A' or 'B', got ${JSON.stringify(shortcut)}`);
   const numClasses = options.numClasses ?? 10;
+  const w = options.width ?? 16;
+  if (!Number.isInteger(w) || w < 1) throw new Error(`resnet20: width must be a positive integer, got ${String(options.width)}`);
   const stage = (inC: number, outC: number, stride: number) =>
     new Sequential(new BasicBlock(inC, outC, stride, shortcut, seeds), new BasicBlock(outC, outC, 1, shortcut, seeds), new BasicBlock(outC, outC, 1, shortcut, seeds));
   return new Sequential(
-    new Conv2d(3, 16, 3, { padding: 1, bias: false, init: heNormal, seed: seeds.next() }),
-    new BatchNorm2d(16),
+    new Conv2d(3, w, 3, { padding: 1, bias: false, init: heNormal, seed: seeds.next() }),
+    new BatchNorm2d(w),
     new ReLU(),
-    stage(16, 16, 1),
-    stage(16, 32, 2),
-    stage(32, 64, 2),
+    stage(w, w, 1),
+    stage(w, 2 * w, 2),
+    stage(2 * w, 4 * w, 2),
     new GlobalAvgPool2d(),
-    new Linear(64, numClasses, { init: heNormal, seed: seeds.next() }),
+    new Linear(4 * w, numClasses, { init: heNormal, seed: seeds.next() }),
   );
 }

@@ -1,0 +1,56 @@
+/**
+ * The adaptive loss-scaling paper's CIFAR-10 experiment: ResNet-20 trained with SGD (momentum
+ * 0.9, lr 0.1, weight decay 1e-4, batch 128) in float32 and in emulated float16 with no, static,
+ * dynamic and adaptive loss scaling; test accuracy, skipped steps and per-layer underflow per
+ * epoch, compared with the paper's claims. Checkpoints every method after every epoch
+ * (`bench/checkpoints/`, not committed); rerunning resumes.
+ *
+ * Run from the package folder: `tsx bench/paper.ts` (the scaled setting, about an hour on a
+ * quiet 2-core CPU; writes `bench/results/paper.json`), `--full` (the reference's 164 epochs on
+ * all 50,000 images: a GPU-backend or multi-day run; writes `paper.full.json`), `--quick` (seconds;
+ * writes `paper.quick.json`). `--only fp32 --only none ...` trains some methods (two processes
+ * can share one results file); `--hours H` stops starting epochs after H hours; `--report` prints
+ * the tables of the results file without running.
+ *
+ * @module
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as t from '@nnlab/tensor-gpu';
+import { curveTable, layerTable, paperTable, settingLine } from './paper/report';
+import { runLossScalePaper, type LossScalePaperResults } from './paper/run';
+import { readJsonFile } from '../../../scripts/bench-report';
+import { FULL_SETTINGS, PAPER_METHODS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' }, report: { type: 'boolean' } } });
+const preset = values.quick ? 'quick' : values.full ? 'full' : 'scaled';
+const settings = { quick: QUICK_SETTINGS, full: FULL_SETTINGS, scaled: SCALED_SETTINGS }[preset];
+for (const m of values.only ?? []) if (!PAPER_METHODS.includes(m as PaperMethod)) throw new Error(`--only: expected one of ${PAPER_METHODS.join(', ')}, got ${m}`);
+await t.setBackend((values.backend ?? 'cpu') as Parameters<typeof t.setBackend>[0]);
+let lastLog = 0;
+const resultsFile = join(here, 'results', preset === 'scaled' ? 'paper.json' : `paper.${preset}.json`);
+// `--report`: print the tables of the results so far, run nothing.
+const results = values.report ? (await readJsonFile<LossScalePaperResults>(resultsFile))! : await runLossScalePaper(
+  {
+    settings,
+    resultsFile,
+    checkpointDir: join(here, 'checkpoints', preset),
+    budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
+    only: values.only as PaperMethod[] | undefined,
+  },
+  {
+    onProgress: (e) => {
+      if ('message' in e) console.log(e.message);
+      else if ('epochDone' in e) {
+        const r = e.epochDone;
+        console.log(`${e.method} epoch ${r.epoch}: loss ${r.loss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(2)}%, skipped ${r.skippedSteps}/${r.steps}, s₀ ${r.lossScale.toPrecision(3)}, ${r.seconds.toFixed(0)} s, load ${r.load.join(' ')}`);
+      } else if (performance.now() - lastLog > 60_000 || e.step === 1) {
+        lastLog = performance.now();
+        console.log(`${e.method} epoch ${e.epoch + 1} step ${e.step}/${e.stepsPerEpoch}: ${(e.ms / 1000).toFixed(1)} s/step`);
+      }
+    },
+  },
+);
+console.log(`\n${settingLine(results)}\n\n${curveTable(results)}\n\n${layerTable(results)}\n\n${paperTable(results)}`);
