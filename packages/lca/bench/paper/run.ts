@@ -5,23 +5,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
-import { lcaModel, OnlineLca } from '../../src/index';
+import { lcaModel, OnlineLca, type LayerLca } from '../../src/index';
 import { gitRevision, loadAverages, machineInfo, readFileIfExists, readJsonFile, writeFileAtomic, writeJsonFileAtomic } from '../../../../scripts/bench-report';
 import { loadTrainSplit } from './data';
 import { PAPER, type LcaNetworkSettings, type PaperNetwork } from './settings';
 
-/** One layer's LCA over the iterations done so far. */
-export interface LayerRecord {
-  name: string;
-  parameters: number;
-  /** Σ_t a_ℓ[t]: negative = the layer helped overall. */
-  total: number;
-  helped: number;
-  hurt: number;
-  helpedIterations: number;
-  /** a_ℓ[t] per iteration. */
-  series: number[];
-}
+/** One layer's LCA over the iterations done so far, with its per-iteration series a_ℓ[t]. */
+export type LayerRecord = Required<LayerLca>;
 
 /** Everything measured for one network, concatenated over segments. */
 export interface NetworkResults {
