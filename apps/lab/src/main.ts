@@ -131,7 +131,7 @@ function columns(rows: ReadonlyArray<[string, string]>): string {
 /** The text of `nnlab --help`. */
 export function usage(list: readonly Experiment[] = registered): string {
   const commands: Array<[string, string]> = [
-    ['  all', 'run every experiment in order (default tier: about ten minutes on 2 cores), then write the report'],
+    ['  all', 'run every experiment in order (default tier: about four minutes on 2 cores), then write the report'],
     ...list.map((e): [string, string] => [`  ${e.id}`, `run one experiment: ${e.title}`]),
     ['  list', 'list the experiments'],
     ['  worker', "train the jobs of 'pack --redis URL' runs from the queue (nnlab worker --help)"],

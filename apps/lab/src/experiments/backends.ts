@@ -235,13 +235,13 @@ export const BACKENDS_TIERS: ExperimentTiers<{ sizes: number[]; repeats: number 
     settings: { sizes: [64, 128, 256], repeats: 5 },
     reproduces: 'Which backends run here, whether each matches a float64 matmul reference (n = 64, 128, 256) and its speed.',
     expectedSeconds: 5,
-    basis: 'measured 2026-12-06: 1.6 CPU s (8 s wall at load 28), + 15%, rounded up to 5 s',
+    basis: 'measured 2026-12-06: 1.0 CPU s (1.0 s wall at load 1.1), + 15%, rounded up to 5 s',
   },
   full: {
     settings: { sizes: [64, 128, 256], repeats: 5 },
     reproduces: 'The same as the default tier: this experiment checks the backends, not a paper.',
     expectedSeconds: 5,
-    basis: 'measured 2026-12-06: 1.6 CPU s (8 s wall at load 28), + 15%, rounded up to 5 s',
+    basis: 'measured 2026-12-06: 1.0 CPU s (1.0 s wall at load 1.1), + 15%, rounded up to 5 s',
   },
 };
 

@@ -168,14 +168,14 @@ export const VERIFY_TIERS: ExperimentTiers<{ instances: 'quick' | 'readme' | 'al
     settings: { instances: 'quick', timeout: 20, mnist: 'standard' },
     reproduces:
       'Soundness and the branching comparison at a small scale: 5 ACAS Xu instances with known verdicts (a wrong verdict fails the run, a timeout does not), and BaBSR, strong branching and the shipped GNN on 6 robustness properties of a 784-20-20-10 MNIST MLP; judged: no wrong verdict, the rules agree, the GNN takes no more branches than BaBSR.',
-    expectedSeconds: 185,
-    basis: 'measured 2026-12-06: 92.9 CPU s (347 s wall at load 21), about 32 s of it in two strong-branching runs that hit their 60 s wall-clock timeout under that load; counted at 60 s each: 181 s, rounded up to 5 s',
+    expectedSeconds: 115,
+    basis: 'measured 2026-12-06: 97.4 CPU s (99 s wall at load 3.3–3.4; no run hit its wall-clock timeout), + 15%, rounded up to 5 s',
   },
   full: {
     settings: { instances: 'all', timeout: VNNCOMP_TIMEOUT, mnist: 'standard' },
     reproduces: 'VNN-COMP’s ACAS Xu benchmark: all 186 instances with its 116 s timeout, and the MNIST branching comparison.',
     expectedSeconds: 10_500,
-    basis: 'extrapolated: 18 of the readme instances measured 2026-12-06 (20 s timeout, load 20): 8 timed out, the rest took 5 s on average; 186 instances in that mix with the timed-out share at 116 s: 10,100 s, plus the MNIST part (185 s)',
+    basis: 'extrapolated: 18 of the readme instances measured 2026-12-06 (20 s timeout, load 20): 8 timed out, the rest took 5 s on average; 186 instances in that mix with the timed-out share at 116 s: 10,100 s, plus the MNIST part (115 s)',
   },
 };
 

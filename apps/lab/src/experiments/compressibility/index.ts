@@ -38,14 +38,14 @@ export const COMPRESSIBILITY_TIERS: ExperimentTiers<CompressibilityTierSettings>
       'The mechanism and its claim on a tenth of MNIST: LeNet-300-100 with λ·‖w‖₁/‖w‖₂ at three λ against λ = 0, L1 and magnitude pruning, through the real ' +
       'prune → quantise → range-code → decode pipeline; judged: a λ > 0 beats λ = 0 in sparsity and compression ratio within 0.3 points of test error, and decoded files give the reported accuracy. ' +
       'Absolute errors and ratios are those of 6,000 training images, not the paper’s.',
-    expectedSeconds: 50,
-    basis: 'measured 2026-12-06: 39.7 CPU s (221 s wall at load 25), + 15%, rounded up to 5 s',
+    expectedSeconds: 25,
+    basis: 'measured 2026-12-06: 21.3 CPU s (22 s wall at load 1.6–2.3), + 15%, rounded up to 5 s',
   },
   full: {
     settings: FULL_SETTINGS,
     reproduces: 'The paper’s setting: LeNet-300-100 on all 60,000 training and 10,000 test images, the six-λ sweep, next to Deep Compression’s 40×.',
-    expectedSeconds: 715,
-    basis: 'extrapolated: the default’s 45.7 s × 15.6, the ratio of training image-epochs (25 × 60,000 against 16 × 6,000)',
+    expectedSeconds: 385,
+    basis: 'extrapolated: the default’s 24.5 s × 15.6, the ratio of training image-epochs (25 × 60,000 against 16 × 6,000)',
   },
 };
 

@@ -34,16 +34,16 @@ export const DFA_TIERS: ExperimentTiers<DfaTierSettings> = {
     settings: { mnistTrain: 6000, mnistTest: 2000, mnistEpochs: 2, hidden: 800, cifarTrain: 1000, cifarTest: 1000, cifarEpochs: 2, smallEpochs: 8, ...LEARNING_RATES },
     reproduces:
       'The mechanisms on subsets: Nøkland’s 784-800-800-10 tanh MLP on 6,000 MNIST images (2 epochs) with BP, DFA and binary DFA, and the CIFAR-10 CNN on 1,000 images and on 100 with BP, all-layer DFA and the two hybrids; judged: the DFA and binary DFA updates align with BP’s (cosine > 0) within the first epoch. The test errors and the DFA − BP gap are reported, not judged: these runs stop long before the methods converge.',
-    expectedSeconds: 85,
-    basis: 'measured 2026-12-06: 71.3 CPU s (262 s wall at load 24), + 15%, rounded up to 5 s',
+    expectedSeconds: 35,
+    basis: 'measured 2026-12-06: 26.4 CPU s (27 s wall at load 2.8–3.3), + 15%, rounded up to 5 s',
   },
   full: {
     settings: { mnistTrain: 60_000, mnistTest: 10_000, mnistEpochs: 2, hidden: 800, cifarTrain: 10_000, cifarTest: 10_000, cifarEpochs: 2, smallEpochs: 8, ...LEARNING_RATES },
     reproduces:
       'Nøkland’s MNIST network (784-800-800-10 tanh) on all 60,000 training and 10,000 test images, and the CIFAR-10 CNN on the whole first batch (10,000 images) and its 10%; ' +
       'two epochs each, so errors stay above the papers’ (which train for hundreds of epochs).',
-    expectedSeconds: 820,
-    basis: 'extrapolated: the default’s 71.3 CPU s × 10 (ten times the training and test images of both data sets), + 15%',
+    expectedSeconds: 305,
+    basis: 'extrapolated: the default’s 26.4 CPU s × 10 (ten times the training and test images of both data sets), + 15%',
   },
 };
 

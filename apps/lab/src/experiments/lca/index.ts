@@ -34,14 +34,14 @@ export const LCA_TIERS: ExperimentTiers<LcaTierSettings> = {
     reproduces:
       'The LCA mechanics and claims at a small scale: conservation (Σ LCA = ΔL within 0.5% with Simpson), the fraction of parameters that help ' +
       '(judged against the paper’s "barely over 50%") and synchronised layer peaks, on MNIST-FC over its first 100 iterations with the loss decomposed on 2,000 training examples.',
-    expectedSeconds: 15,
-    basis: 'measured 2026-12-06: 11.6 CPU s (49 s wall at load 28), + 15%, rounded up to 5 s',
+    expectedSeconds: 10,
+    basis: 'measured 2026-12-06: 8.1 CPU s (8.2 s wall at load 1.1–1.6), + 15%, rounded up to 5 s',
   },
   full: {
     settings: { iterations: 100, lcaExamples: 55_000, full: true },
     reproduces: 'The reference’s LCA data: the loss decomposed on the whole 55,000-image training split (chunks of 11,000) and on the 5,000-image validation split, same 100 iterations.',
-    expectedSeconds: 360,
-    basis: 'extrapolated: of the default’s 11.6 CPU s, 89% allocate the loss of 2,000 examples; × 30 for 60,000 examples, + 15%',
+    expectedSeconds: 260,
+    basis: 'extrapolated: of the default’s 8.1 CPU s, 91% allocate the loss of 2,000 examples (LCA time / training time 10.7); × 30 for 60,000 examples, + 15%',
   },
 };
 

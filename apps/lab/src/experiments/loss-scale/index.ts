@@ -32,14 +32,14 @@ export const LOSS_SCALE_TIERS: ExperimentTiers<LossScaleTierSettings> = {
     settings: { trainSize: 20_000, testSize: 10_000, epochs: 2 },
     reproduces:
       'The mechanism and the project’s check of the claim on a third of MNIST: MNIST-FC in emulated float16 with no, static, dynamic and adaptive layer-wise loss scaling against float32, with the plain loss and with the loss × 2^-14 where float16 gradients underflow; judged: adaptive scaling within 0.3 points of float32, and the adaptive-scale formula on Linear 512×512 cases.',
-    expectedSeconds: 100,
-    basis: 'measured 2026-12-06: 83.4 CPU s (357 s wall at load 27), + 15%, rounded up to 5 s',
+    expectedSeconds: 45,
+    basis: 'measured 2026-12-06: 35.7 CPU s (36 s wall at load 2.5–2.8), + 15%, rounded up to 5 s',
   },
   full: {
     settings: { trainSize: 60_000, testSize: 10_000, epochs: 2 },
     reproduces: 'The project’s MNIST check of the paper’s claim (adaptive scaling reaches float32 accuracy within 0.5 points; no scaling underflows) on all 60,000 training and 10,000 test images.',
-    expectedSeconds: 290,
-    basis: 'extrapolated: the default’s 83.4 CPU s × 3 training images (all of it counted as training, so an upper bound), + 15%',
+    expectedSeconds: 125,
+    basis: 'extrapolated: the default’s 35.7 CPU s × 3 training images (all of it counted as training, so an upper bound), + 15%',
   },
 };
 

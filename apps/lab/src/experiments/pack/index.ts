@@ -32,14 +32,14 @@ export const PACK_TIERS: ExperimentTiers<PackTierSettings> = {
     settings: { ks: [1, 2, 4, 8], stepModels: ['mlp', 'lenet5'], repeats: 7, R: 9, trainCount: 2000, validationCount: 2000 },
     reproduces:
       'The mechanism and the speed claim on a CPU: the step time of K = 1, 2, 4, 8 packed models against the same models stepped one by one (MLP and LeNet-5, the paper’s +40% at K = 2 is a GPU number, reported not judged), and Hyperband (R = 9, η = 3: 22 trainings, 78 epochs) against pack-aware Hyperband on 2,000 MNIST images; judged: both find the same best configuration.',
-    expectedSeconds: 50,
-    basis: 'measured 2026-12-06: 39.9 CPU s (177 s wall at load 23), + 15%, rounded up to 5 s',
+    expectedSeconds: 20,
+    basis: 'measured 2026-12-06: 15.2 CPU s (15 s wall at load 2.3–2.5), + 15%, rounded up to 5 s',
   },
   full: {
     settings: { ks: [1, 2, 4, 8], stepModels: ['mlp', 'lenet5'], repeats: 7, R: 81, trainCount: 2000, validationCount: 2000 },
     reproduces: 'The reference’s Hyperband schedule (R = 81, η = 3: 206 trainings, 1,902 epochs per search), original and pack-aware, on the same 2,000-image MNIST subsets, after the full step-time table.',
-    expectedSeconds: 350,
-    basis: 'extrapolated: of the default’s 39.9 CPU s, 28% are the two searches (78 epochs each); × 24.4 for 1,902 epochs, the step-time table unchanged, + 15%',
+    expectedSeconds: 230,
+    basis: 'extrapolated: of the default’s 15.2 CPU s, 52% are the two searches (78 epochs each; 7.7 s of the 14.8 s run); × 24.4 for 1,902 epochs, the step-time table unchanged, + 15%',
   },
 };
 
