@@ -61,7 +61,7 @@ export async function verifyInstance(netPath: string, specPath: string, timeout:
   const timedOut = (): VerifyResult => ({
     status: 'timeout',
     counterexample: null,
-    stats: { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: performance.now() - start, attackMs: 0, unresolved: 0, leavesDecided: 0, refutedByParent: 0 },
+    stats: { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: performance.now() - start, attackMs: 0, unresolved: 0, leavesDecided: 0, refutedByParent: 0, refineTried: 0, refineRefuted: 0 },
   });
   try {
     const model = parseNnet(readFileSync(netPath, 'utf8'), netPath);
