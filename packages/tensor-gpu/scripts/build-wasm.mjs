@@ -14,7 +14,7 @@ const outDir = join(root, 'src/wasm/generated');
 // --importMemory: the host owns the memory. The shared variant imports a shared memory that
 // worker threads use too; its maximum (pages) must equal SHARED_MEMORY_PAGES in src/wasm/kernels-module.ts.
 const flags = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--importMemory', '--noAssert', '--use', 'abort=', '--noExportMemory'];
-const sharedFlags = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '16384'];
+const sharedFlags = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'];
 
 /** Each kernel module: its AssemblyScript entry, extra flags and the name of the exported base64 constant. */
 const modules = [

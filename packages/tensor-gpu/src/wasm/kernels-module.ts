@@ -1,8 +1,8 @@
 import { KERNELS_SHARED_WASM_BASE64 } from './generated/kernels-shared-wasm';
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
 
-/** Maximum size, in 64 KiB pages (1 GiB), of the shared memory the shared variant imports (see scripts/build-wasm.mjs). */
-export const SHARED_MEMORY_PAGES = 16384;
+/** Maximum size, in 64 KiB pages (4 GiB, the most a 32-bit WebAssembly memory can address), of the shared memory the shared variant imports (see scripts/build-wasm.mjs). */
+export const SHARED_MEMORY_PAGES = 65536;
 
 /** The compiled kernel module's bytes (assembly/index.ts), for a private or a shared memory. */
 function kernelModuleBytes(shared = false): Uint8Array<ArrayBuffer> {

@@ -142,7 +142,7 @@ const MIN_SIMD_SOFTMAX = 1024;
 /**
  * Bytes to copy beyond which a memory-bound kernel (elementwise, pooling, optimizer update) runs its
  * bit-identical JavaScript loop instead of copying its arrays through the WebAssembly memory: the
- * copies would cost more than the SIMD saves, and a shared memory (worker threads) ends at 1 GiB.
+ * copies would cost more than the SIMD saves, and a shared memory (worker threads) ends at 4 GiB.
  */
 const MAX_STREAMED_BYTES = 256 * 1024 * 1024;
 
