@@ -14,12 +14,11 @@ import { NodeGemmWorkers } from './gemm-workers-node';
 import { SimdInstance } from './simd-instance';
 import { WasmSimdKernels } from './simd-kernels';
 import { setNumThreads } from './threads-node';
-import { defaultEngine } from '../default-engine';
 import { ReLU } from '../nn/activations';
 import { Sequential } from '../nn/containers';
 import { Linear } from '../nn/linear';
 import { sgd } from '../optim/sgd';
-import { trainStep } from '../train/step';
+import { expectSameWeightsOnOneAndTwoThreads } from './thread-training.test-helper';
 
 // Worker threads take chunks of large products and convolutions; every output is still summed by one
 // thread in the same order, so 1 and 2 threads must agree bit for bit (values checked against
@@ -176,26 +175,10 @@ describe('a training step on 1 and 2 threads', () => {
   it('gives bit-identical MLP weights after three SGD steps (every op of the cpu backend sums in a fixed order)', async () => {
     const x = values(64 * 784, 77);
     const labels = Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 10);
-    const train = async (threads: number): Promise<Float32Array[]> => {
-      await defaultEngine.setBackend('cpu', { threads });
-      expect(defaultEngine.getCpuThreads()).toBe(threads);
-      const model = new Sequential(new Linear(784, 256, { seed: 3 }), new ReLU(), new Linear(256, 10, { seed: 4 }));
-      const optimizer = sgd({ lr: 0.05, momentum: 0.9 });
-      const input = tensor(defaultEngine, x, [64, 784]);
-      for (let step = 0; step < 3; step++) trainStep(model, input, labels, { optimizer }).dispose();
-      const weights = await Promise.all(model.parameters().map((p) => p.value.data()));
-      input.dispose();
-      optimizer.dispose();
-      model.dispose();
-      return weights;
-    };
-    try {
-      const one = await train(1);
-      const two = await train(2);
-      expect(two.length).toBe(one.length);
-      for (let i = 0; i < one.length; i++) expect(two[i]).toEqual(one[i]);
-    } finally {
-      await defaultEngine.setBackend('cpu', { threads: 'auto' });
-    }
+    await expectSameWeightsOnOneAndTwoThreads(
+      () => new Sequential(new Linear(784, 256, { seed: 3 }), new ReLU(), new Linear(256, 10, { seed: 4 })),
+      () => sgd({ lr: 0.05, momentum: 0.9 }),
+      { x, shape: [64, 784], labels },
+    );
   });
 });
