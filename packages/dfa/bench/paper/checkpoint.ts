@@ -24,10 +24,10 @@ function restoreLegacy(dict: t.nn.StateDict, model: t.nn.Module, optimizer: t.op
 
 /**
  * Loads a checkpoint written by {@link saveCheckpoint} (or by the first runs) into `model` and
- * into a new SGD optimizer (momentum μ, constant `lr`); returns both with the epoch count, or null
+ * into a new SGD optimizer (momentum μ, rate `lr`); returns both with the epoch count, or null
  * when `path` does not exist.
  */
-export async function loadCheckpoint(path: string, model: t.nn.Module, sgd: { lr: number; momentum: number }): Promise<{ epochsDone: number; optimizer: t.optim.Optimizer } | null> {
+export async function loadCheckpoint(path: string, model: t.nn.Module, sgd: { lr: t.optim.LearningRate; momentum: number }): Promise<{ epochsDone: number; optimizer: t.optim.Optimizer } | null> {
   const bytes = await readFileIfExists(path);
   if (!bytes) return null;
   const dict = t.nn.decodeStateDict(bytes, `loadCheckpoint: ${path}`);

@@ -13,6 +13,8 @@ import { DEFAULT_SETTINGS, NOKLAND_2X800, type DfaPaperSettings, type PaperMetho
 /** One epoch of one method. */
 export interface EpochResult {
   epoch: number;
+  /** Learning rate of the epoch (absent in the epochs of the first runs: `settings.lr`). */
+  lr?: number;
   loss: number;
   trainSeconds: number;
   trainErrorPercent: number;
@@ -94,6 +96,19 @@ async function readResults(file: string): Promise<DfaPaperResults | null> {
   }
 }
 
+/**
+ * A results file may be resumed with the same settings, or with settings it predates whose added
+ * fields did not yet act on any epoch it ran (a learning-rate decay after its last epoch).
+ */
+function checkResumable(previous: DfaPaperResults, s: DfaPaperSettings, file: string): void {
+  const changed = (Object.keys(s) as (keyof DfaPaperSettings)[]).filter((k) => JSON.stringify(previous.settings[k]) !== JSON.stringify(s[k]));
+  const epochsRun = Math.max(0, ...Object.values(previous.methods).map((r) => r?.epochs.length ?? 0));
+  const harmless = (k: keyof DfaPaperSettings) => k === 'lrDecayEpochs' && previous.settings[k] === undefined && s.lrDecayEpochs.every((e) => e >= epochsRun);
+  const blocking = changed.filter((k) => !harmless(k));
+  if (blocking.length > 0) throw new Error(`runDfaPaper: ${file} was written with other settings (${blocking.join(', ')}); move it away to start afresh`);
+  previous.settings = s;
+}
+
 async function writeResults(file: string, results: DfaPaperResults): Promise<void> {
   results.updated = new Date().toISOString();
   await writeFile(`${file}.tmp`, `${JSON.stringify(results, null, 1)}\n`);
@@ -110,7 +125,7 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
   const say = (message: string) => hooks.onProgress?.({ message });
   const previous = await readResults(options.resultsFile);
   const s: DfaPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
-  if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s)) throw new Error(`runDfaPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
+  if (previous) checkResumable(previous, s, options.resultsFile);
   await mkdir(options.checkpointDir, { recursive: true });
 
   const mnist = await loadMnist();
@@ -128,16 +143,21 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
   results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset'), estimateSecondsPerEpoch: estimate });
   await writeResults(options.resultsFile, results);
 
+  // Every method's optimizer reads the rate of the epoch being trained (methods train one at a time).
+  const lrOfEpoch = t.optim.multiStepLr(s.lr, { milestones: s.lrDecayEpochs });
+  let trainingEpoch = 0;
+  const lr = () => lrOfEpoch(trainingEpoch);
   const nets = new Map<PaperMethod, { net: DfaNetwork; optimizer: t.optim.Optimizer; done: number }>();
   for (const method of s.methods) {
     const net = makeNetwork(method, s);
-    const restored = await loadCheckpoint(join(options.checkpointDir, `${method}.nnlb`), net.model, s);
+    const restored = await loadCheckpoint(join(options.checkpointDir, `${method}.nnlb`), net.model, { lr, momentum: s.momentum });
     const done = restored?.epochsDone ?? 0;
     const r = (results.methods[method] ??= { epochs: [], alignment: [], best: null, stopped: null });
     r.epochs = r.epochs.slice(0, done);
     r.alignment = r.alignment.filter((a) => a.epoch < done);
     if (done > 0) say(`${method}: resumed after epoch ${done}`);
-    nets.set(method, { net, optimizer: restored?.optimizer ?? t.optim.sgd({ lr: s.lr, momentum: s.momentum }), done });
+    const optimizer = restored?.optimizer ?? t.optim.sgd({ lr, momentum: s.momentum });
+    nets.set(method, { net, optimizer, done });
   }
 
   let epochSeconds = roundSeconds / s.methods.length;
@@ -153,6 +173,7 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
           return results;
         }
         const t0 = performance.now();
+        trainingEpoch = epoch;
         const history = await fitDfa(state.net, train, {
           epochs: 1, batchSize: s.batchSize, optimizer: state.optimizer,
           // The shuffle of epoch e depends only on (seed, e): nothing to checkpoint.
@@ -163,6 +184,7 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
         const evaluate = async (data: t.train.LabeledData) => errorPercent((await t.train.evaluate(state.net.model, data, { inputShape: [784] })).accuracy);
         const record: EpochResult = {
           epoch: epoch + 1,
+          lr: lrOfEpoch(epoch),
           loss: history.epochs[0].loss,
           trainSeconds: history.epochs[0].seconds,
           trainErrorPercent: await evaluate(train),

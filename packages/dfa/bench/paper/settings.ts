@@ -16,8 +16,14 @@ export interface DfaPaperSettings {
   /** Images held out of the 60,000 training images for the stopping choice. */
   validationCount: number;
   batchSize: number;
-  /** SGD learning rate, every method. */
+  /** SGD learning rate of the first epochs, every method. */
   lr: number;
+  /**
+   * Epoch counts after which the learning rate is divided by 10 (PyTorch's `MultiStepLR` over
+   * epochs): a fixed schedule, chosen before seeing any test error, so the momentum noise of a
+   * constant rate settles. Empty = constant rate.
+   */
+  lrDecayEpochs: number[];
   momentum: number;
   /** Seed of the weights (same initial weights for every method). */
   modelSeed: number;
@@ -38,6 +44,7 @@ export const DEFAULT_SETTINGS: DfaPaperSettings = {
   validationCount: 5000,
   batchSize: 64,
   lr: 0.05,
+  lrDecayEpochs: [40, 60],
   momentum: 0.9,
   modelSeed: 1,
   feedbackSeed: 7,
