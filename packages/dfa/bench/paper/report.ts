@@ -1,18 +1,27 @@
-// The comparison table of the paper run: paper | ours | same setting? | verdict.
+// The tables of the paper runs: paper | ours | same setting? | verdict (MNIST), and the per-epoch
+// error and alignment curves of any paper run.
 import { METHOD_LABEL, TARGETS, type PaperMethod } from './settings';
-import type { DfaPaperResults, EpochResult } from './run';
+import type { DfaPaperResults, EpochResult, MethodResults } from './run';
 
-const f = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
+/** A number with two decimals, or — when absent. */
+export const f = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
+
+/** How far a method got: stopped by validation, ran its epochs, or still resumable. */
+export function methodStatus(r: MethodResults | undefined): string {
+  if (!r || r.epochs.length === 0) return 'not run';
+  const n = r.epochs.length;
+  return r.stopped === 'patience' ? `stopped by validation after ${n} epochs (best ${r.best!.epoch})` : `${n} epochs run (best validation at ${r.best!.epoch})${r.stopped ? '' : ', not converged: resumable'}`;
+}
+
+/** The epoch of the lowest validation error among a method's first `epochs` epochs. */
+export function bestWithin(r: MethodResults | undefined, epochs: number): EpochResult | null {
+  return (r?.epochs.slice(0, epochs) ?? []).reduce<EpochResult | null>((b, e) => (!b || e.validationErrorPercent < b.validationErrorPercent ? e : b), null);
+}
 
 /** Markdown rows, one per method, plus the two gap checks against the targets. */
 export function paperTable(results: DfaPaperResults): string {
   const best = (m: PaperMethod) => results.methods[m]?.best ?? null;
-  const status = (m: PaperMethod) => {
-    const r = results.methods[m];
-    if (!r || r.epochs.length === 0) return 'not run';
-    const n = r.epochs.length;
-    return r.stopped === 'patience' ? `stopped by validation after ${n} epochs (best ${r.best!.epoch})` : `${n} epochs run (best validation at ${r.best!.epoch})${r.stopped ? '' : ', not converged: resumable'}`;
-  };
+  const status = (m: PaperMethod) => methodStatus(results.methods[m]);
   const sameSetting = 'same network and data; optimizer, lr, init and stopping are ours (not published in the spec); no dropout';
   const lines = [
     '| MNIST 784-800-800-10 tanh | paper test error % (Nøkland, unverified) | ours test error % (at best validation epoch) | train error % there | same setting? | verdict |',
@@ -27,10 +36,9 @@ export function paperTable(results: DfaPaperResults): string {
   // Gaps compare the methods over the same number of epochs (the fewest any of them has run).
   const common = Math.min(...(['bp', 'dfa', 'bdfa'] as const).map((m) => results.methods[m]?.epochs.length ?? 0));
   const converged = (['bp', 'dfa', 'bdfa'] as const).every((m) => results.methods[m]?.stopped === 'patience');
-  const bestWithin = (m: PaperMethod) => (results.methods[m]?.epochs.slice(0, common) ?? []).reduce<EpochResult | null>((b, e) => (!b || e.validationErrorPercent < b.validationErrorPercent ? e : b), null);
   const gap = (a: PaperMethod, b: PaperMethod, target: number, paperGap: number | null) => {
-    const x = bestWithin(a);
-    const y = bestWithin(b);
+    const x = bestWithin(results.methods[a], common);
+    const y = bestWithin(results.methods[b], common);
     if (!x || !y) return `| ${METHOD_LABEL[a]} − ${METHOD_LABEL[b]} (pts) | ${f(paperGap)} | — | | | not run |`;
     const d = x.testErrorPercent - y.testErrorPercent;
     const when = converged ? 'at convergence' : `over the first ${common} epochs of each, not at convergence`;
@@ -40,16 +48,30 @@ export function paperTable(results: DfaPaperResults): string {
   return lines.join('\n');
 }
 
-/** Per method and epoch: test error and the mean alignment cos(ΔW_DFA, ΔW_BP) of each hidden layer over the epoch's measurements. */
-export function curveTable(results: DfaPaperResults): string {
-  const lines = ['| method | epoch | train error % | validation error % | test error % | alignment layer 1 | alignment layer 2 | s training | load (1 min) |', '|---|---|---|---|---|---|---|---|---|'];
-  for (const m of ['bp', 'dfa', 'bdfa'] as const) {
+/**
+ * Per method and epoch: errors and the mean alignment cos(ΔW_rule, ΔW_BP) of each hidden layer
+ * over the epoch's measurements (methods in `labels`' order; layers named `layerNames`, default
+ * "layer 1", "layer 2", …).
+ */
+export function curveTable<M extends string>(
+  results: { methods: Partial<Record<M, MethodResults>> },
+  labels: Record<M, string> = METHOD_LABEL as Record<M, string>,
+  layerNames?: readonly string[],
+): string {
+  const methods = Object.keys(labels) as M[];
+  const layerCount = Math.max(0, ...methods.flatMap((m) => results.methods[m]?.alignment.map((a) => a.layers.length) ?? []));
+  const names = Array.from({ length: layerCount }, (_, i) => layerNames?.[i] ?? `layer ${i + 1}`);
+  const lines = [
+    `| method | epoch | train error % | validation error % | test error % | ${names.map((n) => `alignment ${n}`).join(' | ')} | s training | load (1 min) |`,
+    `|---|---|---|---|---|${names.map(() => '---|').join('')}---|---|`,
+  ];
+  for (const m of methods) {
     const r = results.methods[m];
     if (!r) continue;
     for (const e of r.epochs) {
       const inEpoch = r.alignment.filter((a) => a.epoch >= e.epoch - 1 && a.epoch < e.epoch);
       const mean = (layer: number) => (inEpoch.length ? (inEpoch.reduce((s, a) => s + a.layers[layer].weightCosine, 0) / inEpoch.length).toFixed(2) : '—');
-      lines.push(`| ${METHOD_LABEL[m]} | ${e.epoch} | ${f(e.trainErrorPercent)} | ${f(e.validationErrorPercent)} | ${f(e.testErrorPercent)} | ${mean(0)} | ${mean(1)} | ${e.trainSeconds.toFixed(0)} | ${e.load[0]} |`);
+      lines.push(`| ${labels[m]} | ${e.epoch} | ${f(e.trainErrorPercent)} | ${f(e.validationErrorPercent)} | ${f(e.testErrorPercent)} | ${names.map((_, i) => mean(i)).join(' | ')} | ${e.trainSeconds.toFixed(0)} | ${e.load[0]} |`);
     }
   }
   return lines.join('\n');

@@ -1,6 +1,8 @@
-// The MNIST experiment of Nøkland (2016) at its scale: 784-800-800-10 tanh on all 60,000 training
-// images (a validation split held out for the stopping choice), BP, DFA and binary DFA trained
-// round-robin one epoch at a time, with a checkpoint per method and epoch, so a rerun resumes.
+// The runner of the paper runs: the methods trained round-robin one epoch at a time on the
+// training images less a validation split (which picks the reported epoch and stops a method),
+// with a checkpoint per method and epoch, so a rerun resumes; the results file is rewritten after
+// every epoch. The MNIST experiment of Nøkland (2016) at its scale is defined here; the CIFAR-10
+// one in `cifar.ts`.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
@@ -8,7 +10,8 @@ import { loadMnist } from '@nnlab/tensor-gpu/node';
 import { createDfa, fitDfa, tanhMlp, type DfaNetwork } from '../../src/index';
 import { gitRevision, loadAverages, machineInfo } from '../../../../scripts/bench-report';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { DEFAULT_SETTINGS, NOKLAND_2X800, type DfaPaperSettings, type PaperMethod } from './settings';
+import type { PaperData, PaperExperiment } from './experiment';
+import { DEFAULT_SETTINGS, NOKLAND_2X800, type DfaPaperSettings, type PaperMethod, type PaperRunSettings } from './settings';
 
 /** One epoch of one method. */
 export interface EpochResult {
@@ -32,44 +35,68 @@ export interface MethodResults {
   stopped: 'patience' | 'max-epochs' | null;
 }
 
-/** The results file. */
-export interface DfaPaperResults {
-  paper: typeof NOKLAND_2X800;
-  settings: DfaPaperSettings;
+/** A results file. */
+export interface PaperResults<M extends string, S, P> {
+  paper: P;
+  settings: S;
   /** One entry per invocation: which commit (kernels) and load it ran under. */
   invocations: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown>; estimateSecondsPerEpoch: Record<string, number> }[];
-  methods: Partial<Record<PaperMethod, MethodResults>>;
+  methods: Partial<Record<M, MethodResults>>;
   updated: string;
 }
 
-export interface DfaPaperOptions {
-  settings?: Partial<DfaPaperSettings>;
+/** The MNIST run's results file. */
+export type DfaPaperResults = PaperResults<PaperMethod, DfaPaperSettings, typeof NOKLAND_2X800>;
+
+export interface PaperRunOptions<S> {
+  settings?: Partial<S>;
   /** Where the results JSON is written (updated after every epoch). */
   resultsFile: string;
   /** Folder of the per-method checkpoints. */
   checkpointDir: string;
   /** Stop starting epochs once this many seconds have passed (the run stays resumable). */
   budgetSeconds?: number;
+  /** Checked before every epoch: once aborted, the run returns (and stays resumable). */
+  signal?: AbortSignal;
 }
 
-export interface DfaPaperHooks {
-  onProgress?(event: { method: PaperMethod; epoch: number; step: number; stepsPerEpoch: number } | { method: PaperMethod; epochDone: EpochResult } | { message: string }): void;
+export type DfaPaperOptions = PaperRunOptions<DfaPaperSettings>;
+
+export interface PaperRunHooks<M extends string> {
+  onProgress?(event: { method: M; epoch: number; step: number; stepsPerEpoch: number } | { method: M; epochDone: EpochResult } | { message: string }): void;
 }
+
+export type DfaPaperHooks = PaperRunHooks<PaperMethod>;
 
 const errorPercent = (accuracy: number) => 100 * (1 - accuracy);
 
-function makeNetwork(method: PaperMethod, s: DfaPaperSettings): DfaNetwork {
-  const model = tanhMlp(s.hidden, s.modelSeed);
-  return createDfa(model, { seed: s.feedbackSeed, inputShape: [784], rules: method === 'bp' ? 'bp' : 'dfa', binary: method === 'bdfa' });
-}
+/** Nøkland's MNIST run: 784-h-h-10 tanh, BP, DFA and binary DFA on the training images less a validation split. */
+export const MNIST_EXPERIMENT: PaperExperiment<PaperMethod, DfaPaperSettings, typeof NOKLAND_2X800> = {
+  name: 'runDfaPaper',
+  defaults: DEFAULT_SETTINGS,
+  paper: NOKLAND_2X800,
+  inputShape: [784],
+  async loadData(s): Promise<PaperData> {
+    const mnist = await loadMnist();
+    const split = t.data.trainValidationSplit(mnist.train.count, s.validationCount / mnist.train.count, s.dataSeed);
+    const train = t.train.subsetOf(mnist.train, split.train);
+    return { train, validation: t.train.subsetOf(mnist.train, split.validation), test: mnist.test, trainEvaluation: train };
+  },
+  makeNetwork(method, s): DfaNetwork {
+    const model = tanhMlp(s.hidden, s.modelSeed);
+    return createDfa(model, { seed: s.feedbackSeed, inputShape: [784], rules: method === 'bp' ? 'bp' : 'dfa', binary: method === 'bdfa' });
+  },
+};
 
 /** Milliseconds per training step of each method, from a few steps on throwaway networks. */
-async function probeStepMs(s: DfaPaperSettings, train: t.train.LabeledData): Promise<Record<string, number>> {
+async function probeStepMs<M extends string, S extends PaperRunSettings<M>>(experiment: PaperExperiment<M, S, unknown>, s: S, train: t.train.LabeledData): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  const x = t.tensor(train.images.subarray(0, s.batchSize * 784), [s.batchSize, 784]);
-  const y = train.labels.subarray(0, s.batchSize);
+  const sampleSize = experiment.inputShape.reduce((a, b) => a * b, 1);
+  const batch = Math.min(s.batchSize, train.count);
+  const x = t.tensor(train.images.subarray(0, batch * sampleSize), [batch, ...experiment.inputShape]);
+  const y = train.labels.subarray(0, batch);
   for (const method of s.methods) {
-    const net = makeNetwork(method, s);
+    const net = experiment.makeNetwork(method, s);
     const optimizer = t.optim.sgd({ lr: 0, momentum: s.momentum });
     const times: number[] = [];
     for (let i = 0; i < 8; i++) {
@@ -88,9 +115,9 @@ async function probeStepMs(s: DfaPaperSettings, train: t.train.LabeledData): Pro
   return out;
 }
 
-async function readResults(file: string): Promise<DfaPaperResults | null> {
+async function readResults<R>(file: string): Promise<R | null> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as DfaPaperResults;
+    return JSON.parse(await readFile(file, 'utf8')) as R;
   } catch {
     return null;
   }
@@ -100,46 +127,55 @@ async function readResults(file: string): Promise<DfaPaperResults | null> {
  * A results file may be resumed with the same settings, or with settings it predates whose added
  * fields did not yet act on any epoch it ran (a learning-rate decay after its last epoch).
  */
-function checkResumable(previous: DfaPaperResults, s: DfaPaperSettings, file: string): void {
-  const changed = (Object.keys(s) as (keyof DfaPaperSettings)[]).filter((k) => JSON.stringify(previous.settings[k]) !== JSON.stringify(s[k]));
-  const epochsRun = Math.max(0, ...Object.values(previous.methods).map((r) => r?.epochs.length ?? 0));
-  const harmless = (k: keyof DfaPaperSettings) => k === 'lrDecayEpochs' && previous.settings[k] === undefined && s.lrDecayEpochs.every((e) => e >= epochsRun);
+function checkResumable<M extends string, S extends PaperRunSettings<M>>(name: string, previous: PaperResults<M, S, unknown>, s: S, file: string): void {
+  const changed = (Object.keys(s) as (keyof S)[]).filter((k) => JSON.stringify(previous.settings[k]) !== JSON.stringify(s[k]));
+  const epochsRun = Math.max(0, ...Object.values<MethodResults | undefined>(previous.methods).map((r) => r?.epochs.length ?? 0));
+  const harmless = (k: keyof S) => k === 'lrDecayEpochs' && previous.settings[k] === undefined && s.lrDecayEpochs.every((e) => e >= epochsRun);
   const blocking = changed.filter((k) => !harmless(k));
-  if (blocking.length > 0) throw new Error(`runDfaPaper: ${file} was written with other settings (${blocking.join(', ')}); move it away to start afresh`);
+  if (blocking.length > 0) throw new Error(`${name}: ${file} was written with other settings (${blocking.join(', ')}); move it away to start afresh`);
   previous.settings = s;
 }
 
-async function writeResults(file: string, results: DfaPaperResults): Promise<void> {
+async function writeResults(file: string, results: PaperResults<string, unknown, unknown>): Promise<void> {
   results.updated = new Date().toISOString();
   await writeFile(`${file}.tmp`, `${JSON.stringify(results, null, 1)}\n`);
   await rename(`${file}.tmp`, file);
 }
 
 /**
- * Runs (or resumes) the comparison and returns the results written to `options.resultsFile`.
+ * Runs (or resumes) Nøkland's MNIST comparison and returns the results written to
+ * `options.resultsFile` (see {@link runPaperExperiment}).
+ */
+export function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks = {}): Promise<DfaPaperResults> {
+  return runPaperExperiment(MNIST_EXPERIMENT, options, hooks);
+}
+
+/**
+ * Runs (or resumes) a paper comparison and returns the results written to `options.resultsFile`.
  * Each method stops at `maxEpochs` or after `patience` epochs without a new best validation error;
  * the reported test error is the one at the best validation epoch.
  */
-export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks = {}): Promise<DfaPaperResults> {
+export async function runPaperExperiment<M extends string, S extends PaperRunSettings<M>, P>(
+  experiment: PaperExperiment<M, S, P>,
+  options: PaperRunOptions<S>,
+  hooks: PaperRunHooks<M> = {},
+): Promise<PaperResults<M, S, P>> {
   const startedAt = performance.now();
   const say = (message: string) => hooks.onProgress?.({ message });
-  const previous = await readResults(options.resultsFile);
-  const s: DfaPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
-  if (previous) checkResumable(previous, s, options.resultsFile);
+  const previous = await readResults<PaperResults<M, S, P>>(options.resultsFile);
+  const s: S = { ...experiment.defaults, ...previous?.settings, ...options.settings };
+  if (previous) checkResumable(experiment.name, previous, s, options.resultsFile);
   await mkdir(options.checkpointDir, { recursive: true });
 
-  const mnist = await loadMnist();
-  const split = t.data.trainValidationSplit(mnist.train.count, s.validationCount / mnist.train.count, s.dataSeed);
-  const train = t.train.subsetOf(mnist.train, split.train);
-  const validation = t.train.subsetOf(mnist.train, split.validation);
+  const { train, validation, test, trainEvaluation } = await experiment.loadData(s);
   const stepsPerEpoch = Math.ceil(train.count / s.batchSize);
 
-  const stepMs = await probeStepMs(s, train);
+  const stepMs = await probeStepMs(experiment, s, train);
   const estimate = Object.fromEntries(Object.entries(stepMs).map(([m, ms]) => [m, (ms * stepsPerEpoch) / 1000]));
   const roundSeconds = Object.values(estimate).reduce((a, b) => a + b, 0);
   say(`estimate (training only, load ${loadAverages()[0]}): ${Object.entries(estimate).map(([m, v]) => `${m} ${v.toFixed(0)} s/epoch`).join(', ')}; ${s.maxEpochs} epochs of all methods ≈ ${((roundSeconds * s.maxEpochs) / 3600).toFixed(1)} h (early stopping may end sooner)`);
 
-  const results: DfaPaperResults = previous ?? { paper: NOKLAND_2X800, settings: s, invocations: [], methods: {}, updated: '' };
+  const results: PaperResults<M, S, P> = previous ?? { paper: experiment.paper, settings: s, invocations: [], methods: {}, updated: '' };
   results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset'), estimateSecondsPerEpoch: estimate });
   await writeResults(options.resultsFile, results);
 
@@ -147,9 +183,9 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
   const lrOfEpoch = t.optim.multiStepLr(s.lr, { milestones: s.lrDecayEpochs });
   let trainingEpoch = 0;
   const lr = () => lrOfEpoch(trainingEpoch);
-  const nets = new Map<PaperMethod, { net: DfaNetwork; optimizer: t.optim.Optimizer; done: number }>();
+  const nets = new Map<M, { net: DfaNetwork; optimizer: t.optim.Optimizer; done: number }>();
   for (const method of s.methods) {
-    const net = makeNetwork(method, s);
+    const net = experiment.makeNetwork(method, s);
     const restored = await loadCheckpoint(join(options.checkpointDir, `${method}.nnlb`), net.model, { lr, momentum: s.momentum });
     const done = restored?.epochsDone ?? 0;
     const r = (results.methods[method] ??= { epochs: [], alignment: [], best: null, stopped: null });
@@ -167,6 +203,10 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
         const state = nets.get(method)!;
         const r = results.methods[method]!;
         if (state.done > epoch || r.stopped) continue;
+        if (options.signal?.aborted) {
+          say('stopped; rerun to resume');
+          return results;
+        }
         const elapsed = (performance.now() - startedAt) / 1000;
         if (options.budgetSeconds !== undefined && elapsed + epochSeconds > options.budgetSeconds) {
           say(`time budget reached after ${elapsed.toFixed(0)} s; rerun to resume`);
@@ -181,15 +221,15 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
           alignmentEvery: method === 'bp' ? undefined : s.alignmentEvery,
           onStep: (_, step) => hooks.onProgress?.({ method, epoch, step, stepsPerEpoch }),
         });
-        const evaluate = async (data: t.train.LabeledData) => errorPercent((await t.train.evaluate(state.net.model, data, { inputShape: [784] })).accuracy);
+        const evaluate = async (data: t.train.LabeledData) => errorPercent((await t.train.evaluate(state.net.model, data, { inputShape: experiment.inputShape })).accuracy);
         const record: EpochResult = {
           epoch: epoch + 1,
           lr: lrOfEpoch(epoch),
           loss: history.epochs[0].loss,
           trainSeconds: history.epochs[0].seconds,
-          trainErrorPercent: await evaluate(train),
+          trainErrorPercent: await evaluate(trainEvaluation),
           validationErrorPercent: await evaluate(validation),
-          testErrorPercent: await evaluate(mnist.test),
+          testErrorPercent: await evaluate(test),
           load: loadAverages(),
         };
         epochSeconds = (performance.now() - t0) / 1000;

@@ -1,20 +1,17 @@
-// Settings of the MNIST paper run and the published numbers it is compared with.
+// Settings of the MNIST paper run and the published numbers it is compared with; the fields every
+// paper run has (optimizer, schedule, stopping, seeds) are shared with the CIFAR-10 run.
 
-/** A training method of the comparison. */
+/** A training method of the MNIST comparison. */
 export type PaperMethod = 'bp' | 'dfa' | 'bdfa';
 
-/** What {@link runDfaPaper} trains; every field is written to the results file. */
-export interface DfaPaperSettings {
-  /** Hidden width of the 784-h-h-10 tanh MLP (Nøkland: 800). */
-  hidden: number;
+/** What every paper run trains with; every field is written to the results file. */
+export interface PaperRunSettings<M extends string> {
   /** Methods, trained round-robin one epoch at a time so all get equally far when time runs out. */
-  methods: PaperMethod[];
+  methods: M[];
   /** Upper bound on epochs per method. */
   maxEpochs: number;
   /** Stop a method after this many epochs without a new best validation error. */
   patience: number;
-  /** Images held out of the 60,000 training images for the stopping choice. */
-  validationCount: number;
   batchSize: number;
   /** SGD learning rate of the first epochs, every method. */
   lr: number;
@@ -27,12 +24,20 @@ export interface DfaPaperSettings {
   momentum: number;
   /** Seed of the weights (same initial weights for every method). */
   modelSeed: number;
-  /** Seed of the feedback matrices (DFA and binary DFA share it: BDFA uses the signs of DFA's draw). */
+  /** Seed of the feedback matrices (the float and binary methods share it: binary uses the signs of the float draw). */
   feedbackSeed: number;
   /** Seed of the validation split and of the per-epoch shuffles. */
   dataSeed: number;
-  /** Measure the DFA/BP alignment every this many steps (DFA methods). */
+  /** Measure the DFA/BP alignment every this many steps (methods with DFA blocks). */
   alignmentEvery: number;
+}
+
+/** What the MNIST run trains. */
+export interface DfaPaperSettings extends PaperRunSettings<PaperMethod> {
+  /** Hidden width of the 784-h-h-10 tanh MLP (Nøkland: 800). */
+  hidden: number;
+  /** Images held out of the 60,000 training images for the stopping choice. */
+  validationCount: number;
 }
 
 /** The defaults: Nøkland's network, the package's own lab settings for the optimizer. */

@@ -1,0 +1,77 @@
+/**
+ * Han & Yoo's (2019) CIFAR-10 experiment at its scale: the small CNN trained by BP, all-layer DFA,
+ * the BP+DFA hybrid and the binary hybrid, first on a fixed 10% of the training images (4,500),
+ * then on all of them (45,000; 5,000 held out for validation in both), each until its validation
+ * error stops improving or its epochs are done, with per-layer alignment curves. The test error is
+ * the one at the best validation epoch. Checkpoints every method after every epoch
+ * (`bench/checkpoints/`, not committed); rerunning the same command resumes.
+ *
+ * Run from the package folder: `tsx bench/paper-cifar.ts [--data subset|full|both] [--hours H]
+ * [--cifar-dir DIR]` (default both, subset first; CIFAR-10 from `--cifar-dir`, else where
+ * `locateCifar10` finds it). Writes `bench/results/paper-cifar-subset.json` and
+ * `paper-cifar-full.json`. `--report` prints the tables of those files without training;
+ * `--quick`: 490 images of one batch, 2 epochs, writes `paper-cifar.quick.json` (seconds).
+ *
+ * @module
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as t from '@nnlab/tensor-gpu';
+import { loadCifar10 } from '@nnlab/tensor-gpu/node';
+import { readJsonFile } from '../../../scripts/bench-report';
+import { CIFAR_BLOCK_NAMES, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, cifarExperiment, type CifarPaperSettings } from './paper/cifar';
+import { cifarPaperTable, type CifarPaperResults } from './paper/cifar-report';
+import { curveTable } from './paper/report';
+import { runPaperExperiment } from './paper/run';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' } } });
+const data = values.data ?? 'both';
+if (!['subset', 'full', 'both'].includes(data)) throw new Error(`paper-cifar: --data must be subset, full or both, got ${data}`);
+const hours = values.hours === undefined ? undefined : Number(values.hours);
+if (hours !== undefined && !(hours > 0)) throw new Error(`paper-cifar: --hours must be a positive number, got ${values.hours}`);
+
+const runs: { name: string; settings: Partial<CifarPaperSettings>; file: string; checkpoints: string }[] = values.quick
+  ? [{ name: 'quick', settings: { ...CIFAR_SUBSET_SETTINGS, ...CIFAR_QUICK_SETTINGS }, file: 'paper-cifar.quick.json', checkpoints: 'cifar-quick' }]
+  : [
+      ...(data === 'full' ? [] : [{ name: '10% subset', settings: CIFAR_SUBSET_SETTINGS, file: 'paper-cifar-subset.json', checkpoints: 'cifar-subset' }]),
+      ...(data === 'subset' ? [] : [{ name: 'full set', settings: CIFAR_FULL_SETTINGS, file: 'paper-cifar-full.json', checkpoints: 'cifar-full' }]),
+    ];
+
+const tables = (all: CifarPaperResults[]) => [...all.map((r) => curveTable(r, CIFAR_METHOD_LABEL, CIFAR_BLOCK_NAMES)), cifarPaperTable(all)].join('\n\n');
+
+if (values.report) {
+  const all = (await Promise.all(runs.map((r) => readJsonFile<CifarPaperResults>(join(here, 'results', r.file))))).filter((r): r is CifarPaperResults => r !== null);
+  console.log(tables(all));
+} else {
+  await t.setBackend('cpu');
+  // One loaded copy serves both runs (the images are copied per run before standardising).
+  let loaded: Promise<t.data.DatasetSplits> | undefined;
+  let loadedBatches = 0;
+  const source = (trainBatches: number) => {
+    if (!loaded || loadedBatches !== trainBatches) {
+      loadedBatches = trainBatches;
+      loaded = loadCifar10(values['cifar-dir'], { trainBatches: Array.from({ length: trainBatches }, (_, i) => i + 1) });
+    }
+    return loaded;
+  };
+  const experiment = cifarExperiment(source);
+  const startedAt = performance.now();
+  const all: CifarPaperResults[] = [];
+  for (const run of runs) {
+    const left = hours === undefined ? undefined : hours * 3600 - (performance.now() - startedAt) / 1000;
+    if (left !== undefined && left <= 0) break;
+    console.log(`== CIFAR-10 ${run.name}`);
+    all.push(await runPaperExperiment(experiment, { settings: run.settings, resultsFile: join(here, 'results', run.file), checkpointDir: join(here, 'checkpoints', run.checkpoints), budgetSeconds: left }, {
+      onProgress: (e) => {
+        if ('message' in e) console.log(e.message);
+        else if ('epochDone' in e) {
+          const r = e.epochDone;
+          console.log(`${e.method} epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, train ${r.trainErrorPercent.toFixed(2)}%, validation ${r.validationErrorPercent.toFixed(2)}%, test ${r.testErrorPercent.toFixed(2)}%, ${r.trainSeconds.toFixed(0)} s, load ${r.load.join(' ')}`);
+        }
+      },
+    }));
+  }
+  console.log(`\n${tables(all)}`);
+}
