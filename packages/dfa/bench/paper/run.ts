@@ -127,7 +127,7 @@ async function readResults<R>(file: string): Promise<R | null> {
  * A results file may be resumed with the same settings, or with settings it predates whose added
  * fields did not yet act on any epoch it ran (a learning-rate decay after its last epoch).
  */
-function checkResumable<M extends string, S extends PaperRunSettings<M>>(name: string, previous: PaperResults<M, S, unknown>, s: S, file: string): void {
+export function checkResumable<M extends string, S extends PaperRunSettings<M>>(name: string, previous: PaperResults<M, S, unknown>, s: S, file: string): void {
   const changed = (Object.keys(s) as (keyof S)[]).filter((k) => JSON.stringify(previous.settings[k]) !== JSON.stringify(s[k]));
   const epochsRun = Math.max(0, ...Object.values<MethodResults | undefined>(previous.methods).map((r) => r?.epochs.length ?? 0));
   const harmless = (k: keyof S) => k === 'lrDecayEpochs' && previous.settings[k] === undefined && s.lrDecayEpochs.every((e) => e >= epochsRun);
