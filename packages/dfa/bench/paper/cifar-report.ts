@@ -13,15 +13,16 @@ const dataLabel = (r: CifarPaperResults) => (r.settings.trainFraction === 1 ? 'f
 
 /** One row per method and data set, then the gaps (each over the epochs every method of its run has finished). */
 export function cifarPaperTable(runs: readonly CifarPaperResults[]): string {
-  const sameSetting = 'Han & Yoo publish no architecture or settings (spec); ours: smallCifarCnn, SGD+momentum, fixed step schedule, no augmentation';
+  const sameSetting = 'no: the paper’s network and settings are unpublished; ours: smallCifarCnn, SGD + momentum, fixed schedule, no augmentation';
   const lines = [
-    '| CIFAR-10 training images | method | paper test error % (Han & Yoo) | Nøkland conv tanh % (other net, unverified) | ours test error % (at best validation epoch) | train error % there | same setting? | status |',
+    '| CIFAR-10 training images | method | paper test error % (Han & Yoo) | Nøkland conv tanh net % (full data, other net, unverified) | ours test error % (at best validation epoch) | train error % there | same setting? | status |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of runs) {
     for (const m of METHODS) {
       const b = r.methods[m]?.best ?? null;
-      const nokland = m === 'bp' ? HAN_YOO_CIFAR.nokland.bp : m === 'dfa' ? HAN_YOO_CIFAR.nokland.dfa : null;
+      const full = r.settings.trainFraction === 1;
+      const nokland = !full ? null : m === 'bp' ? HAN_YOO_CIFAR.nokland.bp : m === 'dfa' ? HAN_YOO_CIFAR.nokland.dfa : null;
       lines.push(`| ${dataLabel(r)} | ${CIFAR_METHOD_LABEL[m]} | ${f(r.paper.testErrorPercent[m])} | ${f(nokland)} | ${f(b?.testErrorPercent)} | ${f(b?.trainErrorPercent)} | ${sameSetting} | ${methodStatus(r.methods[m])} |`);
     }
   }
