@@ -66,8 +66,11 @@ export interface BackendOptions {
   gpu?: GpuLike;
   /**
    * Threads of the `cpu` backend's WebAssembly products (calling thread included): a count, or
-   * `'auto'` (the default): the available cores in Node (`os.availableParallelism()`), 1 in
-   * browsers. Kept for later calls; ignored by the `'js'` kernels and other backends.
+   * `'auto'` (the default): the available cores in Node (`os.availableParallelism()`) and in a
+   * cross-origin isolated browser page (`navigator.hardwareConcurrency`; Web Workers), 1 in a page
+   * that is not isolated, where asking for more throws (the page needs the headers
+   * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`).
+   * Kept for later calls; ignored by the `'js'` kernels and other backends.
    */
   threads?: number | 'auto';
 }

@@ -13,7 +13,7 @@ import type { ConvGeometry } from '../kernels/conv';
 import { NodeGemmWorkers } from './gemm-workers-node';
 import { SimdInstance } from './simd-instance';
 import { WasmSimdKernels } from './simd-kernels';
-import { setNumThreads } from './threads-node';
+import { setNumThreads } from './set-num-threads';
 import { ReLU } from '../nn/activations';
 import { Sequential } from '../nn/containers';
 import { Linear } from '../nn/linear';
