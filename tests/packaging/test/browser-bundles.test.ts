@@ -150,6 +150,41 @@ describe('browser bundles of the published packages', () => {
     }
   });
 
+  it("run tensor-gpu's WebAssembly products on Web Workers from the bundle alone in a cross-origin isolated page", async () => {
+    const page = await browser.newPage();
+    try {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      // https: isolation needs a secure origin; the two headers make the page cross-origin isolated.
+      const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+      await page.route('https://isolated.test/**', (route) => {
+        const path = new URL(route.request().url()).pathname;
+        return path === '/tensor-gpu.js'
+          ? route.fulfill({ status: 200, contentType: 'text/javascript', headers, body: entries.get('@nnlab/tensor-gpu')!.code })
+          : route.fulfill({ status: 200, contentType: 'text/html', headers, body: '<!doctype html><title>isolated</title>' });
+      });
+      await page.goto('https://isolated.test/');
+      const result: any = await page.evaluate(`(async () => {
+        const t = await import('/tensor-gpu.js');
+        const product = async (threads) => {
+          await t.setBackend('cpu', { threads });
+          const a = t.randn([300, 200], { seed: 1 }), b = t.randn([200, 260], { seed: 2 });
+          const y = t.matmul(a, b);
+          const values = Array.from(await y.data());
+          for (const x of [a, b, y]) x.dispose();
+          return { threads: t.getCpuThreads(), values };
+        };
+        const one = await product(1);
+        const two = await product(2);
+        return { isolated: crossOriginIsolated, one: one.threads, two: two.threads, same: one.values.every((v, i) => Object.is(v, two.values[i])) };
+      })()`);
+      expect(errors).toEqual([]);
+      expect(result).toEqual({ isolated: true, one: 1, two: 2, same: true });
+    } finally {
+      await page.close();
+    }
+  });
+
   it.each(budgets)('keep $name within its size budget', async ({ name, source, maxBytes }) => {
     const { bytes, parts } = await bundle(source);
     console.log(`${name}: ${kb(bytes)} minified (gpu.js ${kb(parts.gpuJs)}, @nnlab ${kb(parts.nnlab)}, other ${kb(parts.other)}); budget ${kb(maxBytes)}`);

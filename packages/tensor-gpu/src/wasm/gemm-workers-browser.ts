@@ -5,7 +5,8 @@ import { CONTROL_BYTES } from './wasm-heap';
 // Runs in each Web Worker (a classic worker from a Blob URL, so the package ships no file of its
 // own): the first message brings the module and the shared memory; instantiate, take chunks of
 // each job (serveJobs, from its source) until the pool stops, then say so and close.
-const WORKER_SOURCE = `
+// A function, not a constant: no work at import (bundlers can drop what a page does not use).
+const workerSource = (): string => `
 ${jobLoopSource()}
 self.onmessage = (event) => {
   self.onmessage = null;
@@ -68,7 +69,7 @@ export class BrowserGemmWorkers implements GemmWorkers {
     const why = webWorkersUnavailable();
     if (why) throw new Error(`tensor-gpu: no worker threads: ${why}`);
     const generation = startGeneration(new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4));
-    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+    const url = URL.createObjectURL(new Blob([workerSource()], { type: 'text/javascript' }));
     const workers: Worker[] = [];
     try {
       for (let i = 0; i < count; i++) workers.push(new Worker(url, { name: `tensor-gpu kernels ${i + 1}` }));

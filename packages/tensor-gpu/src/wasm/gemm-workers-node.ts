@@ -7,7 +7,8 @@ import { CONTROL_BYTES } from './wasm-heap';
 // (serveJobs, from its source). The source is evaluated as CommonJS or, under
 // \`node --input-type=module\`, as an ES module, so it reaches worker_threads through
 // process.getBuiltinModule rather than require or import.
-const WORKER_SOURCE = `
+// A function, not a constant: no work at import (bundlers can drop what a page does not use).
+const workerSource = (): string => `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const { module, memory, thread, names, layout, generation } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -46,7 +47,8 @@ export class NodeGemmWorkers implements GemmWorkers {
     if (!Worker) throw new Error('tensor-gpu: worker threads need Node with process.getBuiltinModule (Node ≥ 20.16)');
     const generation = startGeneration(new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4));
     const workerData = (thread: number) => ({ module, memory, thread, names: [...JOB_KERNELS], layout: { ...CONTROL }, generation });
-    const workers = Array.from({ length: count }, (_, i) => new Worker(WORKER_SOURCE, { eval: true, workerData: workerData(i + 1) }));
+    const source = workerSource();
+    const workers = Array.from({ length: count }, (_, i) => new Worker(source, { eval: true, workerData: workerData(i + 1) }));
     try {
       await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
         w.once('message', () => resolve());
