@@ -22,7 +22,7 @@ const packageNames: string[] = readdirSync(join(repoRoot, 'packages'))
   .sort();
 
 /**
- * Minified sizes of typical imports, in bytes. Measured: 813,525 and 849,300, of which gpu.js's
+ * Minified sizes of typical imports, in bytes. Measured: about 816,600 and 854,600, of which gpu.js's
  * prebuilt browser bundle (not tree-shakeable) is 639,600 and the engine's own backends (the cpu
  * backend's WebAssembly kernels, embedded twice, for shared and private memory, about 78,000 as
  * base64 since the inlined float64 exp/log of the transcendental and softmax kernels; the WebGPU
