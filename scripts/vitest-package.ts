@@ -78,7 +78,8 @@ export function packageVitestConfig(options: { browser?: boolean; testTimeout?: 
     },
   ];
   if (options.browser) {
-    const browser = {
+    // One object per project: vitest names each project's browser instance in place.
+    const browser = () => ({
       enabled: true,
       headless: true,
       screenshotFailures: false,
@@ -86,11 +87,11 @@ export function packageVitestConfig(options: { browser?: boolean; testTimeout?: 
         launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
       }),
       instances: [{ browser: 'chromium' }],
-    };
+    });
     projects.push({
       resolve: { alias },
       optimizeDeps: { include: ['gpu.js'] },
-      test: { name: 'browser', include: ['src/**/*.backends.test.ts', 'src/**/*.browser.test.ts'], testTimeout, hookTimeout: testTimeout, browser },
+      test: { name: 'browser', include: ['src/**/*.backends.test.ts', 'src/**/*.browser.test.ts'], testTimeout, hookTimeout: testTimeout, browser: browser() },
     });
     projects.push({
       resolve: { alias },
@@ -98,7 +99,7 @@ export function packageVitestConfig(options: { browser?: boolean; testTimeout?: 
       // What a page needs for crossOriginIsolated (and so SharedArrayBuffer): these two headers on
       // every response of the test server, the tester page and its frames included.
       server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
-      test: { name: 'browser-isolated', include: ['src/**/*.isolated.test.ts'], testTimeout, hookTimeout: testTimeout, browser },
+      test: { name: 'browser-isolated', include: ['src/**/*.isolated.test.ts'], testTimeout, hookTimeout: testTimeout, browser: browser() },
     });
   }
   return defineConfig({ test: { projects, fileParallelism: false } });
