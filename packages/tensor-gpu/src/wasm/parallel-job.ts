@@ -162,6 +162,7 @@ export function finishJob(control: Int32Array, canBlock = true): void {
   const taken = Math.min(Atomics.exchange(control, c.next, next | INDEX_MASK) & INDEX_MASK, control[c.chunks]);
   for (let done = Atomics.load(control, c.finished); done < taken; done = Atomics.load(control, c.finished)) {
     if (canBlock) Atomics.wait(control, c.finished, done);
+    else (Atomics as { pause?: () => void }).pause?.(); // a spin-wait hint where the engine has one
   }
 }
 
