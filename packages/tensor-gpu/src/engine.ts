@@ -190,11 +190,25 @@ export class Engine {
     return this.cpuProducts?.threads ?? 1;
   }
 
-  /** Replaces the WebAssembly kernels by ones on the chosen thread count when they run on another. */
+  /**
+   * Replaces the WebAssembly kernels by ones on the chosen thread count when they run on another.
+   * Under `'auto'`, workers that fail to start (a page whose Content-Security-Policy forbids Blob
+   * workers) leave the kernels on the calling thread; a count asked for throws instead.
+   */
   private async startCpuThreads(): Promise<void> {
-    const wanted = this.cpuThreadsChoice === 'auto' ? defaultThreadCount() : this.cpuThreadsChoice;
+    const choice = this.cpuThreadsChoice;
+    const auto = choice === 'auto';
+    const wanted = choice === 'auto' ? defaultThreadCount() : choice;
     if (wanted === this.cpuProducts?.threads) return;
-    this.useCpuKernels(await startWasmSimdKernels(wanted, this.cpuHeap()));
+    let kernels: HostKernels;
+    try {
+      kernels = await startWasmSimdKernels(wanted, this.cpuHeap());
+    } catch (e) {
+      if (!auto || wanted === 1) throw e;
+      if (this.cpuProducts?.name === 'wasm-simd' && this.cpuProducts.threads === 1) return;
+      kernels = await startWasmSimdKernels(1, this.cpuHeap());
+    }
+    this.useCpuKernels(kernels);
   }
 
   /** The `cpu` backend's product kernels (null until the cpu backend first needs them). */

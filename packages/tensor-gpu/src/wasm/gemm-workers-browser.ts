@@ -28,7 +28,7 @@ self.onmessage = (event) => {
 export function webWorkersUnavailable(): string | null {
   const scope = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
   if (typeof scope.Worker !== 'function' || typeof Blob !== 'function' || typeof URL.createObjectURL !== 'function') {
-    return 'this JavaScript environment has neither Node worker threads nor Web Workers';
+    return 'this JavaScript environment has neither Node worker threads (Node ≥ 20.16, through process.getBuiltinModule) nor Web Workers';
   }
   if (scope.crossOriginIsolated !== true) {
     return 'a browser shares WebAssembly memory with Web Workers only in a cross-origin isolated page: ' +
@@ -72,7 +72,14 @@ export class BrowserGemmWorkers implements GemmWorkers {
     const url = URL.createObjectURL(new Blob([workerSource()], { type: 'text/javascript' }));
     const workers: Worker[] = [];
     try {
-      for (let i = 0; i < count; i++) workers.push(new Worker(url, { name: `tensor-gpu kernels ${i + 1}` }));
+      for (let i = 0; i < count; i++) {
+        try {
+          workers.push(new Worker(url, { name: `tensor-gpu kernels ${i + 1}` }));
+        } catch (e) {
+          // Typically a Content-Security-Policy without `worker-src blob:`.
+          throw new Error(`tensor-gpu: a Web Worker could not be created from a Blob URL (${(e as Error).message}); a Content-Security-Policy must allow worker-src blob:`);
+        }
+      }
       await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
         w.onmessage = () => resolve();
         w.onerror = (event) => {

@@ -151,6 +151,28 @@ describe('WebAssembly kernels on Web Workers (cross-origin isolated page)', () =
     engine.destroy();
   });
 
+  it("'auto' stays on the calling thread when Web Workers cannot be created; a count asked for says why", async () => {
+    const original = globalThis.Worker;
+    // What a page whose Content-Security-Policy forbids Blob workers sees.
+    globalThis.Worker = class {
+      constructor() {
+        throw new DOMException("Refused to create a worker from 'blob:…' (worker-src)", 'SecurityError');
+      }
+    } as unknown as typeof Worker;
+    try {
+      const engine = new Engine();
+      await engine.setBackend('cpu');
+      expect(engine.getCpuThreads()).toBe(1);
+      await expect(setNumThreads(2, engine)).rejects.toThrow(/Web Worker could not be created from a Blob URL \(Refused to create a worker.*worker-src blob:/);
+      expect(engine.getCpuThreads()).toBe(1);
+      const y = matmul(tensor(engine, [1, 2, 3, 4], [2, 2]), tensor(engine, [5, 6, 7, 8], [2, 2]));
+      expect(Array.from(await y.data())).toEqual([19, 22, 43, 50]);
+      engine.destroy();
+    } finally {
+      globalThis.Worker = original;
+    }
+  });
+
   it('a pool started on its own memory splits products bit-identically and its workers stop when the kernels are disposed', async () => {
     const single = new WasmSimdKernels();
     const shared = new SimdInstance({ shared: true });
