@@ -10,7 +10,7 @@ export interface PaperRunSettings<M extends string> {
   methods: M[];
   /** Upper bound on epochs per method. */
   maxEpochs: number;
-  /** Stop a method after this many epochs without a new best validation error. */
+  /** Stop a method after this many epochs without a new best validation error (counted from the last rate decay at the latest). */
   patience: number;
   batchSize: number;
   /** SGD learning rate of the first epochs, every method. */
