@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { curveTable, paperTable } from './paper/report';
-import { runDfaPaper } from './paper/run';
+import { runDfaPaper } from './paper/mnist';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' } } });

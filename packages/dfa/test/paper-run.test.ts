@@ -6,7 +6,8 @@ import { loadCifar10 } from '@nnlab/tensor-gpu/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, cifarExperiment, type CifarPaperSettings } from '../bench/paper/cifar';
 import type { CifarPaperResults } from '../bench/paper/cifar-report';
-import { checkResumable, runPaperExperiment, type DfaPaperResults } from '../bench/paper/run';
+import type { DfaPaperResults } from '../bench/paper/mnist';
+import { checkResumable, runPaperExperiment } from '../bench/paper/run';
 import { DEFAULT_SETTINGS } from '../bench/paper/settings';
 import { sharedData } from '../src/testing/shared-data.test-helper';
 

@@ -1,7 +1,8 @@
 // The tables of the paper runs: paper | ours | same setting? | verdict (MNIST), and the per-epoch
 // error and alignment curves of any paper run.
 import { METHOD_LABEL, TARGETS, type PaperMethod } from './settings';
-import type { DfaPaperResults, EpochResult, MethodResults } from './run';
+import type { DfaPaperResults } from './mnist';
+import type { EpochResult, MethodResults } from './run';
 
 /** A number with two decimals, or — when absent. */
 export const f = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));

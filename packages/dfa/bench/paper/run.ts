@@ -1,17 +1,16 @@
 // The runner of the paper runs: the methods trained round-robin one epoch at a time on the
 // training images less a validation split (which picks the reported epoch and stops a method),
 // with a checkpoint per method and epoch, so a rerun resumes; the results file is rewritten after
-// every epoch. The MNIST experiment of Nøkland (2016) at its scale is defined here; the CIFAR-10
-// one in `cifar.ts`.
+// every epoch. The experiments: Nøkland's MNIST run in `mnist.ts`, Han & Yoo's CIFAR-10 run in
+// `cifar.ts`.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
-import { loadMnist } from '@nnlab/tensor-gpu/node';
-import { createDfa, fitDfa, tanhMlp, type DfaNetwork } from '../../src/index';
+import { fitDfa, type DfaNetwork } from '../../src/index';
 import { gitRevision, loadAverages, machineInfo } from '../../../../scripts/bench-report';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import type { PaperData, PaperExperiment } from './experiment';
-import { DEFAULT_SETTINGS, NOKLAND_2X800, type DfaPaperSettings, type PaperMethod, type PaperRunSettings } from './settings';
+import type { PaperExperiment } from './experiment';
+import type { PaperRunSettings } from './settings';
 
 /** One epoch of one method. */
 export interface EpochResult {
@@ -45,9 +44,6 @@ export interface PaperResults<M extends string, S, P> {
   updated: string;
 }
 
-/** The MNIST run's results file. */
-export type DfaPaperResults = PaperResults<PaperMethod, DfaPaperSettings, typeof NOKLAND_2X800>;
-
 export interface PaperRunOptions<S> {
   settings?: Partial<S>;
   /** Where the results JSON is written (updated after every epoch). */
@@ -60,33 +56,11 @@ export interface PaperRunOptions<S> {
   signal?: AbortSignal;
 }
 
-export type DfaPaperOptions = PaperRunOptions<DfaPaperSettings>;
-
 export interface PaperRunHooks<M extends string> {
   onProgress?(event: { method: M; epoch: number; step: number; stepsPerEpoch: number } | { method: M; epochDone: EpochResult } | { message: string }): void;
 }
 
-export type DfaPaperHooks = PaperRunHooks<PaperMethod>;
-
 const errorPercent = (accuracy: number) => 100 * (1 - accuracy);
-
-/** Nøkland's MNIST run: 784-h-h-10 tanh, BP, DFA and binary DFA on the training images less a validation split. */
-export const MNIST_EXPERIMENT: PaperExperiment<PaperMethod, DfaPaperSettings, typeof NOKLAND_2X800> = {
-  name: 'runDfaPaper',
-  defaults: DEFAULT_SETTINGS,
-  paper: NOKLAND_2X800,
-  inputShape: [784],
-  async loadData(s): Promise<PaperData> {
-    const mnist = await loadMnist();
-    const split = t.data.trainValidationSplit(mnist.train.count, s.validationCount / mnist.train.count, s.dataSeed);
-    const train = t.train.subsetOf(mnist.train, split.train);
-    return { train, validation: t.train.subsetOf(mnist.train, split.validation), test: mnist.test, trainEvaluation: train };
-  },
-  makeNetwork(method, s): DfaNetwork {
-    const model = tanhMlp(s.hidden, s.modelSeed);
-    return createDfa(model, { seed: s.feedbackSeed, inputShape: [784], rules: method === 'bp' ? 'bp' : 'dfa', binary: method === 'bdfa' });
-  },
-};
 
 /** Milliseconds per training step of each method, from a few steps on throwaway networks. */
 async function probeStepMs<M extends string, S extends PaperRunSettings<M>>(experiment: PaperExperiment<M, S, unknown>, s: S, train: t.train.LabeledData): Promise<Record<string, number>> {
@@ -151,14 +125,6 @@ export function stopReason(epoch: number, bestEpoch: number, s: PaperRunSettings
   const lastDecay = Math.max(0, ...s.lrDecayEpochs.filter((e) => e < epoch));
   if (epoch - Math.max(bestEpoch, lastDecay) >= s.patience) return 'patience';
   return epoch >= s.maxEpochs ? 'max-epochs' : null;
-}
-
-/**
- * Runs (or resumes) Nøkland's MNIST comparison and returns the results written to
- * `options.resultsFile` (see {@link runPaperExperiment}).
- */
-export function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks = {}): Promise<DfaPaperResults> {
-  return runPaperExperiment(MNIST_EXPERIMENT, options, hooks);
 }
 
 /**
