@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10 } from '@nnlab/tensor-gpu/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, cifarExperiment, type CifarPaperSettings } from '../bench/paper/cifar';
+import { CIFAR_FULL_SETTINGS, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, cifarExperiment, type CifarPaperSettings } from '../bench/paper/cifar';
 import type { CifarPaperResults } from '../bench/paper/cifar-report';
 import type { DfaPaperResults } from '../bench/paper/mnist';
-import { checkResumable, runPaperExperiment } from '../bench/paper/run';
+import { checkResumable, runPaperExperiment, stopReason } from '../bench/paper/run';
 import { DEFAULT_SETTINGS } from '../bench/paper/settings';
 import { sharedData } from '../src/testing/shared-data.test-helper';
 
@@ -28,6 +28,18 @@ describe('paper runner', () => {
     const results = JSON.parse(await readFile(file, 'utf8')) as DfaPaperResults;
     expect(() => checkResumable('runDfaPaper', structuredClone(results), { ...DEFAULT_SETTINGS }, 'paper.json')).not.toThrow();
     expect(() => checkResumable('runDfaPaper', structuredClone(results), { ...DEFAULT_SETTINGS, lr: DEFAULT_SETTINGS.lr * 2 }, 'paper.json')).toThrow(/runDfaPaper: paper\.json was written with other settings \(lr\)/);
+  });
+
+  it('stops a method whose loss is not finite, after patience counted from the last rate decay, or at the last epoch', () => {
+    const s = CIFAR_FULL_SETTINGS; // patience 15, decays after 30 and 45, 60 epochs
+    expect(stopReason(3, 2, s, Number.NaN)).toBe('diverged');
+    expect(stopReason(3, 2, s, Number.POSITIVE_INFINITY)).toBe('diverged');
+    expect(stopReason(3, 2, s, null)).toBe('diverged'); // NaN as a results file holds it
+    expect(stopReason(3, 2, s, 1.5)).toBeNull();
+    expect(stopReason(25, 10, s, 1.5)).toBe('patience');
+    expect(stopReason(40, 10, s, 1.5)).toBeNull(); // 10 epochs after the decay at 30
+    expect(stopReason(45, 10, s, 1.5)).toBe('patience');
+    expect(stopReason(60, 59, s, 1.5)).toBe('max-epochs');
   });
 
   it.skipIf(cifar.skip)('an interrupted CIFAR-10 run resumed from its checkpoints ends exactly like an uninterrupted one', async () => {

@@ -7,10 +7,11 @@ import type { EpochResult, MethodResults } from './run';
 /** A number with two decimals, or — when absent. */
 export const f = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
 
-/** How far a method got: stopped by validation, ran its epochs, or still resumable. */
+/** How far a method got: stopped by validation or by divergence, ran its epochs, or still resumable. */
 export function methodStatus(r: MethodResults | undefined): string {
   if (!r || r.epochs.length === 0) return 'not run';
   const n = r.epochs.length;
+  if (r.stopped === 'diverged') return `diverged: training loss not finite in epoch ${n} (best validation at ${r.best!.epoch})`;
   return r.stopped === 'patience' ? `stopped by validation after ${n} epochs (best ${r.best!.epoch})` : `${n} epochs run (best validation at ${r.best!.epoch})${r.stopped ? '' : ', not converged: resumable'}`;
 }
 

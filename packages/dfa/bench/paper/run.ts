@@ -31,7 +31,8 @@ export interface MethodResults {
   epochs: EpochResult[];
   alignment: { epoch: number; layers: { weightCosine: number; deltaCosine: number | null }[] }[];
   best: EpochResult | null;
-  stopped: 'patience' | 'max-epochs' | null;
+  /** `'diverged'`: the epoch's mean training loss was not finite (NaN or ∞), so later epochs cannot recover. */
+  stopped: 'diverged' | 'patience' | 'max-epochs' | null;
 }
 
 /** A results file. */
@@ -119,9 +120,11 @@ async function writeResults(file: string, results: PaperResults<string, unknown,
 /**
  * Why a method stops after `epoch` epochs, or null to go on: `patience` epochs without a new best
  * validation error, counted from the best epoch or from the last decay of the rate, whichever is
- * later (a decay changes what the next epochs can reach), or `maxEpochs`.
+ * later (a decay changes what the next epochs can reach), or `maxEpochs`; or a last epoch whose
+ * mean training loss `lastLoss` is not finite (null in a results file: JSON has no NaN).
  */
-export function stopReason(epoch: number, bestEpoch: number, s: PaperRunSettings<string>): 'patience' | 'max-epochs' | null {
+export function stopReason(epoch: number, bestEpoch: number, s: PaperRunSettings<string>, lastLoss: number | null = 0): MethodResults['stopped'] {
+  if (lastLoss === null || !Number.isFinite(lastLoss)) return 'diverged';
   const lastDecay = Math.max(0, ...s.lrDecayEpochs.filter((e) => e < epoch));
   if (epoch - Math.max(bestEpoch, lastDecay) >= s.patience) return 'patience';
   return epoch >= s.maxEpochs ? 'max-epochs' : null;
@@ -168,7 +171,7 @@ export async function runPaperExperiment<M extends string, S extends PaperRunSet
     const r = (results.methods[method] ??= { epochs: [], alignment: [], best: null, stopped: null });
     r.epochs = r.epochs.slice(0, done);
     // Recomputed, not read back: files of the first runs were stopped by the rule without decays.
-    r.stopped = r.best && done > 0 ? stopReason(done, r.best.epoch, s) : null;
+    r.stopped = r.best && done > 0 ? stopReason(done, r.best.epoch, s, r.epochs[done - 1]?.loss ?? 0) : null;
     r.alignment = r.alignment.filter((a) => a.epoch < done);
     if (done > 0) say(`${method}: resumed after epoch ${done}`);
     const optimizer = restored?.optimizer ?? t.optim.sgd({ lr, momentum: s.momentum });
@@ -215,7 +218,7 @@ export async function runPaperExperiment<M extends string, S extends PaperRunSet
         r.epochs.push(record);
         for (const a of history.alignment) r.alignment.push({ epoch: epoch + a.epoch, layers: a.layers.map((l) => ({ weightCosine: l.weightCosine, deltaCosine: l.deltaCosine })) });
         if (!r.best || record.validationErrorPercent < r.best.validationErrorPercent) r.best = record;
-        r.stopped = stopReason(record.epoch, r.best.epoch, s);
+        r.stopped = stopReason(record.epoch, r.best.epoch, s, record.loss);
         state.done = record.epoch;
         await saveCheckpoint(join(options.checkpointDir, `${method}.nnlb`), state.net.model, state.optimizer, state.done);
         await writeResults(options.resultsFile, results);
