@@ -77,4 +77,18 @@ describe('paper runner', () => {
     // The hybrid's alignment records cover conv1, conv2 and fc1.
     expect(straight.methods.hybrid!.alignment[0].layers).toHaveLength(3);
   }, 300_000);
+
+  it.skipIf(cifar.skip)('a method that diverged stays stopped when the run is resumed from its results file', async () => {
+    const data = loadCifar10(cifar.dir, { trainBatches: [1] });
+    const experiment = cifarExperiment(() => data);
+    // A rate of 10⁴ sends BP's loss to NaN within the first epoch.
+    const settings: Partial<CifarPaperSettings> = { ...CIFAR_SUBSET_SETTINGS, ...CIFAR_QUICK_SETTINGS, methods: ['bp'], lr: 1e4, trainFraction: 0.02, validationCount: 100, testCount: 100, trainEvaluationCount: 100 };
+    const run = () => runPaperExperiment(experiment, { settings, resultsFile: join(dir, 'diverged.json'), checkpointDir: join(dir, 'diverged') });
+    const first = await run();
+    expect(first.methods.bp!.stopped).toBe('diverged');
+    expect(first.methods.bp!.epochs).toHaveLength(1);
+    const again = await run();
+    expect(again.methods.bp!.stopped).toBe('diverged');
+    expect(again.methods.bp!.epochs).toHaveLength(1);
+  }, 300_000);
 });

@@ -11,7 +11,11 @@ export const f = (v: number | null | undefined) => (v === null || v === undefine
 export function methodStatus(r: MethodResults | undefined): string {
   if (!r || r.epochs.length === 0) return 'not run';
   const n = r.epochs.length;
-  if (r.stopped === 'diverged') return `diverged: training loss not finite in epoch ${n} (best validation at ${r.best!.epoch})`;
+  if (r.stopped === 'diverged') {
+    // A results file holds NaN as null.
+    const first = r.epochs.find((e) => e.loss === null || !Number.isFinite(e.loss))?.epoch ?? n;
+    return `diverged: training loss not finite from epoch ${first} (best validation at ${r.best!.epoch})`;
+  }
   return r.stopped === 'patience' ? `stopped by validation after ${n} epochs (best ${r.best!.epoch})` : `${n} epochs run (best validation at ${r.best!.epoch})${r.stopped ? '' : ', not converged: resumable'}`;
 }
 

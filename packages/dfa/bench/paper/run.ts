@@ -171,7 +171,7 @@ export async function runPaperExperiment<M extends string, S extends PaperRunSet
     const r = (results.methods[method] ??= { epochs: [], alignment: [], best: null, stopped: null });
     r.epochs = r.epochs.slice(0, done);
     // Recomputed, not read back: files of the first runs were stopped by the rule without decays.
-    r.stopped = r.best && done > 0 ? stopReason(done, r.best.epoch, s, r.epochs[done - 1]?.loss ?? 0) : null;
+    r.stopped = r.best && done > 0 ? stopReason(done, r.best.epoch, s, r.epochs.length >= done ? r.epochs[done - 1].loss : 0) : null;
     r.alignment = r.alignment.filter((a) => a.epoch < done);
     if (done > 0) say(`${method}: resumed after epoch ${done}`);
     const optimizer = restored?.optimizer ?? t.optim.sgd({ lr, momentum: s.momentum });
