@@ -3,10 +3,10 @@
 # workspace package on every backend this machine offers (headlessgl and the Chromium browser
 # project need the virtual display), the documentation build, which fails on any undocumented
 # export, the TypeScript of the guides, READMEs and @example tags (scripts/check-snippets.mjs), the
-# release dry run (scripts/release-dry-run.mjs), then the Quick start of the README in a fresh clone
-# of the committed repository (scripts/quickstart-test.sh).
+# release dry run (scripts/release-dry-run.mjs), and the Quick start of the README in a fresh clone
+# of the committed repository (scripts/quickstart-test.sh), which runs beside the tests.
 #
-# Each step prints its wall and CPU seconds (`step ... took`), so a slow step shows in the log.
+# Each step prints its wall and CPU seconds (`step <name> took ...`), so that a slow one shows.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
