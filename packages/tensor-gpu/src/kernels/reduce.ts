@@ -3,6 +3,9 @@ import type { KernelSpec } from '../backend/kernel-spec';
 /** Reductions over the middle axis of a `[outer, reduce, inner]` view. */
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin';
 
+/** Every {@link ReduceOp}, in the order of assembly/reduce.ts's op codes. */
+export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'mean', 'max', 'min', 'argmax', 'argmin'];
+
 /** The reduction and its `[outer, reduce, inner]` view, for host implementations. */
 export interface ReduceParams {
   readonly op: ReduceOp;
