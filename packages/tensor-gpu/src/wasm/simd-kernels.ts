@@ -126,7 +126,7 @@ export class WasmSimdKernels implements HostKernels {
   }
 
   reduce(x: Float32Array, out: Float32Array, params: ReduceParams): void {
-    if (this.streams([x, out])) simdReduce(this.simd, x, out, params);
+    if (params.outer * params.reduce * params.inner > MAX_LOOP_REDUCE && this.streams([x, out])) simdReduce(this.simd, x, out, params);
     else hostReduce([x], out, [], params);
   }
 
@@ -146,6 +146,8 @@ export class WasmSimdKernels implements HostKernels {
 const MIN_SIMD_ROUNDING = 1024;
 /** Below this many values the softmax primitives run their JavaScript loops. */
 const MIN_SIMD_SOFTMAX = 1024;
+/** Reductions of this many values or fewer run their JavaScript loop: the call into WebAssembly costs as much (about 0.6 µs). */
+const MAX_LOOP_REDUCE = 256;
 
 /**
  * Bytes to copy beyond which a memory-bound kernel (elementwise, pooling, optimizer update) runs its

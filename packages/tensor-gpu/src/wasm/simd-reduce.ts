@@ -13,8 +13,9 @@ import type { SimdInstance } from './simd-instance';
 export function simdReduce(s: SimdInstance, x: Float32Array, out: Float32Array, { op, outer, reduce, inner }: ReduceParams): void {
   const code = REDUCE_OPS.indexOf(op);
   if (code < 0) throw new Error(`simdReduce: params.op must be one of ${REDUCE_OPS.join(', ')}, got '${op}'`);
-  for (const [name, v] of [['outer', outer], ['reduce', reduce], ['inner', inner]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`simdReduce (${op}): params.${name} must be a non-negative integer, got ${v}`);
+  if (!(isCount(outer) && isCount(reduce) && isCount(inner))) {
+    const [name, v] = !isCount(outer) ? ['outer', outer] : !isCount(reduce) ? ['reduce', reduce] : ['inner', inner];
+    throw new Error(`simdReduce (${op}): params.${name} must be a non-negative integer, got ${v}`);
   }
   if (reduce === 0 && op !== 'sum') throw new Error(`simdReduce (${op}): params.reduce must be positive (only sum reduces an empty axis)`);
   const size = outer * reduce * inner;
@@ -23,7 +24,11 @@ export function simdReduce(s: SimdInstance, x: Float32Array, out: Float32Array, 
     throw new Error(`simdReduce (${op}): needs an input of ${outer}·${reduce}·${inner} values and an output of ${outer}·${inner}, got ${x.length} and ${out.length}`);
   }
   if (outSize === 0) return;
-  const placed = s.place(0, [x.subarray(0, size)], out.subarray(0, outSize));
+  const placed = s.place(0, [x.length === size ? x : x.subarray(0, size)], out.length === outSize ? out : out.subarray(0, outSize));
   s.exports.reduce(code, placed.inputs[0], placed.out, outer, reduce, inner);
   placed.finish();
+}
+
+function isCount(v: number): boolean {
+  return Number.isInteger(v) && v >= 0;
 }
