@@ -27,6 +27,7 @@ export type { MatmulGeometry } from './kernels/matmul';
 export type { ConvGeometry } from './kernels/conv';
 export type { PoolGeometry } from './kernels/pool';
 export type { SoftmaxOp, SoftmaxParams } from './kernels/softmax';
+export type { ReduceOp, ReduceParams } from './kernels/reduce';
 export { ELEMENTWISE_BODIES, type ElementwiseOp, type ElementwiseParams } from './kernels/elementwise';
 export type { OptimizerKernelName } from './optim/kernels';
 export { isWasmSimdAvailable } from './wasm/kernels-module';
