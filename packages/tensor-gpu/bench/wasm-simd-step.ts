@@ -14,6 +14,9 @@
  * argmin) in their JavaScript loops, on MLP 784-256-10 (ReLU) and LeNet-5, and the results go to
  * `bench/results/wasm-simd-step-reduce.json`.
  *
+ * Wall time and this process's CPU time per step are both recorded (the latter is stretched far
+ * less by other processes on a loaded machine).
+ *
  * Run from the package folder: `pnpm exec tsx bench/wasm-simd-step.ts [--rounds=7] [--batch-ms=150] [--before=transcendentals|reduce]`.
  * Prints a table and writes `bench/results/wasm-simd-step.json`.
  *
@@ -132,6 +135,8 @@ async function main(): Promise<void> {
       loss.dispose();
     };
     const times: number[][] = [[], []];
+    // CPU time of this process per step too: on a loaded machine it is stretched far less than wall time.
+    const cpu: number[][] = [[], []];
     for (const before of [false, true]) {
       use(before);
       for (let i = 0; i < 3; i++) await step();
@@ -140,6 +145,7 @@ async function main(): Promise<void> {
       for (const k of round % 2 === 0 ? [0, 1] : [1, 0]) {
         use(k === 1);
         let n = 0;
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         let elapsed = 0;
         do {
@@ -148,11 +154,16 @@ async function main(): Promise<void> {
           elapsed = performance.now() - t0;
         } while (elapsed < batchMs);
         times[k][round] = elapsed / n;
+        const used = process.cpuUsage(c0);
+        cpu[k][round] = (used.user + used.system) / 1000 / n;
       }
     }
     optimizer.dispose();
     m.dispose();
-    const row = { model: name, newMs: median(times[0]), beforeMs: median(times[1]), speedup: pairedRatio(times[1], times[0]), newRoundMs: times[0], beforeRoundMs: times[1] };
+    const row = {
+      model: name, newMs: median(times[0]), beforeMs: median(times[1]), speedup: pairedRatio(times[1], times[0]), newRoundMs: times[0], beforeRoundMs: times[1],
+      newCpuMs: median(cpu[0]), beforeCpuMs: median(cpu[1]), cpuSpeedup: pairedRatio(cpu[1], cpu[0]), newRoundCpuMs: cpu[0], beforeRoundCpuMs: cpu[1],
+    };
     rows.push(row);
     console.log(`${name}: new ${row.newMs.toFixed(2)} ms/step, before ${row.beforeMs.toFixed(2)} ms/step, ×${row.speedup.toFixed(2)}`);
   }
@@ -160,7 +171,10 @@ async function main(): Promise<void> {
   flat.dispose();
   images.dispose();
   const loadAfter = loadAverageLine();
-  console.log(markdownTable(['model', 'new kernels ms/step', 'before ms/step', 'speed-up (median of rounds)'], rows.map((r) => [r.model, r.newMs.toFixed(2), r.beforeMs.toFixed(2), `${r.speedup.toFixed(2)}×`])));
+  console.log(markdownTable(
+    ['model', 'new kernels ms/step', 'before ms/step', 'speed-up (median of rounds)', 'new CPU ms/step', 'before CPU ms/step', 'CPU-time speed-up'],
+    rows.map((r) => [r.model, r.newMs.toFixed(2), r.beforeMs.toFixed(2), `${r.speedup.toFixed(2)}×`, r.newCpuMs.toFixed(2), r.beforeCpuMs.toFixed(2), `${r.cpuSpeedup.toFixed(2)}×`]),
+  ));
   console.log(`load before ${loadBefore}, after ${loadAfter}`);
   const file = which === 'reduce' ? 'wasm-simd-step-reduce.json' : 'wasm-simd-step.json';
   writeJson(join(BENCH_DIR, 'results', file), { machine: machineInfo(), loadBefore, loadAfter, batch: BATCH, threads: 1, rounds, batchMs, before: which, rows });
