@@ -1,6 +1,6 @@
 // The reductions of src/kernels/reduce.ts with 128-bit SIMD, over byte offsets as in gemm.ts: the
-// input is viewed as [outer, count, inner] (row-major), one output per (outer, inner) pair, reduced
-// over the middle axis.
+// input is viewed as [lead, outer, count, inner] (row-major), one output per (outer, inner) pair,
+// reduced over the count axis and the leading one (lead = 1: none), l = 0, 1, … then k = 0, 1, ….
 //
 // Summation order (sum and mean). Values are added in float32 lanes, and no lane takes more than
 // LANE_TERMS values before its partial sum is added into a float64 total; the total is rounded once
@@ -11,10 +11,11 @@
 //   in a block, value k goes to lane k mod 16 of four 4-lane accumulators (a tail of fewer than 16
 //   values puts its whole 4-value vectors into the first, second and third accumulator); after each
 //   block the 16 lanes are added in float64 into the total. The last (count mod 4) values are added
-//   to the total in float64, in order.
+//   to the total in float64, in order. With lead > 1 the rows l = 0, 1, … go into one total so.
 // - inner > 1 (the strided case): output i adds rows k = 0, 1, … in order in its own float32 lane,
 //   starting a fresh lane every LANE_TERMS rows, each partial sum added to the output's float64
-//   total in order. Outputs are taken 16, then 4, then 1 at a time; the order is the same for all.
+//   total in order (with lead > 1: the rows of l = 0, then those of l = 1, …, a fresh lane at each
+//   l). Outputs are taken 16, then 4, then 1 at a time; the order is the same for all.
 //
 // max, min, argmax, argmin are bit-identical to the JavaScript loops: each output starts from the
 // first value of its row; a later value replaces it only when strictly greater (less), so a NaN
@@ -83,19 +84,18 @@ function rowSum(row: usize, n: i32): f64 {
   return total;
 }
 
-/** The first value of the `n` at `row` that equals zero (its sign), or `r` when none does. */
-function firstZero(row: usize, n: i32, r: f32): f32 {
-  for (let k = 0; k < n; k++) {
-    const x = load<f32>(row + (<usize>k << 2));
-    if (x == 0) return x;
-  }
-  return r;
+/** Index of the first of the `n` values at `row` that equals zero, or -1 when none does. */
+function firstZero(row: usize, n: i32): i32 {
+  for (let k = 0; k < n; k++) if (load<f32>(row + (<usize>k << 2)) == 0) return k;
+  return -1;
 }
 
-/** max (`greater`) or min of the `n` values at `row`. */
+/**
+ * max (`greater`) or min of `first` (the run's first value) and the `n` values at `row`, with the
+ * loops' rules; a zero result's sign is settled by the caller.
+ */
 // @ts-ignore: decorator
-@inline function rowExtreme(row: usize, n: i32, greater: bool): f32 {
-  const first = load<f32>(row);
+@inline function rowExtreme(row: usize, n: i32, first: f32, greater: bool): f32 {
   // pmax(m, x) = m < x ? x : m and pmin(m, x) = x < m ? x : m: the loops' strict comparisons.
   let m0 = f32x4.splat(first);
   let m1 = m0;
@@ -133,8 +133,7 @@ function firstZero(row: usize, n: i32, r: f32): f32 {
     const x = load<f32>(row + (<usize>k << 2));
     if (greater ? x > r : x < r) r = x;
   }
-  // Only ±0 compare equal without being the same value: the loops keep the first of them.
-  return r == 0 ? firstZero(row, n, r) : r;
+  return r;
 }
 
 /** Index of the first max (`greater`) or min of the `n` values at `row`. */
@@ -175,17 +174,38 @@ function firstZero(row: usize, n: i32, r: f32): f32 {
   return at;
 }
 
-/** One output per row of `n` values (inner == 1). */
+/** One output per row of `n` values (inner == 1), over the `lead` rows `leadBytes` apart. */
 // @ts-ignore: decorator
-@inline function rows(op: i32, a: usize, out: usize, outer: i32, n: i32): void {
+@inline function rows(op: i32, a: usize, out: usize, lead: i32, outer: i32, n: i32): void {
   const rowBytes = <usize>n << 2;
+  const leadBytes = <usize>outer * rowBytes;
   for (let p = 0; p < outer; p++) {
     const row = a + <usize>p * rowBytes;
     let r: f32 = 0;
-    if (op == SUM) r = <f32>rowSum(row, n);
-    else if (op == MEAN) r = <f32>(rowSum(row, n) / <f64>n);
-    else if (op == MAX || op == MIN) r = rowExtreme(row, n, op == MAX);
-    else r = <f32>rowArgExtreme(row, n, op == ARGMAX);
+    if (op == SUM || op == MEAN) {
+      let total: f64 = 0;
+      for (let l = 0; l < lead; l++) total += rowSum(row + <usize>l * leadBytes, n);
+      r = <f32>(op == MEAN ? total / (<f64>n * <f64>lead) : total);
+    } else if (op == MAX || op == MIN) {
+      const greater = op == MAX;
+      const first = load<f32>(row);
+      r = first;
+      // Every row starts from the run's first value, so a NaN there wins everywhere, else nowhere.
+      for (let l = 0; l < lead; l++) {
+        const x = rowExtreme(row + <usize>l * leadBytes, n, first, greater);
+        if (greater ? x > r : x < r) r = x;
+      }
+      // Only ±0 compare equal without being the same value: the loops keep the first of them.
+      if (r == 0) {
+        for (let l = 0; l < lead; l++) {
+          const at = firstZero(row + <usize>l * leadBytes, n);
+          if (at >= 0) {
+            r = load<f32>(row + <usize>l * leadBytes + (<usize>at << 2));
+            break;
+          }
+        }
+      }
+    } else r = <f32>rowArgExtreme(row, n, op == ARGMAX);
     store<f32>(out + (<usize>p << 2), r);
   }
 }
@@ -195,7 +215,7 @@ function firstZero(row: usize, n: i32, r: f32): f32 {
  * into `out`: float32 lanes restarted every LANE_TERMS rows, added into float64 totals.
  */
 // @ts-ignore: decorator
-@inline function columnSums(col: usize, rowBytes: usize, n: i32, out: usize, width: i32, mean: bool): void {
+@inline function columnSums(col: usize, rowBytes: usize, n: i32, lead: i32, leadBytes: usize, out: usize, width: i32, mean: bool): void {
   const zero = f32x4.splat(0);
   let t0 = f64x2.splat(0);
   let t1 = t0;
@@ -206,42 +226,46 @@ function firstZero(row: usize, n: i32, r: f32): f32 {
   let t6 = t0;
   let t7 = t0;
   let scalar: f64 = 0;
-  for (let kb = 0; kb < n; kb += LANE_TERMS) {
-    const end = min(n, kb + LANE_TERMS);
-    let s0 = zero;
-    let s1 = zero;
-    let s2 = zero;
-    let s3 = zero;
-    let s: f32 = 0;
-    for (let k = kb; k < end; k++) {
-      const at = col + <usize>k * rowBytes;
-      if (width == 1) s += load<f32>(at);
+  for (let l = 0; l < lead; l++) {
+    const at0 = col + <usize>l * leadBytes;
+    for (let kb = 0; kb < n; kb += LANE_TERMS) {
+      const end = min(n, kb + LANE_TERMS);
+      let s0 = zero;
+      let s1 = zero;
+      let s2 = zero;
+      let s3 = zero;
+      let s: f32 = 0;
+      for (let k = kb; k < end; k++) {
+        const at = at0 + <usize>k * rowBytes;
+        if (width == 1) s += load<f32>(at);
+        else {
+          s0 = f32x4.add(s0, v128.load(at));
+          if (width == 16) {
+            s1 = f32x4.add(s1, v128.load(at + 16));
+            s2 = f32x4.add(s2, v128.load(at + 32));
+            s3 = f32x4.add(s3, v128.load(at + 48));
+          }
+        }
+      }
+      if (width == 1) scalar += <f64>s;
       else {
-        s0 = f32x4.add(s0, v128.load(at));
+        t0 = f64x2.add(t0, f64x2.promote_low_f32x4(s0));
+        t1 = f64x2.add(t1, f64x2.promote_low_f32x4(i32x4.shuffle(s0, s0, 2, 3, 0, 1)));
         if (width == 16) {
-          s1 = f32x4.add(s1, v128.load(at + 16));
-          s2 = f32x4.add(s2, v128.load(at + 32));
-          s3 = f32x4.add(s3, v128.load(at + 48));
+          t2 = f64x2.add(t2, f64x2.promote_low_f32x4(s1));
+          t3 = f64x2.add(t3, f64x2.promote_low_f32x4(i32x4.shuffle(s1, s1, 2, 3, 0, 1)));
+          t4 = f64x2.add(t4, f64x2.promote_low_f32x4(s2));
+          t5 = f64x2.add(t5, f64x2.promote_low_f32x4(i32x4.shuffle(s2, s2, 2, 3, 0, 1)));
+          t6 = f64x2.add(t6, f64x2.promote_low_f32x4(s3));
+          t7 = f64x2.add(t7, f64x2.promote_low_f32x4(i32x4.shuffle(s3, s3, 2, 3, 0, 1)));
         }
       }
     }
-    if (width == 1) scalar += <f64>s;
-    else {
-      t0 = f64x2.add(t0, f64x2.promote_low_f32x4(s0));
-      t1 = f64x2.add(t1, f64x2.promote_low_f32x4(i32x4.shuffle(s0, s0, 2, 3, 0, 1)));
-      if (width == 16) {
-        t2 = f64x2.add(t2, f64x2.promote_low_f32x4(s1));
-        t3 = f64x2.add(t3, f64x2.promote_low_f32x4(i32x4.shuffle(s1, s1, 2, 3, 0, 1)));
-        t4 = f64x2.add(t4, f64x2.promote_low_f32x4(s2));
-        t5 = f64x2.add(t5, f64x2.promote_low_f32x4(i32x4.shuffle(s2, s2, 2, 3, 0, 1)));
-        t6 = f64x2.add(t6, f64x2.promote_low_f32x4(s3));
-        t7 = f64x2.add(t7, f64x2.promote_low_f32x4(i32x4.shuffle(s3, s3, 2, 3, 0, 1)));
-      }
-    }
   }
-  const d = f64x2.splat(mean ? <f64>n : 1);
+  const count = <f64>n * <f64>lead;
+  const d = f64x2.splat(mean ? count : 1);
   if (width == 1) {
-    store<f32>(out, <f32>(mean ? scalar / <f64>n : scalar));
+    store<f32>(out, <f32>(mean ? scalar / count : scalar));
     return;
   }
   v128.store(out, i64x2.shuffle(f32x4.demote_f64x2_zero(f64x2.div(t0, d)), f32x4.demote_f64x2_zero(f64x2.div(t1, d)), 0, 2));
@@ -254,12 +278,14 @@ function firstZero(row: usize, n: i32, r: f32): f32 {
 
 /** max (`greater`) or min of `width` columns (16, 4 or 1) down `n` rows: each output in row order. */
 // @ts-ignore: decorator
-@inline function columnExtremes(col: usize, rowBytes: usize, n: i32, out: usize, width: i32, greater: bool): void {
+@inline function columnExtremes(col: usize, rowBytes: usize, n: i32, lead: i32, leadBytes: usize, out: usize, width: i32, greater: bool): void {
   if (width == 1) {
     let r = load<f32>(col);
-    for (let k = 1; k < n; k++) {
-      const x = load<f32>(col + <usize>k * rowBytes);
-      if (greater ? x > r : x < r) r = x;
+    for (let l = 0; l < lead; l++) {
+      for (let k = l == 0 ? 1 : 0; k < n; k++) {
+        const x = load<f32>(col + <usize>l * leadBytes + <usize>k * rowBytes);
+        if (greater ? x > r : x < r) r = x;
+      }
     }
     store<f32>(out, r);
     return;
@@ -268,13 +294,15 @@ function firstZero(row: usize, n: i32, r: f32): f32 {
   let m1 = width == 16 ? v128.load(col + 16) : m0;
   let m2 = width == 16 ? v128.load(col + 32) : m0;
   let m3 = width == 16 ? v128.load(col + 48) : m0;
-  for (let k = 1; k < n; k++) {
-    const at = col + <usize>k * rowBytes;
-    m0 = greater ? f32x4.pmax(m0, v128.load(at)) : f32x4.pmin(m0, v128.load(at));
-    if (width == 16) {
-      m1 = greater ? f32x4.pmax(m1, v128.load(at + 16)) : f32x4.pmin(m1, v128.load(at + 16));
-      m2 = greater ? f32x4.pmax(m2, v128.load(at + 32)) : f32x4.pmin(m2, v128.load(at + 32));
-      m3 = greater ? f32x4.pmax(m3, v128.load(at + 48)) : f32x4.pmin(m3, v128.load(at + 48));
+  for (let l = 0; l < lead; l++) {
+    for (let k = l == 0 ? 1 : 0; k < n; k++) {
+      const at = col + <usize>l * leadBytes + <usize>k * rowBytes;
+      m0 = greater ? f32x4.pmax(m0, v128.load(at)) : f32x4.pmin(m0, v128.load(at));
+      if (width == 16) {
+        m1 = greater ? f32x4.pmax(m1, v128.load(at + 16)) : f32x4.pmin(m1, v128.load(at + 16));
+        m2 = greater ? f32x4.pmax(m2, v128.load(at + 32)) : f32x4.pmin(m2, v128.load(at + 32));
+        m3 = greater ? f32x4.pmax(m3, v128.load(at + 48)) : f32x4.pmin(m3, v128.load(at + 48));
+      }
     }
   }
   v128.store(out, m0);
@@ -314,20 +342,21 @@ function firstZero(row: usize, n: i32, r: f32): f32 {
 
 /** Every output of `inner` > 1 columns per outer index. */
 // @ts-ignore: decorator
-@inline function columns(op: i32, a: usize, out: usize, outer: i32, n: i32, inner: i32): void {
+@inline function columns(op: i32, a: usize, out: usize, lead: i32, outer: i32, n: i32, inner: i32): void {
   const rowBytes = <usize>inner << 2;
+  const leadBytes = <usize>outer * <usize>n * rowBytes;
   for (let p = 0; p < outer; p++) {
     const base = a + <usize>p * <usize>n * rowBytes;
     const o = out + <usize>p * rowBytes;
     let i = 0;
     if (op == SUM || op == MEAN) {
-      for (; i + 16 <= inner; i += 16) columnSums(base + (<usize>i << 2), rowBytes, n, o + (<usize>i << 2), 16, op == MEAN);
-      for (; i + 4 <= inner; i += 4) columnSums(base + (<usize>i << 2), rowBytes, n, o + (<usize>i << 2), 4, op == MEAN);
-      for (; i < inner; i++) columnSums(base + (<usize>i << 2), rowBytes, n, o + (<usize>i << 2), 1, op == MEAN);
+      for (; i + 16 <= inner; i += 16) columnSums(base + (<usize>i << 2), rowBytes, n, lead, leadBytes, o + (<usize>i << 2), 16, op == MEAN);
+      for (; i + 4 <= inner; i += 4) columnSums(base + (<usize>i << 2), rowBytes, n, lead, leadBytes, o + (<usize>i << 2), 4, op == MEAN);
+      for (; i < inner; i++) columnSums(base + (<usize>i << 2), rowBytes, n, lead, leadBytes, o + (<usize>i << 2), 1, op == MEAN);
     } else if (op == MAX || op == MIN) {
-      for (; i + 16 <= inner; i += 16) columnExtremes(base + (<usize>i << 2), rowBytes, n, o + (<usize>i << 2), 16, op == MAX);
-      for (; i + 4 <= inner; i += 4) columnExtremes(base + (<usize>i << 2), rowBytes, n, o + (<usize>i << 2), 4, op == MAX);
-      for (; i < inner; i++) columnExtremes(base + (<usize>i << 2), rowBytes, n, o + (<usize>i << 2), 1, op == MAX);
+      for (; i + 16 <= inner; i += 16) columnExtremes(base + (<usize>i << 2), rowBytes, n, lead, leadBytes, o + (<usize>i << 2), 16, op == MAX);
+      for (; i + 4 <= inner; i += 4) columnExtremes(base + (<usize>i << 2), rowBytes, n, lead, leadBytes, o + (<usize>i << 2), 4, op == MAX);
+      for (; i < inner; i++) columnExtremes(base + (<usize>i << 2), rowBytes, n, lead, leadBytes, o + (<usize>i << 2), 1, op == MAX);
     } else {
       for (; i + 4 <= inner; i += 4) columnArgExtremes(base + (<usize>i << 2), rowBytes, n, o + (<usize>i << 2), 4, op == ARGMAX);
       for (; i < inner; i++) columnArgExtremes(base + (<usize>i << 2), rowBytes, n, o + (<usize>i << 2), 1, op == ARGMAX);
@@ -336,28 +365,29 @@ function firstZero(row: usize, n: i32, r: f32): f32 {
 }
 
 /**
- * Reduction `op` of the [outer, count, inner] float32 values at `a` over the middle axis into the
- * outer·inner values at `out`. count must be positive except for sum (0 gives zeros).
+ * Reduction `op` of the [lead, outer, count, inner] float32 values at `a` over the count axis and
+ * the leading one into the outer·inner values at `out`. count and lead must be positive except for
+ * sum (0 gives zeros); lead must be 1 for argmax and argmin.
  */
-export function reduce(op: i32, a: usize, out: usize, outer: i32, count: i32, inner: i32): void {
+export function reduce(op: i32, a: usize, out: usize, lead: i32, outer: i32, count: i32, inner: i32): void {
   if (outer <= 0 || inner <= 0) return;
-  if (count <= 0) {
+  if (count <= 0 || lead <= 0) {
     memory.fill(out, 0, <usize>outer * <usize>inner << 2);
     return;
   }
   if (inner == 1) {
-    if (op == SUM) rows(SUM, a, out, outer, count);
-    else if (op == MEAN) rows(MEAN, a, out, outer, count);
-    else if (op == MAX) rows(MAX, a, out, outer, count);
-    else if (op == MIN) rows(MIN, a, out, outer, count);
-    else if (op == ARGMAX) rows(ARGMAX, a, out, outer, count);
-    else rows(ARGMIN, a, out, outer, count);
+    if (op == SUM) rows(SUM, a, out, lead, outer, count);
+    else if (op == MEAN) rows(MEAN, a, out, lead, outer, count);
+    else if (op == MAX) rows(MAX, a, out, lead, outer, count);
+    else if (op == MIN) rows(MIN, a, out, lead, outer, count);
+    else if (op == ARGMAX) rows(ARGMAX, a, out, lead, outer, count);
+    else rows(ARGMIN, a, out, lead, outer, count);
   } else {
-    if (op == SUM) columns(SUM, a, out, outer, count, inner);
-    else if (op == MEAN) columns(MEAN, a, out, outer, count, inner);
-    else if (op == MAX) columns(MAX, a, out, outer, count, inner);
-    else if (op == MIN) columns(MIN, a, out, outer, count, inner);
-    else if (op == ARGMAX) columns(ARGMAX, a, out, outer, count, inner);
-    else columns(ARGMIN, a, out, outer, count, inner);
+    if (op == SUM) columns(SUM, a, out, lead, outer, count, inner);
+    else if (op == MEAN) columns(MEAN, a, out, lead, outer, count, inner);
+    else if (op == MAX) columns(MAX, a, out, lead, outer, count, inner);
+    else if (op == MIN) columns(MIN, a, out, lead, outer, count, inner);
+    else if (op == ARGMAX) columns(ARGMAX, a, out, lead, outer, count, inner);
+    else columns(ARGMIN, a, out, lead, outer, count, inner);
   }
 }

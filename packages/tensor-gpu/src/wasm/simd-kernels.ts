@@ -126,7 +126,7 @@ export class WasmSimdKernels implements HostKernels {
   }
 
   reduce(x: Float32Array, out: Float32Array, params: ReduceParams): void {
-    if (params.outer * params.reduce * params.inner > MAX_LOOP_REDUCE && this.streams([x, out])) simdReduce(this.simd, x, out, params);
+    if ((params.lead ?? 1) * params.outer * params.reduce * params.inner > MAX_LOOP_REDUCE && this.streams([x, out])) simdReduce(this.simd, x, out, params);
     else hostReduce([x], out, [], params);
   }
 

@@ -28,25 +28,27 @@ function values(n: number, seed: number, integers = false): Float32Array {
   return Float32Array.from({ length: n }, () => (integers ? Math.floor(5 * next()) - 2 : Math.fround(2 * next() - 1)));
 }
 
-/** Float64 value of `op` over the middle axis of `[outer, reduce, inner]`, and Σ|x| per output (for the sum bound). */
-function oracle(op: ReduceOp, x: Float32Array, { outer, reduce, inner }: ReduceParams): { want: Float64Array; magnitude: Float64Array } {
+/** Float64 value of `op` over the middle (and leading) axis of `[lead, outer, reduce, inner]`, and Σ|x| per output (for the sum bound). */
+function oracle(op: ReduceOp, x: Float32Array, { outer, reduce, inner, lead = 1 }: ReduceParams): { want: Float64Array; magnitude: Float64Array } {
   const want = new Float64Array(outer * inner);
   const magnitude = new Float64Array(outer * inner);
+  const count = lead * reduce;
   for (let p = 0; p < outer; p++) {
     for (let i = 0; i < inner; i++) {
-      const at = (k: number) => x[(p * reduce + k) * inner + i];
+      // The j-th reduced value in row-major order: l = j div reduce, k = j mod reduce.
+      const at = (j: number) => x[((Math.floor(j / reduce) * outer + p) * reduce + (j % reduce)) * inner + i];
       let r = 0;
       if (op === 'sum' || op === 'mean') {
-        for (let k = 0; k < reduce; k++) {
-          r += at(k);
-          magnitude[p * inner + i] += Math.abs(at(k));
+        for (let j = 0; j < count; j++) {
+          r += at(j);
+          magnitude[p * inner + i] += Math.abs(at(j));
         }
-        if (op === 'mean') r /= reduce;
+        if (op === 'mean') r /= count;
       } else {
         // The first value, replaced only by a strictly greater (less) one; arg ops keep its index.
         let best = 0;
         const wins = (v: number, w: number) => (op === 'max' || op === 'argmax' ? v > w : v < w);
-        for (let k = 1; k < reduce; k++) if (wins(at(k), at(best))) best = k;
+        for (let j = 1; j < count; j++) if (wins(at(j), at(best))) best = j;
         r = op === 'argmax' || op === 'argmin' ? best : at(best);
       }
       want[p * inner + i] = r;
@@ -58,7 +60,7 @@ function oracle(op: ReduceOp, x: Float32Array, { outer, reduce, inner }: ReduceP
 /** Throws unless `got` is `op` of `x` per the float64 oracle: within the sum bound, else bit for bit. */
 function expectReduction(op: ReduceOp, x: Float32Array, got: Float32Array, params: ReduceParams, what: string): void {
   const { want, magnitude } = oracle(op, x, params);
-  const divisor = op === 'mean' ? params.reduce : 1;
+  const divisor = op === 'mean' ? params.reduce * (params.lead ?? 1) : 1;
   for (let o = 0; o < want.length; o++) {
     if (op === 'sum' || op === 'mean') {
       const bound = (LANE_ROUNDINGS * U * magnitude[o]) / divisor + Math.abs(want[o]) * U + 2 ** -149;
@@ -70,18 +72,19 @@ function expectReduction(op: ReduceOp, x: Float32Array, got: Float32Array, param
 }
 
 describe('WebAssembly SIMD reductions', () => {
-  it('match the float64 oracle on [outer, reduce, inner] views across the lane, vector and block edges', () => {
+  it('match the float64 oracle on [lead, outer, reduce, inner] views across the lane, vector and block edges', () => {
     const s = new SimdInstance();
     let seed = 1;
     for (const reduce of [1, 3, 4, 5, 15, 16, 17, 63, 255, 256, 257, 1000, 4099]) {
       for (const inner of [1, 2, 3, 5, 17, 21, 36]) {
-        for (const outer of [1, 3]) {
-          const params = { outer, reduce, inner };
+        for (const [outer, lead] of [[1, 1], [3, 1], [3, 2], [1, 5]]) {
+          const params = { outer, reduce, inner, lead };
           for (const op of REDUCE_OPS) {
-            const x = values(outer * reduce * inner, seed++, op !== 'sum' && op !== 'mean');
+            if (lead > 1 && (op === 'argmax' || op === 'argmin')) continue;
+            const x = values(lead * outer * reduce * inner, seed++, op !== 'sum' && op !== 'mean');
             const out = new Float32Array(outer * inner);
             simdReduce(s, x, out, { op, ...params });
-            expectReduction(op, x, out, { op, ...params }, `[${outer}, ${reduce}, ${inner}]`);
+            expectReduction(op, x, out, { op, ...params }, `[${lead}, ${outer}, ${reduce}, ${inner}]`);
             if (op !== 'sum' && op !== 'mean') {
               const loop = new Float32Array(out.length);
               hostReduce([x], loop, [], { op, ...params });
@@ -142,6 +145,32 @@ describe('WebAssembly SIMD reductions', () => {
     s.release();
   });
 
+  it('over a leading axis too: NaN only when the run starts with it, ±0 from the first zero in row-major order', () => {
+    const s = new SimdInstance();
+    // [lead 3, outer 1, reduce 9]: rows l = 0, 1, 2 of one output.
+    const runs: number[][][] = [
+      [[1, 2, 3, 4, 5, 6, 7, 8, 9], [NaN, 20, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8, -30]], // a later row starting with NaN counts its other values
+      [[NaN, 2, 3, 4, 5, 6, 7, 8, 9], [1, 20, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8, -30]],
+      [[-1, -2, -3, -4, -5, -6, -7, -8, -9], [-1, -1, -0, -1, 0, -1, -1, -1, -1], [0, -1, -1, -1, -1, -1, -1, -1, -1]],
+      [[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 1, 1, 1, 1, 1, 1, 1], [0, 1, 1, -0, 1, 1, 1, 1, 1]],
+    ];
+    for (const run of runs) {
+      for (const inner of [1, 5]) {
+        const x = new Float32Array(27 * inner);
+        run.flat().forEach((v, j) => x.fill(v, j * inner, (j + 1) * inner));
+        for (const op of ['sum', 'mean', 'max', 'min'] as const) {
+          const params = { op, outer: 1, reduce: 9, inner, lead: 3 };
+          const out = new Float32Array(inner);
+          const loop = new Float32Array(inner);
+          simdReduce(s, x, out, params);
+          hostReduce([x], loop, [], params);
+          for (let i = 0; i < inner; i++) if (!Object.is(out[i], loop[i])) throw new Error(`${op} of ${JSON.stringify(run)} (inner ${inner}): got ${out[i]}, the loop ${loop[i]}`);
+        }
+      }
+    }
+    s.release();
+  });
+
   // Tensors live in a shared memory (Node; browsers only when cross-origin isolated).
   it.runIf(typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated !== false)('reads operands in the heap in place and gives its scratch back', () => {
     const heap = new WasmHeap(true);
@@ -167,8 +196,9 @@ describe('WebAssembly SIMD reductions', () => {
     const x = new Float32Array(6);
     expect(() => simdReduce(s, x, new Float32Array(2), { op: 'prod' as ReduceOp, outer: 2, reduce: 3, inner: 1 })).toThrow(/params\.op must be one of sum, mean/);
     expect(() => simdReduce(s, x, new Float32Array(2), { op: 'sum', outer: 2, reduce: 3.5, inner: 1 })).toThrow(/params\.reduce must be a non-negative integer, got 3\.5/);
-    expect(() => simdReduce(s, x, new Float32Array(2), { op: 'max', outer: 2, reduce: 0, inner: 1 })).toThrow(/params\.reduce must be positive/);
-    expect(() => simdReduce(s, x, new Float32Array(1), { op: 'sum', outer: 2, reduce: 3, inner: 1 })).toThrow(/needs an input of 2·3·1 values and an output of 2·1, got 6 and 1/);
+    expect(() => simdReduce(s, x, new Float32Array(2), { op: 'max', outer: 2, reduce: 0, inner: 1 })).toThrow(/params\.reduce and params\.lead must be positive/);
+    expect(() => simdReduce(s, x, new Float32Array(1), { op: 'sum', outer: 2, reduce: 3, inner: 1 })).toThrow(/needs an input of 1·2·3·1 values and an output of 2·1, got 6 and 1/);
+    expect(() => simdReduce(s, x, new Float32Array(1), { op: 'argmax', outer: 1, reduce: 3, inner: 1, lead: 2 })).toThrow(/params\.lead must be 1/);
     const zeros = new Float32Array(2).fill(7);
     simdReduce(s, x, zeros, { op: 'sum', outer: 2, reduce: 0, inner: 1 });
     expect(Array.from(zeros)).toEqual([0, 0]);
