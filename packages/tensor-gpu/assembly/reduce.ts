@@ -18,11 +18,12 @@
 //   l). Outputs are taken 16, then 4, then 1 at a time; the order is the same for all.
 //
 // max, min, argmax, argmin are bit-identical to the JavaScript loops: each output starts from the
-// first value of its row; a later value replaces it only when strictly greater (less), so a NaN
-// never does, and the result is NaN only when the first value is NaN; argmax/argmin give the first
-// index of the extreme. With inner == 1 the lanes all start from the row's first value and each
-// keeps its first extreme; lanes are merged by value, then by the smaller index (arg ops), and a
-// zero maximum (minimum) is then replaced by the row's first zero, so its sign is the loops' too.
+// first value of its run (l = 0, k = 0); a later value replaces it only when strictly greater
+// (less), so a NaN never does, and the result is NaN only when the first value is NaN;
+// argmax/argmin give the first index of the extreme. With inner == 1 the lanes all start from the
+// run's first value and each keeps its first extreme; lanes are merged by value, then by the
+// smaller index (arg ops), and a zero maximum (minimum) is then replaced by the run's first zero,
+// so its sign is the loops' too.
 
 /** Op codes (REDUCE_OPS in src/kernels/reduce.ts lists them in this order). */
 const SUM = 0;
