@@ -1,0 +1,97 @@
+import type { KernelRegistry } from '../backend/kernel-registry';
+import type { HostKernel } from '../backend/kernel-spec';
+import { narrowRoundingToOdd } from '../fp16/round-to-odd';
+import { OPTIMIZER_HOST_LOOPS, type OptimizerKernelName } from '../optim/kernels';
+import { ELEMENTWISE_BODIES, type ElementwiseOp, type ElementwiseParams } from './elementwise';
+import { HostElementwise } from './host-elementwise';
+import { hostGather } from './host-gather';
+import { hostMatmul } from './host-matmul';
+import { hostAvgPool, hostAvgPoolGrad, hostMaxPoolGrad } from './host-pool';
+import { hostReduce } from './host-reduce';
+import { hostSoftmax } from './host-softmax';
+import type { HostKernels } from './host-kernels';
+import type { GatherParams } from './layout';
+import type { MatmulGeometry } from './matmul';
+import type { PoolGeometry } from './pool';
+import { SOFTMAX_OPS } from './softmax';
+
+/**
+ * Elementwise ops whose float32 result is one of the inputs, its negation or a constant: exact, so
+ * the engine's fast float32 kernel followed by binary16 rounding is what rounding the gpu.js
+ * source's float64 result gives.
+ */
+const EXACT_ELEMENTWISE: readonly ElementwiseOp[] = ['identity', 'relu', 'step', 'sign', 'neg', 'abs', 'isFinite', 'f16Underflow', 'f16Subnormal', 'f16Overflow', 'nonZero', 'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual'];
+
+/**
+ * The `cpu` backend's float16 primitives, bit for bit what the gpu.js sources with their float16
+ * rounding compute there (float64 JavaScript arithmetic, the result rounded once to binary16):
+ *
+ * - ops whose float32 result is exact (selections, sign changes, comparisons, copies, max pooling)
+ *   run the engine's float32 kernel (WebAssembly SIMD by default) and round its output;
+ * - the others run the float64 host loops that the float32 kernels are checked against (same
+ *   expressions, same order of additions as the gpu.js sources), into float64 scratch that is
+ *   narrowed rounding to odd (see `narrowRoundingToOdd`) and rounded like the first kind. Float32
+ *   arithmetic cannot stand in for them: a sum rounded to float32 first can land on a binary16 tie
+ *   and round the other way.
+ *
+ * The rounding is the engine's (`HostKernels.roundFloat16`: WebAssembly SIMD or JavaScript).
+ * Convolutions keep their gpu.js sources for float16: the host convolutions regroup each sum
+ * (im2col, col2im, per-image weight-gradient parts), which float64 does not make exact.
+ */
+export class Float16HostKernels {
+  private readonly loops = new HostElementwise();
+  /** Float64 outputs of the host loops, reused from call to call. */
+  private scratch = new Float64Array(0);
+
+  /** `products`: the engine's float32 kernels, asked for on each call (the engine may swap them). */
+  constructor(private readonly products: () => HostKernels) {}
+
+  /** Registers every float16 implementation on `cpu` in `registry`. */
+  register(registry: KernelRegistry): void {
+    const float16 = { precision: 'float16' } as const;
+    const elementwise: HostKernel<ElementwiseParams> = (inputs, out, scalars, params) => {
+      if (EXACT_ELEMENTWISE.includes(params.op)) this.exact(out, () => this.products().elementwise(inputs, out, scalars, params));
+      else this.viaFloat64(out, (wide) => this.loops.run(inputs, wide, scalars, params));
+    };
+    for (const op of Object.keys(ELEMENTWISE_BODIES)) registry.register(op, 'cpu', elementwise, float16);
+    const matmul: HostKernel<MatmulGeometry> = ([a, b], out, _, g) => this.viaFloat64(out, (wide) => hostMatmul(a, b, wide, g));
+    registry.register('matmul', 'cpu', matmul, float16);
+    // argmax and argmin return float32 indices, whatever the input.
+    for (const op of ['sum', 'mean', 'max', 'min']) registry.register(op, 'cpu', this.float64(hostReduce), float16);
+    for (const op of SOFTMAX_OPS) registry.register(op, 'cpu', this.float64(hostSoftmax), float16);
+    const gather: HostKernel<GatherParams> = (inputs, out, scalars, params) => this.exact(out, () => hostGather(inputs, out, scalars, params));
+    registry.register('gather', 'cpu', gather, float16);
+    const maxPool2d: HostKernel<PoolGeometry> = ([x], out, _, g) => this.exact(out, () => this.products().maxPool2d(g, x, out));
+    registry.register('maxPool2d', 'cpu', maxPool2d, float16);
+    registry.register('maxPool2dGrad', 'cpu', this.float64(hostMaxPoolGrad), float16);
+    registry.register('avgPool2d', 'cpu', this.float64(hostAvgPool), float16);
+    registry.register('avgPool2dGrad', 'cpu', this.float64(hostAvgPoolGrad), float16);
+    const updates: OptimizerKernelName[] = ['sgd', 'sgdMomentum', 'optimAverage', 'optimSquaredAverage', 'adam'];
+    for (const name of updates) registry.register(name, 'cpu', this.float64(OPTIMIZER_HOST_LOOPS[name]), float16);
+  }
+
+  /** `run` fills `out` with exact float32 results, which are then rounded to binary16 in place. */
+  private exact(out: Float32Array, run: () => void): void {
+    run();
+    this.products().roundFloat16(out, out);
+  }
+
+  /** The float16 form of a float64 host loop (see {@link viaFloat64}). */
+  private float64<P>(loop: HostKernel<P>): HostKernel<P> {
+    return (inputs, out, scalars, params) => this.viaFloat64(out, (wide) => loop(inputs, wide, scalars, params));
+  }
+
+  /**
+   * Runs a host loop that computes each output in float64 and stores it once, with float64 storage
+   * so that nothing is rounded yet, then rounds its results to binary16 into `out`.
+   */
+  private viaFloat64(out: Float32Array, run: (wide: Float32Array) => void): void {
+    if (this.scratch.length < out.length) this.scratch = new Float64Array(out.length);
+    const wide = this.scratch.subarray(0, out.length);
+    wide.fill(0); // the loops expect zeros on entry, as in `out`
+    // The loops only index `out`; typed as Float32Array, they run on a Float64Array alike.
+    run(wide as unknown as Float32Array);
+    narrowRoundingToOdd(wide, out);
+    this.products().roundFloat16(out, out);
+  }
+}
