@@ -121,13 +121,20 @@ describe('float16 results on the cpu backend: host implementations = the portabl
         const col = { values: halves(64, 7 * k + 2), shape: [64, 1] };
         await same([big[0], row, ...big.slice(2)], (...xs) => elementwise(op, ...xs), `${op} [64,64] with [1,64]`);
         await same([col, row, ...big.slice(2, 3).map((b) => ({ values: b.values.subarray(0, 64), shape: [64, 1] }))], (...xs) => elementwise(op, ...xs), `${op} [64,1] with [1,64]`);
-        // Scalars that are not binary16 values, one just past a binary16 tie (1 + 2^-11 + 2^-30).
-        for (const s of [0.1, 1 + 2 ** -11 + 2 ** -30, -3.7, 2 ** -20]) {
+        // Scalars that are binary16 values (the float32 kernels run) and ones that are not (float64
+        // loops), one just past a binary16 tie (1 + 2^-11 + 2^-30).
+        for (const s of [128, -0.5, 65504, 2 ** -24, 0.1, 1 + 2 ** -11 + 2 ** -30, -3.7, 2 ** -20]) {
           await same([big[0], ...big.slice(2)], (x, ...rest) => elementwise(op, x, s, ...rest), `${op}(x, ${s})`);
           if (n === 2) await same([big[1]], (y) => elementwise(op, s, y), `${op}(${s}, y)`);
         }
       }
     }
+  });
+
+  it('the single operations on 2^18 pairs of random binary16 bit patterns (the float32 kernels serve them)', async () => {
+    const x = { values: halves(1 << 18, 41, 1), shape: [512, 512] };
+    const y = { values: halves(1 << 18, 42, 1), shape: [512, 512] };
+    for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) await same([x, y], (a, b) => elementwise(op, a, b), `${op} random pairs`);
   });
 
   it('unary ops exhaustively over all 65536 binary16 values', async () => {
