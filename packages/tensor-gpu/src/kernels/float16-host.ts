@@ -1,7 +1,7 @@
 import type { KernelRegistry } from '../backend/kernel-registry';
 import type { HostKernel } from '../backend/kernel-spec';
 import { roundToFloat16 } from '../fp16/host';
-import { narrowRoundingToOdd } from '../fp16/round-to-odd';
+import { narrowForBinary16Rounding } from '../fp16/narrow';
 import { OPTIMIZER_HOST_LOOPS, type OptimizerKernelName } from '../optim/kernels';
 import { ELEMENTWISE_BODIES, type ElementwiseOp, type ElementwiseParams } from './elementwise';
 import { HostElementwise } from './host-elementwise';
@@ -42,10 +42,11 @@ const SINGLE_OPERATION: readonly ElementwiseOp[] = ['add', 'sub', 'mul', 'div', 
  *   `SINGLE_OPERATION`) run the engine's float32 kernel (WebAssembly SIMD by default) and round
  *   its output;
  * - the others run the float64 host loops that the float32 kernels are checked against (same
- *   expressions, same order of additions as the gpu.js sources), into float64 scratch that is
- *   narrowed rounding to odd (see `narrowRoundingToOdd`) and rounded like the first kind. Float32
- *   arithmetic cannot stand in for them: a sum rounded to float32 first can land on a binary16 tie
- *   and round the other way.
+ *   expressions, same order of additions as the gpu.js sources) into float64 scratch, narrowed to
+ *   float32 without losing which side of a binary16 tie a value lies on (see
+ *   `narrowForBinary16Rounding`), then rounded like the first kind. Float32 arithmetic cannot
+ *   stand in for them: a sum rounded to float32 first can land on a binary16 tie and round the
+ *   other way.
  *
  * The rounding is the engine's (`HostKernels.roundFloat16`: WebAssembly SIMD or JavaScript).
  * Convolutions keep their gpu.js sources for float16: the host convolutions regroup each sum
@@ -111,7 +112,7 @@ export class Float16HostKernels {
     wide.fill(0); // the loops expect zeros on entry, as in `out`
     // The loops only index `out`; typed as Float32Array, they run on a Float64Array alike.
     run(wide as unknown as Float32Array);
-    narrowRoundingToOdd(wide, out);
+    narrowForBinary16Rounding(wide, out);
     this.products().roundFloat16(out, out);
   }
 }

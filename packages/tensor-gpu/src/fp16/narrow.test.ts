@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { roundFloat32ArrayToFloat16, roundToFloat16 } from './host';
-import { narrowRoundingToOdd } from './round-to-odd';
+import { narrowForBinary16Rounding } from './narrow';
 
 /** Seeded uint32 stream (mulberry32), so failures reproduce. */
 function rng(seed: number): () => number {
@@ -25,7 +25,7 @@ function nearTies(): number[] {
   return out;
 }
 
-describe('narrowRoundingToOdd', () => {
+describe('narrowForBinary16Rounding', () => {
   it('then binary16 rounding of the float32 values equals rounding the float64 values directly', () => {
     const next = rng(7);
     const special = [0, -0, Infinity, -Infinity, NaN, 65519.99999, 65520, 65520.0001, 1e300, -1e300, 1e-300, -1e-300, 2 ** -25, 2 ** -25 + 2 ** -60, 3.4028235677973366e38, 1 + 2 ** -11 + 2 ** -24, 1 + 2 ** -11 + 2 ** -30];
@@ -36,7 +36,7 @@ describe('narrowRoundingToOdd', () => {
     });
     const src = Float64Array.from([...special, ...nearTies(), ...random]);
     const out = new Float32Array(src.length);
-    narrowRoundingToOdd(src, out);
+    narrowForBinary16Rounding(src, out);
     roundFloat32ArrayToFloat16(out, out);
     const plain = roundFloat32ArrayToFloat16(Float32Array.from(src));
     let plainDiffers = 0;
@@ -56,8 +56,8 @@ describe('narrowRoundingToOdd', () => {
   it('keeps exact values and rejects a wrong output length', () => {
     const exact = Float64Array.from([1.5, -(2 ** -149), 3.4028234663852886e38]);
     const out = new Float32Array(3);
-    narrowRoundingToOdd(exact, out);
+    narrowForBinary16Rounding(exact, out);
     expect(Array.from(out)).toEqual(Array.from(exact));
-    expect(() => narrowRoundingToOdd(exact, new Float32Array(2))).toThrow(/out holds 2 values, src 3/);
+    expect(() => narrowForBinary16Rounding(exact, new Float32Array(2))).toThrow(/out holds 2 values, src 3/);
   });
 });
