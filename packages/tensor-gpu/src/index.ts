@@ -275,7 +275,8 @@ export function noGrad<T>(fn: () => T): T {
  * Registers `run` as the implementation of the kernel named `name` on `backend` (today `cpu` or
  * `webasm`, where tensors live in host memory); `runKernel` with a spec of that name then runs it
  * there instead of the spec's gpu.js source. This is how a package gives its own kernel a faster
- * path, and how tensor-gpu's primitives get theirs (see `KernelRegistry`).
+ * path, and how tensor-gpu's primitives get theirs (see `KernelRegistry`). With
+ * `{ precision: 'float16' }` it runs for float16 results instead and stores them rounded to binary16.
  *
  * @example
  * ```ts
