@@ -47,10 +47,9 @@ const METHODS: Method[] = [
   ...(withPortable ? [{ name: 'fp16 static 128, portable kernels', precision: 'float16', policy: () => staticScaling({ scale: 128 }), record: false, float16Kernels: 'portable' } as const] : []),
 ];
 
-/** One step of `r`, on the float16 kernels its method names. */
-async function step(r: { method: Method; trainer: MixedPrecisionTrainer }, x: t.Tensor, labels: Int32Array): Promise<void> {
-  await t.setBackend('cpu', { float16Kernels: r.method.float16Kernels ?? 'host' });
-  await r.trainer.step(x, labels);
+/** Selects the float16 kernels `method` names (outside the timed step). */
+async function useKernelsOf(method: Method): Promise<void> {
+  await t.setBackend('cpu', { float16Kernels: method.float16Kernels ?? 'host' });
 }
 
 function median(xs: number[]): number {
@@ -78,10 +77,14 @@ async function benchModel(name: string): Promise<Row[]> {
   const x = t.rand([128, ...spec.inputShape], { seed: 2 });
   const labels = Int32Array.from({ length: 128 }, (_, i) => i % 10);
   try {
-    for (const r of runs) await step(r, x, labels); // warm-up: kernel compilation
+    // Warm-up: kernel compilation.
+    for (const r of runs) {
+      await useKernelsOf(r.method);
+      await r.trainer.step(x, labels);
+    }
     for (let s = 0; s < steps; s++) {
       for (const r of runs) {
-        await t.setBackend('cpu', { float16Kernels: r.method.float16Kernels ?? 'host' });
+        await useKernelsOf(r.method);
         const start = performance.now();
         await r.trainer.step(x, labels);
         r.times.push(performance.now() - start);
