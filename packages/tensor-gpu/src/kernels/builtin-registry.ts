@@ -4,6 +4,7 @@ import type { OptimizerKernelName } from '../optim/kernels';
 import { packedBufferHost, packedStepHost } from '../optim/packed-sgd-host';
 import type { ConvGeometry } from './conv';
 import { ELEMENTWISE_BODIES } from './elementwise';
+import { Float16HostKernels } from './float16-host';
 import type { ElementwiseParams } from './elementwise';
 import { hostGather } from './host-gather';
 import { hostAvgPool, hostAvgPoolGrad } from './host-pool';
@@ -20,7 +21,8 @@ import { registerBuiltinWgslKernels } from '../webgpu/builtin-wgsl';
  * one: write it as a {@link HostKernel} in its own file and add a line here; the kernel's `params`
  * carry what it needs beyond its inputs. On `cpu`, the products (matmul and the convolutions), max
  * pooling, the elementwise ops, the softmax primitives, the reductions, binary16 rounding and the optimizer updates run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
- * whichever it was told to use.
+ * whichever it was told to use. Float16 results of these primitives (convolutions excepted) have
+ * host implementations of their own, bit-identical to the gpu.js sources (see `Float16HostKernels`).
  */
 export function builtinKernelRegistry(products: () => HostKernels): KernelRegistry {
   const matmul: HostKernel<MatmulGeometry> = ([a, b], out, _, g) => products().matmul(a, b, out, g);
@@ -53,6 +55,7 @@ export function builtinKernelRegistry(products: () => HostKernels): KernelRegist
   registry.register('maxPool2dGrad', 'cpu', maxPool2dGrad);
   registry.register('avgPool2d', 'cpu', hostAvgPool);
   registry.register('avgPool2dGrad', 'cpu', hostAvgPoolGrad);
+  new Float16HostKernels(products).register(registry);
   registerBuiltinWgslKernels(registry);
   return registry;
 }
