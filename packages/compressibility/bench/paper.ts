@@ -2,11 +2,12 @@
  * The compressibility loss against Deep Compression (Han et al. 2016: LeNet-300-100, 40× at 1.58%
  * error), L1 and magnitude pruning, all through this package's pipeline (train → prune → retrain →
  * quantise with shared magnitudes → range/deflate coding), compared at equal validation error.
- * Writes `bench/results/paper.json` after every method; rerunning skips the methods already done.
+ * Writes `bench/results/paper-40+10.json` after every method; rerunning skips the methods already done
+ * (the 10 + 3-epoch run of an earlier version is kept in `bench/results/archive/`).
  *
  * Run from the package folder: `tsx bench/paper.ts [--hours H] [--only LABEL ...]` (`--only`: run just
- * those methods, e.g. in two processes sharing the results file; `--quick`: 1 + 1 epochs, two methods,
- * writes `paper.quick.json`).
+ * those methods, e.g. in two processes sharing the results file; `--quick`: 1 + 1 epochs, two methods
+ * and the iterative magnitude pruning, writes `paper.quick.json`).
  *
  * @module
  */
@@ -25,8 +26,8 @@ let lastLog = 0;
 const results = await runCompressibilityPaper(
   {
     settings: quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {},
-    resultsFile: join(here, 'results', quick ? 'paper.quick.json' : 'paper.json'),
-    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : 'lenet-300-100'),
+    resultsFile: join(here, 'results', quick ? 'paper.quick.json' : 'paper-40+10.json'),
+    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : 'lenet-300-100-40+10'),
     budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
     only: values.only,
   },
