@@ -77,8 +77,10 @@ async function readJson<T>(file: string): Promise<T | null> {
 }
 
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFile(`${file}.tmp`, `${JSON.stringify(value, null, 1)}\n`);
-  await rename(`${file}.tmp`, file);
+  // One temporary name per process: two processes may share the results file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 1)}\n`);
+  await rename(tmp, file);
 }
 
 /** Test error of the model decoded from a coded file (the validation error comes from the pipeline itself). */
