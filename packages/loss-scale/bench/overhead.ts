@@ -7,12 +7,14 @@
  *
  * Run from the package folder: `pnpm bench` (`tsx bench/overhead.ts`). Prints a table and writes
  * `bench/results/overhead.json`. Options: `--quick` (few steps; writes `overhead.quick.json`),
- * `--steps=N`, `--models=mnist-fc,lenet5` (also `resnet20`; another list writes `overhead.<models>.json`).
+ * `--steps=N`, `--models=mnist-fc,lenet5` (also `resnet20`; another list writes `overhead.<models>.json`),
+ * `--portable` (adds float16 static S = 128 on tensor-gpu's portable float16 kernels, the gpu.js
+ * sources that computed every float16 result before the host ones: the same numbers, slower).
  *
  * @module
  */
 import { writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
@@ -24,6 +26,7 @@ const quick = args.includes('--quick');
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const steps = Number(option('steps') ?? (quick ? 3 : 20));
 const models = (option('models') ?? 'mnist-fc,lenet5').split(',');
+const withPortable = args.includes('--portable');
 
 const MODELS: Record<string, { build: () => t.nn.Module; inputShape: number[] }> = {
   'mnist-fc': { build: () => t.nn.mnistFc({ seed: 1 }), inputShape: [784] },
@@ -32,14 +35,22 @@ const MODELS: Record<string, { build: () => t.nn.Module; inputShape: number[] }>
   resnet20: { build: () => t.nn.resnet20({ seed: 1 }), inputShape: [3, 32, 32] },
 };
 
-const METHODS: { name: string; precision: 'float16' | 'float32'; policy: () => LossScalePolicy; record: boolean }[] = [
+interface Method { name: string; precision: 'float16' | 'float32'; policy: () => LossScalePolicy; record: boolean; float16Kernels?: t.Float16Kernels }
+
+const METHODS: Method[] = [
   { name: 'float32', precision: 'float32', policy: () => noScaling(), record: false },
   { name: 'fp16 static 128', precision: 'float16', policy: () => staticScaling({ scale: 128 }), record: false },
   { name: 'fp16 dynamic', precision: 'float16', policy: () => dynamicScaling(), record: false },
   { name: 'fp16 adaptive F=1', precision: 'float16', policy: () => adaptiveScaling(), record: false },
   { name: 'fp16 adaptive F=100', precision: 'float16', policy: () => adaptiveScaling({ updateEvery: 100 }), record: false },
   { name: 'fp16 adaptive F=1 + recording', precision: 'float16', policy: () => adaptiveScaling(), record: true },
+  ...(withPortable ? [{ name: 'fp16 static 128, portable kernels', precision: 'float16', policy: () => staticScaling({ scale: 128 }), record: false, float16Kernels: 'portable' } as const] : []),
 ];
+
+/** Selects the float16 kernels `method` names (outside the timed step). */
+async function useKernelsOf(method: Method): Promise<void> {
+  await t.setBackend('cpu', { float16Kernels: method.float16Kernels ?? 'host' });
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -66,9 +77,14 @@ async function benchModel(name: string): Promise<Row[]> {
   const x = t.rand([128, ...spec.inputShape], { seed: 2 });
   const labels = Int32Array.from({ length: 128 }, (_, i) => i % 10);
   try {
-    for (const r of runs) await r.trainer.step(x, labels); // warm-up: kernel compilation
+    // Warm-up: kernel compilation.
+    for (const r of runs) {
+      await useKernelsOf(r.method);
+      await r.trainer.step(x, labels);
+    }
     for (let s = 0; s < steps; s++) {
       for (const r of runs) {
+        await useKernelsOf(r.method);
         const start = performance.now();
         await r.trainer.step(x, labels);
         r.times.push(performance.now() - start);
@@ -87,6 +103,7 @@ async function benchModel(name: string): Promise<Row[]> {
 }
 
 await t.setBackend('cpu');
+const loadAtStart = loadavg();
 const rows: Row[] = [];
 for (const m of models) rows.push(...(await benchModel(m)));
 const header = ['model', 'method', 'median ms/step', '× static', '× float32'];
@@ -95,5 +112,7 @@ const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length
 for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
 // Other model lists get their own file, so the default comparison's results are not replaced.
 const out = join(BENCH_DIR, 'results', quick ? 'overhead.quick.json' : models.join(',') === 'mnist-fc,lenet5' ? 'overhead.json' : `overhead.${models.join('+')}.json`);
-await writeFile(out, `${JSON.stringify({ date: new Date().toISOString(), backend: 'cpu', batch: 128, steps, machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version }, rows }, null, 2)}\n`);
+const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: { start: loadAtStart, end: loadavg() } };
+await writeFile(out, `${JSON.stringify({ date: new Date().toISOString(), backend: 'cpu', batch: 128, steps, machine, rows }, null, 2)}\n`);
+console.log(`load average (1, 5, 15 min): ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 console.log(`wrote ${out}`);

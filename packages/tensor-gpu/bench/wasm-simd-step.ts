@@ -10,7 +10,14 @@
  * (as DFA trains), and the tanh MLP with its activations and logits rounded to binary16 and back
  * (`cast` to float16 and float32, the pass-through of mixed-precision training).
  *
- * Run from the package folder: `pnpm exec tsx bench/wasm-simd-step.ts [--rounds=7] [--batch-ms=150]`.
+ * With `--before=reduce` "before" instead runs only the reductions (sum, mean, max, min, argmax,
+ * argmin) in their JavaScript loops, on MLP 784-256-10 (ReLU) and LeNet-5, and the results go to
+ * `bench/results/wasm-simd-step-reduce.json`.
+ *
+ * Wall time and this process's CPU time per step are both recorded (the latter is stretched far
+ * less by other processes on a loaded machine).
+ *
+ * Run from the package folder: `pnpm exec tsx bench/wasm-simd-step.ts [--rounds=7] [--batch-ms=150] [--before=transcendentals|reduce]`.
  * Prints a table and writes `bench/results/wasm-simd-step.json`.
  *
  * @module
@@ -25,6 +32,8 @@ import { JsHostKernels, type HostKernels } from '../src/kernels/host-kernels';
 import type { MatmulGeometry } from '../src/kernels/matmul';
 import type { PoolGeometry } from '../src/kernels/pool';
 import type { SoftmaxParams } from '../src/kernels/softmax';
+import type { ReduceParams } from '../src/kernels/reduce';
+import { lenet5 } from '../src/nn/models';
 import { ReLU, Tanh } from '../src/nn/activations';
 import { Sequential } from '../src/nn/containers';
 import { Linear } from '../src/nn/linear';
@@ -42,12 +51,15 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const BATCH = 64;
 const TRANSCENDENTALS = new Set(['exp', 'log', 'tanh', 'sigmoid']);
 
+/** Which kernels "before" runs in JavaScript: those of the transcendentals' comparison, or the reductions. */
+type Before = 'transcendentals' | 'reduce';
+
 /** The WebAssembly kernels, or (`before`) the same with the kernels measured here in JavaScript. */
 class Switchable implements HostKernels {
   readonly name = 'wasm-simd';
   before = false;
   private readonly js = new JsHostKernels();
-  constructor(private readonly simd: WasmSimdKernels) {}
+  constructor(private readonly simd: WasmSimdKernels, private readonly which: Before) {}
   get threads(): number { return this.simd.threads; }
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, g: MatmulGeometry): void { this.simd.matmul(a, b, out, g); }
   conv2d(g: ConvGeometry, x: Float32Array, w: Float32Array, out: Float32Array): void { this.simd.conv2d(g, x, w, out); }
@@ -56,11 +68,13 @@ class Switchable implements HostKernels {
   maxPool2d(g: PoolGeometry, x: Float32Array, out: Float32Array): void { this.simd.maxPool2d(g, x, out); }
   maxPool2dGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): void { this.simd.maxPool2dGrad(g, x, dy, out); }
   elementwise(inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[], params: ElementwiseParams): void {
-    (this.before && TRANSCENDENTALS.has(params.op) ? this.js : this.simd).elementwise(inputs, out, scalars, params);
+    (this.old('transcendentals') && TRANSCENDENTALS.has(params.op) ? this.js : this.simd).elementwise(inputs, out, scalars, params);
   }
   optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void { this.simd.optimizerUpdate(name, inputs, out, scalars); }
-  roundFloat16(x: Float32Array, out: Float32Array): void { (this.before ? this.js : this.simd).roundFloat16(x, out); }
-  softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void { (this.before ? this.js : this.simd).softmax(inputs, out, params); }
+  roundFloat16(x: Float32Array, out: Float32Array): void { (this.old('transcendentals') ? this.js : this.simd).roundFloat16(x, out); }
+  softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void { (this.old('transcendentals') ? this.js : this.simd).softmax(inputs, out, params); }
+  reduce(x: Float32Array, out: Float32Array, params: ReduceParams): void { (this.old('reduce') ? this.js : this.simd).reduce(x, out, params); }
+  private old(kernels: Before): boolean { return this.before && this.which === kernels; }
   dispose(): void { this.simd.dispose(); }
 }
 
@@ -71,10 +85,11 @@ class Float16RoundTrip extends Module {
   }
 }
 
-type ModelName = 'mlp-relu' | 'mlp-tanh' | 'mlp-tanh-fp16';
-const MODELS: ModelName[] = ['mlp-relu', 'mlp-tanh', 'mlp-tanh-fp16'];
+type ModelName = 'mlp-relu' | 'mlp-tanh' | 'mlp-tanh-fp16' | 'lenet5';
+const MODELS: Record<Before, ModelName[]> = { transcendentals: ['mlp-relu', 'mlp-tanh', 'mlp-tanh-fp16'], reduce: ['mlp-relu', 'lenet5'] };
 
 function model(name: ModelName): Module {
+  if (name === 'lenet5') return lenet5({ seed: 1 });
   const l1 = new Linear(784, 256, { seed: 1 });
   const l2 = new Linear(256, 10, { seed: 2 });
   if (name === 'mlp-relu') return new Sequential(l1, new ReLU(), l2);
@@ -82,34 +97,37 @@ function model(name: ModelName): Module {
   return new Sequential(new Float16RoundTrip(), l1, new Tanh(), new Float16RoundTrip(), l2, new Float16RoundTrip());
 }
 
-function parseArgs(argv: readonly string[]): { rounds: number; batchMs: number } {
-  const args = { rounds: 7, batchMs: 150 };
+function parseArgs(argv: readonly string[]): { rounds: number; batchMs: number; before: Before } {
+  const args = { rounds: 7, batchMs: 150, before: 'transcendentals' as Before };
   for (const a of argv) {
     if (a.startsWith('--rounds=')) args.rounds = Math.max(3, Number(a.slice(9)));
     else if (a.startsWith('--batch-ms=')) args.batchMs = Math.max(40, Number(a.slice(11)));
-    else throw new Error(`bench/wasm-simd-step: unknown option ${a} (expected --rounds=N, --batch-ms=N)`);
+    else if (a === '--before=transcendentals' || a === '--before=reduce') args.before = a.slice(9) as Before;
+    else throw new Error(`bench/wasm-simd-step: unknown option ${a} (expected --rounds=N, --batch-ms=N, --before=transcendentals|reduce)`);
   }
   return args;
 }
 
 async function main(): Promise<void> {
-  const { rounds, batchMs } = parseArgs(process.argv.slice(2));
+  const { rounds, batchMs, before: which } = parseArgs(process.argv.slice(2));
   const loadBefore = loadAverageLine();
   await t.setBackend('cpu', { threads: 1 });
-  const kernels = new Switchable(new WasmSimdKernels());
+  const kernels = new Switchable(new WasmSimdKernels(), which);
   defaultEngine.useCpuKernels(kernels);
   const registry = defaultEngine.kernels;
   const castHost = registry.implementation('castFloat16', 'cpu')!;
   const use = (before: boolean) => {
     kernels.before = before;
-    if (before) registry.unregister('castFloat16', 'cpu');
+    if (before && which === 'transcendentals') registry.unregister('castFloat16', 'cpu');
     else registry.register('castFloat16', 'cpu', castHost);
   };
-  const x = t.tensor(uniformValues(BATCH * 784, 7), [BATCH, 784]);
+  const flat = t.tensor(uniformValues(BATCH * 784, 7), [BATCH, 784]);
+  const images = t.reshape(flat, [BATCH, 1, 28, 28]);
   const labels = Int32Array.from({ length: BATCH }, (_, i) => (i * 7) % 10);
   const rows = [];
-  for (const name of MODELS) {
+  for (const name of MODELS[which]) {
     const m = model(name);
+    const x = name === 'lenet5' ? images : flat;
     const optimizer = sgd({ lr: 0.05 });
     const step = async () => {
       const loss = trainStep(m, x, labels, { optimizer });
@@ -117,6 +135,8 @@ async function main(): Promise<void> {
       loss.dispose();
     };
     const times: number[][] = [[], []];
+    // CPU time of this process per step too: on a loaded machine it is stretched far less than wall time.
+    const cpu: number[][] = [[], []];
     for (const before of [false, true]) {
       use(before);
       for (let i = 0; i < 3; i++) await step();
@@ -125,6 +145,7 @@ async function main(): Promise<void> {
       for (const k of round % 2 === 0 ? [0, 1] : [1, 0]) {
         use(k === 1);
         let n = 0;
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         let elapsed = 0;
         do {
@@ -133,20 +154,30 @@ async function main(): Promise<void> {
           elapsed = performance.now() - t0;
         } while (elapsed < batchMs);
         times[k][round] = elapsed / n;
+        const used = process.cpuUsage(c0);
+        cpu[k][round] = (used.user + used.system) / 1000 / n;
       }
     }
     optimizer.dispose();
     m.dispose();
-    const row = { model: name, newMs: median(times[0]), beforeMs: median(times[1]), speedup: pairedRatio(times[1], times[0]), newRoundMs: times[0], beforeRoundMs: times[1] };
+    const row = {
+      model: name, newMs: median(times[0]), beforeMs: median(times[1]), speedup: pairedRatio(times[1], times[0]), newRoundMs: times[0], beforeRoundMs: times[1],
+      newCpuMs: median(cpu[0]), beforeCpuMs: median(cpu[1]), cpuSpeedup: pairedRatio(cpu[1], cpu[0]), newRoundCpuMs: cpu[0], beforeRoundCpuMs: cpu[1],
+    };
     rows.push(row);
     console.log(`${name}: new ${row.newMs.toFixed(2)} ms/step, before ${row.beforeMs.toFixed(2)} ms/step, ×${row.speedup.toFixed(2)}`);
   }
   use(false);
-  x.dispose();
+  flat.dispose();
+  images.dispose();
   const loadAfter = loadAverageLine();
-  console.log(markdownTable(['model', 'new kernels ms/step', 'before ms/step', 'speed-up (median of rounds)'], rows.map((r) => [r.model, r.newMs.toFixed(2), r.beforeMs.toFixed(2), `${r.speedup.toFixed(2)}×`])));
+  console.log(markdownTable(
+    ['model', 'new kernels ms/step', 'before ms/step', 'speed-up (median of rounds)', 'new CPU ms/step', 'before CPU ms/step', 'CPU-time speed-up'],
+    rows.map((r) => [r.model, r.newMs.toFixed(2), r.beforeMs.toFixed(2), `${r.speedup.toFixed(2)}×`, r.newCpuMs.toFixed(2), r.beforeCpuMs.toFixed(2), `${r.cpuSpeedup.toFixed(2)}×`]),
+  ));
   console.log(`load before ${loadBefore}, after ${loadAfter}`);
-  writeJson(join(BENCH_DIR, 'results', 'wasm-simd-step.json'), { machine: machineInfo(), loadBefore, loadAfter, batch: BATCH, threads: 1, rounds, batchMs, rows });
+  const file = which === 'reduce' ? 'wasm-simd-step-reduce.json' : 'wasm-simd-step.json';
+  writeJson(join(BENCH_DIR, 'results', file), { machine: machineInfo(), loadBefore, loadAfter, batch: BATCH, threads: 1, rounds, batchMs, before: which, rows });
 }
 
 main().catch((e) => {

@@ -28,6 +28,7 @@ import { defaultEngine } from '../src/default-engine';
 import type { ConvGeometry } from '../src/kernels/conv';
 import type { ElementwiseParams } from '../src/kernels/elementwise';
 import type { SoftmaxParams } from '../src/kernels/softmax';
+import type { ReduceParams } from '../src/kernels/reduce';
 import type { HostKernels } from '../src/kernels/host-kernels';
 import type { MatmulGeometry } from '../src/kernels/matmul';
 import type { PoolGeometry } from '../src/kernels/pool';
@@ -89,6 +90,7 @@ class SwitchableKernels implements HostKernels {
   optimizerUpdate(name: OptimizerKernelName, inputs: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): void { this.current.optimizerUpdate(name, inputs, out, scalars); }
   roundFloat16(x: Float32Array, out: Float32Array): void { this.current.roundFloat16(x, out); }
   softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void { this.current.softmax(inputs, out, params); }
+  reduce(x: Float32Array, out: Float32Array, params: ReduceParams): void { this.current.reduce(x, out, params); }
   dispose(): void { /* the kernel sets are disposed by the benchmark */ }
 }
 

@@ -73,7 +73,17 @@ export interface BackendOptions {
    * Kept for later calls; ignored by the `'js'` kernels and other backends.
    */
   threads?: number | 'auto';
+  /**
+   * How the `cpu` backend computes float16 results: `'host'` (the default), with the host
+   * implementations registered for float16 outputs (WebAssembly SIMD and float64 loops, see
+   * `KernelRegistry`), or `'portable'`, with every primitive's gpu.js source and its binary16
+   * rounding: the slower reference, bit-identical to `'host'`. Kept for later calls.
+   */
+  float16Kernels?: Float16Kernels;
 }
+
+/** Which implementations compute float16 results on the `cpu` backend (see {@link BackendOptions.float16Kernels}). */
+export type Float16Kernels = 'host' | 'portable';
 
 /**
  * The state behind the functional API: the current device, memory scopes and gradient tapes.
@@ -97,12 +107,14 @@ export class Engine {
   private cpuHeapOrNull: WasmHeap | null | undefined = undefined;
   /** Threads the cpu backend's WebAssembly kernels were asked for. */
   private cpuThreadsChoice: number | 'auto' = 'auto';
+  /** Whether float16 results use the registry's float16 host implementations. */
+  private float16KernelsChoice: Float16Kernels = 'host';
   /** Which implementation runs each primitive on each backend (see `registerKernel`). */
   readonly kernels: KernelRegistry = builtinKernelRegistry(() => this.cpuHostKernels());
 
   /** Selects the backend; `'auto'` picks the best available. Throws if it cannot run here. */
   async setBackend(request: BackendRequest, options: BackendOptions = {}): Promise<BackendName> {
-    const { cpuKernels, gpu, threads } = options;
+    const { cpuKernels, gpu, threads, float16Kernels } = options;
     if (gpu !== undefined && !isGpuLike(gpu)) {
       throw new Error(`setBackend: options.gpu must be a WebGPU entry object with requestAdapter() (navigator.gpu, or nodeWebGpu() from '@nnlab/tensor-gpu/node'), got ${gpu === null ? 'null' : typeof gpu}`);
     }
@@ -110,6 +122,9 @@ export class Engine {
       throw new Error(`setBackend: options.cpuKernels must be 'wasm-simd' or 'js', got ${JSON.stringify(cpuKernels)}`);
     }
     if (threads !== undefined && threads !== 'auto') checkThreadCount(threads, 'setBackend: options');
+    if (float16Kernels !== undefined && float16Kernels !== 'host' && float16Kernels !== 'portable') {
+      throw new Error(`setBackend: options.float16Kernels must be 'host' or 'portable', got ${JSON.stringify(float16Kernels)}`);
+    }
     if (!isBackendRequest(request)) {
       throw new Error(`setBackend: unknown backend '${String(request)}'; expected 'auto', 'cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2' or 'webgpu'`);
     }
@@ -129,6 +144,7 @@ export class Engine {
       }
       name = request;
     }
+    if (float16Kernels !== undefined) this.float16KernelsChoice = float16Kernels;
     if (name === 'cpu') {
       // Made now, so that missing WebAssembly SIMD is reported here rather than at the first product.
       if (cpuKernels && cpuKernels !== this.cpuProducts?.name) this.useCpuKernels(createHostKernels(cpuKernels, this.cpuHeap()));
@@ -211,7 +227,13 @@ export class Engine {
     this.useCpuKernels(kernels);
   }
 
+  /** How float16 results are computed on the `cpu` backend (see {@link BackendOptions.float16Kernels}). */
+  getFloat16Kernels(): Float16Kernels {
+    return this.float16KernelsChoice;
+  }
+
   /** The `cpu` backend's product kernels (null until the cpu backend first needs them). */
+
   getCpuKernels(): CpuKernels | null {
     return this.cpuProducts?.name ?? null;
   }

@@ -10,7 +10,7 @@ import type { HostKernel } from './backend/kernel-spec';
 import type { BackendName, BackendRequest } from './backend/names';
 import { defaultEngine } from './default-engine';
 import type { DType } from './dtype';
-import type { BackendOptions, MemoryInfo } from './engine';
+import type { BackendOptions, Float16Kernels, MemoryInfo } from './engine';
 import type { CpuKernels } from './kernels/host-kernels';
 import * as creation from './ops/creation';
 import type { RandomOptions, TensorLike } from './ops/creation';
@@ -21,12 +21,13 @@ import type { WgslKernel } from './webgpu/wgsl-kernel';
 export { Tensor } from './tensor';
 export type { NestedArray } from './tensor';
 export { Engine } from './engine';
-export type { BackendOptions, MemoryInfo } from './engine';
+export type { BackendOptions, Float16Kernels, MemoryInfo } from './engine';
 export type { CpuKernels, HostKernels } from './kernels/host-kernels';
 export type { MatmulGeometry } from './kernels/matmul';
 export type { ConvGeometry } from './kernels/conv';
 export type { PoolGeometry } from './kernels/pool';
 export type { SoftmaxOp, SoftmaxParams } from './kernels/softmax';
+export type { ReduceOp, ReduceParams } from './kernels/reduce';
 export { ELEMENTWISE_BODIES, type ElementwiseOp, type ElementwiseParams } from './kernels/elementwise';
 export type { OptimizerKernelName } from './optim/kernels';
 export { isWasmSimdAvailable } from './wasm/kernels-module';
@@ -84,7 +85,9 @@ export * as train from './train/index';
  * Selects the backend that runs kernels and resolves to its name. `'auto'` takes the best one
  * available here (the first of {@link availableBackends}); a named backend that is not available
  * rejects with a message saying what it needs. Before the first call, ops run on `cpu`.
- * `options.cpuKernels` picks the `cpu` backend's products: `'wasm-simd'` (default) or `'js'`.
+ * `options.cpuKernels` picks the `cpu` backend's products: `'wasm-simd'` (default) or `'js'`;
+ * `options.float16Kernels` how it computes float16 results: `'host'` (default) or `'portable'`
+ * (the gpu.js sources, the bit-identical reference).
  *
  * Tensors stay on the backend that made them: an op given a tensor of another backend throws, so
  * choose the backend first, or copy values across with `tensor(await x.data(), x.shape)`.
@@ -100,6 +103,11 @@ export * as train from './train/index';
  */
 export function setBackend(name: BackendRequest, options?: BackendOptions): Promise<BackendName> {
   return defaultEngine.setBackend(name, options);
+}
+
+/** How the `cpu` backend computes float16 results, `'host'` or `'portable'` (see `BackendOptions.float16Kernels`). */
+export function getFloat16Kernels(): Float16Kernels {
+  return defaultEngine.getFloat16Kernels();
 }
 
 /** The `cpu` backend's product kernels, `'wasm-simd'` or `'js'` (null until the cpu backend is used). */
@@ -269,7 +277,8 @@ export function noGrad<T>(fn: () => T): T {
  * Registers `run` as the implementation of the kernel named `name` on `backend` (today `cpu` or
  * `webasm`, where tensors live in host memory); `runKernel` with a spec of that name then runs it
  * there instead of the spec's gpu.js source. This is how a package gives its own kernel a faster
- * path, and how tensor-gpu's primitives get theirs (see `KernelRegistry`).
+ * path, and how tensor-gpu's primitives get theirs (see `KernelRegistry`). With
+ * `{ precision: 'float16' }` it runs for float16 results instead and stores them rounded to binary16.
  *
  * @example
  * ```ts

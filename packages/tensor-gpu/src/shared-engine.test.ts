@@ -118,6 +118,17 @@ describe('ENGINE_PROTOCOL', () => {
       Module: ['addBuffer', 'addModule', 'addParameter', 'call', 'checkFreeName', 'constructor', 'dispose', 'disposeState', 'eval', 'namedBuffers', 'namedChildren', 'namedParameters', 'parameters', 'train', 'trainableParameters'],
       Parameter: ['assign', 'constructor'],
     },
+    // 5: float16 host implementations: the registry keys them by output precision (table); Engine.getFloat16Kernels.
+    5: {
+      Engine: ['constructor', 'cpuHeap', 'cpuHostKernels', 'createDevice', 'currentDevice', 'destroy', 'deviceOf', 'disposeScope', 'getBackend', 'getCpuKernels', 'getCpuThreads', 'getFloat16Kernels', 'isRecorded', 'keep', 'makeTensor', 'memory', 'nextRandomSeed', 'nextTensorId', 'noGrad', 'pushTape', 'read', 'readNow', 'record', 'recording', 'release', 'removeTape', 'setBackend', 'setCpuThreads', 'startCpuThreads', 'tidy', 'useCpuKernels', 'useWebGpu', 'view', 'webgpuStats'],
+      Device: ['asynchronous', 'call', 'constructor', 'destroy', 'free', 'hostResident', 'kernel', 'owns', 'read', 'readHandle', 'readNow', 'run', 'runOnHost', 'track', 'upload', 'verify'],
+      WebGpuDevice: ['assertAlive', 'commandEncoder', 'compiledKernels', 'constructor', 'destroy', 'dispatch', 'flush', 'free', 'owns', 'portable', 'read', 'readNow', 'run', 'stats', 'throwRecordedErrors', 'track', 'upload'],
+      DeviceBuffer: ['bytes', 'constructor', 'pending'],
+      KernelRegistry: ['constructor', 'entries', 'implementation', 'register', 'registerWgsl', 'table', 'unregister', 'unregisterWgsl', 'wgslImplementation'],
+      Tensor: ['array', 'assertLive', 'constructor', 'data', 'dispose', 'isDisposed', 'rank', 'toString'],
+      Module: ['addBuffer', 'addModule', 'addParameter', 'call', 'checkFreeName', 'constructor', 'dispose', 'disposeState', 'eval', 'namedBuffers', 'namedChildren', 'namedParameters', 'parameters', 'train', 'trainableParameters'],
+      Parameter: ['assign', 'constructor'],
+    },
   };
   const members = (cls: { prototype: object }) => Object.getOwnPropertyNames(cls.prototype).sort();
 

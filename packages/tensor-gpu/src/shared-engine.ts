@@ -18,7 +18,7 @@ export const SHARED_ENGINE_KEY: unique symbol = Symbol.for('@nnlab/tensor-gpu:en
  * members they use must exist with the same meaning. Raise it whenever one of them changes
  * (shared-engine.test.ts lists them); copies with different protocols refuse to share.
  */
-export const ENGINE_PROTOCOL = 4;
+export const ENGINE_PROTOCOL = 5;
 
 /** What the first copy to load leaves under {@link SHARED_ENGINE_KEY}. */
 export interface SharedEngineRecord {

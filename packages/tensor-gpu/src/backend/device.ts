@@ -66,10 +66,11 @@ export class Device implements KernelDevice {
   /**
    * Runs a kernel whose arguments are `args` in order: device buffers, host arrays or scalar
    * numbers. Returns the output as a new buffer. `host`, the implementation the kernel registry
-   * chose for this backend, runs instead of the gpu.js source for float32 outputs.
+   * chose for this backend and `precision`, runs instead of the gpu.js source (a float16 one
+   * rounds its outputs to binary16 itself).
    */
   run(spec: KernelSpec, kernelArgs: readonly (DeviceBuffer | Float32Array | number)[], precision: OutputPrecision = 'float32', host?: HostKernel): DeviceBuffer {
-    if (host && this.hostResident && precision === 'float32') return this.runOnHost(host, spec, kernelArgs);
+    if (host && this.hostResident) return this.runOnHost(host, spec, kernelArgs);
     // float16 kernels take +Infinity as a trailing scalar argument (see kernels/fp16.ts).
     const args = precision === 'float16' ? [...kernelArgs, Infinity] : kernelArgs;
     const inputs = args.filter((a): a is DeviceBuffer => a instanceof DeviceBuffer);

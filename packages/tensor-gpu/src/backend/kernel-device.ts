@@ -20,7 +20,7 @@ export interface KernelDevice {
   readonly liveBytes: number;
   /** Copies host values into a new device buffer. */
   upload(values: Float32Array): DeviceBuffer;
-  /** Runs one primitive; `host` is the registry's host implementation for this backend, if any. */
+  /** Runs one primitive; `host` is the registry's host implementation for this backend and `precision`, if any. */
   run(spec: KernelSpec, args: readonly KernelArgument[], precision?: OutputPrecision, host?: HostKernel): DeviceBuffer;
   /** Reads a buffer back to the host (the only asynchronous step). */
   read(buffer: DeviceBuffer): Promise<Float32Array>;

@@ -55,6 +55,32 @@ describe('KernelRegistry', () => {
     expect(entries.map((e) => e.name)).toEqual([...expected].sort((a, b) => a.localeCompare(b)));
   });
 
+  it('keeps float16 implementations apart from float32 ones, and rejects an unknown precision', () => {
+    const r = new KernelRegistry();
+    const rounded: HostKernel = (_, out) => out.fill(0.5);
+    r.register('double', 'cpu', twice);
+    r.register('double', 'cpu', rounded, { precision: 'float16' });
+    expect(r.implementation('double', 'cpu')).toBe(twice);
+    expect(r.implementation('double', 'cpu', 'float16')).toBe(rounded);
+    expect(r.entries().map((e) => e.name)).toEqual(['double']);
+    expect(r.entries('float16')).toEqual([{ name: 'double', backend: 'cpu' }]);
+    expect(() => r.register('double', 'cpu', twice, { precision: 'float16' })).toThrow(/'double' already has a float16 implementation on 'cpu'; pass \{ replace: true \}/);
+    expect(() => r.register('double', 'cpu', twice, { precision: 'float64' as never })).toThrow(/registerKernel: precision must be 'float32' or 'float16', got "float64"/);
+    r.unregister('double', 'cpu', 'float16');
+    expect(r.implementation('double', 'cpu', 'float16')).toBeUndefined();
+    expect(r.implementation('double', 'cpu')).toBe(twice);
+  });
+
+  it('the built-in float16 table names host loops on cpu for the primitives of a training step except the convolutions', () => {
+    const entries = builtinKernelRegistry(() => new JsHostKernels()).entries('float16');
+    expect(entries.every((e) => e.backend === 'cpu')).toBe(true);
+    const expected = [
+      ...Object.keys(ELEMENTWISE_BODIES), 'matmul', 'sum', 'mean', 'max', 'min', 'softmax', 'logSoftmax', 'softmaxGrad', 'logSoftmaxGrad',
+      'gather', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad', 'sgd', 'sgdMomentum', 'optimAverage', 'optimSquaredAverage', 'adam',
+    ];
+    expect(entries.map((e) => e.name)).toEqual([...expected].sort((a, b) => a.localeCompare(b)));
+  });
+
   it('WGSL kernels register by name and reject bad input with clear errors', () => {
     const r = new KernelRegistry();
     const kernel: WgslKernel = () => null;

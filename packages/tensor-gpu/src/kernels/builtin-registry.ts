@@ -4,13 +4,14 @@ import type { OptimizerKernelName } from '../optim/kernels';
 import { packedBufferHost, packedStepHost } from '../optim/packed-sgd-host';
 import type { ConvGeometry } from './conv';
 import { ELEMENTWISE_BODIES } from './elementwise';
+import { Float16HostKernels } from './float16-host';
 import type { ElementwiseParams } from './elementwise';
 import { hostGather } from './host-gather';
 import { hostAvgPool, hostAvgPoolGrad } from './host-pool';
-import { hostReduce } from './host-reduce';
 import type { HostKernels } from './host-kernels';
 import type { MatmulGeometry } from './matmul';
 import type { PoolGeometry } from './pool';
+import { REDUCE_OPS, type ReduceParams } from './reduce';
 import { SOFTMAX_OPS, type SoftmaxParams } from './softmax';
 import { registerBuiltinWgslKernels } from '../webgpu/builtin-wgsl';
 
@@ -19,8 +20,9 @@ import { registerBuiltinWgslKernels } from '../webgpu/builtin-wgsl';
  * gpu.js source unless a line here names another implementation for the current backend. To add
  * one: write it as a {@link HostKernel} in its own file and add a line here; the kernel's `params`
  * carry what it needs beyond its inputs. On `cpu`, the products (matmul and the convolutions), max
- * pooling, the elementwise ops, the softmax primitives, binary16 rounding and the optimizer updates run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
- * whichever it was told to use.
+ * pooling, the elementwise ops, the softmax primitives, the reductions, binary16 rounding and the optimizer updates run `products()`: the engine's WebAssembly SIMD or JavaScript kernels,
+ * whichever it was told to use. Float16 results of these primitives (convolutions excepted) have
+ * host implementations of their own, bit-identical to the gpu.js sources (see `Float16HostKernels`).
  */
 export function builtinKernelRegistry(products: () => HostKernels): KernelRegistry {
   const matmul: HostKernel<MatmulGeometry> = ([a, b], out, _, g) => products().matmul(a, b, out, g);
@@ -41,7 +43,8 @@ export function builtinKernelRegistry(products: () => HostKernels): KernelRegist
   // JavaScript that gpu.js generates for its cpu mode (one function call per output).
   const elementwise: HostKernel<ElementwiseParams> = (inputs, out, scalars, params) => products().elementwise(inputs, out, scalars, params);
   for (const op of Object.keys(ELEMENTWISE_BODIES)) registry.register(op, 'cpu', elementwise);
-  for (const op of ['sum', 'mean', 'max', 'min', 'argmax', 'argmin']) registry.register(op, 'cpu', hostReduce);
+  const reduce: HostKernel<ReduceParams> = ([x], out, _, params) => products().reduce(x, out, params);
+  for (const op of REDUCE_OPS) registry.register(op, 'cpu', reduce);
   registry.register('gather', 'cpu', hostGather);
   registry.register('castFloat16', 'cpu', ([x], out) => products().roundFloat16(x, out));
   const softmax: HostKernel<SoftmaxParams> = (inputs, out, _, params) => products().softmax(inputs, out, params);
@@ -52,6 +55,7 @@ export function builtinKernelRegistry(products: () => HostKernels): KernelRegist
   registry.register('maxPool2dGrad', 'cpu', maxPool2dGrad);
   registry.register('avgPool2d', 'cpu', hostAvgPool);
   registry.register('avgPool2dGrad', 'cpu', hostAvgPoolGrad);
+  new Float16HostKernels(products).register(registry);
   registerBuiltinWgslKernels(registry);
   return registry;
 }

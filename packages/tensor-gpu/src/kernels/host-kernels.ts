@@ -6,21 +6,23 @@ import { HostElementwise } from './host-elementwise';
 import { hostConv2d, hostConv2dInputGrad, hostConv2dWeightGrad } from './host-conv';
 import { hostMatmul } from './host-matmul';
 import { hostMaxPool, hostMaxPoolGrad } from './host-pool';
+import { hostReduce } from './host-reduce';
 import { hostSoftmax } from './host-softmax';
 import type { MatmulGeometry } from './matmul';
 import type { PoolGeometry } from './pool';
+import type { ReduceParams } from './reduce';
 import type { SoftmaxParams } from './softmax';
 
 /**
  * Which implementation runs the `cpu` backend's matrix products, convolutions, max pooling,
- * elementwise ops and optimizer updates: `'wasm-simd'`,
+ * elementwise ops, softmax, reductions and optimizer updates: `'wasm-simd'`,
  * WebAssembly with 128-bit SIMD (the default), or `'js'`, the plain JavaScript loops, kept as the
  * reference and for engines without WebAssembly SIMD.
  */
 export type CpuKernels = 'wasm-simd' | 'js';
 
 /**
- * The products, max pooling, elementwise ops and optimizer updates behind the `cpu` backend's registry entries. An engine owns one
+ * The products, max pooling, elementwise ops, softmax, reductions and optimizer updates behind the `cpu` backend's registry entries. An engine owns one
  * and disposes it. Each method fills `out` (zeros on entry) as the gpu.js kernel of the same
  * primitive would.
  */
@@ -53,6 +55,12 @@ export interface HostKernels {
   roundFloat16(x: Float32Array, out: Float32Array): void;
   /** A row-wise softmax primitive (kernels/softmax.ts): the logits, or `dy` and the forward output. */
   softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void;
+  /**
+   * A reduction (kernels/reduce.ts) of `x`, viewed as `[outer, reduce, inner]`, over its middle axis.
+   * max, min, argmax and argmin are bit-identical to the gpu.js source; sum and mean add in another
+   * order in WebAssembly (see assembly/reduce.ts).
+   */
+  reduce(x: Float32Array, out: Float32Array, params: ReduceParams): void;
   /** Releases what the implementation holds (its WebAssembly memory); later calls throw. */
   dispose(): void;
 }
@@ -101,6 +109,10 @@ export class JsHostKernels implements HostKernels {
 
   softmax(inputs: readonly Float32Array[], out: Float32Array, params: SoftmaxParams): void {
     hostSoftmax(inputs, out, [], params);
+  }
+
+  reduce(x: Float32Array, out: Float32Array, params: ReduceParams): void {
+    hostReduce([x], out, [], params);
   }
 
   dispose(): void {

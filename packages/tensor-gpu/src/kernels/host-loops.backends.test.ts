@@ -161,13 +161,15 @@ describe('host loops equal the gpu.js kernel sources bit for bit (cpu)', () => {
     }
   });
 
-  it('every reduction, over a leading, middle and trailing axis, with ties and NaN', async () => {
+  it('every reduction, over a leading, middle and trailing axis (and a leading one with another), with ties and NaN', async () => {
     const failures: string[] = [];
     for (const op of ['sum', 'mean', 'max', 'min', 'argmax', 'argmin'] as ReduceOp[]) {
-      for (const [outer, reduce, inner] of [[1, 37, 1], [5, 9, 1], [1, 7, 13], [3, 6, 5], [4, 1, 3]]) {
+      const views = [[1, 37, 1, 1], [5, 9, 1, 1], [1, 7, 13, 1], [3, 6, 5, 1], [4, 1, 3, 1]];
+      if (op !== 'argmax' && op !== 'argmin') views.push([3, 7, 1, 4], [2, 5, 3, 3], [1, 1, 1, 9]);
+      for (const [outer, reduce, inner, lead] of views) {
         for (const special of [false, true]) {
-          const diff = await compare(reduceKernel(op, outer, reduce, inner), hostReduce, [values(outer * reduce * inner, outer + reduce + inner, special)]);
-          if (diff) failures.push(`[${outer},${reduce},${inner}] special ${special} ${diff}`);
+          const diff = await compare(reduceKernel(op, outer, reduce, inner, lead), hostReduce, [values(lead * outer * reduce * inner, outer + reduce + inner + lead, special)]);
+          if (diff) failures.push(`[${lead},${outer},${reduce},${inner}] special ${special} ${diff}`);
         }
       }
     }

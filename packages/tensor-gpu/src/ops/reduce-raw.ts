@@ -20,6 +20,18 @@ export function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[], keep
   // Nothing to reduce: the same values (tensors are immutable, so a view serves as a copy).
   if (axes.length === 0) return x.engine.view(x, outShape);
   const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+  const split = axes.findIndex((a, i) => i > 0 && a !== axes[i - 1] + 1);
+  // Two runs of axes, the first leading (NCHW's batch and spatial axes around the channels): one
+  // kernel over a [lead, outer, reduce, inner] view, in the transposed order, without the transpose.
+  const twoRuns = !contiguous && axes[0] === 0 && axes.slice(split).every((a, i) => i === 0 || a === axes[split + i - 1] + 1);
+  if (twoRuns && (op === 'sum' || op === 'mean' || op === 'max' || op === 'min')) {
+    const lead = sizeOf(x.shape.slice(0, split));
+    const outer = sizeOf(x.shape.slice(split, axes[split]));
+    const reduce = sizeOf(x.shape.slice(axes[split], axes[axes.length - 1] + 1));
+    const inner = sizeOf(x.shape.slice(axes[axes.length - 1] + 1));
+    if (lead * reduce === 0 && op !== 'sum') throw new Error(`${op}: cannot reduce an empty axis of shape ${fmt(x.shape)}`);
+    return runKernel(x.engine, reduceKernel(op, outer, reduce, inner, lead), [x], outShape, x.dtype);
+  }
   if (!contiguous) {
     const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
     const moved = transposeRaw(x, [...kept, ...axes]);

@@ -21,7 +21,10 @@ export function runKernel(engine: Engine, spec: KernelSpec, args: readonly (Tens
     }
   }
   if (spec.outSize === 0) return engine.makeTensor(shape, dtype, null);
-  const host = engine.kernels.implementation(spec.name, device.backend);
+  // A float16 result runs a host implementation registered for float16 outputs, which rounds
+  // itself, unless the engine was asked for the portable reference.
+  const portable = precision === 'float16' && engine.getFloat16Kernels() === 'portable';
+  const host = portable ? undefined : engine.kernels.implementation(spec.name, device.backend, precision);
   return engine.makeTensor(shape, dtype, device.run(spec, args.map((x) => (x instanceof Tensor ? x.buffer! : x)), precision, host));
 }
 

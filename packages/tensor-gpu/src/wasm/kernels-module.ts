@@ -46,6 +46,7 @@ export interface KernelExports {
   transcendental(op: number, x: number, out: number, n: number): void;
   roundFloat16(x: number, out: number, n: number): void;
   softmax(op: number, a: number, b: number, out: number, rows: number, cols: number): void;
+  reduce(op: number, a: number, out: number, lead: number, outer: number, count: number, inner: number): void;
   maxPool(x: number, out: number, which: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, acc: number, which: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
   sgd(p: number, g: number, out: number, n: number, lr: number, wd: number): void;

@@ -85,7 +85,7 @@ export class SimdInstance {
    * too small); returns the regions' byte offsets. The previous call's regions are overwritten.
    */
   layout(maxColumns: number, floats: readonly number[]): number[] {
-    if (this.released) throw new Error('tensor-gpu: the WebAssembly kernels were disposed (their device was destroyed)');
+    this.checkLive();
     const kc = this.exports.KC.value as number;
     const mc = this.exports.MC.value as number;
     const nc = this.exports.NC.value as number;
@@ -119,6 +119,12 @@ export class SimdInstance {
   place(maxColumns: number, inputs: readonly Float32Array[], out: Float32Array, extra: readonly number[] = []): Placed {
     const heap = this.heap;
     const resident = [...inputs, out].map((a) => heap.offsetOf(a));
+    // Every operand in place and no scratch asked for (the cpu backend's memory-bound kernels):
+    // nothing to lay out, which would cost more than a small kernel.
+    if (maxColumns === 0 && extra.length === 0 && resident.every((r) => r >= 0)) {
+      this.checkLive();
+      return { inputs: resident.slice(0, inputs.length), out: resident[inputs.length], extra: [], finish: () => {} };
+    }
     const offsets = this.layout(maxColumns, [...[...inputs, out].map((a, k) => (resident[k] >= 0 ? 0 : a.length)), ...extra]);
     const at = resident.map((r, k) => (r >= 0 ? r : offsets[k]));
     inputs.forEach((x, k) => {
@@ -134,6 +140,10 @@ export class SimdInstance {
         if (!outResident) this.read(outAt, out);
       },
     };
+  }
+
+  private checkLive(): void {
+    if (this.released) throw new Error('tensor-gpu: the WebAssembly kernels were disposed (their device was destroyed)');
   }
 
   /** Copies `values` into the memory at byte offset `at`. */

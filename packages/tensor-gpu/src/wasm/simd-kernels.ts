@@ -12,6 +12,9 @@ import { simdElementwise } from './simd-elementwise';
 import { simdRoundFloat16 } from './simd-fp16';
 import { simdSoftmax } from './simd-softmax';
 import { hostSoftmax } from '../kernels/host-softmax';
+import { hostReduce } from '../kernels/host-reduce';
+import type { ReduceParams } from '../kernels/reduce';
+import { simdReduce } from './simd-reduce';
 import type { SoftmaxParams } from '../kernels/softmax';
 import { simdMaxPool, simdMaxPoolGrad } from './simd-pool';
 import { simdOptimizerUpdate } from './simd-optim';
@@ -19,8 +22,8 @@ import { SimdInstance } from './simd-instance';
 import type { WasmHeap } from './wasm-heap';
 
 /**
- * The `cpu` backend's products, max pooling, elementwise ops, softmax, binary16 rounding and
- * optimizer updates in WebAssembly with 128-bit SIMD: one module instance over a heap (see
+ * The `cpu` backend's products, max pooling, elementwise ops, softmax, reductions, binary16
+ * rounding and optimizer updates in WebAssembly with 128-bit SIMD: one module instance over a heap (see
  * {@link WasmHeap}). Operands that live in that heap (the cpu backend's tensors, where the heap is
  * a shared memory) are read and written in place by byte offset; other arrays are copied into
  * scratch and the result out, per call (a matmul per batch entry). The memory-bound kernels are
@@ -122,6 +125,11 @@ export class WasmSimdKernels implements HostKernels {
     else hostSoftmax(inputs, out, [], params);
   }
 
+  reduce(x: Float32Array, out: Float32Array, params: ReduceParams): void {
+    if ((params.lead ?? 1) * params.outer * params.reduce * params.inner > MAX_LOOP_REDUCE && this.streams([x, out])) simdReduce(this.simd, x, out, params);
+    else hostReduce([x], out, [], params);
+  }
+
   dispose(): void {
     this.simd.release();
   }
@@ -138,6 +146,8 @@ export class WasmSimdKernels implements HostKernels {
 const MIN_SIMD_ROUNDING = 1024;
 /** Below this many values the softmax primitives run their JavaScript loops. */
 const MIN_SIMD_SOFTMAX = 1024;
+/** Reductions of this many values or fewer run their JavaScript loop: the call into WebAssembly costs as much (about 0.6 µs). */
+const MAX_LOOP_REDUCE = 256;
 
 /**
  * Bytes to copy beyond which a memory-bound kernel (elementwise, pooling, optimizer update) runs its

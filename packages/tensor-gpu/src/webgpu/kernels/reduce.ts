@@ -72,10 +72,10 @@ fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_id) lid
 `;
 }
 
-/** The tree reduction for one geometry, or null (portable kernel) when the reduced axis is short. */
+/** The tree reduction for one geometry, or null (portable kernel) when the reduced axis is short or a leading axis is reduced too. */
 export const reduceWgsl: WgslKernel<ReduceParams> = (spec, _scalars, precision): WgslProgram | null => {
   const g = spec.params;
-  if (!g || g.reduce < MIN_TREE_REDUCE) return null;
+  if (!g || g.reduce < MIN_TREE_REDUCE || (g.lead ?? 1) !== 1) return null;
   const count = g.outer * g.inner;
   const x = Math.min(count, 65535);
   return {
