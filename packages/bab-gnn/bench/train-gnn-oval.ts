@@ -8,15 +8,20 @@
  * per decision; that is the expensive part, so its decisions are cached in
  * `bench/checkpoints/oval-gnn-<suite>/` (one entry per property, appended as each finishes) and
  * collection stops once `--budget` seconds of collection (summed over resumed runs) are spent.
+ * `--record-every=K` lets the teacher decide (and be recorded at) every K-th decision and BaBSR
+ * the others, so that the `--decisions` recorded per property reach K times deeper into the tree.
+ * `--shard=I/N` collects only the properties whose index ≡ I (mod N), into its own cache folder
+ * (`oval-gnn-<suite>-shard<I>of<N>`), so that N processes can collect side by side; training
+ * (a run without `--shard`) reads every folder of the suite collected with the same settings.
  * Training writes a checkpoint after every epoch and resumes from it (Adam's moments restart).
  *
  * Run from the package folder: `tsx bench/train-gnn-oval.ts [--suite=base_med] [--properties=N]
- * [--decisions=N] [--top=K] [--random=R] [--property-timeout=S] [--budget=S] [--epochs=N]
- * [--embedding=P] [--held-out-every=K] [--seed=S] [--collect-only] [--fresh-training]`.
+ * [--decisions=N] [--record-every=K] [--top=K] [--random=R] [--property-timeout=S] [--budget=S] [--epochs=N]
+ * [--embedding=P] [--held-out-every=K] [--seed=S] [--shard=I/N] [--collect-only] [--fresh-training]`.
  *
  * @module
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,16 +32,22 @@ import { OVAL_SUITES, ovalInstances, readOvalModel, type OvalSuite } from '../sr
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: readonly string[]) {
-  const num = { properties: 60, decisions: 6, top: 12, random: 6, propertyTimeout: 120, budget: 1200, epochs: 15, embedding: 16, heldOutEvery: 6, seed: 1 };
-  const keys: Record<string, keyof typeof num> = { '--properties': 'properties', '--decisions': 'decisions', '--top': 'top', '--random': 'random', '--property-timeout': 'propertyTimeout', '--budget': 'budget', '--epochs': 'epochs', '--embedding': 'embedding', '--held-out-every': 'heldOutEvery', '--seed': 'seed' };
+  const num = { properties: 60, decisions: 6, recordEvery: 1, top: 12, random: 6, propertyTimeout: 120, budget: 1200, epochs: 15, embedding: 16, heldOutEvery: 6, seed: 1 };
+  const keys: Record<string, keyof typeof num> = { '--properties': 'properties', '--decisions': 'decisions', '--record-every': 'recordEvery', '--top': 'top', '--random': 'random', '--property-timeout': 'propertyTimeout', '--budget': 'budget', '--epochs': 'epochs', '--embedding': 'embedding', '--held-out-every': 'heldOutEvery', '--seed': 'seed' };
   let suite: OvalSuite = 'base_med';
   let collectOnly = false;
   let freshTraining = false;
+  let shard = { index: 0, count: 1 };
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     if (key === '--suite') suite = value as OvalSuite;
     else if (key === '--collect-only') collectOnly = true;
     else if (key === '--fresh-training') freshTraining = true;
+    else if (key === '--shard') {
+      const m = /^(\d+)\/(\d+)$/.exec(value);
+      if (!m || !(Number(m[1]) < Number(m[2]))) throw new Error(`train-gnn-oval: --shard must be I/N with 0 <= I < N, got ${JSON.stringify(value)}`);
+      shard = { index: Number(m[1]), count: Number(m[2]) };
+    }
     else if (keys[key]) {
       const v = Number(value);
       if (!(Number.isFinite(v) && v >= 0)) throw new Error(`train-gnn-oval: ${key} must be a number >= 0, got ${JSON.stringify(value)}`);
@@ -46,7 +57,8 @@ function parseArgs(argv: readonly string[]) {
   if (!OVAL_SUITES.includes(suite)) throw new Error(`train-gnn-oval: --suite must be one of ${OVAL_SUITES.join(', ')}`);
   if (suite === 'base_easy' || suite === 'base_20' || suite === 'base_100') throw new Error('train-gnn-oval: base_easy (and the 20/100 subsets, which share its rows) hold the test properties; train on base_med or base_hard');
   if (!(num.heldOutEvery >= 2)) throw new Error('train-gnn-oval: --held-out-every must be >= 2');
-  return { suite, collectOnly, freshTraining, ...num };
+  if (!(Number.isInteger(num.recordEvery) && num.recordEvery >= 1)) throw new Error('train-gnn-oval: --record-every must be an integer >= 1');
+  return { suite, collectOnly, freshTraining, shard, ...num };
 }
 
 /** One cached property: its row, the collection time and where its samples lie in samples.bin. */
@@ -60,21 +72,40 @@ interface CacheEntry {
 
 /** Settings that must match for a cache to be reused. */
 function cacheKey(a: ReturnType<typeof parseArgs>) {
-  return { suite: a.suite, decisions: a.decisions, top: a.top, random: a.random, propertyTimeout: a.propertyTimeout, seed: a.seed };
+  return { suite: a.suite, decisions: a.decisions, ...(a.recordEvery !== 1 ? { recordEvery: a.recordEvery } : {}), top: a.top, random: a.random, propertyTimeout: a.propertyTimeout, seed: a.seed };
+}
+
+/** A cache folder and its entries. */
+interface CacheFolder {
+  readonly dir: string;
+  readonly entries: CacheEntry[];
 }
 
 const args = parseArgs(process.argv.slice(2));
 await t.setBackend('cpu');
-const dir = join(BENCH_DIR, 'checkpoints', `oval-gnn-${args.suite}`);
+const checkpoints = join(BENCH_DIR, 'checkpoints');
+const base = `oval-gnn-${args.suite}`;
+const dir = join(checkpoints, args.shard.count > 1 ? `${base}-shard${args.shard.index}of${args.shard.count}` : base);
 mkdirSync(dir, { recursive: true });
 const binPath = join(dir, 'samples.bin');
 const indexPath = join(dir, 'samples.jsonl');
 const settingsPath = join(dir, 'settings.json');
-const statePath = join(dir, 'train-state.json');
+const statePath = join(checkpoints, base, 'train-state.json');
 const key = JSON.stringify(cacheKey(args));
 if (existsSync(settingsPath) && readFileSync(settingsPath, 'utf8') !== key) throw new Error(`train-gnn-oval: ${dir} holds decisions collected with other settings (${readFileSync(settingsPath, 'utf8')}); delete it or use those settings`);
 writeFileSync(settingsPath, key);
-const readEntries = (): CacheEntry[] => (existsSync(indexPath) ? readFileSync(indexPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CacheEntry) : []);
+const entriesOf = (folder: string): CacheEntry[] => {
+  const index = join(folder, 'samples.jsonl');
+  return existsSync(index) ? readFileSync(index, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CacheEntry) : [];
+};
+const readEntries = (): CacheEntry[] => entriesOf(dir);
+/** Every folder of the suite (shards and the plain one) collected with these settings. */
+const readFolders = (): CacheFolder[] =>
+  readdirSync(checkpoints)
+    .filter((n) => n === base || n.startsWith(`${base}-shard`))
+    .map((n) => join(checkpoints, n))
+    .filter((d) => existsSync(join(d, 'settings.json')) && readFileSync(join(d, 'settings.json'), 'utf8') === key)
+    .map((d) => ({ dir: d, entries: entriesOf(d) }));
 
 const model = readOvalModel();
 const net = model.network;
@@ -86,15 +117,17 @@ let entries = readEntries();
 const binEnd = entries.reduce((a, e) => Math.max(a, ...e.samples.map((s) => s.offset + 4 * s.length)), 0);
 if (existsSync(binPath) && statSync(binPath).size > binEnd) writeFileSync(binPath, readFileSync(binPath).subarray(0, binEnd));
 let spent = entries.reduce((a, e) => a + e.seconds, 0);
-for (const inst of instances) {
+for (const [i, inst] of instances.entries()) {
   if (spent >= args.budget) break;
+  if (i % args.shard.count !== args.shard.index) continue;
   if (entries.some((e) => e.row === inst.property.row)) continue;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const samples = await collectStrongBranchingSamples([{ net, spec: inst.spec }], {
     decisionsPerProblem: args.decisions,
+    recordEvery: args.recordEvery,
     teacher: { top: args.top, random: args.random, seed: args.seed * 100_003 + inst.property.row },
-    verify: { ...ovalVerifyOptions(args.propertyTimeout), maxBranches: 2 * args.decisions },
+    verify: { ...ovalVerifyOptions(args.propertyTimeout), maxBranches: 2 * args.decisions * args.recordEvery },
   });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -112,15 +145,24 @@ for (const inst of instances) {
   spent += seconds;
   console.log(`row ${inst.property.row}: ${samples.length} decisions in ${seconds.toFixed(1)} s (CPU ${entry.cpuSeconds.toFixed(1)} s, load ${entry.load.toFixed(1)}); ${entries.reduce((a, e) => a + e.samples.length, 0)} decisions, ${spent.toFixed(0)} / ${args.budget} s spent`);
 }
-entries = readEntries();
-const total = entries.reduce((a, e) => a + e.samples.length, 0);
-console.log(`${total} cached decisions from ${entries.length} properties of ${args.suite} (${spent.toFixed(0)} s of collection)`);
-if (args.collectOnly) process.exit(0);
+console.log(`${readEntries().reduce((a, e) => a + e.samples.length, 0)} cached decisions in ${dir} (${spent.toFixed(0)} s of collection)`);
+if (args.collectOnly || args.shard.count > 1) process.exit(0);
 
-// Phase 2: training, split by property (every k-th property held out), checkpointed per epoch.
-const bin = readFileSync(binPath);
-const load = (e: CacheEntry): BranchingSample[] =>
-  e.samples.map((s) => unpackSample(net, { header: s.header, data: new Float32Array(bin.buffer.slice(bin.byteOffset + s.offset, bin.byteOffset + s.offset + 4 * s.length)) }));
+// Phase 2: training on every folder's decisions, split by property (every k-th property held out), checkpointed per epoch.
+const folders = readFolders();
+const binOf = new Map<CacheEntry, Buffer>();
+for (const folder of folders) {
+  const bin = readFileSync(join(folder.dir, 'samples.bin'));
+  for (const e of folder.entries) binOf.set(e, bin);
+}
+entries = folders.flatMap((folder) => folder.entries).sort((a, b) => a.row - b.row);
+spent = entries.reduce((a, e) => a + e.seconds, 0);
+const total = entries.reduce((a, e) => a + e.samples.length, 0);
+console.log(`${total} cached decisions from ${entries.length} properties of ${args.suite} in ${folders.length} folder(s) (${spent.toFixed(0)} s of collection)`);
+const load = (e: CacheEntry): BranchingSample[] => {
+  const bin = binOf.get(e)!;
+  return e.samples.map((s) => unpackSample(net, { header: s.header, data: new Float32Array(bin.buffer.slice(bin.byteOffset + s.offset, bin.byteOffset + s.offset + 4 * s.length)) }));
+};
 const heldOutRows = entries.filter((_, i) => i % args.heldOutEvery === args.heldOutEvery - 1).map((e) => e.row);
 const train = entries.filter((e) => !heldOutRows.includes(e.row)).flatMap(load);
 const heldOut = entries.filter((e) => heldOutRows.includes(e.row)).flatMap(load);
@@ -177,7 +219,7 @@ const summary = {
   rows: entries.map((e) => e.row),
   heldOutRows,
   decisions: { total, train: train.length, heldOut: heldOut.length },
-  teacher: { top: args.top, random: args.random, decisionsPerProperty: args.decisions, propertyTimeoutS: args.propertyTimeout },
+  teacher: { top: args.top, random: args.random, decisionsPerProperty: args.decisions, recordEvery: args.recordEvery, propertyTimeoutS: args.propertyTimeout },
   collection: { seconds: spent, cpuSeconds: entries.reduce((a, e) => a + e.cpuSeconds, 0), medianLoad: entries.map((e) => e.load).sort((a, b) => a - b)[entries.length >> 1] },
   heldOutTop1: { untrained: untrainedTop1, babsr: babsrTop1, trained: history.find((h) => h.epoch === chosen.epoch)?.heldOutTop1 },
   chosenEpoch: chosen.epoch,
