@@ -13,11 +13,15 @@
  * `--shard=I/N` collects only the properties whose index ≡ I (mod N), into its own cache folder
  * (`oval-gnn-<suite>-shard<I>of<N>`), so that N processes can collect side by side; training
  * (a run without `--shard`) reads every folder of the suite collected with the same settings.
+ * The training checkpoint is per `--embedding`, so trainings of several sizes can run side by side
+ * with `--weights-out=PATH` and `--summary-out=PATH` (defaults: the shipped weights file and
+ * `bench/results/gnn-oval-base.json`); the summary also scores the currently shipped `oval-base`
+ * weights on the same held-out decisions.
  * Training writes a checkpoint after every epoch and resumes from it (Adam's moments restart).
  *
  * Run from the package folder: `tsx bench/train-gnn-oval.ts [--suite=base_med] [--properties=N]
  * [--decisions=N] [--record-every=K] [--top=K] [--random=R] [--property-timeout=S] [--budget=S] [--epochs=N]
- * [--embedding=P] [--held-out-every=K] [--seed=S] [--shard=I/N] [--collect-only] [--fresh-training]`.
+ * [--embedding=P] [--held-out-every=K] [--seed=S] [--shard=I/N] [--weights-out=PATH] [--summary-out=PATH] [--collect-only] [--fresh-training]`.
  *
  * @module
  */
@@ -26,7 +30,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
-import { BranchingGnn, collectStrongBranchingSamples, loadGnnWeights, ovalVerifyOptions, packSample, saveGnnWeights, top1Agreement, trainGnn, unpackSample, type BranchingSample, type GnnWeights, type PackedSampleHeader } from '../src/index';
+import { BranchingGnn, collectStrongBranchingSamples, loadGnnWeights, loadPretrainedGnn, meanRankLoss, ovalVerifyOptions, packSample, saveGnnWeights, top1Agreement, trainGnn, unpackSample, type BranchingSample, type GnnWeights, type PackedSampleHeader } from '../src/index';
 import { OVAL_SUITES, ovalInstances, readOvalModel, type OvalSuite } from '../src/node';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -38,11 +42,15 @@ function parseArgs(argv: readonly string[]) {
   let collectOnly = false;
   let freshTraining = false;
   let shard = { index: 0, count: 1 };
+  let weightsOut = join(BENCH_DIR, '..', 'src', 'gnn', 'pretrained-oval-base-weights.json');
+  let summaryOut = join(BENCH_DIR, 'results', 'gnn-oval-base.json');
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     if (key === '--suite') suite = value as OvalSuite;
     else if (key === '--collect-only') collectOnly = true;
     else if (key === '--fresh-training') freshTraining = true;
+    else if (key === '--weights-out') weightsOut = value;
+    else if (key === '--summary-out') summaryOut = value;
     else if (key === '--shard') {
       const m = /^(\d+)\/(\d+)$/.exec(value);
       if (!m || !(Number(m[1]) < Number(m[2]))) throw new Error(`train-gnn-oval: --shard must be I/N with 0 <= I < N, got ${JSON.stringify(value)}`);
@@ -58,7 +66,7 @@ function parseArgs(argv: readonly string[]) {
   if (suite === 'base_easy' || suite === 'base_20' || suite === 'base_100') throw new Error('train-gnn-oval: base_easy (and the 20/100 subsets, which share its rows) hold the test properties; train on base_med or base_hard');
   if (!(num.heldOutEvery >= 2)) throw new Error('train-gnn-oval: --held-out-every must be >= 2');
   if (!(Number.isInteger(num.recordEvery) && num.recordEvery >= 1)) throw new Error('train-gnn-oval: --record-every must be an integer >= 1');
-  return { suite, collectOnly, freshTraining, shard, ...num };
+  return { suite, collectOnly, freshTraining, shard, weightsOut, summaryOut, ...num };
 }
 
 /** One cached property: its row, the collection time and where its samples lie in samples.bin. */
@@ -90,7 +98,7 @@ mkdirSync(dir, { recursive: true });
 const binPath = join(dir, 'samples.bin');
 const indexPath = join(dir, 'samples.jsonl');
 const settingsPath = join(dir, 'settings.json');
-const statePath = join(checkpoints, base, 'train-state.json');
+const statePath = join(checkpoints, base, `train-state-p${args.embedding}.json`);
 const key = JSON.stringify(cacheKey(args));
 if (existsSync(settingsPath) && readFileSync(settingsPath, 'utf8') !== key) throw new Error(`train-gnn-oval: ${dir} holds decisions collected with other settings (${readFileSync(settingsPath, 'utf8')}); delete it or use those settings`);
 writeFileSync(settingsPath, key);
@@ -186,6 +194,11 @@ let best = resume?.best ?? null;
 // The untrained model's agreement (a fresh run only), and BaBSR's: the teacher's candidates are listed BaBSR's best first.
 const untrainedTop1 = resume ? null : await top1Agreement(gnn, heldOut);
 const babsrTop1 = heldOut.filter((s) => s.improvements[0] >= Math.max(...s.improvements) - 1e-12).length / Math.max(1, heldOut.length);
+// The weights shipped now, on the same held-out decisions: what the new ones must beat.
+const shipped = loadPretrainedGnn('oval-base');
+const shippedHeldOut = { top1: await top1Agreement(shipped, heldOut), rankLoss: await meanRankLoss(shipped, heldOut) };
+shipped.dispose();
+console.log(`shipped oval-base weights on these held-out decisions: top-1 ${shippedHeldOut.top1.toFixed(3)}, rank loss ${shippedHeldOut.rankLoss.toFixed(4)}; BaBSR top-1 ${babsrTop1.toFixed(3)}`);
 let epochStart = performance.now();
 await trainGnn(gnn, train, {
   epochs: args.epochs,
@@ -212,7 +225,7 @@ gnn.dispose();
 // Phase 3: the epoch with the lowest held-out loss becomes the shipped weights.
 const chosen = best!;
 const note = `bench/train-gnn-oval.ts: imitation of strong branching (top ${args.top} BaBSR candidates + ${args.random} random per decision) on ${total} decisions at domains visited on ${entries.length} properties of the OVAL base model's ${args.suite} table (rows ${entries[0]?.row}–${entries[entries.length - 1]?.row}; ${heldOutRows.length} held out), p = ${args.embedding}, T = 2, seed ${args.seed}; epoch ${chosen.epoch + 1} of ${args.epochs} (lowest held-out loss)`;
-writeFileSync(join(BENCH_DIR, '..', 'src', 'gnn', 'pretrained-oval-base-weights.json'), `${JSON.stringify({ ...chosen.weights, note })}\n`);
+writeFileSync(args.weightsOut, `${JSON.stringify({ ...chosen.weights, note })}\n`);
 const summary = {
   note,
   suite: args.suite,
@@ -222,9 +235,10 @@ const summary = {
   teacher: { top: args.top, random: args.random, decisionsPerProperty: args.decisions, recordEvery: args.recordEvery, propertyTimeoutS: args.propertyTimeout },
   collection: { seconds: spent, cpuSeconds: entries.reduce((a, e) => a + e.cpuSeconds, 0), medianLoad: entries.map((e) => e.load).sort((a, b) => a - b)[entries.length >> 1] },
   heldOutTop1: { untrained: untrainedTop1, babsr: babsrTop1, trained: history.find((h) => h.epoch === chosen.epoch)?.heldOutTop1 },
+  shippedBefore: { heldOutTop1: shippedHeldOut.top1, heldOutRankLoss: shippedHeldOut.rankLoss },
   chosenEpoch: chosen.epoch,
   history,
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
 };
-writeFileSync(join(BENCH_DIR, 'results', 'gnn-oval-base.json'), `${JSON.stringify(summary, null, 1)}\n`);
-console.log(`wrote src/gnn/pretrained-oval-base-weights.json (epoch ${chosen.epoch}, held-out loss ${chosen.heldOutLoss.toFixed(4)}) and bench/results/gnn-oval-base.json`);
+writeFileSync(args.summaryOut, `${JSON.stringify(summary, null, 1)}\n`);
+console.log(`wrote ${args.weightsOut} (epoch ${chosen.epoch}, held-out loss ${chosen.heldOutLoss.toFixed(4)}) and ${args.summaryOut}`);
