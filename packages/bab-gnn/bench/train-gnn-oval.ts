@@ -13,6 +13,9 @@
  * `--shard=I/N` collects only the properties whose index ≡ I (mod N), into its own cache folder
  * (`oval-gnn-<suite>-shard<I>of<N>`), so that N processes can collect side by side; training
  * (a run without `--shard`) reads every folder of the suite collected with the same settings.
+ * `--from=K` collects from the K-th property on (own folder `oval-gnn-<suite>-from<K>`).
+ * `--held-out-from=ROW` holds out the properties of rows ≥ ROW (default: every `--held-out-every`-th
+ * property), e.g. rows no earlier training saw, so that earlier weights can be scored fairly.
  * The training checkpoint is per `--embedding`, so trainings of several sizes can run side by side
  * with `--weights-out=PATH` and `--summary-out=PATH` (defaults: the shipped weights file and
  * `bench/results/gnn-oval-base.json`); the summary also scores the currently shipped `oval-base`
@@ -21,7 +24,7 @@
  *
  * Run from the package folder: `tsx bench/train-gnn-oval.ts [--suite=base_med] [--properties=N]
  * [--decisions=N] [--record-every=K] [--top=K] [--random=R] [--property-timeout=S] [--budget=S] [--epochs=N]
- * [--embedding=P] [--held-out-every=K] [--seed=S] [--shard=I/N] [--weights-out=PATH] [--summary-out=PATH] [--collect-only] [--fresh-training]`.
+ * [--embedding=P] [--held-out-every=K] [--seed=S] [--shard=I/N] [--from=K] [--held-out-from=ROW] [--weights-out=PATH] [--summary-out=PATH] [--collect-only] [--fresh-training]`.
  *
  * @module
  */
@@ -36,8 +39,8 @@ import { OVAL_SUITES, ovalInstances, readOvalModel, type OvalSuite } from '../sr
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: readonly string[]) {
-  const num = { properties: 60, decisions: 6, recordEvery: 1, top: 12, random: 6, propertyTimeout: 120, budget: 1200, epochs: 15, embedding: 16, heldOutEvery: 6, seed: 1 };
-  const keys: Record<string, keyof typeof num> = { '--properties': 'properties', '--decisions': 'decisions', '--record-every': 'recordEvery', '--top': 'top', '--random': 'random', '--property-timeout': 'propertyTimeout', '--budget': 'budget', '--epochs': 'epochs', '--embedding': 'embedding', '--held-out-every': 'heldOutEvery', '--seed': 'seed' };
+  const num = { from: 0, heldOutFrom: -1, properties: 60, decisions: 6, recordEvery: 1, top: 12, random: 6, propertyTimeout: 120, budget: 1200, epochs: 15, embedding: 16, heldOutEvery: 6, seed: 1 };
+  const keys: Record<string, keyof typeof num> = { '--from': 'from', '--held-out-from': 'heldOutFrom', '--properties': 'properties', '--decisions': 'decisions', '--record-every': 'recordEvery', '--top': 'top', '--random': 'random', '--property-timeout': 'propertyTimeout', '--budget': 'budget', '--epochs': 'epochs', '--embedding': 'embedding', '--held-out-every': 'heldOutEvery', '--seed': 'seed' };
   let suite: OvalSuite = 'base_med';
   let collectOnly = false;
   let freshTraining = false;
@@ -93,7 +96,7 @@ const args = parseArgs(process.argv.slice(2));
 await t.setBackend('cpu');
 const checkpoints = join(BENCH_DIR, 'checkpoints');
 const base = `oval-gnn-${args.suite}`;
-const dir = join(checkpoints, args.shard.count > 1 ? `${base}-shard${args.shard.index}of${args.shard.count}` : base);
+const dir = join(checkpoints, `${base}${args.from > 0 ? `-from${args.from}` : ''}${args.shard.count > 1 ? `-shard${args.shard.index}of${args.shard.count}` : ''}`);
 mkdirSync(dir, { recursive: true });
 const binPath = join(dir, 'samples.bin');
 const indexPath = join(dir, 'samples.jsonl');
@@ -110,7 +113,7 @@ const readEntries = (): CacheEntry[] => entriesOf(dir);
 /** Every folder of the suite (shards and the plain one) collected with these settings. */
 const readFolders = (): CacheFolder[] =>
   readdirSync(checkpoints)
-    .filter((n) => n === base || n.startsWith(`${base}-shard`))
+    .filter((n) => n === base || n.startsWith(`${base}-shard`) || n.startsWith(`${base}-from`))
     .map((n) => join(checkpoints, n))
     .filter((d) => existsSync(join(d, 'settings.json')) && readFileSync(join(d, 'settings.json'), 'utf8') === key)
     .map((d) => ({ dir: d, entries: entriesOf(d) }));
@@ -127,6 +130,7 @@ if (existsSync(binPath) && statSync(binPath).size > binEnd) writeFileSync(binPat
 let spent = entries.reduce((a, e) => a + e.seconds, 0);
 for (const [i, inst] of instances.entries()) {
   if (spent >= args.budget) break;
+  if (i < args.from) continue;
   if (i % args.shard.count !== args.shard.index) continue;
   if (entries.some((e) => e.row === inst.property.row)) continue;
   const t0 = performance.now();
@@ -154,7 +158,7 @@ for (const [i, inst] of instances.entries()) {
   console.log(`row ${inst.property.row}: ${samples.length} decisions in ${seconds.toFixed(1)} s (CPU ${entry.cpuSeconds.toFixed(1)} s, load ${entry.load.toFixed(1)}); ${entries.reduce((a, e) => a + e.samples.length, 0)} decisions, ${spent.toFixed(0)} / ${args.budget} s spent`);
 }
 console.log(`${readEntries().reduce((a, e) => a + e.samples.length, 0)} cached decisions in ${dir} (${spent.toFixed(0)} s of collection)`);
-if (args.collectOnly || args.shard.count > 1) process.exit(0);
+if (args.collectOnly || args.shard.count > 1 || args.from > 0) process.exit(0);
 
 // Phase 2: training on every folder's decisions, split by property (every k-th property held out), checkpointed per epoch.
 const folders = readFolders();
@@ -163,7 +167,8 @@ for (const folder of folders) {
   const bin = readFileSync(join(folder.dir, 'samples.bin'));
   for (const e of folder.entries) binOf.set(e, bin);
 }
-entries = folders.flatMap((folder) => folder.entries).sort((a, b) => a.row - b.row);
+// Folders may overlap (a shard that ran on into a later folder's rows): each row once.
+entries = folders.flatMap((folder) => folder.entries).sort((a, b) => a.row - b.row).filter((e, i, all) => i === 0 || all[i - 1].row !== e.row);
 spent = entries.reduce((a, e) => a + e.seconds, 0);
 const total = entries.reduce((a, e) => a + e.samples.length, 0);
 console.log(`${total} cached decisions from ${entries.length} properties of ${args.suite} in ${folders.length} folder(s) (${spent.toFixed(0)} s of collection)`);
@@ -171,7 +176,7 @@ const load = (e: CacheEntry): BranchingSample[] => {
   const bin = binOf.get(e)!;
   return e.samples.map((s) => unpackSample(net, { header: s.header, data: new Float32Array(bin.buffer.slice(bin.byteOffset + s.offset, bin.byteOffset + s.offset + 4 * s.length)) }));
 };
-const heldOutRows = entries.filter((_, i) => i % args.heldOutEvery === args.heldOutEvery - 1).map((e) => e.row);
+const heldOutRows = entries.filter((e, i) => (args.heldOutFrom >= 0 ? e.row >= args.heldOutFrom : i % args.heldOutEvery === args.heldOutEvery - 1)).map((e) => e.row);
 const train = entries.filter((e) => !heldOutRows.includes(e.row)).flatMap(load);
 const heldOut = entries.filter((e) => heldOutRows.includes(e.row)).flatMap(load);
 console.log(`training on ${train.length} decisions, ${heldOut.length} held out (rows ${heldOutRows.join(', ')})`);
@@ -184,6 +189,7 @@ interface TrainState {
   readonly best: { epoch: number; heldOutLoss: number; weights: GnnWeights } | null;
 }
 const trainKey = JSON.stringify({ ...cacheKey(args), rows: entries.map((e) => e.row), heldOutRows, embedding: args.embedding });
+if (heldOut.length === 0 || train.length === 0) throw new Error(`train-gnn-oval: ${train.length} training and ${heldOut.length} held-out decisions; both must be > 0`);
 if (args.freshTraining && existsSync(statePath)) rmSync(statePath);
 const previous: TrainState | null = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : null;
 const resume = previous && previous.key === trainKey ? previous : null;
