@@ -19,12 +19,13 @@
  * The training checkpoint is per `--embedding`, so trainings of several sizes can run side by side
  * with `--weights-out=PATH` and `--summary-out=PATH` (defaults: the shipped weights file and
  * `bench/results/gnn-oval-base.json`); the summary also scores the currently shipped `oval-base`
- * weights on the same held-out decisions.
+ * weights on the same held-out decisions. `--init=oval-base` starts from the shipped weights (their
+ * size; fine-tuning on the new decisions) instead of a fresh network.
  * Training writes a checkpoint after every epoch and resumes from it (Adam's moments restart).
  *
  * Run from the package folder: `tsx bench/train-gnn-oval.ts [--suite=base_med] [--properties=N]
  * [--decisions=N] [--record-every=K] [--top=K] [--random=R] [--property-timeout=S] [--budget=S] [--epochs=N]
- * [--embedding=P] [--held-out-every=K] [--seed=S] [--shard=I/N] [--from=K] [--held-out-from=ROW] [--weights-out=PATH] [--summary-out=PATH] [--collect-only] [--fresh-training]`.
+ * [--embedding=P] [--held-out-every=K] [--seed=S] [--shard=I/N] [--from=K] [--held-out-from=ROW] [--init=oval-base] [--weights-out=PATH] [--summary-out=PATH] [--collect-only] [--fresh-training]`.
  *
  * @module
  */
@@ -33,7 +34,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
-import { BranchingGnn, collectStrongBranchingSamples, loadGnnWeights, loadPretrainedGnn, meanRankLoss, ovalVerifyOptions, packSample, saveGnnWeights, top1Agreement, trainGnn, unpackSample, type BranchingSample, type GnnWeights, type PackedSampleHeader } from '../src/index';
+import { BranchingGnn, collectStrongBranchingSamples, loadGnnWeights, loadPretrainedGnn, meanRankLoss, ovalVerifyOptions, PRETRAINED_GNN_OVAL_BASE, packSample, saveGnnWeights, top1Agreement, trainGnn, unpackSample, type BranchingSample, type GnnWeights, type PackedSampleHeader } from '../src/index';
 import { OVAL_SUITES, ovalInstances, readOvalModel, type OvalSuite } from '../src/node';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -47,6 +48,7 @@ function parseArgs(argv: readonly string[]) {
   let shard = { index: 0, count: 1 };
   let weightsOut = join(BENCH_DIR, '..', 'src', 'gnn', 'pretrained-oval-base-weights.json');
   let summaryOut = join(BENCH_DIR, 'results', 'gnn-oval-base.json');
+  let init: 'fresh' | 'oval-base' = 'fresh';
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     if (key === '--suite') suite = value as OvalSuite;
@@ -54,6 +56,10 @@ function parseArgs(argv: readonly string[]) {
     else if (key === '--fresh-training') freshTraining = true;
     else if (key === '--weights-out') weightsOut = value;
     else if (key === '--summary-out') summaryOut = value;
+    else if (key === '--init') {
+      if (value !== 'oval-base' && value !== 'fresh') throw new Error(`train-gnn-oval: --init must be oval-base or fresh, got ${JSON.stringify(value)}`);
+      init = value;
+    }
     else if (key === '--shard') {
       const m = /^(\d+)\/(\d+)$/.exec(value);
       if (!m || !(Number(m[1]) < Number(m[2]))) throw new Error(`train-gnn-oval: --shard must be I/N with 0 <= I < N, got ${JSON.stringify(value)}`);
@@ -69,7 +75,8 @@ function parseArgs(argv: readonly string[]) {
   if (suite === 'base_easy' || suite === 'base_20' || suite === 'base_100') throw new Error('train-gnn-oval: base_easy (and the 20/100 subsets, which share its rows) hold the test properties; train on base_med or base_hard');
   if (!(num.heldOutEvery >= 2)) throw new Error('train-gnn-oval: --held-out-every must be >= 2');
   if (!(Number.isInteger(num.recordEvery) && num.recordEvery >= 1)) throw new Error('train-gnn-oval: --record-every must be an integer >= 1');
-  return { suite, collectOnly, freshTraining, shard, weightsOut, summaryOut, ...num };
+  if (init === 'oval-base' && num.embedding !== PRETRAINED_GNN_OVAL_BASE.config.embedding) throw new Error(`train-gnn-oval: --init=oval-base has embedding ${PRETRAINED_GNN_OVAL_BASE.config.embedding}; drop --embedding or set it to that`);
+  return { suite, collectOnly, freshTraining, shard, weightsOut, summaryOut, init, ...num };
 }
 
 /** One cached property: its row, the collection time and where its samples lie in samples.bin. */
@@ -101,7 +108,7 @@ mkdirSync(dir, { recursive: true });
 const binPath = join(dir, 'samples.bin');
 const indexPath = join(dir, 'samples.jsonl');
 const settingsPath = join(dir, 'settings.json');
-const statePath = join(checkpoints, base, `train-state-p${args.embedding}.json`);
+const statePath = join(checkpoints, base, `train-state-p${args.embedding}${args.init === 'fresh' ? '' : `-from-${args.init}`}.json`);
 const key = JSON.stringify(cacheKey(args));
 if (existsSync(settingsPath) && readFileSync(settingsPath, 'utf8') !== key) throw new Error(`train-gnn-oval: ${dir} holds decisions collected with other settings (${readFileSync(settingsPath, 'utf8')}); delete it or use those settings`);
 writeFileSync(settingsPath, key);
@@ -188,13 +195,13 @@ interface TrainState {
   readonly weights: GnnWeights;
   readonly best: { epoch: number; heldOutLoss: number; weights: GnnWeights } | null;
 }
-const trainKey = JSON.stringify({ ...cacheKey(args), rows: entries.map((e) => e.row), heldOutRows, embedding: args.embedding });
+const trainKey = JSON.stringify({ ...cacheKey(args), rows: entries.map((e) => e.row), heldOutRows, embedding: args.embedding, init: args.init });
 if (heldOut.length === 0 || train.length === 0) throw new Error(`train-gnn-oval: ${train.length} training and ${heldOut.length} held-out decisions; both must be > 0`);
 if (args.freshTraining && existsSync(statePath)) rmSync(statePath);
 const previous: TrainState | null = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : null;
 const resume = previous && previous.key === trainKey ? previous : null;
 if (previous && !resume) console.log('the training checkpoint was made with other data or settings: training from the start');
-const gnn = resume ? loadGnnWeights(resume.weights) : new BranchingGnn({ embedding: args.embedding, rounds: 2 }, args.seed);
+const gnn = resume ? loadGnnWeights(resume.weights) : args.init === 'oval-base' ? loadPretrainedGnn('oval-base') : new BranchingGnn({ embedding: args.embedding, rounds: 2 }, args.seed);
 const history = resume ? [...resume.history] : [];
 let best = resume?.best ?? null;
 // The untrained model's agreement (a fresh run only), and BaBSR's: the teacher's candidates are listed BaBSR's best first.
@@ -230,7 +237,7 @@ gnn.dispose();
 
 // Phase 3: the epoch with the lowest held-out loss becomes the shipped weights.
 const chosen = best!;
-const note = `bench/train-gnn-oval.ts: imitation of strong branching (top ${args.top} BaBSR candidates + ${args.random} random per decision) on ${total} decisions at domains visited on ${entries.length} properties of the OVAL base model's ${args.suite} table (rows ${entries[0]?.row}–${entries[entries.length - 1]?.row}; ${heldOutRows.length} held out), p = ${args.embedding}, T = 2, seed ${args.seed}; epoch ${chosen.epoch + 1} of ${args.epochs} (lowest held-out loss)`;
+const note = `bench/train-gnn-oval.ts: imitation of strong branching (top ${args.top} BaBSR candidates + ${args.random} random per decision) on ${total} decisions at domains visited on ${entries.length} properties of the OVAL base model's ${args.suite} table (rows ${entries[0]?.row}–${entries[entries.length - 1]?.row}; ${heldOutRows.length} held out), p = ${args.embedding}, T = 2, seed ${args.seed}${args.init === 'fresh' ? '' : `, starting from the ${args.init} weights shipped before`}; epoch ${chosen.epoch + 1} of ${args.epochs} (lowest held-out loss)`;
 writeFileSync(args.weightsOut, `${JSON.stringify({ ...chosen.weights, note })}\n`);
 const summary = {
   note,
@@ -240,6 +247,8 @@ const summary = {
   decisions: { total, train: train.length, heldOut: heldOut.length },
   teacher: { top: args.top, random: args.random, decisionsPerProperty: args.decisions, recordEvery: args.recordEvery, propertyTimeoutS: args.propertyTimeout },
   collection: { seconds: spent, cpuSeconds: entries.reduce((a, e) => a + e.cpuSeconds, 0), medianLoad: entries.map((e) => e.load).sort((a, b) => a - b)[entries.length >> 1] },
+  init: args.init,
+  embedding: args.embedding,
   heldOutTop1: { untrained: untrainedTop1, babsr: babsrTop1, trained: history.find((h) => h.epoch === chosen.epoch)?.heldOutTop1 },
   shippedBefore: { heldOutTop1: shippedHeldOut.top1, heldOutRankLoss: shippedHeldOut.rankLoss },
   chosenEpoch: chosen.epoch,
