@@ -1,7 +1,10 @@
 // Shared vitest setup for every package: a `node` project for all tests and a `browser`
 // project (headless Debian chromium via playwright) for the backend-matrix tests.
-// Naming: `*.test.ts` runs in Node only; `*.backends.test.ts` runs in Node and in Chromium.
-import { defineConfig } from 'vitest/config';
+// Naming: `*.test.ts` runs in Node only; `*.backends.test.ts` runs in Node and in Chromium;
+// `*.browser.test.ts` runs in Chromium only; `*.isolated.test.ts` runs in Chromium in a
+// cross-origin isolated page (project `browser-isolated`: SharedArrayBuffer, Web Workers sharing
+// WebAssembly memory).
+import { configDefaults, defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -50,6 +53,9 @@ export function swiftShaderEnv(): Record<string, string> {
   return env;
 }
 
+/** Test files that only a browser project runs. */
+const browserOnly = ['**/*.browser.test.ts', '**/*.isolated.test.ts'];
+
 export function packageVitestConfig(options: { browser?: boolean; testTimeout?: number } = {}) {
   // Tests run against tensor-gpu's sources (no build needed); each entry point maps exactly.
   const alias = [
@@ -63,6 +69,7 @@ export function packageVitestConfig(options: { browser?: boolean; testTimeout?: 
       test: {
         name: 'node',
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        exclude: [...configDefaults.exclude, ...browserOnly],
         environment: 'node',
         env: swiftShaderEnv(),
         testTimeout,
@@ -71,24 +78,28 @@ export function packageVitestConfig(options: { browser?: boolean; testTimeout?: 
     },
   ];
   if (options.browser) {
+    // One object per project: vitest names each project's browser instance in place.
+    const browser = () => ({
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({
+        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+      }),
+      instances: [{ browser: 'chromium' }],
+    });
     projects.push({
       resolve: { alias },
       optimizeDeps: { include: ['gpu.js'] },
-      test: {
-        name: 'browser',
-        include: ['src/**/*.backends.test.ts'],
-        testTimeout,
-        hookTimeout: testTimeout,
-        browser: {
-          enabled: true,
-          headless: true,
-          screenshotFailures: false,
-          provider: playwright({
-            launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
-          }),
-          instances: [{ browser: 'chromium' }],
-        },
-      },
+      test: { name: 'browser', include: ['src/**/*.backends.test.ts', 'src/**/*.browser.test.ts'], testTimeout, hookTimeout: testTimeout, browser: browser() },
+    });
+    projects.push({
+      resolve: { alias },
+      optimizeDeps: { include: ['gpu.js'] },
+      // What a page needs for crossOriginIsolated (and so SharedArrayBuffer): these two headers on
+      // every response of the test server, the tester page and its frames included.
+      server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+      test: { name: 'browser-isolated', include: ['src/**/*.isolated.test.ts'], testTimeout, hookTimeout: testTimeout, browser: browser() },
     });
   }
   return defineConfig({ test: { projects, fileParallelism: false } });

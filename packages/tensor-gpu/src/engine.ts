@@ -66,8 +66,11 @@ export interface BackendOptions {
   gpu?: GpuLike;
   /**
    * Threads of the `cpu` backend's WebAssembly products (calling thread included): a count, or
-   * `'auto'` (the default): the available cores in Node (`os.availableParallelism()`), 1 in
-   * browsers. Kept for later calls; ignored by the `'js'` kernels and other backends.
+   * `'auto'` (the default): the available cores in Node (`os.availableParallelism()`) and in a
+   * cross-origin isolated browser page (`navigator.hardwareConcurrency`; Web Workers), 1 in a page
+   * that is not isolated, where asking for more throws (the page needs the headers
+   * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`).
+   * Kept for later calls; ignored by the `'js'` kernels and other backends.
    */
   threads?: number | 'auto';
 }
@@ -187,11 +190,25 @@ export class Engine {
     return this.cpuProducts?.threads ?? 1;
   }
 
-  /** Replaces the WebAssembly kernels by ones on the chosen thread count when they run on another. */
+  /**
+   * Replaces the WebAssembly kernels by ones on the chosen thread count when they run on another.
+   * Under `'auto'`, workers that fail to start (a page whose Content-Security-Policy forbids Blob
+   * workers) leave the kernels on the calling thread; a count asked for throws instead.
+   */
   private async startCpuThreads(): Promise<void> {
-    const wanted = this.cpuThreadsChoice === 'auto' ? defaultThreadCount() : this.cpuThreadsChoice;
+    const choice = this.cpuThreadsChoice;
+    const auto = choice === 'auto';
+    const wanted = choice === 'auto' ? defaultThreadCount() : choice;
     if (wanted === this.cpuProducts?.threads) return;
-    this.useCpuKernels(await startWasmSimdKernels(wanted, this.cpuHeap()));
+    let kernels: HostKernels;
+    try {
+      kernels = await startWasmSimdKernels(wanted, this.cpuHeap());
+    } catch (e) {
+      if (!auto || wanted === 1) throw e;
+      if (this.cpuProducts?.name === 'wasm-simd' && this.cpuProducts.threads === 1) return;
+      kernels = await startWasmSimdKernels(1, this.cpuHeap());
+    }
+    this.useCpuKernels(kernels);
   }
 
   /** The `cpu` backend's product kernels (null until the cpu backend first needs them). */

@@ -30,6 +30,7 @@ export type { SoftmaxOp, SoftmaxParams } from './kernels/softmax';
 export { ELEMENTWISE_BODIES, type ElementwiseOp, type ElementwiseParams } from './kernels/elementwise';
 export type { OptimizerKernelName } from './optim/kernels';
 export { isWasmSimdAvailable } from './wasm/kernels-module';
+export { setNumThreads } from './wasm/set-num-threads';
 export { defaultEngine } from './default-engine';
 export type { BackendName, BackendRequest } from './backend/names';
 export { BACKEND_NAMES } from './backend/names';
@@ -108,8 +109,8 @@ export function getCpuKernels(): CpuKernels | null {
 
 /**
  * Threads the `cpu` backend's WebAssembly products run on (the calling thread included; 1 for the
- * JavaScript kernels). Set with `setBackend('cpu', { threads })`; the default in Node is the
- * available cores.
+ * JavaScript kernels). Set with `setNumThreads` or `setBackend('cpu', { threads })`; the default is
+ * the available cores in Node and in a cross-origin isolated browser page, 1 in a page that is not.
  */
 export function getCpuThreads(): number {
   return defaultEngine.getCpuThreads();

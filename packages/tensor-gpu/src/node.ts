@@ -8,6 +8,7 @@
 export * from './data/node';
 export { saveStateDict, loadStateDictFile } from './nn/state-file-node';
 export { saveOptimizerStateDict, loadOptimizerStateDictFile } from './optim/state-file-node';
-export { setNumThreads } from './wasm/threads-node';
+// Also in the main entry; kept here for code that imported it from the Node entry.
+export { setNumThreads } from './wasm/set-num-threads';
 export { nodeWebGpu } from './webgpu/node-gpu';
 export type { NodeWebGpuOptions } from './webgpu/node-gpu';

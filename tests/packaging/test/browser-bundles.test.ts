@@ -22,7 +22,7 @@ const packageNames: string[] = readdirSync(join(repoRoot, 'packages'))
   .sort();
 
 /**
- * Minified sizes of typical imports, in bytes. Measured: 813,525 and 849,300, of which gpu.js's
+ * Minified sizes of typical imports, in bytes. Measured: about 816,600 and 854,600, of which gpu.js's
  * prebuilt browser bundle (not tree-shakeable) is 639,600 and the engine's own backends (the cpu
  * backend's WebAssembly kernels, embedded twice, for shared and private memory, about 78,000 as
  * base64 since the inlined float64 exp/log of the transcendental and softmax kernels; the WebGPU
@@ -145,6 +145,41 @@ describe('browser bundles of the published packages', () => {
       expect(loaded.lossIsTensor).toBe(true);
       expect(Number.isFinite(loaded.loss) && loaded.loss > 0).toBe(true);
       expect(loaded.oneEngine).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("run tensor-gpu's WebAssembly products on Web Workers from the bundle alone in a cross-origin isolated page", async () => {
+    const page = await browser.newPage();
+    try {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      // https: isolation needs a secure origin; the two headers make the page cross-origin isolated.
+      const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+      await page.route('https://isolated.test/**', (route) => {
+        const path = new URL(route.request().url()).pathname;
+        return path === '/tensor-gpu.js'
+          ? route.fulfill({ status: 200, contentType: 'text/javascript', headers, body: entries.get('@nnlab/tensor-gpu')!.code })
+          : route.fulfill({ status: 200, contentType: 'text/html', headers, body: '<!doctype html><title>isolated</title>' });
+      });
+      await page.goto('https://isolated.test/');
+      const result: any = await page.evaluate(`(async () => {
+        const t = await import('/tensor-gpu.js');
+        const product = async (threads) => {
+          await t.setBackend('cpu', { threads });
+          const a = t.randn([300, 200], { seed: 1 }), b = t.randn([200, 260], { seed: 2 });
+          const y = t.matmul(a, b);
+          const values = Array.from(await y.data());
+          for (const x of [a, b, y]) x.dispose();
+          return { threads: t.getCpuThreads(), values };
+        };
+        const one = await product(1);
+        const two = await product(2);
+        return { isolated: crossOriginIsolated, one: one.threads, two: two.threads, same: one.values.every((v, i) => Object.is(v, two.values[i])) };
+      })()`);
+      expect(errors).toEqual([]);
+      expect(result).toEqual({ isolated: true, one: 1, two: 2, same: true });
     } finally {
       await page.close();
     }

@@ -116,8 +116,19 @@ async function writeResults(file: string, results: DfaPaperResults): Promise<voi
 }
 
 /**
+ * Why a method stops after `epoch` epochs, or null to go on: `patience` epochs without a new best
+ * validation error, counted from the best epoch or from the last decay of the rate, whichever is
+ * later (a decay changes what the next epochs can reach), or `maxEpochs`.
+ */
+export function stopReason(epoch: number, bestEpoch: number, s: DfaPaperSettings): 'patience' | 'max-epochs' | null {
+  const lastDecay = Math.max(0, ...s.lrDecayEpochs.filter((e) => e < epoch));
+  if (epoch - Math.max(bestEpoch, lastDecay) >= s.patience) return 'patience';
+  return epoch >= s.maxEpochs ? 'max-epochs' : null;
+}
+
+/**
  * Runs (or resumes) the comparison and returns the results written to `options.resultsFile`.
- * Each method stops at `maxEpochs` or after `patience` epochs without a new best validation error;
+ * Each method stops as {@link stopReason} says;
  * the reported test error is the one at the best validation epoch.
  */
 export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks = {}): Promise<DfaPaperResults> {
@@ -154,6 +165,8 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
     const done = restored?.epochsDone ?? 0;
     const r = (results.methods[method] ??= { epochs: [], alignment: [], best: null, stopped: null });
     r.epochs = r.epochs.slice(0, done);
+    // Recomputed, not read back: files of the first runs were stopped by the rule without decays.
+    r.stopped = r.best && done > 0 ? stopReason(done, r.best.epoch, s) : null;
     r.alignment = r.alignment.filter((a) => a.epoch < done);
     if (done > 0) say(`${method}: resumed after epoch ${done}`);
     const optimizer = restored?.optimizer ?? t.optim.sgd({ lr, momentum: s.momentum });
@@ -196,8 +209,7 @@ export async function runDfaPaper(options: DfaPaperOptions, hooks: DfaPaperHooks
         r.epochs.push(record);
         for (const a of history.alignment) r.alignment.push({ epoch: epoch + a.epoch, layers: a.layers.map((l) => ({ weightCosine: l.weightCosine, deltaCosine: l.deltaCosine })) });
         if (!r.best || record.validationErrorPercent < r.best.validationErrorPercent) r.best = record;
-        if (record.epoch - r.best.epoch >= s.patience) r.stopped = 'patience';
-        else if (record.epoch >= s.maxEpochs) r.stopped = 'max-epochs';
+        r.stopped = stopReason(record.epoch, r.best.epoch, s);
         state.done = record.epoch;
         await saveCheckpoint(join(options.checkpointDir, `${method}.nnlb`), state.net.model, state.optimizer, state.done);
         await writeResults(options.resultsFile, results);

@@ -11,7 +11,7 @@ export interface DfaPaperSettings {
   methods: PaperMethod[];
   /** Upper bound on epochs per method. */
   maxEpochs: number;
-  /** Stop a method after this many epochs without a new best validation error. */
+  /** Stop a method after this many epochs without a new best validation error (counted from the last rate decay at the latest). */
   patience: number;
   /** Images held out of the 60,000 training images for the stopping choice. */
   validationCount: number;

@@ -1,34 +1,22 @@
 import type { Worker } from 'node:worker_threads';
-import type { GemmWorkers } from './gemm-workers';
-import { CONTROL, finishJob, JOB_KERNELS, MAX_JOB_THREADS, runChunks } from './parallel-job';
+import { checkWorkerCount, type GemmWorkers } from './gemm-workers';
+import { CONTROL, JOB_KERNELS, jobLoopSource, runOnWorkers, startGeneration, stopWorkers } from './parallel-job';
 import { CONTROL_BYTES } from './wasm-heap';
 
-/** Worker threads the control block holds scratch for (the caller is thread 0), at most 15. */
-export const MAX_GEMM_WORKERS = Math.min(15, MAX_JOB_THREADS - 1);
-
 // Runs in each worker: instantiate the module over the shared memory, then take chunks of each job
-// (runChunks, from its source). The source is evaluated as CommonJS or, under
+// (serveJobs, from its source). The source is evaluated as CommonJS or, under
 // \`node --input-type=module\`, as an ES module, so it reaches worker_threads through
 // process.getBuiltinModule rather than require or import.
-const WORKER_SOURCE = `
+// A function, not a constant: no work at import (bundlers can drop what a page does not use).
+const workerSource = (): string => `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
-const { module, memory, thread, names, layout } = workerData;
+const { module, memory, thread, names, layout, generation } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = names.map((name) => exports[name]);
 const control = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-const runChunks = (${runChunks.toString()});
+${jobLoopSource()}
 parentPort.postMessage('ready');
-let seen = 0;
-for (;;) {
-  Atomics.wait(control, layout.run, seen);
-  seen = Atomics.load(control, layout.run);
-  if (Atomics.load(control, layout.stop) !== 0) break;
-  try {
-    runChunks(kernels, control, thread, layout, seen);
-  } catch {
-    Atomics.store(control, layout.failed, 1);
-  }
-}
+serveJobs(kernels, control, thread, layout, runChunks, generation);
 `;
 
 /**
@@ -48,16 +36,19 @@ export function nodeBuiltin<T>(id: string): T | undefined {
 export class NodeGemmWorkers implements GemmWorkers {
   private readonly control: Int32Array;
 
-  private constructor(private readonly workers: Worker[], memory: WebAssembly.Memory) {
+  private constructor(private readonly workers: Worker[], memory: WebAssembly.Memory, private readonly generation: number) {
     this.control = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
   }
 
   /** Starts `count` workers running `module` over `memory` (shared) and waits until each is ready. */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<NodeGemmWorkers> {
-    if (!Number.isInteger(count) || count < 1 || count > MAX_GEMM_WORKERS) throw new Error(`tensor-gpu: worker count must be an integer from 1 to ${MAX_GEMM_WORKERS}, got ${count}`);
+    checkWorkerCount(count);
     const Worker = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads')?.Worker;
     if (!Worker) throw new Error('tensor-gpu: worker threads need Node with process.getBuiltinModule (Node ≥ 20.16)');
-    const workers = Array.from({ length: count }, (_, i) => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, thread: i + 1, names: [...JOB_KERNELS], layout: { ...CONTROL } } }));
+    const generation = startGeneration(new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4));
+    const workerData = (thread: number) => ({ module, memory, thread, names: [...JOB_KERNELS], layout: { ...CONTROL }, generation });
+    const source = workerSource();
+    const workers = Array.from({ length: count }, (_, i) => new Worker(source, { eval: true, workerData: workerData(i + 1) }));
     try {
       await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
         w.once('message', () => resolve());
@@ -69,7 +60,7 @@ export class NodeGemmWorkers implements GemmWorkers {
       throw e;
     }
     for (const w of workers) w.unref();
-    return new NodeGemmWorkers(workers, memory);
+    return new NodeGemmWorkers(workers, memory, generation);
   }
 
   get count(): number {
@@ -77,21 +68,11 @@ export class NodeGemmWorkers implements GemmWorkers {
   }
 
   run(own: () => void): void {
-    const c = this.control;
-    Atomics.add(c, CONTROL.run, 1);
-    Atomics.notify(c, CONTROL.run);
-    try {
-      own();
-    } finally {
-      finishJob(c);
-    }
-    if (Atomics.exchange(c, CONTROL.failed, 0) !== 0) throw new Error('tensor-gpu: a worker thread failed in a WebAssembly kernel');
+    runOnWorkers(this.control, own, true);
   }
 
   terminate(): void {
-    Atomics.store(this.control, CONTROL.stop, 1);
-    Atomics.add(this.control, CONTROL.run, 1);
-    Atomics.notify(this.control, CONTROL.run);
+    stopWorkers(this.control, this.generation);
     for (const w of this.workers) void w.terminate();
   }
 }

@@ -13,7 +13,8 @@ import type { ConvGeometry } from '../kernels/conv';
 import { NodeGemmWorkers } from './gemm-workers-node';
 import { SimdInstance } from './simd-instance';
 import { WasmSimdKernels } from './simd-kernels';
-import { setNumThreads } from './threads-node';
+import { setNumThreads } from './set-num-threads';
+import { workerChunks } from './parallel-job';
 import { ReLU } from '../nn/activations';
 import { Sequential } from '../nn/containers';
 import { Linear } from '../nn/linear';
@@ -138,6 +139,19 @@ describe('setNumThreads (Node worker threads)', () => {
     for (let i = 0; i < single.length; i++) expect(threaded[i]).toEqual(single[i]);
     await setNumThreads(1, engine);
     expect(await workload(engine)).toEqual(single);
+    engine.destroy();
+  });
+
+  it('lets a new pool on the same heap serve its jobs (2 → 3 threads: the workers really take chunks)', async () => {
+    const engine = new Engine();
+    await engine.setBackend('cpu', { threads: 1 });
+    const single = await workload(engine);
+    await setNumThreads(2, engine);
+    await setNumThreads(3, engine);
+    const memory = engine.cpuHeap()!.memory;
+    const before = workerChunks(memory);
+    expect(await workload(engine)).toEqual(single);
+    expect(workerChunks(memory)).toBeGreaterThan(before);
     engine.destroy();
   });
 
