@@ -123,7 +123,8 @@ const readFolders = (): CacheFolder[] =>
     .filter((n) => n === base || n.startsWith(`${base}-shard`) || n.startsWith(`${base}-from`))
     .map((n) => join(checkpoints, n))
     .filter((d) => existsSync(join(d, 'settings.json')) && readFileSync(join(d, 'settings.json'), 'utf8') === key)
-    .map((d) => ({ dir: d, entries: entriesOf(d) }));
+    .map((d) => ({ dir: d, entries: entriesOf(d) }))
+    .filter((folder) => folder.entries.length > 0);
 
 const model = readOvalModel();
 const net = model.network;
