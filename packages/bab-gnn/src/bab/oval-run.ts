@@ -17,7 +17,7 @@ import { verify, type VerifyOptions, type VerifyStatus } from './verify';
 
 /**
  * The verifier settings of an OVAL run with a per-property time limit in seconds of wall time,
- * and optionally one in seconds of CPU time (see {@link VerifyOptions.cpuTimeout}).
+ * and optionally one in seconds of CPU time (`cpuTimeout` of {@link VerifyOptions}).
  */
 export function ovalVerifyOptions(timeout: number, cpuTimeout?: number): VerifyOptions {
   return {
