@@ -3,10 +3,16 @@
 # temporary folder with nothing beside it (no ../shared) and NNLAB_SHARED_DATA unset, then
 # `bash scripts/nnlab.sh all --quick` there (setup, build, every experiment). Every experiment must
 # pass. Only committed work is in the clone. The clone's report is copied to out/quickstart/.
+#
+# The clone's install is its own; its build reads this repository's turbo cache, so a package whose
+# inputs (content-hashed by turbo) equal those just built here is restored instead of rebuilt, and
+# one that differs, or any when nothing was built here, is built in the clone. turbo keeps the cache
+# of a repository in its main working tree (git worktrees share it), hence --git-common-dir.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
 rev=$(git rev-parse HEAD)
+turbo_cache=$(dirname "$(git rev-parse --path-format=absolute --git-common-dir)")/.turbo/cache
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
   echo "quickstart: uncommitted changes are not part of the test: it clones commit $rev" >&2
 fi
@@ -19,7 +25,7 @@ git -C "$tmp/nnlab" checkout --quiet --detach "$rev"
 
 start=$SECONDS
 status=0
-(cd "$tmp/nnlab" && env -u NNLAB_SHARED_DATA bash scripts/nnlab.sh all --quick) || status=$?
+(cd "$tmp/nnlab" && env -u NNLAB_SHARED_DATA TURBO_CACHE_DIR="$turbo_cache" bash scripts/nnlab.sh all --quick) || status=$?
 elapsed=$((SECONDS - start))
 
 mkdir -p "$repo/out/quickstart"

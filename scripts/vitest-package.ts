@@ -56,7 +56,14 @@ export function swiftShaderEnv(): Record<string, string> {
 /** Test files that only a browser project runs. */
 const browserOnly = ['**/*.browser.test.ts', '**/*.isolated.test.ts'];
 
-export function packageVitestConfig(options: { browser?: boolean; testTimeout?: number } = {}) {
+/**
+ * The vitest config of a package. Its files run one at a time unless `workers` is 2 or more: the
+ * test suite already runs two packages at once on a two-core machine. `isolate: false` runs the
+ * files one after the other in the same worker process instead of a fresh process per file: for a
+ * package whose files leave no state behind that another file reads (each sets the backend it
+ * uses), it saves the start-up and the re-import of tensor-gpu's sources per file.
+ */
+export function packageVitestConfig(options: { browser?: boolean; testTimeout?: number; isolate?: boolean; workers?: number } = {}) {
   // Tests run against tensor-gpu's sources (no build needed); each entry point maps exactly.
   const alias = [
     { find: /^@nnlab\/tensor-gpu$/, replacement: tensorGpuSource('index') },
@@ -74,6 +81,7 @@ export function packageVitestConfig(options: { browser?: boolean; testTimeout?: 
         env: swiftShaderEnv(),
         testTimeout,
         hookTimeout: testTimeout,
+        isolate: options.isolate ?? true,
       },
     },
   ];
@@ -102,5 +110,6 @@ export function packageVitestConfig(options: { browser?: boolean; testTimeout?: 
       test: { name: 'browser-isolated', include: ['src/**/*.isolated.test.ts'], testTimeout, hookTimeout: testTimeout, browser: browser() },
     });
   }
-  return defineConfig({ test: { projects, fileParallelism: false } });
+  const workers = options.workers ?? 1;
+  return defineConfig({ test: { projects, fileParallelism: workers > 1, maxWorkers: workers } });
 }
