@@ -8,7 +8,11 @@
  * a long run can be stopped and restarted; one process per rule can run side by side. `--report`
  * prints the side-by-side table of every `oval-<suite>-<timeout>s-*.json` file together. Options: `--suite=base_easy|base_med|base_hard|base_20|base_100`
  * (default base_easy), `--limit=N` (first N properties, default 10), `--from=K` (skip the first K of them,
- * e.g. a second process on later rows with its own `--out`), `--timeout=S` (default 300),
+ * e.g. a second process on later rows with its own `--out`), `--rows=LIST` (only these table rows of
+ * the first N, e.g. `--rows=2,8,9`), `--timeout=S` (wall-clock seconds, default 300),
+ * `--cpu-timeout=S` (a limit in CPU seconds of the process instead, so that runs under different
+ * loads do the same work; the wall-clock limit is then `--timeout` if given, else 3600 s; files
+ * `oval-<suite>-cpu<S>s-<rules>.json`, whose report and ratios count CPU seconds as the time),
  * `--rules=babsr,gnn,strong` (default babsr,gnn), `--strong-candidates=K` (default 8),
  * `--gnn=oval-base|small-random` (the shipped weights the GNN rule uses, default oval-base: trained on
  * this model's base_med properties; the rows record which),
@@ -30,13 +34,15 @@ import { gitCommit } from './commit';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: readonly string[]) {
-  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, timeout: 300, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
+  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, rows: null as number[] | null, timeout: NaN, cpuTimeout: undefined as number | undefined, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     if (key === '--suite') args.suite = value as OvalSuite;
     else if (key === '--limit') args.limit = Number(value);
     else if (key === '--from') args.from = Number(value);
     else if (key === '--timeout') args.timeout = Number(value);
+    else if (key === '--cpu-timeout') args.cpuTimeout = Number(value);
+    else if (key === '--rows') args.rows = value.split(',').map(Number);
     else if (key === '--rules') args.rules = value.split(',');
     else if (key === '--strong-candidates') args.strongCandidates = Number(value);
     else if (key === '--gnn') args.gnn = value as PretrainedGnnName;
@@ -50,7 +56,10 @@ function parseArgs(argv: readonly string[]) {
   if (!OVAL_SUITES.includes(args.suite)) throw new Error(`bench: --suite must be one of ${OVAL_SUITES.join(', ')}`);
   if (!(Number.isInteger(args.limit) && args.limit > 0)) throw new Error('bench: --limit must be an integer > 0');
   if (!(Number.isInteger(args.from) && args.from >= 0 && args.from < args.limit)) throw new Error('bench: --from must be an integer >= 0 and below --limit');
+  if (Number.isNaN(args.timeout)) args.timeout = args.cpuTimeout !== undefined ? 3600 : 300;
   if (!(args.timeout > 0)) throw new Error('bench: --timeout must be > 0');
+  if (args.cpuTimeout !== undefined && !(args.cpuTimeout > 0)) throw new Error('bench: --cpu-timeout must be a number of seconds > 0');
+  if (args.rows && !args.rows.every((r) => Number.isInteger(r) && r >= 0)) throw new Error('bench: --rows must list table rows (integers >= 0), e.g. --rows=2,8,9');
   if (!args.rules.every((r) => (OVAL_RULES as readonly string[]).includes(r))) throw new Error(`bench: --rules must list ${OVAL_RULES.join(', ')}`);
   if (!PRETRAINED_GNNS.includes(args.gnn)) throw new Error(`bench: --gnn must be one of ${PRETRAINED_GNNS.join(', ')}`);
   if (!(Number.isInteger(args.strongCandidates) && args.strongCandidates > 0)) throw new Error('bench: --strong-candidates must be an integer > 0');
@@ -67,6 +76,14 @@ interface BenchRow extends OvalRun {
   readonly commit: string;
   /** The shipped GNN weights the `gnn` rule used (absent on older rows: `small-random`). */
   readonly gnnWeights?: PretrainedGnnName;
+  /** The limit in CPU seconds the search ran under (absent: wall-clock limit only). */
+  readonly cpuTimeoutS?: number;
+}
+
+/** The rows as {@link compareOval} counts them: with a CPU limit, CPU seconds are the time. */
+function compared(properties: Parameters<typeof compareOval>[0], rows: readonly BenchRow[], timeout: number, cpuTimeout: number | undefined): OvalComparison {
+  if (cpuTimeout === undefined) return compareOval(properties, rows, timeout);
+  return compareOval(properties, rows.map((r) => ({ ...r, timeS: r.cpuS })), cpuTimeout, { solvedByVerdict: true });
 }
 
 /** Per rule: median wall time, branches and CPU time of our runs. */
@@ -81,29 +98,31 @@ function medians(rows: readonly BenchRow[]): Record<string, { timeS: number; bra
 const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 /** The side-by-side table as text. */
-export function comparisonTable(c: OvalComparison, timeout: number): string {
+export function comparisonTable(c: OvalComparison, timeout: number, unit = 's'): string {
   const rows: string[][] = [];
   for (const [rule, s] of Object.entries(c.ours)) rows.push([`ours: ${rule}`, `${s.solved}/${s.properties}`, String(s.timeouts), f(s.meanTimeS), f(s.meanBranches)]);
   for (const [rule, s] of Object.entries(c.reference)) rows.push([`reference: ${rule} (cut at ${timeout} s)`, `${s.solved}/${s.properties}`, String(s.timeouts), f(s.meanTimeS), f(s.meanBranches)]);
   const ratio = (label: string, r: OvalComparison['referenceRatio'] | undefined) => (r ? `${label}: GNN/BaBSR on ${r.bothSolved} both solved: time ${f(r.time, 3)}, branches ${f(r.branches, 3)}` : `${label}: —`);
-  return `${textTable(['method', 'solved', 'timeouts', 'mean time (s)', 'mean branches (solved)'], rows)}\n${ratio('ours', c.oursRatio)}\n${ratio('reference', c.referenceRatio)}`;
+  return `${textTable(['method', 'solved', 'timeouts', `mean time (${unit})`, 'mean branches (solved)'], rows)}\n${ratio('ours', c.oursRatio)}\n${ratio('reference', c.referenceRatio)}`;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   await t.setBackend('cpu');
-  const prefix = `oval-${args.suite}-${args.timeout}s-`;
+  const limit = args.cpuTimeout !== undefined ? args.cpuTimeout : args.timeout;
+  const prefix = `oval-${args.suite}-${args.cpuTimeout !== undefined ? `cpu${args.cpuTimeout}` : args.timeout}s-`;
   const out = args.out || join(BENCH_DIR, 'results', `${prefix}${args.rules.join('-')}.json`);
   const previous = !args.fresh && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
-  if (previous && previous.timeout !== args.timeout) throw new Error(`bench: ${out} holds runs with timeout ${previous.timeout} s, not ${args.timeout} s (use --fresh or --out)`);
+  if (previous && (previous.timeout !== args.timeout || previous.cpuTimeout !== args.cpuTimeout)) throw new Error(`bench: ${out} holds runs with timeout ${previous.timeout} s and CPU timeout ${previous.cpuTimeout ?? 'none'}, not ${args.timeout} s and ${args.cpuTimeout ?? 'none'} (use --fresh or --out)`);
   const rows: BenchRow[] = args.report
     ? readdirSync(join(BENCH_DIR, 'results')).filter((n) => n.startsWith(prefix) && n.endsWith('.json')).flatMap((n) => JSON.parse(readFileSync(join(BENCH_DIR, 'results', n), 'utf8')).rows as BenchRow[])
     : (previous?.rows ?? []);
   const properties = readOvalProperties(args.suite, args.dir);
   const report = () => {
-    const c = compareOval(properties, rows, args.timeout);
-    console.log(`\nOVAL ${args.suite}, ${new Set(rows.map((r) => r.row)).size} properties, ${args.timeout} s each (load now ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; median load during runs ${f(median(rows.map((r) => r.load)))})`);
-    console.log(comparisonTable(c, args.timeout));
+    const c = compared(properties, rows, args.timeout, args.cpuTimeout);
+    const each = args.cpuTimeout !== undefined ? `${args.cpuTimeout} CPU s each (times below are CPU seconds; the reference's are its own wall times)` : `${args.timeout} s each`;
+    console.log(`\nOVAL ${args.suite}, ${new Set(rows.map((r) => r.row)).size} properties, ${each} (load now ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; median load during runs ${f(median(rows.map((r) => r.load)))})`);
+    console.log(comparisonTable(c, limit, args.cpuTimeout !== undefined ? 'CPU s' : 's'));
     for (const [rule, m] of Object.entries(medians(rows))) console.log(`ours: ${rule}: median time ${f(m.timeS)} s, median branches ${f(m.branches, 0)}, median CPU ${f(m.cpuS)} s per property`);
     return c;
   };
@@ -116,23 +135,23 @@ async function main(): Promise<void> {
   const commit = gitCommit();
   const gnn = args.rules.includes('gnn') ? loadPretrainedGnn(args.gnn) : null;
   const save = async () => {
-    const comparison = compareOval(properties, rows, args.timeout);
-    const meta = { suite: args.suite, timeout: args.timeout, strongCandidates: args.strongCandidates, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, medianLoad: median(rows.map((r) => r.load)) };
+    const comparison = compared(properties, rows, args.timeout, args.cpuTimeout);
+    const meta = { suite: args.suite, timeout: args.timeout, ...(args.cpuTimeout !== undefined ? { cpuTimeout: args.cpuTimeout } : {}), strongCandidates: args.strongCandidates, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, medianLoad: median(rows.map((r) => r.load)) };
     await writeFile(`${out}.tmp`, `${JSON.stringify({ ...meta, comparison, medians: medians(rows), rows }, null, 1)}\n`);
     await rename(`${out}.tmp`, out);
   };
   try {
-    for (const inst of instances.slice(args.from)) {
+    for (const inst of instances.slice(args.from).filter((i) => !args.rows || args.rows.includes(i.property.row))) {
       for (const name of args.rules) {
         const done = rows.find((r) => r.row === inst.property.row && r.rule === name);
         if (done && name === 'gnn' && (done.gnnWeights ?? 'small-random') !== args.gnn) throw new Error(`bench: ${out} holds GNN runs with the ${done.gnnWeights ?? 'small-random'} weights, not ${args.gnn} (use --out or move the file)`);
         if (done) continue;
         const cpu0 = process.cpuUsage();
-        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name as OvalRuleName, gnn ?? undefined, args.strongCandidates), args.timeout);
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name as OvalRuleName, gnn ?? undefined, args.strongCandidates), args.timeout, args.cpuTimeout);
         const cpu = process.cpuUsage(cpu0);
-        rows.push({ ...run, cpuS: (cpu.user + cpu.system) / 1e6, load: loadavg()[0], commit, ...(name === 'gnn' ? { gnnWeights: args.gnn } : {}) });
+        rows.push({ ...run, cpuS: (cpu.user + cpu.system) / 1e6, load: loadavg()[0], commit, ...(name === 'gnn' ? { gnnWeights: args.gnn } : {}), ...(args.cpuTimeout !== undefined ? { cpuTimeoutS: args.cpuTimeout } : {}) });
         const ref = inst.property.recorded[name === 'strong' ? 'babsr' : (name as 'babsr' | 'gnn')];
-        console.log(`row ${inst.property.row} ${name}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches (reference ${name === 'strong' ? 'babsr' : name}: ${ref.verdict} in ${f(ref.timeS ?? NaN)} s, ${ref.branches ?? '—'} branches); load ${loadavg()[0].toFixed(1)}`);
+        console.log(`row ${inst.property.row} ${name}: ${run.status} in ${run.timeS.toFixed(1)} s (CPU ${rows[rows.length - 1].cpuS.toFixed(1)} s), ${run.branches} branches (reference ${name === 'strong' ? 'babsr' : name}: ${ref.verdict} in ${f(ref.timeS ?? NaN)} s, ${ref.branches ?? '—'} branches); load ${loadavg()[0].toFixed(1)}`);
         await save();
       }
     }

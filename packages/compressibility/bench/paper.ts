@@ -2,42 +2,48 @@
  * The compressibility loss against Deep Compression (Han et al. 2016: LeNet-300-100, 40× at 1.58%
  * error), L1 and magnitude pruning, all through this package's pipeline (train → prune → retrain →
  * quantise with shared magnitudes → range/deflate coding), compared at equal validation error.
- * Writes `bench/results/paper.json` after every method; rerunning skips the methods already done.
+ * Writes `bench/results/paper-40+10.json` after every method; rerunning skips the methods already done
+ * (the 10 + 3-epoch run of an earlier version is kept in `bench/results/archive/`).
  *
  * Run from the package folder: `tsx bench/paper.ts [--hours H] [--only LABEL ...]` (`--only`: run just
- * those methods, e.g. in two processes sharing the results file; `--quick`: 1 + 1 epochs, two methods,
- * writes `paper.quick.json`).
+ * those methods, e.g. in two processes sharing the results file; `--quick`: 1 + 1 epochs, two methods
+ * and the iterative magnitude pruning, writes `paper.quick.json`; `--report`: print the tables of the
+ * results file as it is, without running anything).
  *
  * @module
  */
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { equalErrorTable, paperTable, pointsTable } from './paper/report';
-import { runCompressibilityPaper } from './paper/run';
+import { runCompressibilityPaper, type CompressibilityPaperResults } from './paper/run';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { hours: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { hours: { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
 const quick = values.quick === true;
+const resultsFile = join(here, 'results', quick ? 'paper.quick.json' : 'paper-40+10.json');
 await t.setBackend('cpu');
 let lastLog = 0;
-const results = await runCompressibilityPaper(
-  {
-    settings: quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {},
-    resultsFile: join(here, 'results', quick ? 'paper.quick.json' : 'paper.json'),
-    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : 'lenet-300-100'),
-    budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
-    only: values.only,
-  },
-  {
-    onProgress: (e) => {
-      if ('message' in e) console.log(e.message);
-      else if (performance.now() - lastLog > 60_000) {
-        lastLog = performance.now();
-        console.log(`${e.method}: ${e.phase} step ${e.step}`);
-      }
-    },
-  },
-);
+const results: CompressibilityPaperResults = values.report
+  ? (JSON.parse(await readFile(resultsFile, 'utf8')) as CompressibilityPaperResults)
+  : await runCompressibilityPaper(
+      {
+        settings: quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {},
+        resultsFile,
+        checkpointDir: join(here, 'checkpoints', quick ? 'quick' : 'lenet-300-100-40+10'),
+        budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
+        only: values.only,
+      },
+      {
+        onProgress: (e) => {
+          if ('message' in e) console.log(e.message);
+          else if (performance.now() - lastLog > 60_000) {
+            lastLog = performance.now();
+            console.log(`${e.method}: ${e.phase} step ${e.step}`);
+          }
+        },
+      },
+    );
 console.log(`\n${pointsTable(results)}\n\n${equalErrorTable(results)}\n\n${paperTable(results)}`);

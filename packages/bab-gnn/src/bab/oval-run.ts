@@ -15,9 +15,13 @@ import type { ReluNetwork } from '../network/network';
 import type { VerificationSpec } from '../properties/spec';
 import { verify, type VerifyOptions, type VerifyStatus } from './verify';
 
-/** The verifier settings of an OVAL run with a per-property time limit in seconds. */
-export function ovalVerifyOptions(timeout: number): VerifyOptions {
+/**
+ * The verifier settings of an OVAL run with a per-property time limit in seconds of wall time,
+ * and optionally one in seconds of CPU time (`cpuTimeout` of {@link VerifyOptions}).
+ */
+export function ovalVerifyOptions(timeout: number, cpuTimeout?: number): VerifyOptions {
   return {
+    ...(cpuTimeout !== undefined ? { cpuTimeout } : {}),
     splitting: 'relu',
     method: 'alpha-crown',
     alphaIterations: 5,
@@ -47,9 +51,9 @@ export interface OvalRun {
   readonly boundCalls: number;
 }
 
-/** Verifies one OVAL property with one rule under {@link ovalVerifyOptions}. */
-export async function runOvalProperty(net: ReluNetwork, spec: VerificationSpec, row: number, rule: BranchingRule, timeout: number): Promise<OvalRun> {
-  const r = await verify(net, spec, { ...ovalVerifyOptions(timeout), rule });
+/** Verifies one OVAL property with one rule under {@link ovalVerifyOptions} (`cpuTimeout`: CPU seconds, as well as `timeout`). */
+export async function runOvalProperty(net: ReluNetwork, spec: VerificationSpec, row: number, rule: BranchingRule, timeout: number, cpuTimeout?: number): Promise<OvalRun> {
+  const r = await verify(net, spec, { ...ovalVerifyOptions(timeout, cpuTimeout), rule });
   return { row, rule: rule.name, status: r.status, timeS: r.stats.timeMs / 1000, branches: r.stats.branches, boundCalls: r.stats.boundCalls };
 }
 

@@ -27,3 +27,18 @@ describe('compareOval', () => {
     expect(c.referenceRatio).toEqual({ bothSolved: 1, time: 0.5, branches: 0.25 });
   });
 });
+
+describe('compareOval under a limit the search enforces (CPU seconds)', () => {
+  it('counts a verdict as solved whatever its time, and cuts the reference at the limit', () => {
+    const properties = [prop(0, ['verified', 100, 40], ['verified', 50, 10]), prop(1, ['verified', 40, 90], ['verified', 20, 30])];
+    // Times are CPU seconds; row 1's BaBSR verdict came one step past the 60 s check.
+    const runs = [run(0, 'babsr', 'holds', 30, 100), run(0, 'gnn', 'holds', 10, 40), run(1, 'babsr', 'holds', 60.2, 90), run(1, 'gnn', 'timeout', 61, 50)];
+    const byVerdict = compareOval(properties, runs, 60, { solvedByVerdict: true });
+    expect(byVerdict.ours.babsr.solved).toBe(2);
+    expect(byVerdict.ours.gnn).toEqual({ properties: 2, solved: 1, timeouts: 1, meanTimeS: (10 + 60) / 2, meanBranches: 40 });
+    expect(byVerdict.oursRatio).toEqual({ bothSolved: 1, time: 10 / 30, branches: 40 / 100 });
+    expect(byVerdict.reference.babsr.solved).toBe(1);
+    // The wall-clock reading of the same runs drops the verdict past the limit.
+    expect(compareOval(properties, runs, 60).ours.babsr.solved).toBe(1);
+  });
+});

@@ -84,14 +84,16 @@ export function referenceOutcome(p: OvalProperty, method: OvalMethod, timeout: n
  *
  * @param properties - the suite's properties (rows not run are ignored).
  * @param timeout - our per-property limit in seconds (the reference is cut there too).
+ * @param options - `solvedByVerdict`: our runs ran under a limit the search enforced itself (e.g.
+ *   CPU seconds, with `timeS` the CPU time): a verdict counts as solved whatever `timeS` is.
  */
-export function compareOval(properties: readonly OvalProperty[], runs: readonly OvalRun[], timeout: number): OvalComparison {
+export function compareOval(properties: readonly OvalProperty[], runs: readonly OvalRun[], timeout: number, options: { readonly solvedByVerdict?: boolean } = {}): OvalComparison {
   const rows = new Set(runs.map((r) => r.row));
   const ran = properties.filter((p) => rows.has(p.row));
   const byRule = new Map<string, Map<number, OvalOutcome>>();
   for (const r of runs) {
     const m = byRule.get(r.rule) ?? new Map<number, OvalOutcome>();
-    m.set(r.row, { solved: (r.status === 'holds' || r.status === 'violated') && r.timeS <= timeout, timeS: r.timeS, branches: r.branches });
+    m.set(r.row, { solved: (r.status === 'holds' || r.status === 'violated') && (options.solvedByVerdict === true || r.timeS <= timeout), timeS: r.timeS, branches: r.branches });
     byRule.set(r.rule, m);
   }
   const ours = Object.fromEntries([...byRule].map(([rule, m]) => [rule, summarise([...m.values()], timeout)]));

@@ -70,8 +70,23 @@ export interface VerifyResult {
 
 /** Settings of {@link verify}. */
 export interface VerifyOptions extends BoundingSettings {
-  /** Per-instance time limit in seconds (default 116, as in VNN-COMP ACAS Xu). */
+  /** Per-instance time limit in seconds of wall time (default 116, as in VNN-COMP ACAS Xu). */
   timeout?: number;
+  /**
+   * A limit in seconds of CPU time (default none), checked between branching steps (ReLU
+   * splitting: between domains; input splitting: between batches), so a step may run past it by
+   * its own cost. On a loaded machine a search gets a share of a core, and wall time says as much
+   * about the load as about the search: this limit gives every run the same work whatever the
+   * load. The wall-clock `timeout` still applies (set it high to let this limit decide); the
+   * verdict is then `timeout` as for the wall-clock limit.
+   */
+  cpuTimeout?: number;
+  /**
+   * The clock `cpuTimeout` is measured on, in milliseconds (only differences count). Default: the
+   * CPU time of the process (`process.cpuUsage()`, user + system, every thread of the process),
+   * where the runtime has it; elsewhere `cpuTimeout` needs this clock.
+   */
+  cpuClock?: () => number;
   /**
    * Split the input box (`'input'`, default; what fast ACAS Xu verifiers do) or ReLUs (`'relu'`,
    * the paper). ReLU splitting bounds with `'alpha-crown'` (α and split multipliers β) by default,
@@ -140,6 +155,8 @@ function checkOptions(o: VerifyOptions): void {
     if (v !== undefined && !(v > 0)) throw new Error(`verify: ${name} must be > 0, got ${v}`);
   };
   positive(o.timeout, 'timeout');
+  positive(o.cpuTimeout, 'cpuTimeout');
+  if (o.cpuClock !== undefined && typeof o.cpuClock !== 'function') throw new Error(`verify: cpuClock must be a function returning milliseconds, got ${typeof o.cpuClock}`);
   positive(o.batchSize, 'batchSize');
   positive(o.maxQueue, 'maxQueue');
   positive(o.maxBranches, 'maxBranches');
@@ -163,6 +180,28 @@ function splitsFeasible(bound: DomainBound, splits: Splits | undefined): boolean
     }
   }
   return true;
+}
+
+/** The CPU time of the process in milliseconds, or undefined where the runtime has no `process.cpuUsage` (browsers). */
+function processCpuMs(): (() => number) | undefined {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage;
+  if (typeof usage !== 'function') return undefined;
+  return () => {
+    const u = usage();
+    return (u.user + u.system) / 1000;
+  };
+}
+
+/** Whether a search must stop: its wall-clock deadline or its CPU budget is spent. */
+type OutOfTime = () => boolean;
+
+/** The stop test of a search: the wall-clock `deadline` and, with `cpuTimeout`, the CPU budget from now. */
+function outOfTimeTest(options: VerifyOptions, deadline: number): OutOfTime {
+  if (options.cpuTimeout === undefined) return () => performance.now() > deadline;
+  const clock = options.cpuClock ?? processCpuMs();
+  if (!clock) throw new Error('verify: cpuTimeout needs a CPU clock, and this runtime has no process.cpuUsage: pass cpuClock (milliseconds)');
+  const cpuDeadline = clock() + options.cpuTimeout * 1000;
+  return () => performance.now() > deadline || clock() > cpuDeadline;
 }
 
 /**
@@ -189,6 +228,7 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
   const start = performance.now();
   const timeoutMs = (options.timeout ?? 116) * 1000;
   const deadline = start + timeoutMs;
+  const outOfTime = outOfTimeTest(options, deadline);
   const stats: VerifyStats = { branches: 0, boundCalls: 0, batches: 0, maxQueue: 0, timeMs: 0, attackMs: 0, unresolved: 0, leavesDecided: 0, refutedByParent: 0, refineTried: 0, refineRefuted: 0 };
   // One policy per search: it learns where the α steps refute domains.
   const refine = options.refine ?? ((options.splitting ?? 'input') === 'input' && options.refineIterations !== 0 ? new AlphaRefinePolicy({ iterations: options.refineIterations }) : undefined);
@@ -199,7 +239,7 @@ export async function verify(net: ReluNetwork, spec: VerificationSpec, options: 
     return { status, counterexample, stats };
   };
   try {
-    return await search(net, spec, { ...options, refine }, start, deadline, stats, finish);
+    return await search(net, spec, { ...options, refine }, start, deadline, outOfTime, stats, finish);
   } catch (e) {
     if (e instanceof DeadlineError) return finish('timeout');
     throw e;
@@ -212,6 +252,7 @@ async function search(
   options: VerifyOptions,
   start: number,
   deadline: number,
+  outOfTime: OutOfTime,
   stats: VerifyStats,
   finish: (status: VerifyStatus, counterexample?: Counterexample | null) => VerifyResult,
 ): Promise<VerifyResult> {
@@ -406,7 +447,7 @@ async function search(
   }
 
   while (queue.size > 0) {
-    if (performance.now() > deadline || stats.branches >= maxBranches) return finish('timeout');
+    if (outOfTime() || stats.branches >= maxBranches) return finish('timeout');
     if (queue.size > maxQueue) return finish('unknown');
     stats.batches++;
     const batch: Domain[] = [];
@@ -440,7 +481,7 @@ async function search(
       continue;
     }
     for (const d of batch) {
-      if (performance.now() > deadline) return finish('timeout');
+      if (outOfTime()) return finish('timeout');
       const children = await splitRelu(d, spec.regions[d.region].clauses, rule, net, bound);
       if (!children) {
         const cex = await settleLeaf(d);

@@ -110,6 +110,17 @@ describe('shipped weights', () => {
 });
 
 describe('imitation of strong branching', () => {
+  it('records the teacher at every recordEvery-th decision, at most decisionsPerProblem, and refuses a bad recordEvery', async () => {
+    const [p] = await generateProblems(1, { seed: 5, sizes: [3, 8, 8, 2] });
+    const every = await collectStrongBranchingSamples([p], { decisionsPerProblem: 3, recordEvery: 2, teacher: { top: 3, random: 3, seed: 1 } });
+    expect(every.length).toBeGreaterThan(0);
+    expect(every.length).toBeLessThanOrEqual(3);
+    // The first recorded decision is the root's, whichever rule decides the others.
+    const first = await collectStrongBranchingSamples([p], { decisionsPerProblem: 1, teacher: { top: 3, random: 3, seed: 1 } });
+    expect(every[0].improvements).toEqual(first[0].improvements);
+    await expect(collectStrongBranchingSamples([p], { recordEvery: 0 })).rejects.toThrow(/recordEvery must be an integer >= 1, got 0/);
+  });
+
   it('lowers the rank loss on decisions of held-out problems', async () => {
     const problems = await generateProblems(6, { seed: 5, sizes: [3, 8, 8, 2] });
     const perProblem: BranchingSample[][] = [];

@@ -6,7 +6,7 @@
 import * as t from '@nnlab/tensor-gpu';
 import { boundDomain } from '../bab/bound-domain';
 import { verify, type VerifyOptions } from '../bab/verify';
-import { babsrScores } from '../branching/babsr';
+import { babsrScores, createBabsr } from '../branching/babsr';
 import { scoreCandidates, strongBranchingScores } from '../branching/strong';
 import { ambiguousCandidates, type BranchingContext, type BranchingRule, type ReluChoice } from '../branching/rule';
 import { createNetwork, forward, type ReluNetwork } from '../network/network';
@@ -114,6 +114,12 @@ export interface CollectOptions {
   verify?: VerifyOptions;
   /** Bound only a subset of the candidates at each decision (default: all, plain strong branching). */
   teacher?: TeacherCandidates;
+  /**
+   * The teacher decides (and is recorded at) every `recordEvery`-th decision, BaBSR the others
+   * (default 1: the teacher decides all). The same number of recorded decisions then reaches
+   * `recordEvery` times deeper into the tree for little more than the teacher's cost.
+   */
+  recordEvery?: number;
 }
 
 /**
@@ -124,13 +130,18 @@ export interface CollectOptions {
 export async function collectStrongBranchingSamples(problems: readonly BranchingProblem[], options: CollectOptions = {}): Promise<BranchingSample[]> {
   const perProblem = options.decisionsPerProblem ?? 10;
   const teacher = options.teacher;
+  const every = options.recordEvery ?? 1;
+  if (!(Number.isInteger(every) && every >= 1)) throw new Error(`collectStrongBranchingSamples: recordEvery must be an integer >= 1, got ${every}`);
   const rng = t.data.createRng(teacher?.seed ?? 0);
   const samples: BranchingSample[] = [];
   for (const { net, spec } of problems) {
     let recorded = 0;
+    let decisions = 0;
+    const between = createBabsr();
     const recorder: BranchingRule = {
       name: 'strong-recorder',
       async choose(ctx) {
+        if (decisions++ % every !== 0) return between.choose(ctx);
         const scores = teacher ? await scoreCandidates(ctx, teacherCandidates(ctx, teacher, rng)) : await strongBranchingScores(ctx);
         if (scores.length === 0) return null;
         let best = scores[0];
@@ -142,7 +153,7 @@ export async function collectStrongBranchingSamples(problems: readonly Branching
         return best.choice;
       },
     };
-    await verify(net, spec, { timeout: 60, maxBranches: 4 * perProblem, attack: { restarts: 2, steps: 10 }, ...options.verify, splitting: 'relu', rule: recorder });
+    await verify(net, spec, { timeout: 60, maxBranches: 4 * perProblem * every, attack: { restarts: 2, steps: 10 }, ...options.verify, splitting: 'relu', rule: recorder });
   }
   return samples;
 }

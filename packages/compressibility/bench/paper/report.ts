@@ -45,11 +45,13 @@ export function paperTable(results: CompressibilityPaperResults): string {
   };
   const show = (x: ReturnType<typeof pick>) => (x ? `${f(x.p.ratioRange, 1)}× at ${f(x.p.testErrorPercent)}% test (${f(x.p.validationErrorPercent)}% validation; ${x.p.method}, ${x.p.quantizer})${x.note}` : 'not run');
   const verdict = (x: ReturnType<typeof pick>) => (!x ? 'not run' : x.p.ratioRange >= target.ratio && x.p.testErrorPercent <= target.errorPercent ? 'target met' : `target (≥ ${target.ratio}× at ≤ ${target.errorPercent}%) missed`);
-  const ours = `LeNet-300-100 on MNIST; ours: ${results.settings.epochs} + ${results.settings.fineTuneEpochs} epochs, no codebook fine-tuning, range coder instead of Huffman + relative indices`;
+  const { epochs, lrDecayEpochs, fineTuneEpochs } = results.settings;
+  const decay = lrDecayEpochs?.length ? ` (lr ÷10 after epochs ${lrDecayEpochs.join(', ')})` : '';
+  const ours = `LeNet-300-100 on MNIST; ours: ${epochs}${decay} + ${fineTuneEpochs} epochs, no codebook fine-tuning, range coder instead of Huffman + relative indices`;
   const rows: [string, OperatingPoint['family'], string][] = [
     ['compressibility loss (the paper)', 'compressibility', ours],
     ['L1', 'l1', 'same pipeline and epochs'],
-    ["magnitude pruning at Deep Compression's rates", 'magnitude', "Deep Compression's per-layer rates, our retraining, quantiser and coder"],
+    ["magnitude pruning at Deep Compression's rates", 'magnitude', "Deep Compression's per-layer rates (one-shot and iterative), our retraining, quantiser and coder"],
   ];
   return [
     '| method | paper (Deep Compression) | ours | same setting? | verdict |',

@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as t from '@nnlab/tensor-gpu';
 import { loadMnist } from '@nnlab/tensor-gpu/node';
-import { accuracyOf, compressAndEvaluate, deflateCodec, methodLabel, rangeCodec, restoreModel, runMethod, type CompressionMeasurement, type Method, type RunSettings } from '../../src/node';
+import { accuracyOf, compressAndEvaluate, deflateCodec, methodLabel, rangeCodec, restoreModel, runMethod, type CompressionMeasurement, type HostParameter, type Method, type RunSettings } from '../../src/node';
 import { gitRevision, loadAverages, machineInfo } from '../../../../scripts/bench-report';
 import { DEEP_COMPRESSION, DEFAULT_SETTINGS, TARGET, type CompressibilityPaperSettings } from './settings';
 
@@ -59,6 +59,15 @@ export interface CompressibilityPaperHooks {
 
 const familyOf = (m: Method): OperatingPoint['family'] => m.kind;
 
+/** One row of the comparison: a method, or several magnitude-pruning stages run in turn. */
+interface Job {
+  label: string;
+  stages: Method[];
+}
+
+/** A state dict of host parameters (LeNet-300-100 has no buffers). */
+const stateOf = (params: readonly HostParameter[]): t.nn.StateDict => Object.fromEntries(params.map((p) => [p.name, { shape: [...p.shape], data: p.values }]));
+
 async function readJson<T>(file: string): Promise<T | null> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as T;
@@ -68,8 +77,10 @@ async function readJson<T>(file: string): Promise<T | null> {
 }
 
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFile(`${file}.tmp`, `${JSON.stringify(value, null, 1)}\n`);
-  await rename(`${file}.tmp`, file);
+  // One temporary name per process: two processes may share the results file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 1)}\n`);
+  await rename(tmp, file);
 }
 
 /** Test error of the model decoded from a coded file (the validation error comes from the pipeline itself). */
@@ -111,7 +122,7 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
     train: t.train.subsetOf(mnist.train, split.train),
     // The pipeline's own accuracy is measured on the validation split: it is what choices read.
     test: t.train.subsetOf(mnist.train, split.validation),
-    inputShape: [784], epochs: s.epochs, fineTuneEpochs: s.fineTuneEpochs, fineTuneLr: 'linear',
+    inputShape: [784], epochs: s.epochs, lrDecayEpochs: s.lrDecayEpochs, fineTuneEpochs: s.fineTuneEpochs, fineTuneLr: 'linear',
     batchSize: s.batchSize, lr: s.lr, seed: s.seed, codecs: [rangeCodec, deflateCodec],
   };
   // Another process may be running other methods into the same file: merge its records in before writing.
@@ -125,12 +136,14 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   await save();
 
   const baseFile = join(options.checkpointDir, 'lambda0-trained.nnlb');
-  const trained = s.trained.map((method) => ({ method, label: methodLabel(method) }));
-  const magnitude = Object.entries(s.magnitude).map(([name, sparsity]) => ({ method: { kind: 'magnitude', sparsity } as Method, label: `magnitude (${name})` }));
-  // Magnitude pruning only fine-tunes, so it runs right after the λ = 0 model it prunes.
-  const jobs = [trained[0], ...magnitude, ...trained.slice(1)].filter((j) => !options.only || options.only.includes(j.label));
+  const trained: Job[] = s.trained.map((method) => ({ stages: [method], label: methodLabel(method) }));
+  const magnitude: Job[] = Object.entries(s.magnitude).map(([name, sparsity]) => ({ stages: [{ kind: 'magnitude', sparsity }], label: `magnitude (${name})` }));
+  const iterative: Job[] = Object.entries(s.iterativeMagnitude).map(([name, stages]) => ({ stages: stages.map((sparsity) => ({ kind: 'magnitude', sparsity })), label: `magnitude iterative (${name})` }));
+  // λ = 0 first (the magnitude baselines prune its weights), then the regularisers, then magnitude pruning.
+  const jobs = [...trained, ...magnitude, ...iterative].filter((j) => !options.only || options.only.includes(j.label));
   let lastSeconds = 0;
-  for (const { method, label } of jobs) {
+  for (const { stages, label } of jobs) {
+    const method = stages[stages.length - 1];
     const done = await readJson<CompressibilityPaperResults>(options.resultsFile);
     if ([...results.methods, ...(done?.methods ?? [])].some((r) => r.method === label)) continue;
     const elapsed = (performance.now() - started) / 1000;
@@ -145,7 +158,15 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
       base = t.nn.decodeStateDict(new Uint8Array(bytes), baseFile);
     }
     say(`${label}: training`);
-    const r = await runMethod(method, { ...settings, onStep: (phase, step) => hooks.onProgress?.({ method: label, phase, step }) }, base);
+    let r = await runMethod(stages[0], { ...settings, onStep: (phase, step) => hooks.onProgress?.({ method: label, phase, step }) }, base);
+    const trainedState = r.trainedState;
+    let seconds = r.seconds;
+    // Iterative pruning: each stage prunes the previous stage's retrained weights further (its zeros stay zero).
+    for (const stage of stages.slice(1)) {
+      say(`${label}: next stage, ${r.testErrorPercent.toFixed(2)}% validation error after the last`);
+      r = await runMethod(stage, { ...settings, onStep: (phase, step) => hooks.onProgress?.({ method: label, phase, step }) }, stateOf(r.fineTuned));
+      seconds += r.seconds;
+    }
     if (method.kind === 'none') await writeFile(baseFile, t.nn.encodeStateDict(r.trainedState));
     const points: OperatingPoint[] = [point(method, label, '8-bit uniform', r.measurement, r.accuracy, await testErrorOfFile(settings, r.measurement.files[0].bytes, mnist.test))];
     for (const codebookSize of s.codebookSizes) {
@@ -155,13 +176,13 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
       points.push(point(method, label, `${codebookSize} shared magnitudes`, c.measurement, c.accuracy, await testErrorOfFile(settings, c.measurement.files[0].bytes, mnist.test)));
     }
     const trainedModel = settings.model();
-    t.nn.loadStateDict(trainedModel, r.trainedState);
+    t.nn.loadStateDict(trainedModel, trainedState);
     const trainedTestErrorPercent = 100 * (1 - (await accuracyOf(trainedModel, mnist.test, { inputShape: [784] })).accuracy);
     trainedModel.dispose();
-    results.methods.push({ method: label, trainedTestErrorPercent, seconds: r.seconds, load: loadAverages(), points });
-    lastSeconds = r.seconds;
+    results.methods.push({ method: label, trainedTestErrorPercent, seconds, load: loadAverages(), points });
+    lastSeconds = seconds;
     await save();
-    say(`${label}: done in ${r.seconds.toFixed(0)} s; ${points.map((p) => `${p.quantizer}: val ${p.validationErrorPercent.toFixed(2)}%, test ${p.testErrorPercent.toFixed(2)}%, ${p.ratioRange.toFixed(1)}×`).join('; ')}`);
+    say(`${label}: done in ${seconds.toFixed(0)} s; ${points.map((p) => `${p.quantizer}: val ${p.validationErrorPercent.toFixed(2)}%, test ${p.testErrorPercent.toFixed(2)}%, ${p.ratioRange.toFixed(1)}×`).join('; ')}`);
   }
   return results;
 }

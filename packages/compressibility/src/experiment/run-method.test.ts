@@ -62,6 +62,20 @@ describe('runMethod on synthetic data (cpu)', () => {
     expect(pruned.measurement.weights.sparsity).toBeGreaterThanOrEqual(0.5);
   });
 
+  it('divides the training learning rate by 10 after each listed epoch', async () => {
+    const train = { ...settings, fineTuneEpochs: 0 };
+    const fromStart = await runMethod({ kind: 'none' }, { ...train, lrDecayEpochs: [0] });
+    const tenth = await runMethod({ kind: 'none' }, { ...train, lr: 0.005 });
+    expect(fromStart.trained).toEqual(tenth.trained);
+    const afterLast = await runMethod({ kind: 'none' }, { ...train, lrDecayEpochs: [3] });
+    const constant = await runMethod({ kind: 'none' }, train);
+    expect(afterLast.trained).toEqual(constant.trained);
+    const midway = await runMethod({ kind: 'none' }, { ...train, lrDecayEpochs: [1] });
+    expect(midway.trained).not.toEqual(constant.trained);
+    expect(midway.trained).not.toEqual(tenth.trained);
+    await expect(runMethod({ kind: 'none' }, { ...train, lrDecayEpochs: [2, 1] })).rejects.toThrow(/milestones must be increasing/);
+  });
+
   it('labels methods for tables', () => {
     expect(methodLabel({ kind: 'none' })).toBe('λ=0');
     expect(methodLabel({ kind: 'compressibility', lambda: 0.001, sparsify: 'prox' })).toBe('L_c prox λ=0.001');

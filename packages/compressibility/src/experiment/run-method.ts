@@ -35,6 +35,11 @@ export interface RunSettings {
   /** Learning rate of training (default 0.05). */
   lr?: number;
   /**
+   * Epochs after which the training learning rate is divided by 10 (a step decay, as PyTorch's
+   * `MultiStepLR` per epoch), increasing; default none: the constant `lr`.
+   */
+  lrDecayEpochs?: readonly number[];
+  /**
    * Learning rate of fine-tuning: a number, a schedule of the fine-tuning step, or `'linear'` for
    * lr/5 decaying linearly to 0 over the fine-tuning steps (default: the constant lr/5).
    */
@@ -143,7 +148,9 @@ export async function runMethod(method: Method, settings: RunSettings, trainedSt
   try {
     if (trainedState) t.nn.loadStateDict(model, trainedState);
     else {
-      const optimizer = optimizerFor(method, lr, momentum);
+      const stepsPerEpoch = Math.ceil(settings.train.count / common.batchSize);
+      const trainLr = settings.lrDecayEpochs?.length ? t.optim.perEpoch(t.optim.multiStepLr(lr, { milestones: settings.lrDecayEpochs, gamma: 0.1 }), stepsPerEpoch) : lr;
+      const optimizer = optimizerFor(method, trainLr, momentum);
       try {
         await trainEpochs(model, settings.train, { ...common, epochs: settings.epochs, optimizer, loss: trainingLoss(method, model), onStep: (s) => settings.onStep?.('train', s) });
       } finally {
