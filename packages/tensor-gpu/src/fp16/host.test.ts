@@ -1,21 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { f16round, getFloat16, setFloat16 } from '@petamoriken/float16';
 import { fromFloat16Bits, roundFloat32ArrayToFloat16, roundToFloat16, toFloat16Bits } from './host';
+import { seededUint32 } from '../testing/seeded-uint32';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** Small seeded PRNG (mulberry32) returning uint32s, so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const rng = seededUint32;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

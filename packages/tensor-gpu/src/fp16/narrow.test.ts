@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { roundFloat32ArrayToFloat16, roundToFloat16 } from './host';
 import { narrowForBinary16Rounding } from './narrow';
+import { seededUint32 } from '../testing/seeded-uint32';
 
-/** Seeded uint32 stream (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const rng = seededUint32;
 
 /** Float64 values that probe binary16 ties: each half midpoint, and one float64 or float32 step either side. */
 function nearTies(): number[] {

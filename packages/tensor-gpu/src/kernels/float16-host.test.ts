@@ -14,23 +14,14 @@ import { crossEntropy, logSoftmax, softmax } from '../ops/softmax';
 import type { Tensor } from '../tensor';
 import { expectNoLeaks } from '../testing/leaks';
 import { ELEMENTWISE_BODIES, type ElementwiseOp } from './elementwise';
+import { seededUint32 } from '../testing/seeded-uint32';
 
 // The float16 host implementations of the cpu backend against the portable path they replace
 // (every primitive's gpu.js source with its binary16 rounding, `float16Kernels: 'portable'`):
 // the same float16 inputs must give the same bits, NaNs compared as NaN (JavaScript leaves a
 // NaN's sign and payload unspecified).
 
-/** Seeded uint32 stream (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const rng = seededUint32;
 
 /** Binary16 edge values: zeros, subnormals, the normal limits, near-overflow values, ties' neighbours, Inf and NaN. */
 const EDGES = [0, -0, 2 ** -24, -(2 ** -24), 3 * 2 ** -24, 2 ** -14 - 2 ** -24, 2 ** -14, -(2 ** -14), 1, -1, 1 + 2 ** -10, 2047, 2049, 32768, 60000, 65504, -65504, Infinity, -Infinity, NaN];
