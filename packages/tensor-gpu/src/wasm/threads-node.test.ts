@@ -7,7 +7,6 @@ import { tensor } from '../ops/creation';
 import { mul } from '../ops/elementwise';
 import { matmul } from '../ops/matmul';
 import { sum } from '../ops/reduce';
-import { splitmix32 } from '../random';
 import { expectNoLeaks } from '../testing/leaks';
 import type { ConvGeometry } from '../kernels/conv';
 import { NodeGemmWorkers } from './gemm-workers-node';
@@ -20,15 +19,11 @@ import { Sequential } from '../nn/containers';
 import { Linear } from '../nn/linear';
 import { sgd } from '../optim/sgd';
 import { expectSameWeightsOnOneAndTwoThreads } from './thread-training.test-helper';
+import { expectThreadedKernelsAgree, seededValues as values } from './thread-agreement.test-helper';
 
 // Worker threads take chunks of large products and convolutions; every output is still summed by one
 // thread in the same order, so 1 and 2 threads must agree bit for bit (values checked against
 // float64 in simd-kernels.backends.test.ts and simd-conv.backends.test.ts).
-
-function values(n: number, seed: number): Float32Array {
-  const next = splitmix32(seed);
-  return Float32Array.from({ length: n }, () => Math.fround(2 * next() - 1));
-}
 
 /** Every product and convolution result of a fixed workload on `engine`, read back. */
 async function workload(engine: Engine): Promise<Float32Array[]> {
@@ -61,24 +56,8 @@ describe('WebAssembly products on worker threads', () => {
     shared.attach(await NodeGemmWorkers.start(shared.module, shared.heap.memory, 1));
     const threaded = new WasmSimdKernels(shared);
     expect(threaded.threads).toBe(2);
-    const both = (run: (k: WasmSimdKernels) => Float32Array) => expect(run(threaded)).toEqual(run(single));
     // Blocks of rows (m ≥ p) and blocks of columns (m < p), with every transpose.
-    for (const [m, n, p] of [[259, 131, 129], [129, 131, 259]]) {
-      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-        const g = { batch: 2, m, n, p, aBatchStride: 0, bBatchStride: n * p, transposeA: ta, transposeB: tb };
-        const a = values(m * n, 1), b = values(2 * n * p, 2);
-        both((k) => {
-          const out = new Float32Array(2 * m * p);
-          k.matmul(a, b, out, g);
-          return out;
-        });
-      }
-    }
-    const cg: ConvGeometry = { n: 2, c: 32, h: 14, w: 14, o: 32, kh: 5, kw: 5, oh: 14, ow: 14, sh: 1, sw: 1, ph: 2, pw: 2, dh: 1, dw: 1, groups: 1 };
-    const x = values(2 * 32 * 196, 3), w = values(32 * 32 * 25, 4), dy = values(2 * 32 * 196, 5);
-    both((k) => { const y = new Float32Array(dy.length); k.conv2d(cg, x, w, y); return y; });
-    both((k) => { const dx = new Float32Array(x.length); k.conv2dInputGrad(cg, dy, w, dx); return dx; });
-    both((k) => { const dw = new Float32Array(w.length); k.conv2dWeightGrad(cg, dy, x, dw); return dw; });
+    expectThreadedKernelsAgree(threaded, single, [[false, false], [true, false], [false, true], [true, true]], 1);
     expect(shared.parallelProducts).toBe(16 + 3);
     threaded.dispose();
     single.dispose();

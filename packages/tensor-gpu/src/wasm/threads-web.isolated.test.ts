@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { valueAndGrad } from '../autodiff/grad';
 import { Engine } from '../engine';
-import type { ConvGeometry } from '../kernels/conv';
 import { conv2d } from '../ops/conv';
 import { tensor } from '../ops/creation';
 import { mul } from '../ops/elementwise';
 import { matmul } from '../ops/matmul';
 import { sum } from '../ops/reduce';
-import { splitmix32 } from '../random';
 import { closeness } from '../testing/compare';
 import { expectNoLeaks } from '../testing/leaks';
 import * as reference from '../testing/reference';
@@ -17,15 +15,11 @@ import { setNumThreads } from './set-num-threads';
 import { SimdInstance } from './simd-instance';
 import { WasmSimdKernels } from './simd-kernels';
 import { MAX_THREADS } from './threads';
+import { expectThreadedKernelsAgree, seededValues as values } from './thread-agreement.test-helper';
 
 // In a cross-origin isolated page (the test server sends COOP/COEP) the cpu backend's products and
 // convolutions split across Web Workers over one shared WebAssembly memory. Every output is still
 // summed by one thread in the same order, so 1 and 2 threads agree bit for bit; both match float64.
-
-function values(n: number, seed: number): Float32Array {
-  const next = splitmix32(seed);
-  return Float32Array.from({ length: n }, () => Math.fround(2 * next() - 1));
-}
 
 function expectClose(actual: Float32Array, expected: ArrayLike<number>, rtol = 1e-4, atol = 1e-4): void {
   const c = closeness(actual, expected, rtol, atol);
@@ -180,22 +174,8 @@ describe('WebAssembly kernels on Web Workers (cross-origin isolated page)', () =
     shared.attach(pool);
     const threaded = new WasmSimdKernels(shared);
     expect(threaded.threads).toBe(2);
-    const both = (run: (k: WasmSimdKernels) => Float32Array) => expect(run(threaded)).toEqual(run(single));
     // Blocks of rows (m ≥ p) and of columns (m < p).
-    for (const [m, n, p] of [[259, 131, 129], [129, 131, 259]]) {
-      const g = { batch: 2, m, n, p, aBatchStride: 0, bBatchStride: n * p, transposeA: false, transposeB: true };
-      const a = values(m * n, 7), b = values(2 * n * p, 8);
-      both((kernels) => {
-        const out = new Float32Array(2 * m * p);
-        kernels.matmul(a, b, out, g);
-        return out;
-      });
-    }
-    const cg: ConvGeometry = { n: 2, c: 32, h: 14, w: 14, o: 32, kh: 5, kw: 5, oh: 14, ow: 14, sh: 1, sw: 1, ph: 2, pw: 2, dh: 1, dw: 1, groups: 1 };
-    const x = values(2 * 32 * 196, 9), w = values(32 * 32 * 25, 10), dy = values(2 * 32 * 196, 11);
-    both((kernels) => { const y = new Float32Array(dy.length); kernels.conv2d(cg, x, w, y); return y; });
-    both((kernels) => { const dx = new Float32Array(x.length); kernels.conv2dInputGrad(cg, dy, w, dx); return dx; });
-    both((kernels) => { const dw = new Float32Array(w.length); kernels.conv2dWeightGrad(cg, dy, x, dw); return dw; });
+    expectThreadedKernelsAgree(threaded, single, [[false, true]], 7);
     expect(shared.parallelProducts).toBe(4 + 3);
     expect(workerChunks(shared.heap.memory)).toBeGreaterThan(0);
     threaded.dispose();
