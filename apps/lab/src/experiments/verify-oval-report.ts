@@ -16,14 +16,33 @@ function table(header: string[], rows: (string | number)[][]): string {
   return `<table><thead><tr>${header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
-/** The comparison and its summary rows: solved counts against the reference's within the same limit, and the ratios. */
+/** The limit a run was judged at, as the tables name it. */
+const limitLabel = (s: OvalSettings) => (s.cpuTimeout !== undefined ? `${s.cpuTimeout} CPU s` : `${s.timeout} s`);
+
+/**
+ * The comparison and its summary rows: solved counts against the reference's within the same limit,
+ * and the ratios. Under a CPU-seconds limit our times are CPU seconds and a verdict counts as solved
+ * (the search stopped at the limit otherwise); the reference's recorded wall times are cut at the
+ * same number of seconds.
+ */
 export function judgeOval(m: OvalMeasurement, s: OvalSettings): { comparison: OvalComparison; summary: SummaryRow[] } {
-  const comparison = compareOval(m.properties, m.runs, s.timeout);
+  const comparison =
+    s.cpuTimeout === undefined
+      ? compareOval(m.properties, m.runs, s.timeout)
+      : compareOval(
+          m.properties,
+          m.runs.map((r) => {
+            if (r.cpuS === undefined) throw new Error(`judgeOval: row ${r.row} ${r.rule} has no CPU time, needed under --cpu-timeout`);
+            return { ...r, timeS: r.cpuS };
+          }),
+          s.cpuTimeout,
+          { solvedByVerdict: true },
+        );
   const ref = comparison.reference.babsr;
   const summary: SummaryRow[] = Object.entries(comparison.ours).map(([rule, o]) => ({
-    metric: `${s.suite}: ${rule} solved (${s.timeout} s)`,
+    metric: `${s.suite}: ${rule} solved (${limitLabel(s)})`,
     value: `${o.solved}/${o.properties}`,
-    reference: `reference BaBSR ${ref.solved}/${ref.properties} within ${s.timeout} s on the same rows`,
+    reference: `reference BaBSR ${ref.solved}/${ref.properties} within ${s.cpuTimeout ?? s.timeout} s on the same rows`,
   }));
   if (comparison.oursRatio && comparison.oursRatio.bothSolved === 0) summary.push({ metric: `${s.suite}: GNN/BaBSR`, value: 'no property solved by both' });
   else if (comparison.oursRatio) {
@@ -45,9 +64,11 @@ export function renderOval(m: OvalMeasurement, s: OvalSettings, c: OvalCompariso
   const ratio = (label: string, r: OvalComparison['referenceRatio'] | undefined) => [label, r ? r.bothSolved : 0, r ? r.time : NaN, r ? r.branches : NaN];
   const byRow = m.properties.map((p) => {
     const of = (rule: string) => m.runs.find((r) => r.row === p.row && r.rule === rule);
-    return [p.row, p.imageIndex, `${p.label}→${p.target}`, p.eps, ...s.rules.flatMap((rule) => [of(rule)?.status ?? '—', of(rule)?.timeS ?? NaN, of(rule)?.branches ?? NaN]), p.recorded.babsr.timeS ?? NaN, p.recorded.babsr.branches ?? NaN, p.recorded.gnn.timeS ?? NaN, p.recorded.gnn.branches ?? NaN];
+    const time = (run: ReturnType<typeof of>) => (s.cpuTimeout !== undefined ? run?.cpuS : run?.timeS) ?? NaN;
+    return [p.row, p.imageIndex, `${p.label}→${p.target}`, p.eps, ...s.rules.flatMap((rule) => [of(rule)?.status ?? '—', time(of(rule)), of(rule)?.branches ?? NaN]), p.recorded.babsr.timeS ?? NaN, p.recorded.babsr.branches ?? NaN, p.recorded.gnn.timeS ?? NaN, p.recorded.gnn.branches ?? NaN];
   });
-  const note = `ReLU splitting, one domain per step, CROWN bounds in float64 with outward rounding (intermediate bounds recomputed below each split), ${s.timeout} s per property and rule. The reference (Lu &amp; Kumar's code: Planet LP bounds by Gurobi, 3600 s limit, their machine) is counted as solved only where its recorded time is within ${s.timeout} s. Mean time over all properties (unsolved at the limit), mean branches over the solved ones. The GNN is the package's pretrained one (trained on small random dense networks, not on this model).`;
+  const limit = s.cpuTimeout !== undefined ? `${s.cpuTimeout} CPU seconds (of this process; wall-clock limit ${s.timeout} s) per property and rule; our times are CPU seconds` : `${s.timeout} s per property and rule`;
+  const note = `ReLU splitting, one domain per step, CROWN bounds in float64 with outward rounding (intermediate bounds recomputed below each split), ${limit}. The reference (Lu &amp; Kumar's code: Planet LP bounds by Gurobi, 3600 s limit, their machine) is counted as solved only where its recorded time is within ${s.cpuTimeout ?? s.timeout} s. Mean time over all properties (unsolved at the limit), mean branches over the solved ones. The GNN is the package's pretrained 'oval-base' network, trained by imitation of strong branching on base_med properties of this model (none of them a base_easy, oval-20 or oval-100 row).`;
   return [
     {
       title: `OVAL ${s.suite}: side by side with the reference`,
@@ -55,7 +76,7 @@ export function renderOval(m: OvalMeasurement, s: OvalSettings, c: OvalCompariso
     },
     {
       title: `OVAL ${s.suite}: per property`,
-      html: table(['row', 'image', 'label→target', 'ε', ...s.rules.flatMap((r) => [`${r} verdict`, `${r} time (s)`, `${r} branches`]), 'ref BaBSR time (s)', 'ref BaBSR branches', 'ref GNN time (s)', 'ref GNN branches'], byRow),
+      html: table(['row', 'image', 'label→target', 'ε', ...s.rules.flatMap((r) => [`${r} verdict`, `${r} ${s.cpuTimeout !== undefined ? 'CPU' : 'time'} (s)`, `${r} branches`]), 'ref BaBSR time (s)', 'ref BaBSR branches', 'ref GNN time (s)', 'ref GNN branches'], byRow),
     },
   ];
 }

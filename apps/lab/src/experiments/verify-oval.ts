@@ -41,6 +41,11 @@ export interface OvalSettings {
   limit?: number;
   /** Seconds per property and rule. */
   timeout: number;
+  /**
+   * CPU seconds of this process per property and rule, besides the wall-clock `timeout`: a limit
+   * that does not shrink when other jobs share the cores. Times are then compared in CPU seconds.
+   */
+  cpuTimeout?: number;
   /** Rules to run. */
   rules: readonly string[];
   /** OVAL data directory (default: the package, then `$NNLAB_SHARED_DATA/oval-cifar`). */
@@ -51,12 +56,15 @@ export interface OvalSettings {
   redis?: string;
 }
 
+/** One rule's run on one property, with the CPU seconds this process spent on it when measured in-process. */
+export type MeasuredOvalRun = OvalRun & { readonly cpuS?: number };
+
 /** The properties that were run and every (property, rule) run. */
 export interface OvalMeasurement {
   /** The suite's properties that were run. */
   properties: OvalProperty[];
   /** One run per property and rule. */
-  runs: OvalRun[];
+  runs: MeasuredOvalRun[];
 }
 
 /** Verifies the suite's first properties under every rule, property by property (or as queue jobs with `redis`). */
@@ -64,6 +72,8 @@ export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Prom
   const table = OVAL_SUITE_TABLES[s.suite];
   const rules = s.rules as OvalRuleName[];
   if (s.redis !== undefined) {
+    // A worker process runs several verifier threads: its CPU clock is not one property's.
+    if (s.cpuTimeout !== undefined) throw new Error('verify: --cpu-timeout counts the CPU time of this process and cannot be used with --redis (workers run several properties at once)');
     const all = readOvalProperties(table, s.dir);
     const properties = s.limit === undefined ? all : all.slice(0, s.limit);
     const jobs = properties.flatMap((p) => rules.map((rule) => ({ suite: table, row: p.row, rule, timeout: s.timeout })));
@@ -74,14 +84,17 @@ export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Prom
   const model = readOvalModel(s.dir);
   const instances = await ovalInstances(model, table, { dir: s.dir, cifarDir: s.cifarDir, limit: s.limit });
   const gnn = rules.includes('gnn') ? loadPretrainedGnn('oval-base') : undefined;
-  const runs: OvalRun[] = [];
+  const runs: MeasuredOvalRun[] = [];
   const bar = ctx.progress(`verify ${s.suite}`, instances.length * rules.length);
   try {
     for (const inst of instances) {
       for (const name of rules) {
-        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name, gnn), s.timeout);
-        runs.push(run);
-        ctx.log(`${s.suite} row ${run.row} ${name}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches`);
+        const cpuBefore = process.cpuUsage();
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name, gnn), s.timeout, s.cpuTimeout);
+        const used = process.cpuUsage(cpuBefore);
+        const cpuS = (used.user + used.system) / 1e6;
+        runs.push({ ...run, cpuS });
+        ctx.log(`${s.suite} row ${run.row} ${name}: ${run.status} in ${run.timeS.toFixed(1)} s (${cpuS.toFixed(1)} CPU s), ${run.branches} branches`);
         bar.tick();
       }
     }

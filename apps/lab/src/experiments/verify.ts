@@ -192,6 +192,7 @@ export const verifyExperiment: Experiment = {
     instances: { type: 'string', description: 'ACAS Xu instances: quick (5; the default), readme (those with known verdicts, N1,1–N2,9), all (the 186 VNN-COMP instances; with --full)', valueName: 'SET', parse: parseInstances },
     acasxu: { type: 'string', description: 'ACAS Xu data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/acasxu)', valueName: 'DIR' },
     suite: { type: 'string', description: `the paper's CIFAR-10 benchmark, side by side with the reference's recorded runs: ${Object.keys(OVAL_SUITE_TABLES).join(', ')}`, valueName: 'SUITE', parse: parseOvalSuite },
+    'cpu-timeout': { type: 'string', description: 'with --suite: also stop each property and rule after this many CPU seconds of this process, and compare times in CPU seconds (a limit that holds on a shared machine; not with --redis)', valueName: 'SECONDS', parse: parseSeconds },
     limit: { type: 'string', description: 'with --suite: only the first N properties (default all; 3 with --quick)', valueName: 'N', parse: positiveInt(100_000) },
     branching: { type: 'string', description: 'with --suite: branching rules to run, comma-separated from babsr, gnn, strong (default babsr,gnn)', valueName: 'RULES', parse: parseBranchingList },
     oval: { type: 'string', description: 'OVAL CIFAR data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/oval-cifar)', valueName: 'DIR' },
@@ -219,7 +220,8 @@ export const verifyExperiment: Experiment = {
       const settings = {
         suite: values.suite,
         limit: (values.limit as number | undefined) ?? (ctx.options.quick ? 3 : undefined),
-        timeout: (values.timeout as number | undefined) ?? (ctx.options.quick ? 30 : 300),
+        timeout: (values.timeout as number | undefined) ?? (values['cpu-timeout'] !== undefined ? 3600 : ctx.options.quick ? 30 : 300),
+        cpuTimeout: values['cpu-timeout'] as number | undefined,
         rules: (values.branching as string[] | undefined) ?? ['babsr', 'gnn'],
         dir: values.oval as string | undefined,
         cifarDir: values['cifar-dir'] as string | undefined,
