@@ -6,10 +6,11 @@
  * the one at the best validation epoch. Checkpoints every method after every epoch
  * (`bench/checkpoints/`, not committed); rerunning the same command resumes.
  *
- * Run from the package folder: `tsx bench/paper-cifar.ts [--data subset|full|both] [--hours H]
+ * Run from the package folder: `tsx bench/paper-cifar.ts [--data subset|full|both|full-lr0.001] [--hours H]
  * [--cifar-dir DIR]` (default both, subset first; CIFAR-10 from `--cifar-dir`, else where
  * `locateCifar10` finds it). Writes `bench/results/paper-cifar-subset.json` and
- * `paper-cifar-full.json`. `--report` prints the tables of those files without training;
+ * `paper-cifar-full.json` (`full-lr0.001`: the full set at a tenth of the rate, BP and the hybrids,
+ * `paper-cifar-full-lr0.001.json`; not part of `both`). `--report` prints the tables of those files without training;
  * `--quick`: 490 images of one batch, 2 epochs, writes `paper-cifar.quick.json` (seconds).
  *
  * @module
@@ -20,7 +21,7 @@ import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10 } from '@nnlab/tensor-gpu/node';
 import { readJsonFile } from '../../../scripts/bench-report';
-import { CIFAR_BLOCK_NAMES, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, cifarExperiment, type CifarPaperSettings } from './paper/cifar';
+import { CIFAR_BLOCK_NAMES, CIFAR_FULL_LOW_RATE_SETTINGS, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, cifarExperiment, type CifarPaperSettings } from './paper/cifar';
 import { cifarPaperTable, type CifarPaperResults } from './paper/cifar-report';
 import { curveTable } from './paper/report';
 import { runPaperExperiment } from './paper/run';
@@ -28,13 +29,15 @@ import { runPaperExperiment } from './paper/run';
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' } } });
 const data = values.data ?? 'both';
-if (!['subset', 'full', 'both'].includes(data)) throw new Error(`paper-cifar: --data must be subset, full or both, got ${data}`);
+if (!['subset', 'full', 'both', 'full-lr0.001'].includes(data)) throw new Error(`paper-cifar: --data must be subset, full, both or full-lr0.001, got ${data}`);
 const hours = values.hours === undefined ? undefined : Number(values.hours);
 if (hours !== undefined && !(hours > 0)) throw new Error(`paper-cifar: --hours must be a positive number, got ${values.hours}`);
 
 const runs: { name: string; settings: Partial<CifarPaperSettings>; file: string; checkpoints: string }[] = values.quick
   ? [{ name: 'quick', settings: { ...CIFAR_SUBSET_SETTINGS, ...CIFAR_QUICK_SETTINGS }, file: 'paper-cifar.quick.json', checkpoints: 'cifar-quick' }]
-  : [
+  : data === 'full-lr0.001'
+    ? [{ name: 'full set, lr 0.001', settings: CIFAR_FULL_LOW_RATE_SETTINGS, file: 'paper-cifar-full-lr0.001.json', checkpoints: 'cifar-full-lr0.001' }]
+    : [
       ...(data === 'full' ? [] : [{ name: '10% subset', settings: CIFAR_SUBSET_SETTINGS, file: 'paper-cifar-subset.json', checkpoints: 'cifar-subset' }]),
       ...(data === 'subset' ? [] : [{ name: 'full set', settings: CIFAR_FULL_SETTINGS, file: 'paper-cifar-full.json', checkpoints: 'cifar-full' }]),
     ];

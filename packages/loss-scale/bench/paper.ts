@@ -7,7 +7,9 @@
  *
  * Run from the package folder: `tsx bench/paper.ts` (the scaled setting, about an hour on a
  * quiet 2-core CPU; writes `bench/results/paper.json`), `--full` (the reference's 164 epochs on
- * all 50,000 images: a GPU-backend or multi-day run; writes `paper.full.json`), `--quick` (seconds;
+ * all 50,000 images: a GPU-backend or multi-day run; writes `paper.full.json`), `--medium` (the
+ * scaled network on 20,000 images for 12 epochs, tested on all 10,000: about an hour of both cores;
+ * writes `paper.medium.json`), `--quick` (seconds;
  * writes `paper.quick.json`). `--only fp32 --only none ...` trains some methods (two processes
  * can share one results file); `--hours H` stops starting epochs after H hours; `--report` prints
  * the tables of the results file without running.
@@ -21,12 +23,12 @@ import * as t from '@nnlab/tensor-gpu';
 import { curveTable, layerTable, paperTable, settingLine } from './paper/report';
 import { runLossScalePaper, type LossScalePaperResults } from './paper/run';
 import { readJsonFile } from '../../../scripts/bench-report';
-import { FULL_SETTINGS, PAPER_METHODS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
+import { FULL_SETTINGS, MEDIUM_SETTINGS, PAPER_METHODS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' }, report: { type: 'boolean' } } });
-const preset = values.quick ? 'quick' : values.full ? 'full' : 'scaled';
-const settings = { quick: QUICK_SETTINGS, full: FULL_SETTINGS, scaled: SCALED_SETTINGS }[preset];
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, medium: { type: 'boolean' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' }, report: { type: 'boolean' } } });
+const preset = values.quick ? 'quick' : values.full ? 'full' : values.medium ? 'medium' : 'scaled';
+const settings = { quick: QUICK_SETTINGS, full: FULL_SETTINGS, medium: MEDIUM_SETTINGS, scaled: SCALED_SETTINGS }[preset];
 for (const m of values.only ?? []) if (!PAPER_METHODS.includes(m as PaperMethod)) throw new Error(`--only: expected one of ${PAPER_METHODS.join(', ')}, got ${m}`);
 await t.setBackend((values.backend ?? 'cpu') as Parameters<typeof t.setBackend>[0]);
 let lastLog = 0;

@@ -48,7 +48,7 @@ export function paperTable(r: LossScalePaperResults): string {
   const complete = common === r.settings.epochs;
   const when = complete ? `after all ${common} epochs` : `partial: ${r.settings.methods.map((m) => `${m} ${epochs(m)}`).join(', ')} of ${r.settings.epochs} epochs`;
   const s = r.settings;
-  const same = s.preset === 'full' ? 'the reference setting (F = 1 instead of 1000)' : `no — ${s.preset === 'quick' ? 'smoke run' : 'scaled'}: width ${s.width}, ${s.imageSize}×${s.imageSize}, ${s.trainCount} images, ${s.epochs} epochs, test on ${s.testCount}`;
+  const same = s.preset === 'full' ? 'the reference setting (F = 1 instead of 1000)' : `no — ${s.preset === 'quick' ? 'smoke run' : s.preset}: width ${s.width}, ${s.imageSize}×${s.imageSize}, ${s.trainCount} images, ${s.epochs} epochs, test on ${s.testCount}`;
   const accAt = (m: PaperMethod) => {
     const e = r.methods[m]?.epochs[common - 1];
     return e ? e.testAccuracy : null;
