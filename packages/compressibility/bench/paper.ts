@@ -5,7 +5,10 @@
  * Writes `bench/results/paper-40+10.json` after every method; rerunning skips the methods already done
  * (the 10 + 3-epoch run of an earlier version is kept in `bench/results/archive/`).
  *
- * Run from the package folder: `tsx bench/paper.ts [--hours H] [--only LABEL ...]` (`--only`: run just
+ * `--network lenet-5`: Caffe's LeNet-5 instead (Deep Compression: 39× at 0.74%), `LENET5_SETTINGS`,
+ * writes `bench/results/paper-lenet5.json`.
+ *
+ * Run from the package folder: `tsx bench/paper.ts [--network lenet-300-100|lenet-5] [--hours H] [--only LABEL ...]` (`--only`: run just
  * those methods, e.g. in two processes sharing the results file; `--quick`: 1 + 1 epochs, two methods
  * and the iterative magnitude pruning, writes `paper.quick.json`; `--report`: print the tables of the
  * results file as it is, without running anything).
@@ -19,20 +22,24 @@ import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { equalErrorTable, paperTable, pointsTable } from './paper/report';
 import { runCompressibilityPaper, type CompressibilityPaperResults } from './paper/run';
+import { LENET5_SETTINGS } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { hours: { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { network: { type: 'string' }, hours: { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
 const quick = values.quick === true;
-const resultsFile = join(here, 'results', quick ? 'paper.quick.json' : 'paper-40+10.json');
+const network = values.network ?? 'lenet-300-100';
+if (network !== 'lenet-300-100' && network !== 'lenet-5') throw new Error(`paper: --network must be lenet-300-100 or lenet-5, got ${network}`);
+const lenet5 = network === 'lenet-5';
+const resultsFile = join(here, 'results', `${quick ? 'paper.quick' : lenet5 ? 'paper-lenet5' : 'paper-40+10'}${quick && lenet5 ? '-lenet5' : ''}.json`);
 await t.setBackend('cpu');
 let lastLog = 0;
 const results: CompressibilityPaperResults = values.report
   ? (JSON.parse(await readFile(resultsFile, 'utf8')) as CompressibilityPaperResults)
   : await runCompressibilityPaper(
       {
-        settings: quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {},
+        settings: { ...(lenet5 ? LENET5_SETTINGS : {}), ...(quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {}) },
         resultsFile,
-        checkpointDir: join(here, 'checkpoints', quick ? 'quick' : 'lenet-300-100-40+10'),
+        checkpointDir: join(here, 'checkpoints', `${quick ? 'quick' : lenet5 ? 'lenet-5' : 'lenet-300-100-40+10'}${quick && lenet5 ? '-lenet5' : ''}`),
         budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
         only: values.only,
       },

@@ -1,4 +1,4 @@
-// Tables of the LeNet-300-100 paper run: every operating point, the families at equal error, and
+// Tables of a Deep Compression paper run (LeNet-300-100 or LeNet-5): every operating point, the families at equal error, and
 // paper | ours | same setting? | verdict. Every choice between points reads the validation error.
 import type { CompressibilityPaperResults, OperatingPoint } from './run';
 
@@ -47,7 +47,8 @@ export function paperTable(results: CompressibilityPaperResults): string {
   const verdict = (x: ReturnType<typeof pick>) => (!x ? 'not run' : x.p.ratioRange >= target.ratio && x.p.testErrorPercent <= target.errorPercent ? 'target met' : `target (≥ ${target.ratio}× at ≤ ${target.errorPercent}%) missed`);
   const { epochs, lrDecayEpochs, fineTuneEpochs } = results.settings;
   const decay = lrDecayEpochs?.length ? ` (lr ÷10 after epochs ${lrDecayEpochs.join(', ')})` : '';
-  const ours = `LeNet-300-100 on MNIST; ours: ${epochs}${decay} + ${fineTuneEpochs} epochs, no codebook fine-tuning, range coder instead of Huffman + relative indices`;
+  const network = results.settings.network === 'lenet-5' ? "Caffe's LeNet-5" : 'LeNet-300-100';
+  const ours = `${network} on MNIST; ours: ${epochs}${decay} + ${fineTuneEpochs} epochs, no codebook fine-tuning, range coder instead of Huffman + relative indices`;
   const rows: [string, OperatingPoint['family'], string][] = [
     ['compressibility loss (the paper)', 'compressibility', ours],
     ['L1', 'l1', 'same pipeline and epochs'],

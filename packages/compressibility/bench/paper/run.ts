@@ -1,4 +1,4 @@
-// LeNet-300-100 through the whole pipeline (train with a regulariser → prune → retrain → quantise
+// LeNet-300-100 or LeNet-5 through the whole pipeline (train with a regulariser → prune → retrain → quantise
 // with shared magnitudes → code) for the compressibility loss and its baselines, every operating
 // point measured on a validation split held out of the training images and on the test set.
 // Each method's result is written as soon as it is done; a rerun skips the methods already done.
@@ -8,7 +8,8 @@ import * as t from '@nnlab/tensor-gpu';
 import { loadMnist } from '@nnlab/tensor-gpu/node';
 import { accuracyOf, compressAndEvaluate, deflateCodec, methodLabel, rangeCodec, restoreModel, runMethod, type CompressionMeasurement, type HostParameter, type Method, type RunSettings } from '../../src/node';
 import { gitRevision, loadAverages, machineInfo } from '../../../../scripts/bench-report';
-import { DEEP_COMPRESSION, DEFAULT_SETTINGS, TARGET, type CompressibilityPaperSettings } from './settings';
+import { DEEP_COMPRESSION_BY_NETWORK, paperNetwork } from './networks';
+import { DEFAULT_SETTINGS, TARGET, TARGET_LENET5, type CompressibilityPaperSettings } from './settings';
 
 /** One compressed file of one method: a method × quantiser operating point. */
 export interface OperatingPoint {
@@ -34,7 +35,7 @@ export interface MethodRecord {
 }
 
 export interface CompressibilityPaperResults {
-  paper: typeof DEEP_COMPRESSION;
+  paper: (typeof DEEP_COMPRESSION_BY_NETWORK)[keyof typeof DEEP_COMPRESSION_BY_NETWORK];
   target: typeof TARGET;
   settings: CompressibilityPaperSettings;
   invocations: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown> }[];
@@ -65,7 +66,7 @@ interface Job {
   stages: Method[];
 }
 
-/** A state dict of host parameters (LeNet-300-100 has no buffers). */
+/** A state dict of host parameters (neither network has buffers). */
 const stateOf = (params: readonly HostParameter[]): t.nn.StateDict => Object.fromEntries(params.map((p) => [p.name, { shape: [...p.shape], data: p.values }]));
 
 async function readJson<T>(file: string): Promise<T | null> {
@@ -112,17 +113,20 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   const s: CompressibilityPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
   if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s)) throw new Error(`runCompressibilityPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
   await mkdir(options.checkpointDir, { recursive: true });
-  const results: CompressibilityPaperResults = previous ?? { paper: DEEP_COMPRESSION, target: TARGET, settings: s, invocations: [], methods: [], updated: '' };
+  const network = s.network ?? 'lenet-300-100';
+  const { model, inputShape } = paperNetwork(network, s.seed);
+  const target = network === 'lenet-5' ? TARGET_LENET5 : TARGET;
+  const results: CompressibilityPaperResults = previous ?? { paper: DEEP_COMPRESSION_BY_NETWORK[network], target, settings: s, invocations: [], methods: [], updated: '' };
   results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset') });
 
   const mnist = await loadMnist();
   const split = t.data.trainValidationSplit(mnist.train.count, s.validationCount / mnist.train.count, s.seed);
   const settings: RunSettings = {
-    model: () => t.nn.lenet300100({ seed: s.seed }),
+    model,
     train: t.train.subsetOf(mnist.train, split.train),
     // The pipeline's own accuracy is measured on the validation split: it is what choices read.
     test: t.train.subsetOf(mnist.train, split.validation),
-    inputShape: [784], epochs: s.epochs, lrDecayEpochs: s.lrDecayEpochs, fineTuneEpochs: s.fineTuneEpochs, fineTuneLr: 'linear',
+    inputShape, epochs: s.epochs, lrDecayEpochs: s.lrDecayEpochs, fineTuneEpochs: s.fineTuneEpochs, fineTuneLr: 'linear',
     batchSize: s.batchSize, lr: s.lr, seed: s.seed, codecs: [rangeCodec, deflateCodec],
   };
   // Another process may be running other methods into the same file: merge its records in before writing.
@@ -177,7 +181,7 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
     }
     const trainedModel = settings.model();
     t.nn.loadStateDict(trainedModel, trainedState);
-    const trainedTestErrorPercent = 100 * (1 - (await accuracyOf(trainedModel, mnist.test, { inputShape: [784] })).accuracy);
+    const trainedTestErrorPercent = 100 * (1 - (await accuracyOf(trainedModel, mnist.test, { inputShape })).accuracy);
     trainedModel.dispose();
     results.methods.push({ method: label, trainedTestErrorPercent, seconds, load: loadAverages(), points });
     lastSeconds = seconds;
