@@ -40,12 +40,14 @@ export function paperTable(results: DfaPaperResults): string {
     const last = results.methods[m]?.epochs.at(-1);
     lines.push(`| ${METHOD_LABEL[m]} | ${f(paper)} | ${f(b?.testErrorPercent)} | ${f(b?.trainErrorPercent)} | ${last ? `${f(last.testErrorPercent)} (epoch ${last.epoch})` : '—'} | ${sameSetting} | ${verdict} |`);
   }
-  // Gaps compare the methods over the same number of epochs (the fewest any of them has run).
+  // Unfinished runs are compared over the same number of epochs (the fewest any of them has run);
+  // finished ones at each method's own best validation epoch.
   const common = Math.min(...(['bp', 'dfa', 'bdfa'] as const).map((m) => results.methods[m]?.epochs.length ?? 0));
   const converged = (['bp', 'dfa', 'bdfa'] as const).every((m) => results.methods[m]?.stopped === 'patience');
+  const horizon = converged ? Infinity : common;
   const gap = (a: PaperMethod, b: PaperMethod, target: number, paperGap: number | null) => {
-    const x = bestWithin(results.methods[a], common);
-    const y = bestWithin(results.methods[b], common);
+    const x = bestWithin(results.methods[a], horizon);
+    const y = bestWithin(results.methods[b], horizon);
     if (!x || !y) return `| ${METHOD_LABEL[a]} − ${METHOD_LABEL[b]} (pts) | ${f(paperGap)} | — | | | not run |`;
     const d = x.testErrorPercent - y.testErrorPercent;
     const when = converged ? 'at convergence' : `over the first ${common} epochs of each, not at convergence`;
