@@ -38,7 +38,8 @@ export interface CompressibilityPaperResults {
   paper: (typeof DEEP_COMPRESSION_BY_NETWORK)[keyof typeof DEEP_COMPRESSION_BY_NETWORK];
   target: typeof TARGET;
   settings: CompressibilityPaperSettings;
-  invocations: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown> }[];
+  /** One per run of the bench; `addedMethods`: methods appended to the settings' `trained` list by that run. */
+  invocations: { started: string; revision: ReturnType<typeof gitRevision>; machine: Record<string, unknown>; addedMethods?: string[] }[];
   methods: MethodRecord[];
   updated: string;
 }
@@ -111,13 +112,18 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   const say = (message: string) => hooks.onProgress?.({ message });
   const previous = await readJson<CompressibilityPaperResults>(options.resultsFile);
   const s: CompressibilityPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
-  if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s)) throw new Error(`runCompressibilityPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
+  // Methods may be appended to `trained` (each later run says so in its invocation); any other change needs a new file.
+  const withoutTrained = (x: CompressibilityPaperSettings) => JSON.stringify({ ...x, trained: undefined });
+  const appended = previous !== null && withoutTrained(previous.settings) === withoutTrained(s) && previous.settings.trained.every((m, i) => JSON.stringify(m) === JSON.stringify(s.trained[i]));
+  if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s) && !appended) throw new Error(`runCompressibilityPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
   await mkdir(options.checkpointDir, { recursive: true });
   const network = s.network ?? 'lenet-300-100';
   const { model, inputShape } = paperNetwork(network, s.seed);
   const target = network === 'lenet-5' ? TARGET_LENET5 : TARGET;
   const results: CompressibilityPaperResults = previous ?? { paper: DEEP_COMPRESSION_BY_NETWORK[network], target, settings: s, invocations: [], methods: [], updated: '' };
-  results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset') });
+  const addedMethods = previous ? s.trained.slice(previous.settings.trained.length).map(methodLabel) : [];
+  results.settings = s;
+  results.invocations.push({ started: new Date().toISOString(), revision: gitRevision(), machine: machineInfo(t.getBackend() ?? 'unset'), ...(addedMethods.length ? { addedMethods } : {}) });
 
   const mnist = await loadMnist();
   const split = t.data.trainValidationSplit(mnist.train.count, s.validationCount / mnist.train.count, s.seed);
@@ -132,6 +138,8 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   // Another process may be running other methods into the same file: merge its records in before writing.
   const save = async () => {
     const onDisk = await readJson<CompressibilityPaperResults>(options.resultsFile);
+    // A process started later may have appended methods: keep the longer list.
+    if (onDisk && onDisk.settings.trained.length > results.settings.trained.length) results.settings = onDisk.settings;
     for (const r of onDisk?.methods ?? []) if (!results.methods.some((m) => m.method === r.method)) results.methods.push(r);
     for (const x of onDisk?.invocations ?? []) if (!results.invocations.some((y) => y.started === x.started)) results.invocations.push(x);
     results.updated = new Date().toISOString();
