@@ -72,6 +72,12 @@ describe('nnlab verify --net --spec', () => {
     }
   });
 
+  it('refuses --cpu-timeout outside a --suite run, naming the option', async () => {
+    const c = capture();
+    expect(await main(['verify', '--net', net, '--spec', safe, '--cpu-timeout', '5', '--out', join(dir, 'out-cpu')], c.io)).not.toBe(0);
+    expect(c.err()).toContain('verify: --cpu-timeout applies to --suite runs only');
+  });
+
   it('formats results and reads timeouts as VNN-COMP tools do', () => {
     expect(formatVnncompResult('holds', null)).toBe('unsat\n');
     expect(formatVnncompResult('timeout', null)).toBe('timeout\n');

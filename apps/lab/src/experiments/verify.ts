@@ -206,6 +206,7 @@ export const verifyExperiment: Experiment = {
     const values = ctx.options.values;
     const summary: SummaryRow[] = [];
     const sections: ReportSection[] = [];
+    if (values['cpu-timeout'] !== undefined && typeof values.suite !== 'string') throw new Error('verify: --cpu-timeout applies to --suite runs only');
     if (values.net !== undefined || values.spec !== undefined || values.result !== undefined) {
       if (typeof values.net !== 'string' || typeof values.spec !== 'string') throw new Error('verify: --net and --spec must be given together (and --result only with them)');
       const r = await verifyInstance(values.net, values.spec, (values.timeout as number | undefined) ?? VNNCOMP_TIMEOUT);
