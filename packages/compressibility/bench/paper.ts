@@ -6,7 +6,7 @@
  * (the 10 + 3-epoch run of an earlier version is kept in `bench/results/archive/`).
  *
  * `--network lenet-5`: Caffe's LeNet-5 instead (Deep Compression: 39× at 0.74%), `LENET5_SETTINGS`,
- * writes `bench/results/paper-lenet5.json`.
+ * writes `bench/results/paper-lenet5.json` (`paper-lenet5.quick.json` with `--quick`).
  *
  * Run from the package folder: `tsx bench/paper.ts [--network lenet-300-100|lenet-5] [--hours H] [--only LABEL ...]` (`--only`: run just
  * those methods, e.g. in two processes sharing the results file; `--quick`: 1 + 1 epochs, two methods
@@ -30,7 +30,7 @@ const quick = values.quick === true;
 const network = values.network ?? 'lenet-300-100';
 if (network !== 'lenet-300-100' && network !== 'lenet-5') throw new Error(`paper: --network must be lenet-300-100 or lenet-5, got ${network}`);
 const lenet5 = network === 'lenet-5';
-const resultsFile = join(here, 'results', `${quick ? 'paper.quick' : lenet5 ? 'paper-lenet5' : 'paper-40+10'}${quick && lenet5 ? '-lenet5' : ''}.json`);
+const resultsFile = join(here, 'results', lenet5 ? (quick ? 'paper-lenet5.quick.json' : 'paper-lenet5.json') : quick ? 'paper.quick.json' : 'paper-40+10.json');
 await t.setBackend('cpu');
 let lastLog = 0;
 const results: CompressibilityPaperResults = values.report
@@ -39,7 +39,7 @@ const results: CompressibilityPaperResults = values.report
       {
         settings: { ...(lenet5 ? LENET5_SETTINGS : {}), ...(quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {}) },
         resultsFile,
-        checkpointDir: join(here, 'checkpoints', `${quick ? 'quick' : lenet5 ? 'lenet-5' : 'lenet-300-100-40+10'}${quick && lenet5 ? '-lenet5' : ''}`),
+        checkpointDir: join(here, 'checkpoints', lenet5 ? (quick ? 'quick-lenet5' : 'lenet-5') : quick ? 'quick' : 'lenet-300-100-40+10'),
         budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
         only: values.only,
       },
