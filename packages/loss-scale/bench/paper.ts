@@ -11,7 +11,8 @@
  * scaled network on 20,000 images for 12 epochs, tested on all 10,000: about an hour of both cores;
  * writes `paper.medium.json`), `--quick` (seconds;
  * writes `paper.quick.json`). `--only fp32 --only none ...` trains some methods (two processes
- * can share one results file); `--hours H` stops starting epochs after H hours; `--report` prints
+ * can share one results file); `--seed N` trains from other initial weights and batch order
+ * (results file `paper.<preset>.seedN.json`); `--hours H` stops starting epochs after H hours; `--report` prints
  * the tables of the results file without running.
  *
  * @module
@@ -26,19 +27,24 @@ import { readJsonFile } from '../../../scripts/bench-report';
 import { FULL_SETTINGS, MEDIUM_SETTINGS, PAPER_METHODS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, medium: { type: 'boolean' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' }, report: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, medium: { type: 'boolean' }, seed: { type: 'string' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' }, report: { type: 'boolean' } } });
 const preset = values.quick ? 'quick' : values.full ? 'full' : values.medium ? 'medium' : 'scaled';
-const settings = { quick: QUICK_SETTINGS, full: FULL_SETTINGS, medium: MEDIUM_SETTINGS, scaled: SCALED_SETTINGS }[preset];
+const presetSettings = { quick: QUICK_SETTINGS, full: FULL_SETTINGS, medium: MEDIUM_SETTINGS, scaled: SCALED_SETTINGS }[preset];
+// `--seed N`: the same preset from other initial weights and batch order, in its own results file.
+const seed = values.seed === undefined ? presetSettings.seed : Number(values.seed);
+if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed: expected an integer ≥ 0, got ${values.seed}`);
+const settings = { ...presetSettings, seed };
+const seedSuffix = seed === presetSettings.seed ? '' : `.seed${seed}`;
 for (const m of values.only ?? []) if (!PAPER_METHODS.includes(m as PaperMethod)) throw new Error(`--only: expected one of ${PAPER_METHODS.join(', ')}, got ${m}`);
 await t.setBackend((values.backend ?? 'cpu') as Parameters<typeof t.setBackend>[0]);
 let lastLog = 0;
-const resultsFile = join(here, 'results', preset === 'scaled' ? 'paper.json' : `paper.${preset}.json`);
+const resultsFile = join(here, 'results', `${preset === 'scaled' ? 'paper' : `paper.${preset}`}${seedSuffix}.json`);
 // `--report`: print the tables of the results so far, run nothing.
 const results = values.report ? (await readJsonFile<LossScalePaperResults>(resultsFile))! : await runLossScalePaper(
   {
     settings,
     resultsFile,
-    checkpointDir: join(here, 'checkpoints', preset),
+    checkpointDir: join(here, 'checkpoints', `${preset}${seedSuffix}`),
     budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
     only: values.only as PaperMethod[] | undefined,
   },
