@@ -114,8 +114,8 @@ export async function runCompressibilityPaper(options: CompressibilityPaperOptio
   const s: CompressibilityPaperSettings = { ...DEFAULT_SETTINGS, ...previous?.settings, ...options.settings };
   // Methods may be appended to `trained` (each later run says so in its invocation); any other change needs a new file.
   const withoutTrained = (x: CompressibilityPaperSettings) => JSON.stringify({ ...x, trained: undefined });
-  const appended = previous !== null && withoutTrained(previous.settings) === withoutTrained(s) && previous.settings.trained.every((m, i) => JSON.stringify(m) === JSON.stringify(s.trained[i]));
-  if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s) && !appended) throw new Error(`runCompressibilityPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
+  const sameOrAppended = (p: CompressibilityPaperSettings) => withoutTrained(p) === withoutTrained(s) && p.trained.every((m, i) => JSON.stringify(m) === JSON.stringify(s.trained[i]));
+  if (previous && !sameOrAppended(previous.settings)) throw new Error(`runCompressibilityPaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
   await mkdir(options.checkpointDir, { recursive: true });
   const network = s.network ?? 'lenet-300-100';
   const { model, inputShape } = paperNetwork(network, s.seed);

@@ -9,6 +9,9 @@ export type CifarPaperResults = PaperResults<CifarMethod, CifarPaperSettings, ty
 
 const METHODS: CifarMethod[] = ['bp', 'dfa', 'hybrid', 'bhybrid'];
 
+/** The methods a run trains, in table order. */
+const trainedMethods = (r: CifarPaperResults) => METHODS.filter((m) => r.settings.methods.includes(m));
+
 const dataLabel = (r: CifarPaperResults) =>
   `${r.settings.trainFraction === 1 ? 'full' : `${Math.round(r.settings.trainFraction * 100)}%`}${r.settings.lr === CIFAR_FULL_SETTINGS.lr ? '' : `, lr ${r.settings.lr}`}`;
 
@@ -20,7 +23,7 @@ export function cifarPaperTable(runs: readonly CifarPaperResults[]): string {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of runs) {
-    for (const m of METHODS.filter((x) => r.settings.methods.includes(x))) {
+    for (const m of trainedMethods(r)) {
       const b = r.methods[m]?.best ?? null;
       const full = r.settings.trainFraction === 1;
       const nokland = !full ? null : m === 'bp' ? HAN_YOO_CIFAR.nokland.bp : m === 'dfa' ? HAN_YOO_CIFAR.nokland.dfa : null;
@@ -29,7 +32,7 @@ export function cifarPaperTable(runs: readonly CifarPaperResults[]): string {
   }
   lines.push('', '| gap (test error points, ours) | data | ours | target | verdict |', '|---|---|---|---|---|');
   for (const r of runs) {
-    const trained = METHODS.filter((m) => r.settings.methods.includes(m));
+    const trained = trainedMethods(r);
     const common = Math.min(...trained.map((m) => r.methods[m]?.epochs.length ?? 0));
     const converged = trained.every((m) => r.methods[m]?.stopped);
     // Finished runs compare each method at its own best validation epoch, unfinished ones over the common epochs.
