@@ -6,6 +6,11 @@
  *
  * Run from the package folder: `tsx bench/paper.ts [--hours H] [--max-epochs N]`
  * (`--quick`: 2×64 network, 2 epochs, writes `paper.quick.json`). Writes `bench/results/paper.json`.
+ * `--seed N` (N ≥ 2) repeats the run with weights seed N, feedback seed N + 6 and data seed N (the
+ * split and shuffles; seed 1 is the run of `paper.json`: 1, 7, 1), every other setting unchanged,
+ * into `paper.seedN.json`; `--methods bp,dfa` trains only those methods. `--threads N`: the cpu
+ * backend's threads (default: every core; results are identical for every count). `--report`
+ * prints the per-seed DFA − BP table of every finished or running seed without training.
  *
  * @module
  */
@@ -13,18 +18,40 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
-import { curveTable, paperTable } from './paper/report';
+import { readdirSync } from 'node:fs';
+import { readJsonFile } from '../../../scripts/bench-report';
+import { curveTable, paperTable, seedTable } from './paper/report';
+import type { DfaPaperResults } from './paper/mnist';
 import { runDfaPaper } from './paper/mnist';
+import { DEFAULT_SETTINGS, type PaperMethod } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' } } });
 const quick = values.quick === true;
-await t.setBackend('cpu');
+const seed = values.seed === undefined ? 1 : Number(values.seed);
+if (!(Number.isInteger(seed) && seed >= 1)) throw new Error(`paper: --seed must be an integer >= 1 (1 is the run of paper.json), got ${values.seed}`);
+const methods = values.methods?.split(',') as PaperMethod[] | undefined;
+const unknown = methods?.filter((m) => !DEFAULT_SETTINGS.methods.includes(m));
+if (unknown?.length || methods?.length === 0) throw new Error(`paper: --methods takes a comma-separated list of ${DEFAULT_SETTINGS.methods.join(', ')}, got ${values.methods}`);
+if (values.report) {
+  // Every seed's results file, seed 1 (paper.json) first.
+  const files = readdirSync(join(here, 'results')).filter((n) => /^paper(\.seed\d+)?\.json$/.test(n));
+  const seedOf = (n: string) => Number(/seed(\d+)/.exec(n)?.[1] ?? 1);
+  const runs = await Promise.all(files.sort((a, b) => seedOf(a) - seedOf(b)).map(async (n) => ({ seed: seedOf(n), results: (await readJsonFile<DfaPaperResults>(join(here, 'results', n)))! })));
+  console.log(seedTable(runs));
+  process.exit(0);
+}
+const suffix = quick ? '.quick' : seed === 1 ? '' : `.seed${seed}`;
+await t.setBackend('cpu', values.threads === undefined ? {} : { threads: Number(values.threads) });
 const results = await runDfaPaper(
   {
-    settings: quick ? { hidden: 64, maxEpochs: 2, alignmentEvery: 200 } : values['max-epochs'] ? { maxEpochs: Number(values['max-epochs']) } : {},
-    resultsFile: join(here, 'results', quick ? 'paper.quick.json' : 'paper.json'),
-    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : 'mnist-2x800'),
+    settings: {
+      ...(quick ? { hidden: 64, maxEpochs: 2, alignmentEvery: 200 } : values['max-epochs'] ? { maxEpochs: Number(values['max-epochs']) } : {}),
+      ...(seed === 1 ? {} : { modelSeed: seed, feedbackSeed: seed + 6, dataSeed: seed }),
+      ...(methods ? { methods } : {}),
+    },
+    resultsFile: join(here, 'results', `paper${suffix}.json`),
+    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : `mnist-2x800${seed === 1 ? '' : `-seed${seed}`}`),
     budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
   },
   {
