@@ -6,7 +6,10 @@
  * (the 10 + 3-epoch run of an earlier version is kept in `bench/results/archive/`).
  *
  * `--network lenet-5`: Caffe's LeNet-5 instead (Deep Compression: 39× at 0.74%), `LENET5_SETTINGS`,
- * writes `bench/results/paper-lenet5.json` (`paper-lenet5.quick.json` with `--quick`).
+ * writes `bench/results/paper-lenet5.json` (`paper-lenet5.quick.json` with `--quick`); with
+ * `--retrain N`, the same trained λ = 0 weights pruned iteratively to Deep Compression's rates with N
+ * retraining epochs per stage (`lenet5LongRetrainSettings`), `bench/results/paper-lenet5-retrainN.json`
+ * (run it with `--only "magnitude iterative (Deep Compression rates, 3 stages)"` to skip λ = 0's own pruning).
  *
  * Run from the package folder: `tsx bench/paper.ts [--network lenet-300-100|lenet-5] [--hours H] [--only LABEL ...]` (`--only`: run just
  * those methods, e.g. in two processes sharing the results file; `--quick`: 1 + 1 epochs, two methods
@@ -22,22 +25,24 @@ import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { equalErrorTable, paperTable, pointsTable } from './paper/report';
 import { runCompressibilityPaper, type CompressibilityPaperResults } from './paper/run';
-import { LENET5_SETTINGS } from './paper/settings';
+import { LENET5_SETTINGS, lenet5LongRetrainSettings } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { network: { type: 'string' }, hours: { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { network: { type: 'string' }, hours: { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, only: { type: 'string', multiple: true }, retrain: { type: 'string' } } });
 const quick = values.quick === true;
 const network = values.network ?? 'lenet-300-100';
 if (network !== 'lenet-300-100' && network !== 'lenet-5') throw new Error(`paper: --network must be lenet-300-100 or lenet-5, got ${network}`);
 const lenet5 = network === 'lenet-5';
-const resultsFile = join(here, 'results', lenet5 ? (quick ? 'paper-lenet5.quick.json' : 'paper-lenet5.json') : quick ? 'paper.quick.json' : 'paper-40+10.json');
+const retrain = values.retrain === undefined ? undefined : Number(values.retrain);
+if (retrain !== undefined && !(lenet5 && !quick && Number.isInteger(retrain) && retrain >= 1)) throw new Error(`paper: --retrain takes a whole number of epochs >= 1, with --network lenet-5 and without --quick; got ${values.retrain}`);
+const resultsFile = join(here, 'results', lenet5 ? (quick ? 'paper-lenet5.quick.json' : `paper-lenet5${retrain === undefined ? '' : `-retrain${retrain}`}.json`) : quick ? 'paper.quick.json' : 'paper-40+10.json');
 await t.setBackend('cpu');
 let lastLog = 0;
 const results: CompressibilityPaperResults = values.report
   ? (JSON.parse(await readFile(resultsFile, 'utf8')) as CompressibilityPaperResults)
   : await runCompressibilityPaper(
       {
-        settings: { ...(lenet5 ? LENET5_SETTINGS : {}), ...(quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {}) },
+        settings: { ...(lenet5 ? (retrain === undefined ? LENET5_SETTINGS : lenet5LongRetrainSettings(retrain)) : {}), ...(quick ? { epochs: 1, fineTuneEpochs: 1, trained: [{ kind: 'none' }, { kind: 'compressibility', lambda: 0.002 }], magnitude: {}, codebookSizes: [15] } : {}) },
         resultsFile,
         checkpointDir: join(here, 'checkpoints', lenet5 ? (quick ? 'quick-lenet5' : 'lenet-5') : quick ? 'quick' : 'lenet-300-100-40+10'),
         budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,

@@ -104,5 +104,14 @@ export const LENET5_SETTINGS: CompressibilityPaperSettings = {
   errorLevels: [0.8, 0.9, 1.0, 1.2],
 };
 
+/**
+ * LeNet-5 with `retrainEpochs` of retraining per pruning stage instead of 3 (Deep Compression retrains
+ * far longer than it trains): the same λ = 0 weights (its checkpoint), iterative magnitude pruning to
+ * Deep Compression's rates only, and λ = 0 itself listed so that a fresh checkout can train those weights.
+ */
+export function lenet5LongRetrainSettings(retrainEpochs: number): CompressibilityPaperSettings {
+  return { ...LENET5_SETTINGS, fineTuneEpochs: retrainEpochs, trained: [{ kind: 'none' }] };
+}
+
 /** Deep Compression's LeNet-5 point, reported beside the LeNet-5 run (the project's target is LeNet-300-100's). */
 export const TARGET_LENET5 = { ratio: 39, errorPercent: 0.74 };
