@@ -14,15 +14,14 @@
  *
  * @module
  */
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
-import { readdirSync } from 'node:fs';
 import { readJsonFile } from '../../../scripts/bench-report';
 import { curveTable, paperTable, seedTable } from './paper/report';
-import type { DfaPaperResults } from './paper/mnist';
-import { runDfaPaper } from './paper/mnist';
+import { runDfaPaper, type DfaPaperResults } from './paper/mnist';
 import { DEFAULT_SETTINGS, type PaperMethod } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
