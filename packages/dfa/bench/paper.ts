@@ -31,7 +31,7 @@ const seed = values.seed === undefined ? 1 : Number(values.seed);
 if (!(Number.isInteger(seed) && seed >= 1)) throw new Error(`paper: --seed must be an integer >= 1 (1 is the run of paper.json), got ${values.seed}`);
 const methods = values.methods?.split(',') as PaperMethod[] | undefined;
 const unknown = methods?.filter((m) => !DEFAULT_SETTINGS.methods.includes(m));
-if (unknown?.length || methods?.length === 0) throw new Error(`paper: --methods takes a comma-separated list of ${DEFAULT_SETTINGS.methods.join(', ')}, got ${values.methods}`);
+if (unknown?.length) throw new Error(`paper: --methods takes a comma-separated list of ${DEFAULT_SETTINGS.methods.join(', ')}, got ${values.methods}`);
 if (values.report) {
   // Every seed's results file, seed 1 (paper.json) first.
   const files = readdirSync(join(here, 'results')).filter((n) => /^paper(\.seed\d+)?\.json$/.test(n));
