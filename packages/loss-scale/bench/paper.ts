@@ -13,15 +13,16 @@
  * writes `paper.quick.json`). `--only fp32 --only none ...` trains some methods (two processes
  * can share one results file); `--seed N` trains from other initial weights and batch order
  * (results file `paper.<preset>.seedN.json`); `--hours H` stops starting epochs after H hours; `--report` prints
- * the tables of the results file without running.
+ * the tables of the results file without running, and the final accuracies of every seed's file of the preset.
  *
  * @module
  */
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
-import { curveTable, layerTable, paperTable, settingLine } from './paper/report';
+import { curveTable, layerTable, paperTable, seedTable, settingLine } from './paper/report';
 import { runLossScalePaper, type LossScalePaperResults } from './paper/run';
 import { readJsonFile } from '../../../scripts/bench-report';
 import { FULL_SETTINGS, MEDIUM_SETTINGS, PAPER_METHODS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
@@ -62,3 +63,11 @@ const results = values.report ? (await readJsonFile<LossScalePaperResults>(resul
   },
 );
 console.log(`\n${settingLine(results)}\n\n${curveTable(results)}\n\n${layerTable(results)}\n\n${paperTable(results)}`);
+if (values.report) {
+  // Every seed's results file of this preset: the preset's own seed first, then the others.
+  const base = preset === 'scaled' ? 'paper' : `paper.${preset}`;
+  const pattern = new RegExp(`^${base.replace('.', '\\.')}(\\.seed\\d+)?\\.json$`);
+  const files = readdirSync(join(here, 'results')).filter((n) => pattern.test(n)).sort((a, b) => a.length - b.length || a.localeCompare(b, 'en', { numeric: true }));
+  const runs = await Promise.all(files.map(async (n) => (await readJsonFile<LossScalePaperResults>(join(here, 'results', n)))!));
+  if (runs.length > 1) console.log(`\nFinal test accuracy per seed (${files.join(', ')}):\n\n${seedTable(runs)}`);
+}

@@ -75,3 +75,31 @@ export function paperTable(r: LossScalePaperResults): string {
   rows.push(`| adaptive − static | ≥ 0 (paper) | ${pts(adaptiveVsStatic, 'adaptive', 'static')} | ${same} | ${adaptiveVsStatic === null ? 'not run' : adaptiveVsStatic >= 0 ? 'holds' : 'does not hold'} (${when}) |`);
   return ['| quantity | paper | ours | same setting? | verdict |', '|---|---|---|---|---|', ...rows].join('\n');
 }
+
+/**
+ * Final test accuracy of every method in each seed's results file of one preset, the mean over the
+ * seeds a method finished, and each float16 method's mean gap to float32 over the seeds both finished.
+ */
+export function seedTable(runs: readonly LossScalePaperResults[]): string {
+  const finished = (r: LossScalePaperResults, m: PaperMethod) => (r.methods[m]?.epochs.length === r.settings.epochs ? last(r, m)!.testAccuracy : null);
+  const points = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const lines = [`| seed | ${PAPER_METHODS.map((m) => METHOD_LABEL[m]).join(' | ')} |`, `|---|${PAPER_METHODS.map(() => '---|').join('')}`];
+  for (const r of runs) lines.push(`| ${r.settings.seed} | ${PAPER_METHODS.map((m) => pct(finished(r, m))).join(' | ')} |`);
+  const meanCell = (m: PaperMethod) => {
+    const xs = runs.map((r) => finished(r, m)).filter((v): v is number => v !== null);
+    return xs.length ? `${pct(mean(xs))} (${xs.length})` : '—';
+  };
+  lines.push(`| **mean** (seeds) | ${PAPER_METHODS.map(meanCell).join(' | ')} |`);
+  const gapCell = (m: PaperMethod) => {
+    if (m === 'fp32') return '0';
+    const gaps = runs.flatMap((r) => {
+      const a = finished(r, m);
+      const b = finished(r, 'fp32');
+      return a === null || b === null ? [] : [100 * (a - b)];
+    });
+    return gaps.length ? `**${points(mean(gaps))}** (${gaps.length}; ${gaps.map(points).join(', ')})` : '—';
+  };
+  lines.push(`| **− float32**, mean pts (seeds; each) | ${PAPER_METHODS.map(gapCell).join(' | ')} |`);
+  return lines.join('\n');
+}
