@@ -6,7 +6,8 @@
  * Run from the package folder: `tsx bench/oval.ts`. Writes `bench/results/oval-<suite>-<timeout>s-<rules>.json`
  * (or `--out=PATH`) after every run and resumes from it (runs already in the file are skipped), so
  * a long run can be stopped and restarted; one process per rule can run side by side. `--report`
- * prints the side-by-side table of every `oval-<suite>-<timeout>s-*.json` file together. Options: `--suite=base_easy|base_med|base_hard|base_20|base_100`
+ * prints the side-by-side table of every `oval-<suite>-<timeout>s-*.json` file together (only the rows
+ * `--limit`, `--from` and `--rows` select, where any of them is given). Options: `--suite=base_easy|base_med|base_hard|base_20|base_100`
  * (default base_easy), `--limit=N` (first N properties, default 10), `--from=K` (skip the first K of them,
  * e.g. a second process on later rows with its own `--out`), `--rows=LIST` (only these table rows of
  * the first N, e.g. `--rows=2,8,9`), `--timeout=S` (wall-clock seconds, default 300),
@@ -34,9 +35,10 @@ import { gitCommit } from './commit';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: readonly string[]) {
-  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, rows: null as number[] | null, timeout: NaN, cpuTimeout: undefined as number | undefined, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false };
+  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, rows: null as number[] | null, timeout: NaN, cpuTimeout: undefined as number | undefined, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false, selected: false };
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
+    if (['--limit', '--from', '--rows'].includes(key)) args.selected = true;
     if (key === '--suite') args.suite = value as OvalSuite;
     else if (key === '--limit') args.limit = Number(value);
     else if (key === '--from') args.from = Number(value);
@@ -114,10 +116,12 @@ async function main(): Promise<void> {
   const out = args.out || join(BENCH_DIR, 'results', `${prefix}${args.rules.join('-')}.json`);
   const previous = !args.fresh && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
   if (previous && (previous.timeout !== args.timeout || previous.cpuTimeout !== args.cpuTimeout)) throw new Error(`bench: ${out} holds runs with timeout ${previous.timeout} s and CPU timeout ${previous.cpuTimeout ?? 'none'}, not ${args.timeout} s and ${args.cpuTimeout ?? 'none'} (use --fresh or --out)`);
-  const rows: BenchRow[] = args.report
-    ? readdirSync(join(BENCH_DIR, 'results')).filter((n) => n.startsWith(prefix) && n.endsWith('.json')).flatMap((n) => JSON.parse(readFileSync(join(BENCH_DIR, 'results', n), 'utf8')).rows as BenchRow[])
-    : (previous?.rows ?? []);
   const properties = readOvalProperties(args.suite, args.dir);
+  // A report covers every row of the files unless --limit, --from or --rows name the rows to show.
+  const shown = args.selected ? new Set(properties.slice(args.from, args.limit).map((p) => p.row).filter((r) => !args.rows || args.rows.includes(r))) : null;
+  const rows: BenchRow[] = args.report
+    ? readdirSync(join(BENCH_DIR, 'results')).filter((n) => n.startsWith(prefix) && n.endsWith('.json')).flatMap((n) => JSON.parse(readFileSync(join(BENCH_DIR, 'results', n), 'utf8')).rows as BenchRow[]).filter((r) => !shown || shown.has(r.row))
+    : (previous?.rows ?? []);
   const report = () => {
     const c = compared(properties, rows, args.timeout, args.cpuTimeout);
     const each = args.cpuTimeout !== undefined ? `${args.cpuTimeout} CPU s each (times below are CPU seconds; the reference's are its own wall times)` : `${args.timeout} s each`;
