@@ -28,6 +28,11 @@ export function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toPrecision(3)} MiB`;
 }
 
+/** The arithmetic mean of a list of numbers (NaN for none). */
+export function mean(values: readonly number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+}
+
 /** The median of a list of numbers. */
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 // The tables of the paper runs: paper | ours | same setting? | verdict (MNIST), and the per-epoch
 // error and alignment curves of any paper run.
+import { mean } from '../../../../scripts/bench-report';
 import { METHOD_LABEL, TARGETS, type PaperMethod } from './settings';
 import type { DfaPaperResults } from './mnist';
 import type { EpochResult, MethodResults } from './run';
@@ -112,7 +113,6 @@ export function seedTable(runs: readonly { seed: number; results: DfaPaperResult
     lines.push(`| ${seed} (${s.modelSeed}, ${s.feedbackSeed}, ${s.dataSeed}) | ${f(bp?.best?.testErrorPercent)} (${bp?.best?.epoch ?? '—'}) | ${f(dfa?.best?.testErrorPercent)} (${dfa?.best?.epoch ?? '—'}) | ${f(bestGap)} | ${f(lastBp?.testErrorPercent)} | ${f(lastDfa?.testErrorPercent)} | ${f(lastGap)} | ${status} |`);
   }
   if (gaps.length > 0) {
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const best = mean(gaps.map((g) => g.best));
     lines.push(`| **mean of ${gaps.length} finished** | | | **${best.toFixed(2)}** (target ≤ ${TARGETS.dfaVsBp}: ${best <= TARGETS.dfaVsBp ? 'met' : 'missed'}) | | | ${mean(gaps.map((g) => g.last)).toFixed(2)} | |`);
   }

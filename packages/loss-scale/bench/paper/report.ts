@@ -1,5 +1,6 @@
 // Tables of the CIFAR-10 paper run: per-epoch curves, per-layer underflow, and
 // paper | ours | same setting? | verdict.
+import { mean } from '../../../../scripts/bench-report';
 import type { EpochResult, LossScalePaperResults } from './run';
 import { METHOD_LABEL, PAPER_METHODS, type PaperMethod } from './settings';
 
@@ -83,7 +84,6 @@ export function paperTable(r: LossScalePaperResults): string {
 export function seedTable(runs: readonly LossScalePaperResults[]): string {
   const finished = (r: LossScalePaperResults, m: PaperMethod) => (r.methods[m]?.epochs.length === r.settings.epochs ? last(r, m)!.testAccuracy : null);
   const points = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const lines = [`| seed | ${PAPER_METHODS.map((m) => METHOD_LABEL[m]).join(' | ')} |`, `|---|${PAPER_METHODS.map(() => '---|').join('')}`];
   for (const r of runs) lines.push(`| ${r.settings.seed} | ${PAPER_METHODS.map((m) => pct(finished(r, m))).join(' | ')} |`);
   const meanCell = (m: PaperMethod) => {
