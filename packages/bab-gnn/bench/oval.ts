@@ -17,6 +17,7 @@
  * `--rules=babsr,gnn,strong` (default babsr,gnn), `--strong-candidates=K` (default 8),
  * `--gnn=oval-base|small-random` (the shipped weights the GNN rule uses, default oval-base: trained on
  * this model's base_med properties; the rows record which),
+ * `--bounding=alpha|alpha-beta` (the objective bound, see `OVAL_BOUNDINGS`; default alpha),
  * `--dir=PATH` (OVAL data), `--cifar=PATH` (CIFAR-10), `--out=PATH`, `--fresh`, `--report`.
  *
  * @module
@@ -27,7 +28,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
-import { compareOval, createOvalRule, loadPretrainedGnn, OVAL_RULES, PRETRAINED_GNNS, runOvalProperty, type OvalComparison, type OvalRuleName, type OvalRun, type PretrainedGnnName } from '../src/index';
+import { compareOval, createOvalRule, loadPretrainedGnn, OVAL_BOUNDINGS, OVAL_RULES, PRETRAINED_GNNS, runOvalProperty, type OvalBounding, type OvalComparison, type OvalRuleName, type OvalRun, type PretrainedGnnName } from '../src/index';
 import { OVAL_SUITES, ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '../src/node';
 import { median, textTable } from '../../../scripts/bench-report';
 import { gitCommit } from './commit';
@@ -35,7 +36,7 @@ import { gitCommit } from './commit';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: readonly string[]) {
-  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, rows: null as number[] | null, timeout: NaN, cpuTimeout: undefined as number | undefined, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false, selected: false };
+  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, rows: null as number[] | null, timeout: NaN, cpuTimeout: undefined as number | undefined, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, bounding: 'alpha' as OvalBounding, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false, selected: false };
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     if (['--limit', '--from', '--rows'].includes(key)) args.selected = true;
@@ -48,6 +49,7 @@ function parseArgs(argv: readonly string[]) {
     else if (key === '--rules') args.rules = value.split(',');
     else if (key === '--strong-candidates') args.strongCandidates = Number(value);
     else if (key === '--gnn') args.gnn = value as PretrainedGnnName;
+    else if (key === '--bounding') args.bounding = value as OvalBounding;
     else if (key === '--dir') args.dir = value;
     else if (key === '--cifar') args.cifar = value;
     else if (key === '--out') args.out = value;
@@ -63,6 +65,7 @@ function parseArgs(argv: readonly string[]) {
   if (args.cpuTimeout !== undefined && !(args.cpuTimeout > 0)) throw new Error('bench: --cpu-timeout must be a number of seconds > 0');
   if (args.rows && !args.rows.every((r) => Number.isInteger(r) && r >= 0)) throw new Error('bench: --rows must list table rows (integers >= 0), e.g. --rows=2,8,9');
   if (!args.rules.every((r) => (OVAL_RULES as readonly string[]).includes(r))) throw new Error(`bench: --rules must list ${OVAL_RULES.join(', ')}`);
+  if (!OVAL_BOUNDINGS.includes(args.bounding)) throw new Error(`bench: --bounding must be one of ${OVAL_BOUNDINGS.join(', ')}`);
   if (!PRETRAINED_GNNS.includes(args.gnn)) throw new Error(`bench: --gnn must be one of ${PRETRAINED_GNNS.join(', ')}`);
   if (!(Number.isInteger(args.strongCandidates) && args.strongCandidates > 0)) throw new Error('bench: --strong-candidates must be an integer > 0');
   return args;
@@ -112,9 +115,10 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   await t.setBackend('cpu');
   const limit = args.cpuTimeout !== undefined ? args.cpuTimeout : args.timeout;
-  const prefix = `oval-${args.suite}-${args.cpuTimeout !== undefined ? `cpu${args.cpuTimeout}` : args.timeout}s-`;
+  const prefix = `oval-${args.suite}-${args.cpuTimeout !== undefined ? `cpu${args.cpuTimeout}` : args.timeout}s-${args.bounding === 'alpha' ? '' : `${args.bounding}-`}`;
   const out = args.out || join(BENCH_DIR, 'results', `${prefix}${args.rules.join('-')}.json`);
   const previous = !args.fresh && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
+  if (previous && (previous.bounding ?? 'alpha') !== args.bounding) throw new Error(`bench: ${out} holds runs with --bounding=${previous.bounding ?? 'alpha'}, not ${args.bounding} (use --fresh or --out)`);
   if (previous && (previous.timeout !== args.timeout || previous.cpuTimeout !== args.cpuTimeout)) throw new Error(`bench: ${out} holds runs with timeout ${previous.timeout} s and CPU timeout ${previous.cpuTimeout ?? 'none'}, not ${args.timeout} s and ${args.cpuTimeout ?? 'none'} (use --fresh or --out)`);
   const properties = readOvalProperties(args.suite, args.dir);
   // A report covers every row of the files unless --limit, --from or --rows name the rows to show.
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
   const gnn = args.rules.includes('gnn') ? loadPretrainedGnn(args.gnn) : null;
   const save = async () => {
     const comparison = compared(properties, rows, args.timeout, args.cpuTimeout);
-    const meta = { suite: args.suite, timeout: args.timeout, ...(args.cpuTimeout !== undefined ? { cpuTimeout: args.cpuTimeout } : {}), strongCandidates: args.strongCandidates, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, medianLoad: median(rows.map((r) => r.load)) };
+    const meta = { suite: args.suite, bounding: args.bounding, timeout: args.timeout, ...(args.cpuTimeout !== undefined ? { cpuTimeout: args.cpuTimeout } : {}), strongCandidates: args.strongCandidates, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, medianLoad: median(rows.map((r) => r.load)) };
     await writeFile(`${out}.tmp`, `${JSON.stringify({ ...meta, comparison, medians: medians(rows), rows }, null, 1)}\n`);
     await rename(`${out}.tmp`, out);
   };
@@ -151,7 +155,7 @@ async function main(): Promise<void> {
         if (done && name === 'gnn' && (done.gnnWeights ?? 'small-random') !== args.gnn) throw new Error(`bench: ${out} holds GNN runs with the ${done.gnnWeights ?? 'small-random'} weights, not ${args.gnn} (use --out or move the file)`);
         if (done) continue;
         const cpu0 = process.cpuUsage();
-        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name as OvalRuleName, gnn ?? undefined, args.strongCandidates), args.timeout, args.cpuTimeout);
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name as OvalRuleName, gnn ?? undefined, args.strongCandidates), args.timeout, args.cpuTimeout, args.bounding);
         const cpu = process.cpuUsage(cpu0);
         rows.push({ ...run, cpuS: (cpu.user + cpu.system) / 1e6, load: loadavg()[0], commit, ...(name === 'gnn' ? { gnnWeights: args.gnn } : {}), ...(args.cpuTimeout !== undefined ? { cpuTimeoutS: args.cpuTimeout } : {}) });
         const ref = inst.property.recorded[name === 'strong' ? 'babsr' : (name as 'babsr' | 'gnn')];

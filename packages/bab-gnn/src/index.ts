@@ -57,5 +57,5 @@ export * from './parse/oval-properties';
 export * from './properties/oval-spec';
 export * from './bab/oval-run';
 export * from './bab/oval-summary';
-export * from './bounds/alpha-host';
+export * from './bounds/alpha-batched';
 export * from './bounds/prior-bounds';

@@ -19,7 +19,7 @@ describe('host α refinement', () => {
       const rows = Float64Array.from({ length: m * 3 }, () => 2 * u() - 1);
       const rowConst = Float64Array.from({ length: m }, () => u() - 0.5);
       const crown = backwardLowerBound(net, box, layers, undefined, net.layers.length - 1, rows, rowConst);
-      const refined = refineRows(net, box, layers, undefined, rows, rowConst, crown, [0, 2], 5);
+      const [refined] = refineRows(net, [{ box, layers, splits: undefined, rows, rowConst, result: crown, select: [0, 2] }], 5);
       expect(refined.lower[1]).toBe(crown.lower[1]);
       expect(refined.inputCoeffs.subarray(3 * 4, 4 * 4)).toEqual(crown.inputCoeffs.subarray(3 * 4, 4 * 4));
       for (const q of [0, 2]) {
@@ -38,6 +38,27 @@ describe('host α refinement', () => {
       }
     }
     expect(raised).toBeGreaterThan(3);
+  });
+
+  it('refines several domains together exactly as each alone', () => {
+    const net = randomNetwork([4, 12, 12, 3], 6300);
+    const u = data.createRng(6301);
+    const requests = [0, 1, 2].map((q) => {
+      const box = randomBox(4, 6310 + q, 1.5);
+      const layers = intermediateBounds(net, box);
+      const rows = Float64Array.from({ length: 2 * 3 }, () => 2 * u() - 1);
+      const rowConst = Float64Array.from({ length: 2 }, () => u() - 0.5);
+      const result = backwardLowerBound(net, box, layers, undefined, net.layers.length - 1, rows, rowConst);
+      return { box, layers, splits: undefined, rows, rowConst, result, select: q === 1 ? [] : [q === 0 ? 0 : 1] };
+    });
+    const together = refineRows(net, requests, 5);
+    requests.forEach((request, q) => {
+      const [alone] = refineRows(net, [request], 5);
+      expect(Array.from(together[q].lower)).toEqual(Array.from(alone.lower));
+      expect(Array.from(together[q].inputCoeffs)).toEqual(Array.from(alone.inputCoeffs));
+    });
+    // A domain with nothing selected comes back as it was.
+    expect(together[1]).toBe(requests[1].result);
   });
 
   it('the policy tries every domain until it has seen refutations, then those near the deepest refuted start, and some others', () => {

@@ -1,55 +1,69 @@
 /**
- * Tightening CROWN bounds of selected rows of one domain by optimising their lower-relaxation
- * slopes on the host ({@link hostAlphaBound}: float64, a few sign steps, no tensors). Far cheaper
- * per domain than the tensor α-CROWN of alpha.ts, and on small boxes, where most ReLUs are stable
- * and the few ambiguous ones decide the bound, most of α-CROWN's gain comes in these few steps.
- * The bound of every row is recomputed soundly by the batched backward pass with the chosen slopes
- * and is never looser than CROWN's (the search starts from CROWN's slopes and keeps the best).
+ * Tightening CROWN bounds of selected rows of many domains by optimising their lower-relaxation
+ * slopes with a few sign steps ({@link batchedAlphaBound} with `update: 'sign'`: float64, every
+ * domain in one batched pass per step). Far cheaper per domain than full α-CROWN, and on small
+ * boxes, where most ReLUs are stable and the few ambiguous ones decide the bound, most of
+ * α-CROWN's gain comes in these few steps. The bound of every row is sound and never looser than
+ * CROWN's (the search starts from CROWN's slopes and keeps the best).
  */
-import { hostAlphaBound } from '../bounds/alpha-host';
+import { batchedAlphaBound } from '../bounds/alpha-batched';
 import type { LinearLowerBound } from '../bounds/batched-backward';
 import type { Box, LayerBounds, Splits } from '../bounds/types';
 import type { ReluNetwork } from '../network/network';
 
+/** One domain's rows to refine: its box, bounds and splits, the rows as bounded in `result`, and the indices to refine. */
+export interface RefineRequest {
+  readonly box: Box;
+  readonly layers: LayerBounds;
+  readonly splits: Splits | undefined;
+  /** Row-major `[m, outputSize]`, as bounded in `result`. */
+  readonly rows: Float64Array;
+  readonly rowConst: Float64Array;
+  readonly result: LinearLowerBound;
+  /** Indices into `rowConst` of the rows to refine. */
+  readonly select: readonly number[];
+}
+
 /**
- * `result` with rows `select` (indices into `rowConst`) replaced by their slope-optimised bounds
- * where those are higher; `rows` row-major `[m, outputSize]` as bounded in `result`.
+ * Each request's `result` with its selected rows replaced by their slope-optimised bounds where
+ * those are higher; all requests are optimised together.
  */
-export function refineRows(
-  net: ReluNetwork,
-  box: Box,
-  layers: LayerBounds,
-  splits: Splits | undefined,
-  rows: Float64Array,
-  rowConst: Float64Array,
-  result: LinearLowerBound,
-  select: readonly number[],
-  iterations: number,
-  deadline?: number,
-): LinearLowerBound {
-  if (select.length === 0 || !result.margin) return result;
+export function refineRows(net: ReluNetwork, requests: readonly RefineRequest[], iterations: number, deadline?: number): LinearLowerBound[] {
   const out = net.outputSize;
   const d = net.inputSize;
-  const subRows = new Float64Array(select.length * out);
-  const subConst = new Float64Array(select.length);
-  select.forEach((q, j) => {
-    subRows.set(rows.subarray(q * out, (q + 1) * out), j * out);
-    subConst[j] = rowConst[q];
+  const active = requests.flatMap((q, j) => (q.select.length > 0 && q.result.margin ? [j] : []));
+  const refined = batchedAlphaBound(
+    net,
+    active.map((j) => {
+      const q = requests[j];
+      const rows = new Float64Array(q.select.length * out);
+      const rowConst = new Float64Array(q.select.length);
+      q.select.forEach((r, i) => {
+        rows.set(q.rows.subarray(r * out, (r + 1) * out), i * out);
+        rowConst[i] = q.rowConst[r];
+      });
+      return { box: q.box, bounds: q.layers, splits: q.splits, rows, rowConst };
+    }),
+    { iterations, update: 'sign', beta: false, deadline },
+  );
+  const results = requests.map((q) => q.result);
+  active.forEach((j, a) => {
+    const { result, select } = requests[j];
+    const better = refined[a];
+    const lower = Float64Array.from(result.lower);
+    const inputCoeffs = Float64Array.from(result.inputCoeffs);
+    const constant = Float64Array.from(result.constant);
+    const margin = Float64Array.from(result.margin!);
+    select.forEach((r, i) => {
+      if (!(better.lower[i] > lower[r])) return;
+      lower[r] = better.lower[i];
+      constant[r] = better.constant[i];
+      margin[r] = better.margin![i];
+      inputCoeffs.set(better.inputCoeffs.subarray(i * d, (i + 1) * d), r * d);
+    });
+    results[j] = { lower, inputCoeffs, constant, margin };
   });
-  const refined = hostAlphaBound(net, box, layers, splits, subRows, subConst, { iterations, deadline });
-  if (!refined.margin) return result;
-  const lower = Float64Array.from(result.lower);
-  const inputCoeffs = Float64Array.from(result.inputCoeffs);
-  const constant = Float64Array.from(result.constant);
-  const margin = Float64Array.from(result.margin);
-  select.forEach((q, j) => {
-    if (!(refined.lower[j] > lower[q])) return;
-    lower[q] = refined.lower[j];
-    constant[q] = refined.constant[j];
-    margin[q] = refined.margin![j];
-    inputCoeffs.set(refined.inputCoeffs.subarray(j * d, (j + 1) * d), q * d);
-  });
-  return { lower, inputCoeffs, constant, margin };
+  return results;
 }
 
 /** Settings of {@link AlphaRefinePolicy}. */

@@ -1,8 +1,8 @@
 /**
  * How this package verifies an OVAL CIFAR property, in one place for the bench and the command
  * line: ReLU splitting as in the paper, one domain per step (the reference's best-first loop),
- * CROWN intermediate bounds recomputed below each split and an α-CROWN objective bound (5 host
- * steps, {@link hostAlphaBound}; the reference solves the Planet LP), and only a short attack
+ * CROWN intermediate bounds recomputed below each split and an α-CROWN objective bound (5 sign
+ * steps on the slopes, no split multipliers; the reference solves the Planet LP), and only a short attack
  * (every OVAL base property is robust; the reference runs no attack either and evaluates the
  * network at its bounds' minimisers, as every domain probe here does).
  */
@@ -16,15 +16,30 @@ import type { VerificationSpec } from '../properties/spec';
 import { verify, type VerifyOptions, type VerifyStatus } from './verify';
 
 /**
+ * How an OVAL run bounds each domain's objective: `'alpha'` (every run until 2026-12-07) CROWN
+ * with 5 sign steps on the slopes α; `'alpha-beta'` α,β-CROWN, the slopes and the multipliers β of
+ * the split ReLUs moved by Adam ({@link OVAL_ALPHA_BETA_ITERATIONS} steps), so that the splits
+ * tighten the bound itself and not only the intermediate bounds.
+ */
+export const OVAL_BOUNDINGS = ['alpha', 'alpha-beta'] as const;
+
+/** A name of {@link OVAL_BOUNDINGS}. */
+export type OvalBounding = (typeof OVAL_BOUNDINGS)[number];
+
+/** Adam steps of the `'alpha-beta'` bounding of an OVAL run. */
+export const OVAL_ALPHA_BETA_ITERATIONS = 10;
+
+/**
  * The verifier settings of an OVAL run with a per-property time limit in seconds of wall time,
  * and optionally one in seconds of CPU time (`cpuTimeout` of {@link VerifyOptions}).
  */
-export function ovalVerifyOptions(timeout: number, cpuTimeout?: number): VerifyOptions {
+export function ovalVerifyOptions(timeout: number, cpuTimeout?: number, bounding: OvalBounding = 'alpha'): VerifyOptions {
+  if (!OVAL_BOUNDINGS.includes(bounding)) throw new Error(`ovalVerifyOptions: bounding must be one of ${OVAL_BOUNDINGS.join(', ')}, got ${JSON.stringify(bounding)}`);
   return {
     ...(cpuTimeout !== undefined ? { cpuTimeout } : {}),
     splitting: 'relu',
     method: 'alpha-crown',
-    alphaIterations: 5,
+    ...(bounding === 'alpha' ? { alphaIterations: 5, alphaUpdate: 'sign', splitMultipliers: false } : { alphaIterations: OVAL_ALPHA_BETA_ITERATIONS, alphaUpdate: 'adam', splitMultipliers: true }),
     batchSize: 1,
     timeout,
     sampling: false,
@@ -52,8 +67,8 @@ export interface OvalRun {
 }
 
 /** Verifies one OVAL property with one rule under {@link ovalVerifyOptions} (`cpuTimeout`: CPU seconds, as well as `timeout`). */
-export async function runOvalProperty(net: ReluNetwork, spec: VerificationSpec, row: number, rule: BranchingRule, timeout: number, cpuTimeout?: number): Promise<OvalRun> {
-  const r = await verify(net, spec, { ...ovalVerifyOptions(timeout, cpuTimeout), rule });
+export async function runOvalProperty(net: ReluNetwork, spec: VerificationSpec, row: number, rule: BranchingRule, timeout: number, cpuTimeout?: number, bounding: OvalBounding = 'alpha'): Promise<OvalRun> {
+  const r = await verify(net, spec, { ...ovalVerifyOptions(timeout, cpuTimeout, bounding), rule });
   return { row, rule: rule.name, status: r.status, timeS: r.stats.timeMs / 1000, branches: r.stats.branches, boundCalls: r.stats.boundCalls };
 }
 

@@ -167,6 +167,7 @@ function checkOptions(o: VerifyOptions): void {
   if (o.attackShare !== undefined && !(o.attackShare > 0 && o.attackShare <= 1)) throw new Error(`verify: attackShare must be in (0, 1], got ${o.attackShare}`);
   if (o.inputBranching !== undefined && !['strong', 'score', 'relaxation'].includes(o.inputBranching)) throw new Error(`verify: inputBranching must be 'relaxation', 'score' or 'strong', got '${String(o.inputBranching)}'`);
   if (o.splitting !== undefined && o.splitting !== 'input' && o.splitting !== 'relu') throw new Error(`verify: splitting must be 'input' or 'relu', got '${String(o.splitting)}'`);
+  if (o.alphaUpdate !== undefined && !['adam', 'sign'].includes(o.alphaUpdate)) throw new Error(`verify: alphaUpdate must be 'adam' or 'sign', got '${String(o.alphaUpdate)}'`);
   if (o.method !== undefined && !['ibp', 'crown', 'alpha-crown'].includes(o.method)) throw new Error(`verify: method must be 'ibp', 'crown' or 'alpha-crown', got '${String(o.method)}'`);
 }
 
@@ -266,7 +267,7 @@ async function search(
   // ReLU splits only tighten the bound through the split multipliers β (the split constraints),
   // so ReLU splitting bounds with α,β-CROWN unless told otherwise.
   const method = options.method ?? (splitting === 'relu' ? 'alpha-crown' : 'crown');
-  const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations, conjunctions: options.conjunctions, refine: options.refine, deadline };
+  const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations, alphaUpdate: options.alphaUpdate, splitMultipliers: options.splitMultipliers, conjunctions: options.conjunctions, refine: options.refine, deadline };
   const inputBranching = options.inputBranching ?? 'relaxation';
   const escalateAfterBranches = options.escalateAfterBranches ?? 1000;
   const escalatedRestarts = options.escalatedRestarts ?? 100;

@@ -68,6 +68,21 @@ export interface BackwardBlock {
  * Returns one {@link LinearLowerBound} per block, in order.
  */
 export function batchedBackwardLowerBound(net: ReluNetwork, blocks: readonly BackwardBlock[], layerIndex: number): LinearLowerBound[] {
+  return propagate(net, blocks, layerIndex);
+}
+
+/**
+ * {@link batchedBackwardLowerBound}, also returning the coefficients each row puts on the output of
+ * every hidden ReLU layer k < `layerIndex` before its relaxation: `reluCoeffs[k]` row-major
+ * `[rows of all blocks, n_k]`, blocks stacked in order (what the gradient of the bound with
+ * respect to the slopes and split multipliers is made of).
+ */
+export function batchedBackwardTrace(net: ReluNetwork, blocks: readonly BackwardBlock[], layerIndex: number): { bounds: LinearLowerBound[]; reluCoeffs: Float64Array[] } {
+  const reluCoeffs: Float64Array[] = new Array(layerIndex);
+  return { bounds: propagate(net, blocks, layerIndex, reluCoeffs), reluCoeffs };
+}
+
+function propagate(net: ReluNetwork, blocks: readonly BackwardBlock[], layerIndex: number, record?: Float64Array[]): LinearLowerBound[] {
   let n = net.layers[layerIndex].outSize;
   const start: number[] = [];
   let R = 0;
@@ -89,6 +104,7 @@ export function batchedBackwardLowerBound(net: ReluNetwork, blocks: readonly Bac
   for (let j = layerIndex; j >= 0; j--) {
     lambda = throughAffine(net.layers[j], lambda, R, constant, magnitude);
     n = net.layers[j].inSize;
+    if (j > 0 && record) record[j - 1] = Float64Array.from(lambda);
     if (j > 0) relaxRelus(blocks, start, lambda, constant, magnitude, n, j - 1);
   }
   return blocks.map((b, q) => concretise(b, lambda, constant, magnitude, n, start[q]));

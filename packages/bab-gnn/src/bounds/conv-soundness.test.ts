@@ -15,7 +15,7 @@ import { isConv } from '../network/network';
 import { backwardLowerBound, intermediateBounds } from './crown';
 import { ibpBounds } from './ibp';
 import { priorOrUnbounded } from './prior-bounds';
-import { hostAlphaBound } from './alpha-host';
+import { batchedAlphaBound } from './alpha-batched';
 import { freeSplits, type LayerBounds } from './types';
 
 const TOL = 1e-9;
@@ -118,7 +118,7 @@ describe('convolutional layers against their dense twins (the dense matrix built
         const crown = backwardLowerBound(net, box, crownLayers, splits, net.layers.length - 1, rows, rowConst);
         const clause = [0, 1].map((r) => ({ coeffs: rows.slice(r * net.outputSize, (r + 1) * net.outputSize), constant: rowConst[r], strict: false }));
         const domain = await boundDomain(net, box, splits, [clause], { method: 'alpha-crown' });
-        const alpha = hostAlphaBound(net, box, crownLayers, splits, rows, rowConst, { iterations: 10 });
+        const [alpha] = batchedAlphaBound(net, [{ box, bounds: crownLayers, splits, rows, rowConst }], { iterations: 10, update: 'sign', beta: false });
         for (let r = 0; r < 2; r++) {
           expect(alpha.lower[r]).toBeGreaterThanOrEqual(crown.lower[r] - 1e-12);
           if (alpha.lower[r] > crown.lower[r] + 1e-9) alphaGains++;
