@@ -3,7 +3,7 @@
  * a clause is refuted on the domain when one of its constraints has a lower bound > 0 (the unsafe
  * constraints are `≤ 0`, so a tie stays unsafe).
  */
-import { batchedAlphaBound } from '../bounds/alpha-batched';
+import { batchedAlphaBound, type AlphaBetaParameters } from '../bounds/alpha-batched';
 import { batchedBackwardLowerBound, type LinearLowerBound } from '../bounds/batched-backward';
 import type { BatchDomain } from '../bounds/batched-forward';
 import { batchedIntermediateBounds, type IntermediateMethod } from '../bounds/batched-intermediate';
@@ -78,6 +78,8 @@ export interface BoundingSettings {
   alphaUpdate?: 'adam' | 'sign';
   /** Whether `'alpha-crown'` also optimises the split multipliers β of split ReLUs (default true: α,β-CROWN). */
   splitMultipliers?: boolean;
+  /** Whether `'alpha-crown'` starts from the parameters a domain is given (its parent's) rather than CROWN's slopes (default true). */
+  alphaWarmStart?: boolean;
   /** A `performance.now()` time (ms) past which bounding throws a `DeadlineError` (default none). */
   deadline?: number;
   /**
@@ -105,6 +107,14 @@ const ROW_CHUNK = 1024;
 export interface BoundDomainExtras {
   /** Bounds valid on a superset of the domain (its parent's), intersected into the new ones. */
   prior?: LayerBounds;
+  /** α,β-CROWN's start: the parameters of a superset of the domain for the same clauses (its parent's {@link DomainBound.objective}). */
+  start?: AlphaBetaParameters;
+}
+
+/** A domain of {@link boundDomains}: box, splits, prior bounds, and optionally where α,β-CROWN starts. */
+export interface BoundingDomain extends BatchDomain {
+  /** See {@link BoundDomainExtras.start}; ignored unless it has the clauses' rows. */
+  readonly start?: AlphaBetaParameters;
 }
 
 /** Everything the search needs from bounding a domain. */
@@ -113,6 +123,11 @@ export interface DomainBound {
   readonly layers: LayerBounds;
   /** One entry per requested clause, in the same order. */
   readonly clauses: ClauseBound[];
+  /**
+   * For `'alpha-crown'`: the slopes and multipliers of every row of the requested clauses, stacked
+   * in their order (`[rows, n_k]` per hidden layer), to start a sub-domain's search from.
+   */
+  readonly objective?: AlphaBetaParameters;
 }
 
 function minimiserOf(box: Box, coeffs: ArrayLike<number>): Float64Array {
@@ -128,7 +143,7 @@ export async function boundDomain(
   settings: BoundingSettings = {},
   extras: BoundDomainExtras = {},
 ): Promise<DomainBound> {
-  return (await boundDomains(net, [{ box, splits, prior: extras.prior }], clauses, settings))[0];
+  return (await boundDomains(net, [{ box, splits, prior: extras.prior, start: extras.start }], clauses, settings))[0];
 }
 
 /**
@@ -139,7 +154,7 @@ export async function boundDomain(
  */
 export async function boundDomains(
   net: ReluNetwork,
-  domains: readonly BatchDomain[],
+  domains: readonly BoundingDomain[],
   clauses: readonly (readonly OutputConstraint[])[],
   settings: BoundingSettings = {},
 ): Promise<DomainBound[]> {
@@ -162,7 +177,7 @@ export async function boundDomains(
 /** Bounds of every clause on every domain, given the domains' intermediate bounds. */
 function objectiveBounds(
   net: ReluNetwork,
-  domains: readonly BatchDomain[],
+  domains: readonly BoundingDomain[],
   layers: readonly LayerBounds[],
   clauses: readonly (readonly OutputConstraint[])[],
   settings: BoundingSettings,
@@ -171,6 +186,8 @@ function objectiveBounds(
   const conjunctions = settings.conjunctions ?? true;
   const refine = method === 'crown' ? settings.refine : undefined;
   const out: ClauseBound[][] = domains.map(() => []);
+  const objective: (AlphaBetaParameters | undefined)[] = domains.map(() => undefined);
+  const hidden = net.layers.slice(0, -1).map((l) => l.outSize);
   const yMag = domains.map((d, b) => outputMagnitude(net, d.box, layers[b], d.splits));
   // Clauses are bounded in chunks of about ROW_CHUNK rows, so that memory stays small and the
   // deadline is checked between chunks however many clauses the property has.
@@ -180,6 +197,8 @@ function objectiveBounds(
     let m = 0;
     while (last < clauses.length && (last === first || m + clauses[last].length <= ROW_CHUNK)) m += clauses[last++].length;
     const chunk = clauses.slice(first, last);
+    // Only a search over every clause at once has parameters to hand on.
+    const whole = first === 0 && last === clauses.length;
     first = last;
     const rows = new Float64Array(m * net.outputSize);
     const rowConst = new Float64Array(m);
@@ -199,13 +218,17 @@ function objectiveBounds(
     if (method !== 'ibp' && m > 0) {
       const need = domains.flatMap((_, b) => (clauseLowers(chunk, interval[b]).every((v) => v > 0) ? [] : [b]));
       if (method === 'alpha-crown' && need.length > 0) {
-        const res = batchedAlphaBound(net, need.map((b) => ({ box: domains[b].box, bounds: layers[b], splits: domains[b].splits, rows, rowConst })), {
+        const startOf = (d: BoundingDomain) => (whole && settings.alphaWarmStart !== false && d.start && fitsRows(d.start, hidden, m) ? d.start : undefined);
+        const res = batchedAlphaBound(net, need.map((b) => ({ box: domains[b].box, bounds: layers[b], splits: domains[b].splits, rows, rowConst, start: startOf(domains[b]) })), {
           iterations: settings.alphaIterations ?? 20,
           update: settings.alphaUpdate ?? 'adam',
           beta: settings.splitMultipliers ?? true,
           deadline: settings.deadline,
         });
-        need.forEach((b, j) => { results[b] = res[j]; });
+        need.forEach((b, j) => {
+          results[b] = res[j];
+          if (whole) objective[b] = { alphas: res[j].alphas, betas: res[j].betas };
+        });
       } else if (need.length > 0) {
         const res = batchedBackwardLowerBound(net, need.map((b) => ({ box: domains[b].box, bounds: layers[b], splits: domains[b].splits, rows, rowConst })), net.layers.length - 1);
         need.forEach((b, j) => { results[b] = res[j]; });
@@ -257,7 +280,12 @@ function objectiveBounds(
     }
     domains.forEach((_, b) => out[b].push(...bounds[b]));
   }
-  return domains.map((_, b) => ({ layers: layers[b], clauses: out[b] }));
+  return domains.map((_, b) => ({ layers: layers[b], clauses: out[b], ...(objective[b] ? { objective: objective[b] } : {}) }));
+}
+
+/** Whether parameters have `m` rows for every hidden layer (a start for other clauses has not). */
+function fitsRows(p: AlphaBetaParameters, hidden: readonly number[], m: number): boolean {
+  return p.alphas.length === hidden.length && p.betas.length === hidden.length && hidden.every((n, k) => p.alphas[k].length === m * n && p.betas[k].length === m * n);
 }
 
 /** The lower bound of each clause (the largest of its rows'), from per-row lower bounds. */

@@ -17,9 +17,10 @@ import { verify, type VerifyOptions, type VerifyStatus } from './verify';
 
 /**
  * How an OVAL run bounds each domain's objective: `'alpha'` (every run until 2026-12-07) CROWN
- * with 5 sign steps on the slopes α; `'alpha-beta'` α,β-CROWN, the slopes and the multipliers β of
- * the split ReLUs moved by Adam ({@link OVAL_ALPHA_BETA_ITERATIONS} steps), so that the splits
- * tighten the bound itself and not only the intermediate bounds.
+ * with 5 sign steps on the slopes α, each domain from CROWN's slopes; `'alpha-beta'` α,β-CROWN,
+ * the slopes and the multipliers β of the split ReLUs moved by Adam
+ * ({@link OVAL_ALPHA_BETA_ITERATIONS} steps) from the parent domain's, so that the splits tighten
+ * the bound itself and not only the intermediate bounds.
  */
 export const OVAL_BOUNDINGS = ['alpha', 'alpha-beta'] as const;
 
@@ -39,7 +40,7 @@ export function ovalVerifyOptions(timeout: number, cpuTimeout?: number, bounding
     ...(cpuTimeout !== undefined ? { cpuTimeout } : {}),
     splitting: 'relu',
     method: 'alpha-crown',
-    ...(bounding === 'alpha' ? { alphaIterations: 5, alphaUpdate: 'sign', splitMultipliers: false } : { alphaIterations: OVAL_ALPHA_BETA_ITERATIONS, alphaUpdate: 'adam', splitMultipliers: true }),
+    ...(bounding === 'alpha' ? { alphaIterations: 5, alphaUpdate: 'sign', splitMultipliers: false, alphaWarmStart: false } : { alphaIterations: OVAL_ALPHA_BETA_ITERATIONS, alphaUpdate: 'adam', splitMultipliers: true }),
     batchSize: 1,
     timeout,
     sampling: false,

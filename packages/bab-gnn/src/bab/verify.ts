@@ -22,6 +22,7 @@ import { bisectBox, chooseInputDimension } from './input-split';
 import { chooseInputDimensionsByBounds } from './input-branching';
 import { chooseInputDimensionByRelaxation } from './relaxation-branching';
 import { AlphaRefinePolicy } from './alpha-refine';
+import type { AlphaBetaParameters } from '../bounds/alpha-batched';
 import { boundDomain, boundDomains, linearLowerOn, type BoundingMethod, type BoundingSettings, type DomainBound } from './bound-domain';
 import { MinHeap } from './queue';
 
@@ -267,7 +268,7 @@ async function search(
   // ReLU splits only tighten the bound through the split multipliers β (the split constraints),
   // so ReLU splitting bounds with α,β-CROWN unless told otherwise.
   const method = options.method ?? (splitting === 'relu' ? 'alpha-crown' : 'crown');
-  const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations, alphaUpdate: options.alphaUpdate, splitMultipliers: options.splitMultipliers, conjunctions: options.conjunctions, refine: options.refine, deadline };
+  const settings: BoundingSettings = { method, intermediate: options.intermediate, alphaIterations: options.alphaIterations, alphaUpdate: options.alphaUpdate, splitMultipliers: options.splitMultipliers, alphaWarmStart: options.alphaWarmStart, conjunctions: options.conjunctions, refine: options.refine, deadline };
   const inputBranching = options.inputBranching ?? 'relaxation';
   const escalateAfterBranches = options.escalateAfterBranches ?? 1000;
   const escalatedRestarts = options.escalatedRestarts ?? 100;
@@ -292,10 +293,10 @@ async function search(
   const cex0 = attack([], undefined, attackUntil);
   if (cex0) return finish('violated', cex0);
 
-  const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number, prior?: LayerBounds) => {
+  const bound = async (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number, prior?: LayerBounds, start?: AlphaBetaParameters) => {
     stats.boundCalls++;
     const all = spec.regions[region].clauses;
-    return boundDomain(net, box, splits, clauses.map((c) => all[c]), { ...settings, ...(method ? { method } : {}), ...(alphaIterations ? { alphaIterations } : {}) }, { prior });
+    return boundDomain(net, box, splits, clauses.map((c) => all[c]), { ...settings, ...(method ? { method } : {}), ...(alphaIterations ? { alphaIterations } : {}) }, { prior, start });
   };
   /**
    * Checks a bounded domain's candidates: each open clause's minimiser against that clause, and
@@ -328,7 +329,9 @@ async function search(
       kept.push(b.clauses[j]);
     });
     if (keepOpen.length === 0) return null;
-    return { region, box, splits, open: keepOpen, lowers: Float64Array.from(lowers), bound: { layers: b.layers, clauses: kept } };
+    // α,β-CROWN's parameters are per row of the clauses bounded: handed on only while those stay the same.
+    const objective = keepOpen.length === open.length ? b.objective : undefined;
+    return { region, box, splits, open: keepOpen, lowers: Float64Array.from(lowers), bound: { layers: b.layers, clauses: kept, ...(objective ? { objective } : {}) } };
   };
   /**
    * A leaf of ReLU splitting (no ambiguous ReLU left): decides each open clause by its linear
@@ -356,7 +359,7 @@ async function search(
    * splitting) the leaf's linear program, before giving up on it.
    */
   const settleLeaf = async (d: Domain): Promise<Counterexample | null> => {
-    const b = await bound(d.region, d.box, d.splits, d.open, 'alpha-crown', leafIterations, d.bound.layers);
+    const b = await bound(d.region, d.box, d.splits, d.open, 'alpha-crown', leafIterations, d.bound.layers, d.bound.objective);
     const cex = probe(d.region, d.box, d.open, b);
     if (cex) return cex;
     const left = makeDomain(d.region, d.box, d.splits, d.open, d.lowers, b);
@@ -492,7 +495,7 @@ async function search(
       for (const child of children) {
         // A rule that probed this split (strong branching, the fail-safe) already bounded it.
         // The parent's intermediate bounds hold on the child (a subset): they only tighten it.
-        const b = child.bound ?? (await bound(d.region, child.box, child.splits, d.open, undefined, undefined, d.bound.layers));
+        const b = child.bound ?? (await bound(d.region, child.box, child.splits, d.open, undefined, undefined, d.bound.layers, d.bound.objective));
         const cex = settleChild(d, child.box, child.splits, b);
         if (cex) return finish('violated', cex);
       }
@@ -512,7 +515,7 @@ async function splitRelu(
   clauses: readonly (readonly OutputConstraint[])[],
   rule: BranchingRule,
   net: ReluNetwork,
-  bound: (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number, prior?: LayerBounds) => Promise<DomainBound>,
+  bound: (region: number, box: Box, splits: Splits | undefined, clauses: number[], method?: BoundingMethod, alphaIterations?: number, prior?: LayerBounds, start?: AlphaBetaParameters) => Promise<DomainBound>,
 ): Promise<{ box: Box; splits: Splits; bound?: DomainBound }[] | null> {
   const splits = d.splits as Splits;
   const probed = new Map<string, DomainBound>();
@@ -531,7 +534,7 @@ async function splitRelu(
       const out: number[] = [];
       for (const value of [0, 1] as const) {
         const s = withSplit(splits, c, value);
-        const b = probed.get(key(c, value)) ?? (await bound(d.region, d.box, s, d.open, undefined, undefined, d.bound.layers));
+        const b = probed.get(key(c, value)) ?? (await bound(d.region, d.box, s, d.open, undefined, undefined, d.bound.layers, d.bound.objective));
         probed.set(key(c, value), b);
         out.push(splitsFeasible(b, s) ? Math.max(b.clauses[0].lower, d.lowers[0]) : Infinity);
       }

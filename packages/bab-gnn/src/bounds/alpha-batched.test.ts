@@ -152,6 +152,46 @@ describe('batched α,β-CROWN', () => {
     expect(gains).toBeGreaterThan(0);
   });
 
+  it('starts from given parameters: a parent\'s help its split children, a poor start never goes below CROWN, both stay sound', () => {
+    const net = denseNets[1]();
+    let warmWins = 0;
+    let coldWins = 0;
+    for (let trial = 0; trial < 6; trial++) {
+      const parent = randomBlock(net, 900 + trial, 2, 2, 1);
+      const [parentBound] = batchedAlphaBound(net, [parent], { iterations: 20 });
+      // Split one more ambiguous ReLU both ways: the children of a search.
+      const k = trial % 3;
+      const i = parent.bounds.lower[k].findIndex((l, q) => l < 0 && parent.bounds.upper[k][q] > 0 && parent.splits![k][q] === -1);
+      if (i < 0) continue;
+      for (const value of [0, 1]) {
+        const splits = parent.splits!.map((s) => Int8Array.from(s));
+        splits[k][i] = value;
+        const bounds = intermediateBounds(net, parent.box, splits, 'crown');
+        const child: AlphaBlock = { ...parent, splits, bounds };
+        const crown = batchedBackwardLowerBound(net, [child], net.layers.length - 1)[0];
+        const [cold] = batchedAlphaBound(net, [child], { iterations: 3 });
+        const [warm] = batchedAlphaBound(net, [{ ...child, start: { alphas: parentBound.alphas, betas: parentBound.betas } }], { iterations: 3 });
+        const poorStart = { alphas: parentBound.alphas.map((a) => a.map(() => 0)), betas: parentBound.betas.map((b) => b.map(() => 50)) };
+        const [poor] = batchedAlphaBound(net, [{ ...child, start: poorStart }], { iterations: 1 });
+        const samples = sampledValues(net, child, 1000 + trial, 800);
+        for (let r = 0; r < 2; r++) {
+          expect(warm.lower[r]).toBeGreaterThanOrEqual(crown.lower[r]);
+          expect(poor.lower[r]).toBeGreaterThanOrEqual(crown.lower[r]);
+          for (const v of samples) {
+            expect(v[r]).toBeGreaterThanOrEqual(warm.lower[r] - TOL);
+            expect(v[r]).toBeGreaterThanOrEqual(poor.lower[r] - TOL);
+          }
+          if (warm.lower[r] > cold.lower[r] + 1e-9) warmWins++;
+          if (cold.lower[r] > warm.lower[r] + 1e-9) coldWins++;
+        }
+      }
+    }
+    // After 3 steps, the parent's parameters are ahead more often than CROWN's slopes.
+    expect(warmWins).toBeGreaterThan(coldWins);
+    const block = randomBlock(net, 950, 1);
+    expect(() => batchedAlphaBound(net, [{ ...block, start: { alphas: [new Float64Array(3)], betas: [] } }])).toThrow(/blocks\[0\]\.start must hold alphas and betas/);
+  });
+
   it('stops at the deadline with CROWN bounds, and refuses bad options', () => {
     const net = denseNets[0]();
     const block = randomBlock(net, 700, 2);

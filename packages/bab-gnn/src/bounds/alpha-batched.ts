@@ -19,8 +19,21 @@ import { affine, hiddenSizes, type ReluNetwork } from '../network/network';
 import { batchedBackwardLowerBound, batchedBackwardTrace, type BackwardBlock, type LinearLowerBound } from './batched-backward';
 import { defaultLowerSlope, splitOf } from './types';
 
+/** Slopes α and split multipliers β per hidden layer, row-major `[m, n_k]` (one row per objective row). */
+export interface AlphaBetaParameters {
+  readonly alphas: readonly Float64Array[];
+  readonly betas: readonly Float64Array[];
+}
+
 /** One domain of {@link batchedAlphaBound}: its box, intermediate bounds, splits and objective rows. */
-export type AlphaBlock = Omit<BackwardBlock, 'alphas' | 'betas'>;
+export interface AlphaBlock extends Omit<BackwardBlock, 'alphas' | 'betas'> {
+  /**
+   * Parameters to start from instead of CROWN's slopes (e.g. those of the parent domain, a
+   * superset: every slope in [0, 1] and β ≥ 0 stays sound); CROWN's bound is still among the
+   * candidates, so the result is never looser than CROWN.
+   */
+  readonly start?: AlphaBetaParameters;
+}
 
 /** Settings of {@link batchedAlphaBound}. */
 export interface BatchedAlphaOptions {
@@ -78,9 +91,17 @@ export function batchedAlphaBound(net: ReluNetwork, blocks: readonly AlphaBlock[
   const alphas = hidden.map((n) => new Float64Array(R * n));
   const betas = hidden.map((n) => new Float64Array(R * n));
   blocks.forEach((b, q) => {
+    const m = b.rowConst.length;
     hidden.forEach((n, k) => {
       const row = Float64Array.from({ length: n }, (_, i) => defaultLowerSlope(b.bounds.lower[k][i], b.bounds.upper[k][i]));
-      for (let r = 0; r < b.rowConst.length; r++) alphas[k].set(row, (start[q] + r) * n);
+      for (let r = 0; r < m; r++) alphas[k].set(row, (start[q] + r) * n);
+    });
+    if (!b.start) return;
+    checkStart(b.start, hidden, m, q);
+    hidden.forEach((n, k) => {
+      const from = start[q] * n;
+      for (let j = 0; j < m * n; j++) alphas[k][from + j] = Math.min(1, Math.max(0, b.start!.alphas[k][j]));
+      if (useBeta) for (let j = 0; j < m * n; j++) betas[k][from + j] = Math.max(0, b.start!.betas[k][j]);
     });
   });
   const view = (q: number): BackwardBlock => {
@@ -88,12 +109,11 @@ export function batchedAlphaBound(net: ReluNetwork, blocks: readonly AlphaBlock[
     return { ...blocks[q], alphas: hidden.map((n, k) => span(alphas[k], n)), betas: useBeta ? hidden.map((n, k) => span(betas[k], n)) : undefined };
   };
   const best: AlphaBetaBound[] = new Array(blocks.length);
-  const keepBest = (q: number, bound: LinearLowerBound) => {
-    const own = view(q);
+  const keepBest = (q: number, bound: LinearLowerBound, own: BackwardBlock = view(q)) => {
     const m = blocks[q].rowConst.length;
     const d = net.inputSize;
     if (!best[q]) {
-      best[q] = { ...bound, lower: Float64Array.from(bound.lower), alphas: own.alphas!.map((a) => Float64Array.from(a)), betas: hidden.map((n, k) => (useBeta ? Float64Array.from(own.betas![k]) : new Float64Array(m * n))) };
+      best[q] = { ...bound, lower: Float64Array.from(bound.lower), alphas: own.alphas!.map((a) => Float64Array.from(a)), betas: hidden.map((n, k) => (own.betas ? Float64Array.from(own.betas[k]) : new Float64Array(m * n))) };
       return;
     }
     const held = best[q];
@@ -105,7 +125,8 @@ export function batchedAlphaBound(net: ReluNetwork, blocks: readonly AlphaBlock[
       held.inputCoeffs.set(bound.inputCoeffs.subarray(r * d, (r + 1) * d), r * d);
       hidden.forEach((n, k) => {
         held.alphas[k].set(own.alphas![k].subarray(r * n, (r + 1) * n), r * n);
-        if (useBeta) held.betas[k].set(own.betas![k].subarray(r * n, (r + 1) * n), r * n);
+        if (own.betas) held.betas[k].set(own.betas[k].subarray(r * n, (r + 1) * n), r * n);
+        else held.betas[k].fill(0, r * n, (r + 1) * n);
       });
     }
   };
@@ -113,6 +134,23 @@ export function batchedAlphaBound(net: ReluNetwork, blocks: readonly AlphaBlock[
   const adamStates = update === 'adam' ? params.map((p) => t.optim.adamHostState(p.length)) : [];
   // Rows of closed blocks get a zero gradient (their parameters no longer matter).
   const grads = params.map((p) => new Float64Array(p.length));
+  // Blocks that start elsewhere keep CROWN's bound (CROWN's slopes, no multipliers) as a candidate.
+  const started = blocks.flatMap((b, q) => (b.start ? [q] : []));
+  if (started.length > 0) {
+    const crownBlocks = started.map((q) => ({ ...blocks[q], alphas: undefined, betas: undefined }));
+    const crown = batchedBackwardLowerBound(net, crownBlocks, last);
+    started.forEach((q, j) => {
+      const m = blocks[q].rowConst.length;
+      const b = blocks[q];
+      const crownAlphas = hidden.map((n, k) => {
+        const a = new Float64Array(m * n);
+        for (let i = 0; i < n; i++) a[i] = defaultLowerSlope(b.bounds.lower[k][i], b.bounds.upper[k][i]);
+        for (let r = 1; r < m; r++) a.copyWithin(r * n, 0, n);
+        return a;
+      });
+      keepBest(q, crown[j], { ...b, alphas: crownAlphas, betas: undefined });
+    });
+  }
   let step = lr;
   let open = blocks.map((_, q) => q);
   for (let it = 0; ; it++) {
@@ -150,6 +188,11 @@ export function batchedAlphaBound(net: ReluNetwork, blocks: readonly AlphaBlock[
     if (open.length === 0) break;
   }
   return best;
+}
+
+function checkStart(p: AlphaBetaParameters, hidden: readonly number[], m: number, q: number): void {
+  const ok = (a: readonly Float64Array[]) => a?.length === hidden.length && hidden.every((n, k) => a[k]?.length === m * n);
+  if (!ok(p.alphas) || !ok(p.betas)) throw new Error(`batchedAlphaBound: blocks[${q}].start must hold alphas and betas of [${m}, n] per hidden layer (${hidden.join(', ')})`);
 }
 
 /**
