@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OvalProperty, OvalRun } from '@nnlab/bab-gnn';
 import * as t from '@nnlab/tensor-gpu';
 import { quietContext } from './context.test-helper';
-import { measureOval, parseBranchingList, parseOvalSuite, type MeasuredOvalRun } from './verify-oval';
+import { measureOval, parseBranchingList, parseOvalBounding, parseOvalSuite, type MeasuredOvalRun } from './verify-oval';
 import { judgeOval, renderOval } from './verify-oval-report';
 
 const property = (row: number, babsrTime: number, gnnTime: number): OvalProperty => ({
@@ -22,6 +22,8 @@ describe('nnlab verify --suite', () => {
     expect(parseBranchingList('gnn,babsr')).toEqual(['gnn', 'babsr']);
     expect(() => parseBranchingList('babsr,babsr')).toThrow(/each once/);
     expect(() => parseBranchingList('random')).toThrow("expected a comma-separated list of babsr, gnn, strong (each once), got 'random'");
+    expect(parseOvalBounding('alpha-beta')).toBe('alpha-beta');
+    expect(() => parseOvalBounding('lp')).toThrow("expected one of alpha, alpha-beta, got 'lp'");
   });
 
   it('judges against the reference cut at the same limit and renders both tables with every row', () => {

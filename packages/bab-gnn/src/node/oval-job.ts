@@ -2,7 +2,7 @@
  * One OVAL CIFAR property under one branching rule as a self-contained job: what a worker process
  * or thread needs to verify it from its own copy of the benchmark and of CIFAR-10.
  */
-import { createOvalRule, OVAL_RULES, runOvalProperty, type OvalRuleName, type OvalRun } from '../bab/oval-run';
+import { createOvalRule, OVAL_BOUNDINGS, OVAL_RULES, runOvalProperty, type OvalBounding, type OvalRuleName, type OvalRun } from '../bab/oval-run';
 import type { BranchingGnn } from '../gnn/model';
 import { loadPretrainedGnn } from '../gnn/pretrained-model';
 import { loadCifar10 } from '@nnlab/tensor-gpu/node';
@@ -21,6 +21,8 @@ export interface OvalJob {
   rule: OvalRuleName;
   /** Seconds for this property. */
   timeout: number;
+  /** How each domain's objective is bounded (default `'alpha'`). */
+  bounding?: OvalBounding;
 }
 
 /** Checks a job payload (e.g. JSON from a queue); the error names the field and what was expected. */
@@ -31,6 +33,7 @@ export function checkOvalJob(data: unknown): OvalJob {
   if (!Number.isInteger(d.row) || (d.row as number) < 0) throw new Error(`job data.row must be an integer ≥ 0, got ${JSON.stringify(d.row)}`);
   if (!(OVAL_RULES as readonly unknown[]).includes(d.rule)) throw new Error(`job data.rule must be one of ${OVAL_RULES.join(', ')}, got ${JSON.stringify(d.rule)}`);
   if (typeof d.timeout !== 'number' || !(d.timeout > 0) || d.timeout > MAX_OVAL_JOB_TIMEOUT_S) throw new Error(`job data.timeout must be a number of seconds in (0, ${MAX_OVAL_JOB_TIMEOUT_S}], got ${JSON.stringify(d.timeout)}`);
+  if (d.bounding !== undefined && !(OVAL_BOUNDINGS as readonly unknown[]).includes(d.bounding)) throw new Error(`job data.bounding must be one of ${OVAL_BOUNDINGS.join(', ')}, got ${JSON.stringify(d.bounding)}`);
   return d as OvalJob;
 }
 
@@ -59,6 +62,6 @@ export function ovalVerifierFor(task?: { dir?: string; cifarDir?: string } | nul
     const instance = (await tables.get(job.suite)!).find((i) => i.property.row === job.row);
     if (!instance) throw new Error(`job data.row: the OVAL table ${job.suite} has no row ${job.row}`);
     if (job.rule === 'gnn') gnn ??= loadPretrainedGnn('oval-base');
-    return runOvalProperty(m.network, instance.spec, job.row, createOvalRule(job.rule, gnn), job.timeout);
+    return runOvalProperty(m.network, instance.spec, job.row, createOvalRule(job.rule, gnn), job.timeout, undefined, job.bounding ?? 'alpha');
   };
 }
