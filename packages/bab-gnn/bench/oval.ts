@@ -124,7 +124,13 @@ async function main(): Promise<void> {
   // A report covers every row of the files unless --limit, --from or --rows name the rows to show.
   const shown = args.selected ? new Set(properties.slice(args.from, args.limit).map((p) => p.row).filter((r) => !args.rows || args.rows.includes(r))) : null;
   const rows: BenchRow[] = args.report
-    ? readdirSync(join(BENCH_DIR, 'results')).filter((n) => n.startsWith(prefix) && n.endsWith('.json')).flatMap((n) => JSON.parse(readFileSync(join(BENCH_DIR, 'results', n), 'utf8')).rows as BenchRow[]).filter((r) => !shown || shown.has(r.row))
+    ? readdirSync(join(BENCH_DIR, 'results'))
+        .filter((n) => n.startsWith(prefix) && n.endsWith('.json'))
+        .map((n) => JSON.parse(readFileSync(join(BENCH_DIR, 'results', n), 'utf8')))
+        // Files of the other boundings share the prefix of the default one.
+        .filter((file) => (file.bounding ?? 'alpha') === args.bounding)
+        .flatMap((file) => file.rows as BenchRow[])
+        .filter((r) => !shown || shown.has(r.row))
     : (previous?.rows ?? []);
   const report = () => {
     const c = compared(properties, rows, args.timeout, args.cpuTimeout);
