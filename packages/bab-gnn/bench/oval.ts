@@ -17,7 +17,8 @@
  * `--rules=babsr,gnn,strong` (default babsr,gnn), `--strong-candidates=K` (default 8),
  * `--gnn=oval-base|small-random` (the shipped weights the GNN rule uses, default oval-base: trained on
  * this model's base_med properties; the rows record which),
- * `--bounding=alpha|alpha-beta` (the objective bound, see `OVAL_BOUNDINGS`; default alpha),
+ * `--bounding=alpha|alpha-beta` (the objective bound, see `OVAL_BOUNDINGS`; default alpha-beta;
+ * files of `alpha` runs, the default until 2026-12-07, carry no bounding in their name),
  * `--dir=PATH` (OVAL data), `--cifar=PATH` (CIFAR-10), `--out=PATH`, `--fresh`, `--report`.
  *
  * @module
@@ -28,7 +29,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from '@nnlab/tensor-gpu';
-import { compareOval, createOvalRule, loadPretrainedGnn, OVAL_BOUNDINGS, OVAL_RULES, PRETRAINED_GNNS, runOvalProperty, type OvalBounding, type OvalComparison, type OvalRuleName, type OvalRun, type PretrainedGnnName } from '../src/index';
+import { compareOval, createOvalRule, loadPretrainedGnn, OVAL_BOUNDINGS, OVAL_DEFAULT_BOUNDING, OVAL_RULES, PRETRAINED_GNNS, runOvalProperty, type OvalBounding, type OvalComparison, type OvalRuleName, type OvalRun, type PretrainedGnnName } from '../src/index';
 import { OVAL_SUITES, ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '../src/node';
 import { median, textTable } from '../../../scripts/bench-report';
 import { gitCommit } from './commit';
@@ -36,7 +37,7 @@ import { gitCommit } from './commit';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: readonly string[]) {
-  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, rows: null as number[] | null, timeout: NaN, cpuTimeout: undefined as number | undefined, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, bounding: 'alpha' as OvalBounding, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false, selected: false };
+  const args = { suite: 'base_easy' as OvalSuite, limit: 10, from: 0, rows: null as number[] | null, timeout: NaN, cpuTimeout: undefined as number | undefined, rules: ['babsr', 'gnn'] as string[], strongCandidates: 8, gnn: 'oval-base' as PretrainedGnnName, bounding: OVAL_DEFAULT_BOUNDING as OvalBounding, dir: undefined as string | undefined, cifar: undefined as string | undefined, out: '', fresh: false, report: false, selected: false };
   for (const a of argv) {
     const [key, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     if (['--limit', '--from', '--rows'].includes(key)) args.selected = true;

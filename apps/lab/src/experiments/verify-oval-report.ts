@@ -3,7 +3,7 @@
  * timeouts, mean time, mean branches per rule, ours next to the reference's recorded runs on the
  * same rows cut at our time limit, and the GNN/BaBSR ratios of both) and the per-property table.
  */
-import { compareOval, type OvalComparison } from '@nnlab/bab-gnn';
+import { compareOval, OVAL_DEFAULT_BOUNDING, type OvalComparison } from '@nnlab/bab-gnn';
 import type { ReportSection, SummaryRow } from '../experiment';
 import { escapeXml, formatNumber } from '../report/format';
 import type { OvalMeasurement, OvalSettings } from './verify-oval';
@@ -68,7 +68,7 @@ export function renderOval(m: OvalMeasurement, s: OvalSettings, c: OvalCompariso
     return [p.row, p.imageIndex, `${p.label}→${p.target}`, p.eps, ...s.rules.flatMap((rule) => [of(rule)?.status ?? '—', time(of(rule)), of(rule)?.branches ?? NaN]), p.recorded.babsr.timeS ?? NaN, p.recorded.babsr.branches ?? NaN, p.recorded.gnn.timeS ?? NaN, p.recorded.gnn.branches ?? NaN];
   });
   const limit = s.cpuTimeout !== undefined ? `${s.cpuTimeout} CPU seconds (of this process; wall-clock limit ${s.timeout} s) per property and rule; our times are CPU seconds` : `${s.timeout} s per property and rule`;
-  const objective = s.bounding === 'alpha-beta' ? 'the objective by α,β-CROWN (10 Adam steps on the slopes and the split multipliers, from the parent domain\'s)' : 'the objective by CROWN with 5 sign steps on the slopes';
+  const objective = (s.bounding ?? OVAL_DEFAULT_BOUNDING) === 'alpha-beta' ? 'the objective by α,β-CROWN (10 Adam steps on the slopes and the split multipliers, from the parent domain\'s)' : 'the objective by CROWN with 5 sign steps on the slopes';
   const note = `ReLU splitting, one domain per step, CROWN bounds in float64 with outward rounding (intermediate bounds recomputed below each split; ${objective}), ${limit}. The reference (Lu &amp; Kumar's code: Planet LP bounds by Gurobi, 3600 s limit, their machine) is counted as solved only where its recorded time is within ${s.cpuTimeout ?? s.timeout} s. Mean time over all properties (unsolved at the limit), mean branches over the solved ones. The GNN is the package's pretrained 'oval-base' network, trained by imitation of strong branching on base_med properties of this model (none of them a base_easy, oval-20 or oval-100 row).`;
   return [
     {

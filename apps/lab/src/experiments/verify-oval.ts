@@ -3,7 +3,7 @@
  * each property of the suite under each branching rule; {@link judgeOval} and {@link renderOval}
  * (verify-oval-report.ts) compare with the reference's recorded runs and draw the tables.
  */
-import { createOvalRule, loadPretrainedGnn, OVAL_BOUNDINGS, OVAL_RULES, runOvalProperty, type OvalBounding, type OvalProperty, type OvalRuleName, type OvalRun } from '@nnlab/bab-gnn';
+import { createOvalRule, loadPretrainedGnn, OVAL_BOUNDINGS, OVAL_DEFAULT_BOUNDING, OVAL_RULES, runOvalProperty, type OvalBounding, type OvalProperty, type OvalRuleName, type OvalRun } from '@nnlab/bab-gnn';
 import { ovalInstances, readOvalModel, readOvalProperties, type OvalSuite } from '@nnlab/bab-gnn/node';
 import type { ExperimentContext } from '../experiment';
 import { freshRunId } from '../queue/redis-option';
@@ -54,7 +54,7 @@ export interface OvalSettings {
   cpuTimeout?: number;
   /** Rules to run. */
   rules: readonly string[];
-  /** How each domain's objective is bounded (see `OVAL_BOUNDINGS`; default `'alpha'`). */
+  /** How each domain's objective is bounded (see `OVAL_BOUNDINGS`; default `OVAL_DEFAULT_BOUNDING`). */
   bounding?: OvalBounding;
   /** OVAL data directory (default: the package, then `$NNLAB_SHARED_DATA/oval-cifar`). */
   dir?: string;
@@ -84,7 +84,7 @@ export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Prom
     if (s.cpuTimeout !== undefined) throw new Error('verify: --cpu-timeout counts the CPU time of this process and cannot be used with --redis (workers run several properties at once)');
     const all = readOvalProperties(table, s.dir);
     const properties = s.limit === undefined ? all : all.slice(0, s.limit);
-    const jobs = properties.flatMap((p) => rules.map((rule) => ({ suite: table, row: p.row, rule, timeout: s.timeout, bounding: s.bounding ?? 'alpha' })));
+    const jobs = properties.flatMap((p) => rules.map((rule) => ({ suite: table, row: p.row, rule, timeout: s.timeout, bounding: s.bounding ?? OVAL_DEFAULT_BOUNDING })));
     const runs = await verifyOvalOnQueue(jobs, { redis: s.redis, runId: freshRunId('verify-oval'), log: ctx.log });
     for (const run of runs) ctx.log(`${s.suite} row ${run.row} ${run.rule}: ${run.status} in ${run.timeS.toFixed(1)} s, ${run.branches} branches`);
     return { properties, runs };
@@ -98,7 +98,7 @@ export async function measureOval(ctx: ExperimentContext, s: OvalSettings): Prom
     for (const inst of instances) {
       for (const name of rules) {
         const cpuBefore = process.cpuUsage();
-        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name, gnn), s.timeout, s.cpuTimeout, s.bounding ?? 'alpha');
+        const run = await runOvalProperty(model.network, inst.spec, inst.property.row, createOvalRule(name, gnn), s.timeout, s.cpuTimeout, s.bounding ?? OVAL_DEFAULT_BOUNDING);
         const used = process.cpuUsage(cpuBefore);
         const cpuS = (used.user + used.system) / 1e6;
         runs.push({ ...run, cpuS });

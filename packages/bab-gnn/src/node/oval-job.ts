@@ -21,7 +21,7 @@ export interface OvalJob {
   rule: OvalRuleName;
   /** Seconds for this property. */
   timeout: number;
-  /** How each domain's objective is bounded (default `'alpha'`). */
+  /** How each domain's objective is bounded (default `OVAL_DEFAULT_BOUNDING`). */
   bounding?: OvalBounding;
 }
 
@@ -62,6 +62,6 @@ export function ovalVerifierFor(task?: { dir?: string; cifarDir?: string } | nul
     const instance = (await tables.get(job.suite)!).find((i) => i.property.row === job.row);
     if (!instance) throw new Error(`job data.row: the OVAL table ${job.suite} has no row ${job.row}`);
     if (job.rule === 'gnn') gnn ??= loadPretrainedGnn('oval-base');
-    return runOvalProperty(m.network, instance.spec, job.row, createOvalRule(job.rule, gnn), job.timeout, undefined, job.bounding ?? 'alpha');
+    return runOvalProperty(m.network, instance.spec, job.row, createOvalRule(job.rule, gnn), job.timeout, undefined, job.bounding);
   };
 }
