@@ -11,7 +11,7 @@ import { safeLower } from '../bounds/float-safety';
 import { affineInterval, reluInterval } from '../bounds/ibp';
 import { splitOf, type Box, type LayerBounds, type Splits } from '../bounds/types';
 import { checkDeadline } from '../deadline';
-import type { ReluNetwork } from '../network/network';
+import { hiddenSizes, type ReluNetwork } from '../network/network';
 import { decimalGap, type OutputConstraint } from '../properties/spec';
 import { refineRows, type AlphaRefinePolicy } from './alpha-refine';
 import { conjunctionBound, type RowLinearBound } from './conjunction-bound';
@@ -187,7 +187,7 @@ function objectiveBounds(
   const refine = method === 'crown' ? settings.refine : undefined;
   const out: ClauseBound[][] = domains.map(() => []);
   const objective: (AlphaBetaParameters | undefined)[] = domains.map(() => undefined);
-  const hidden = net.layers.slice(0, -1).map((l) => l.outSize);
+  const hidden = hiddenSizes(net);
   const yMag = domains.map((d, b) => outputMagnitude(net, d.box, layers[b], d.splits));
   // Clauses are bounded in chunks of about ROW_CHUNK rows, so that memory stays small and the
   // deadline is checked between chunks however many clauses the property has.

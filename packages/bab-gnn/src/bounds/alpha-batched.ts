@@ -1,7 +1,7 @@
 /**
  * α,β-CROWN for many domains at once, on the host in float64. The lower-relaxation slopes α of
  * ambiguous ReLUs (any value in [0, 1] is sound) and the multipliers β ≥ 0 of split ReLUs (see
- * {@link Betas}) are optimised per objective row by gradient ascent on the CROWN bound; the rows
+ * `Betas` of batched-backward) are optimised per objective row by gradient ascent on the CROWN bound; the rows
  * of every domain are stacked, so one step is one batched backward pass and one forward pass per
  * row, whatever the number of domains.
  *
