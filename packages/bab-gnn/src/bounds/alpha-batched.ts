@@ -17,7 +17,7 @@
 import * as t from '@nnlab/tensor-gpu';
 import { affine, hiddenSizes, type ReluNetwork } from '../network/network';
 import { batchedBackwardLowerBound, batchedBackwardTrace, type BackwardBlock, type LinearLowerBound } from './batched-backward';
-import { defaultLowerSlope, splitOf } from './types';
+import { defaultLowerSlope, reluPhase, splitOf } from './types';
 
 /** Slopes α and split multipliers β per hidden layer, row-major `[m, n_k]` (one row per objective row). */
 export interface AlphaBetaParameters {
@@ -245,11 +245,12 @@ function rowGradient(
       const s = splitOf(block.splits, k, i);
       const l = lower[i];
       const u = upper[i];
-      if (s === 1 || (s === -1 && l >= 0)) {
+      const phase = reluPhase(s, l, u);
+      if (phase === 1) {
         // Split active: the bound carries −β·z.
         h[i] = z[i];
         if (s === 1) out.betas[k][g * n + i] = -z[i];
-      } else if (s === 0 || (s === -1 && u <= 0)) {
+      } else if (phase === 0) {
         // Split inactive: the bound carries +β·z.
         if (s === 0) out.betas[k][g * n + i] = z[i];
       } else if (lam[g * n + i] >= 0) {

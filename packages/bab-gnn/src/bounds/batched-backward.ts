@@ -12,7 +12,7 @@
 import { isConv, type AffineLayer, type ReluNetwork } from '../network/network';
 import { convThroughAffine } from './conv-backward';
 import { ABSOLUTE_MARGIN, RELATIVE_MARGIN } from './float-safety';
-import { defaultLowerSlope, splitOf, type Box, type LayerBounds, type Splits } from './types';
+import { defaultLowerSlope, reluPhase, splitOf, type Box, type LayerBounds, type Splits } from './types';
 
 /**
  * Lower-relaxation slopes α per hidden layer: `alphas[k][r·n_k + i]` is the slope used for the
@@ -180,12 +180,13 @@ function relaxRelus(blocks: readonly BackwardBlock[], start: readonly number[], 
       const s = splitOf(b.splits, k, i);
       const l = lo[i];
       const u = up[i];
-      if (s === 1 || (s === -1 && l >= 0)) {
+      const phase = reluPhase(s, l, u);
+      if (phase === 1) {
         // Split active (z ≥ 0 on the subdomain): f ≥ f − β·z.
         if (beta && s === 1) for (let r = 0; r < m; r++) lambda[(r0 + r) * n + i] -= beta[r * n + i];
         continue;
       }
-      if (s === 0 || (s === -1 && u <= 0)) {
+      if (phase === 0) {
         // Split inactive (z ≤ 0 on the subdomain): f ≥ f + β·z.
         for (let r = 0; r < m; r++) lambda[(r0 + r) * n + i] = beta && s === 0 ? beta[r * n + i] : 0;
         continue;

@@ -43,6 +43,17 @@ export function checkBox(box: Box, size: number, where: string): void {
   }
 }
 
+/**
+ * A ReLU's phase on a domain: `1` active (the identity), `0` inactive (zero), `-1` ambiguous. A
+ * split decides it; a free ReLU is active when its pre-activation lower bound `l` ≥ 0 and inactive
+ * when its upper bound `u` ≤ 0.
+ */
+export function reluPhase(split: number, l: number, u: number): -1 | 0 | 1 {
+  if (split === 1 || (split === -1 && l >= 0)) return 1;
+  if (split === 0 || (split === -1 && u <= 0)) return 0;
+  return -1;
+}
+
 /** The slope CROWN uses for an ambiguous ReLU's lower relaxation: 1 if u ≥ −l, else 0. */
 export function defaultLowerSlope(l: number, u: number): number {
   return u >= -l ? 1 : 0;

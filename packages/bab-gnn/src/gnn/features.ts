@@ -7,6 +7,7 @@
  */
 import { addTransposed, forwardTrace } from '../network/network';
 import type { BranchingContext } from '../branching/rule';
+import { reluPhase } from '../bounds/types';
 
 /** Host-side inputs of one GNN evaluation. */
 export interface GraphFeatures {
@@ -52,7 +53,8 @@ export function graphFeatures(ctx: BranchingContext): GraphFeatures {
       const u = bounds.upper[k][i];
       const s = splits[k][i];
       const isAmb = s === -1 && l < 0 && u > 0;
-      d[i] = s === 1 || (s === -1 && l >= 0) ? 1 : s === 0 || (s === -1 && u <= 0) ? 0 : u / (u - l);
+      const phase = reluPhase(s, l, u);
+      d[i] = phase === -1 ? u / (u - l) : phase;
       amb[i] = isAmb ? 1 : 0;
       al[i] = d[i] !== 0 ? 1 : 0;
     }
