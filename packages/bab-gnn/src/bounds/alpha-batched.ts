@@ -243,9 +243,7 @@ function rowGradient(
     h = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const s = splitOf(block.splits, k, i);
-      const l = lower[i];
-      const u = upper[i];
-      const phase = reluPhase(s, l, u);
+      const phase = reluPhase(s, lower[i], upper[i]);
       if (phase === 1) {
         // Split active: the bound carries −β·z.
         h[i] = z[i];
@@ -257,7 +255,7 @@ function rowGradient(
         h[i] = alpha[r * n + i] * z[i];
         out.alphas[k][g * n + i] = lam[g * n + i] * z[i];
       } else {
-        h[i] = (u / (u - l)) * (z[i] - l);
+        h[i] = (upper[i] / (upper[i] - lower[i])) * (z[i] - lower[i]);
       }
     }
   }
