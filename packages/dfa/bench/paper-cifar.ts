@@ -12,26 +12,39 @@
  * `paper-cifar-full.json` (`full-lr0.001`: the full set at a tenth of the rate, BP and the hybrids,
  * `paper-cifar-full-lr0.001.json`; not part of `both`). `--report` prints the tables of those files without training;
  * `--quick`: 490 images of one batch, 2 epochs, writes `paper-cifar.quick.json` (seconds).
+ * `--seed N` (N ≥ 2) repeats a run with weights seed N, feedback seed N + 6 and data seed N (the
+ * split, the subset and the shuffles; seed 1 is the run of the unsuffixed file: 1, 7, 1), every
+ * other setting unchanged, into `….seedN.json`; `--methods bp,hybrid` trains only those methods;
+ * `--threads N`: the cpu backend's threads (results are identical for every count). `--report`
+ * also prints the per-seed hybrid − BP table of every seed of the full-set runs.
  *
  * @module
  */
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10 } from '@nnlab/tensor-gpu/node';
 import { readJsonFile } from '../../../scripts/bench-report';
-import { CIFAR_BLOCK_NAMES, CIFAR_FULL_LOW_RATE_SETTINGS, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, cifarExperiment, type CifarPaperSettings } from './paper/cifar';
+import { CIFAR_BLOCK_NAMES, CIFAR_FULL_LOW_RATE_SETTINGS, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, CIFAR_TARGETS, cifarExperiment, type CifarMethod, type CifarPaperSettings } from './paper/cifar';
 import { cifarPaperTable, type CifarPaperResults } from './paper/cifar-report';
-import { curveTable } from './paper/report';
+import { curveTable, seedTable } from './paper/report';
 import { runPaperExperiment } from './paper/run';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' } } });
 const data = values.data ?? 'both';
 if (!['subset', 'full', 'both', 'full-lr0.001'].includes(data)) throw new Error(`paper-cifar: --data must be subset, full, both or full-lr0.001, got ${data}`);
 const hours = values.hours === undefined ? undefined : Number(values.hours);
 if (hours !== undefined && !(hours > 0)) throw new Error(`paper-cifar: --hours must be a positive number, got ${values.hours}`);
+const seed = values.seed === undefined ? 1 : Number(values.seed);
+if (!(Number.isInteger(seed) && seed >= 1)) throw new Error(`paper-cifar: --seed must be an integer >= 1 (1 is the run of the unsuffixed file), got ${values.seed}`);
+const methods = values.methods?.split(',') as CifarMethod[] | undefined;
+const unknown = methods?.filter((m) => !CIFAR_FULL_SETTINGS.methods.includes(m));
+if (unknown?.length) throw new Error(`paper-cifar: --methods takes a comma-separated list of ${CIFAR_FULL_SETTINGS.methods.join(', ')}, got ${values.methods}`);
+const threads = values.threads === undefined ? undefined : Number(values.threads);
+if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`paper-cifar: --threads must be a positive integer, got ${values.threads}`);
 
 const runs: { name: string; settings: Partial<CifarPaperSettings>; file: string; checkpoints: string }[] = values.quick
   ? [{ name: 'quick', settings: { ...CIFAR_SUBSET_SETTINGS, ...CIFAR_QUICK_SETTINGS }, file: 'paper-cifar.quick.json', checkpoints: 'cifar-quick' }]
@@ -42,13 +55,35 @@ const runs: { name: string; settings: Partial<CifarPaperSettings>; file: string;
       ...(data === 'subset' ? [] : [{ name: 'full set', settings: CIFAR_FULL_SETTINGS, file: 'paper-cifar-full.json', checkpoints: 'cifar-full' }]),
     ];
 
+// Another seed of a run: its own results file and checkpoints, the seeds replaced.
+const seeded = runs.map((r) => (seed === 1 && !methods ? r : {
+  ...r,
+  name: seed === 1 ? r.name : `${r.name}, seed ${seed}`,
+  settings: { ...r.settings, ...(seed === 1 ? {} : { modelSeed: seed, feedbackSeed: seed + 6, dataSeed: seed }), ...(methods ? { methods } : {}) },
+  file: seed === 1 ? r.file : r.file.replace(/\.json$/, `.seed${seed}.json`),
+  checkpoints: seed === 1 ? r.checkpoints : `${r.checkpoints}-seed${seed}`,
+}));
+
+/** Every seed's results of the full-set run at rate 0.001 (seed 1 first), for the per-seed table. */
+function lowRateSeeds(): Promise<{ seed: number; results: CifarPaperResults }[]> {
+  const files = readdirSync(join(here, 'results')).filter((n) => /^paper-cifar-full-lr0\.001(\.seed\d+)?\.json$/.test(n));
+  const seedOf = (n: string) => Number(/seed(\d+)/.exec(n)?.[1] ?? 1);
+  return Promise.all(files.sort((a, b) => seedOf(a) - seedOf(b)).map(async (n) => ({ seed: seedOf(n), results: (await readJsonFile<CifarPaperResults>(join(here, 'results', n)))! })));
+}
+
 const tables = (all: CifarPaperResults[]) => [...all.map((r) => curveTable(r, CIFAR_METHOD_LABEL, CIFAR_BLOCK_NAMES)), cifarPaperTable(all)].join('\n\n');
 
 if (values.report) {
-  const all = (await Promise.all(runs.map((r) => readJsonFile<CifarPaperResults>(join(here, 'results', r.file))))).filter((r): r is CifarPaperResults => r !== null);
+  const all = (await Promise.all(seeded.map((r) => readJsonFile<CifarPaperResults>(join(here, 'results', r.file))))).filter((r): r is CifarPaperResults => r !== null);
   console.log(tables(all));
+  const seeds = await lowRateSeeds();
+  if (seeds.length > 1) {
+    const hybrid = seedTable(seeds, { method: 'hybrid', baseline: 'bp', labels: CIFAR_METHOD_LABEL, target: CIFAR_TARGETS.hybridVsBpFull });
+    const binary = seedTable(seeds, { method: 'bhybrid', baseline: 'bp', labels: CIFAR_METHOD_LABEL });
+    console.log(`\nFull set, lr 0.001, per seed:\n\n${hybrid}\n\n${binary}`);
+  }
 } else {
-  await t.setBackend('cpu');
+  await t.setBackend('cpu', threads === undefined ? {} : { threads });
   // One loaded copy serves both runs (the images are copied per run before standardising).
   let loaded: Promise<t.data.DatasetSplits> | undefined;
   let loadedBatches = 0;
@@ -62,7 +97,7 @@ if (values.report) {
   const experiment = cifarExperiment(source);
   const startedAt = performance.now();
   const all: CifarPaperResults[] = [];
-  for (const run of runs) {
+  for (const run of seeded) {
     const left = hours === undefined ? undefined : hours * 3600 - (performance.now() - startedAt) / 1000;
     if (left !== undefined && left <= 0) break;
     console.log(`== CIFAR-10 ${run.name}`);

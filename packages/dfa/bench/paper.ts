@@ -22,7 +22,7 @@ import * as t from '@nnlab/tensor-gpu';
 import { readJsonFile } from '../../../scripts/bench-report';
 import { curveTable, paperTable, seedTable } from './paper/report';
 import { runDfaPaper, type DfaPaperResults } from './paper/mnist';
-import { DEFAULT_SETTINGS, type PaperMethod } from './paper/settings';
+import { DEFAULT_SETTINGS, METHOD_LABEL, TARGETS, type PaperMethod } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' } } });
@@ -37,7 +37,7 @@ if (values.report) {
   const files = readdirSync(join(here, 'results')).filter((n) => /^paper(\.seed\d+)?\.json$/.test(n));
   const seedOf = (n: string) => Number(/seed(\d+)/.exec(n)?.[1] ?? 1);
   const runs = await Promise.all(files.sort((a, b) => seedOf(a) - seedOf(b)).map(async (n) => ({ seed: seedOf(n), results: (await readJsonFile<DfaPaperResults>(join(here, 'results', n)))! })));
-  console.log(seedTable(runs));
+  console.log(seedTable(runs, { method: 'dfa', baseline: 'bp', labels: METHOD_LABEL, target: TARGETS.dfaVsBp }));
   process.exit(0);
 }
 const suffix = quick ? '.quick' : seed === 1 ? '' : `.seed${seed}`;

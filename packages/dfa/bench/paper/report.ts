@@ -1,7 +1,7 @@
 // The tables of the paper runs: paper | ours | same setting? | verdict (MNIST), and the per-epoch
 // error and alignment curves of any paper run.
 import { mean } from '../../../../scripts/bench-report';
-import { METHOD_LABEL, TARGETS, type PaperMethod } from './settings';
+import { METHOD_LABEL, TARGETS, type PaperMethod, type PaperRunSettings } from './settings';
 import type { DfaPaperResults } from './mnist';
 import type { EpochResult, MethodResults } from './run';
 
@@ -88,33 +88,46 @@ export function curveTable<M extends string>(
   return lines.join('\n');
 }
 
+/** Which gap a seed table reports: `method` − `baseline` in test error points, against `target` when there is one. */
+export interface SeedComparison<M extends string> {
+  method: M;
+  baseline: M;
+  labels: Record<M, string>;
+  target?: number;
+}
+
 /**
- * One row per seed (the runs of `paper.json` and `paper.seedN.json`): each method's test error at
- * its best validation epoch and at its last epoch, the DFA − BP gap of both, then their means over
- * the seeds that finished both methods.
+ * One row per seed (a run's results file per seed): each of the two methods' test error at its best
+ * validation epoch and at its last epoch, the gap of both, then their means over the seeds whose two
+ * methods have finished (stopped by validation, by their epochs or by divergence).
  */
-export function seedTable(runs: readonly { seed: number; results: DfaPaperResults }[]): string {
+export function seedTable<M extends string>(
+  runs: readonly { seed: number; results: { settings: PaperRunSettings<M>; methods: Partial<Record<M, MethodResults>> } }[],
+  { method, baseline, labels, target }: SeedComparison<M>,
+): string {
+  const [a, b] = [labels[method], labels[baseline]];
   const lines = [
-    '| seed (weights, feedback, data) | BP test % (best val. epoch) | DFA test % (best val. epoch) | DFA − BP (pts) | BP test % (last epoch) | DFA test % (last epoch) | DFA − BP, last epochs | status |',
+    `| seed (weights, feedback, data) | ${b} test % (best val. epoch) | ${a} test % (best val. epoch) | ${a} − ${b} (pts) | ${b} test % (last epoch) | ${a} test % (last epoch) | ${a} − ${b}, last epochs | status |`,
     '|---|---|---|---|---|---|---|---|',
   ];
   const gaps: { best: number; last: number }[] = [];
   for (const { seed, results } of runs) {
-    const bp = results.methods.bp;
-    const dfa = results.methods.dfa;
-    const finished = bp?.stopped === 'patience' && dfa?.stopped === 'patience';
+    const base = results.methods[baseline];
+    const other = results.methods[method];
+    const finished = Boolean(base?.stopped && other?.stopped);
     const s = results.settings;
-    const bestGap = bp?.best && dfa?.best ? dfa.best.testErrorPercent - bp.best.testErrorPercent : null;
-    const lastBp = bp?.epochs.at(-1);
-    const lastDfa = dfa?.epochs.at(-1);
-    const lastGap = lastBp && lastDfa ? lastDfa.testErrorPercent - lastBp.testErrorPercent : null;
+    const bestGap = base?.best && other?.best ? other.best.testErrorPercent - base.best.testErrorPercent : null;
+    const lastBase = base?.epochs.at(-1);
+    const lastOther = other?.epochs.at(-1);
+    const lastGap = lastBase && lastOther ? lastOther.testErrorPercent - lastBase.testErrorPercent : null;
     if (finished && bestGap !== null && lastGap !== null) gaps.push({ best: bestGap, last: lastGap });
-    const status = finished ? `both stopped by validation (BP after ${bp!.epochs.length}, DFA after ${dfa!.epochs.length} epochs)` : `running: BP ${bp?.epochs.length ?? 0}, DFA ${dfa?.epochs.length ?? 0} epochs`;
-    lines.push(`| ${seed} (${s.modelSeed}, ${s.feedbackSeed}, ${s.dataSeed}) | ${f(bp?.best?.testErrorPercent)} (${bp?.best?.epoch ?? '—'}) | ${f(dfa?.best?.testErrorPercent)} (${dfa?.best?.epoch ?? '—'}) | ${f(bestGap)} | ${f(lastBp?.testErrorPercent)} | ${f(lastDfa?.testErrorPercent)} | ${f(lastGap)} | ${status} |`);
+    const status = finished ? `${b}: ${methodStatus(base)}; ${a}: ${methodStatus(other)}` : `running: ${b} ${base?.epochs.length ?? 0}, ${a} ${other?.epochs.length ?? 0} epochs`;
+    lines.push(`| ${seed} (${s.modelSeed}, ${s.feedbackSeed}, ${s.dataSeed}) | ${f(base?.best?.testErrorPercent)} (${base?.best?.epoch ?? '—'}) | ${f(other?.best?.testErrorPercent)} (${other?.best?.epoch ?? '—'}) | ${f(bestGap)} | ${f(lastBase?.testErrorPercent)} | ${f(lastOther?.testErrorPercent)} | ${f(lastGap)} | ${status} |`);
   }
   if (gaps.length > 0) {
     const best = mean(gaps.map((g) => g.best));
-    lines.push(`| **mean of ${gaps.length} finished** | | | **${best.toFixed(2)}** (target ≤ ${TARGETS.dfaVsBp}: ${best <= TARGETS.dfaVsBp ? 'met' : 'missed'}) | | | ${mean(gaps.map((g) => g.last)).toFixed(2)} | |`);
+    const verdict = target === undefined ? '' : ` (target ≤ ${target}: ${best <= target ? 'met' : 'missed'})`;
+    lines.push(`| **mean of ${gaps.length} finished** | | | **${best.toFixed(2)}**${verdict} | | | ${mean(gaps.map((g) => g.last)).toFixed(2)} | |`);
   }
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { FLOAT16_MAX } from '@nnlab/tensor-gpu';
+import { globalScalePolicy } from './global-scale';
 import { checkIntegerOption, checkNumberOption, type LossScalePolicy } from './types';
 
 /** Options of {@link dynamicScaling} (Chainer's `loss_scaling(interval, scale=None)`). */
@@ -20,22 +20,14 @@ export function dynamicScaling(options: DynamicScalingOptions = {}): LossScalePo
   const maxScale = checkNumberOption('dynamicScaling', 'maxScale', options.maxScale ?? 2 ** 24, 1);
   let scale = 1;
   let overflowSeen = false;
-  return {
-    method: 'dynamic',
-    uMax: FLOAT16_MAX,
-    branchMinScale: 1 / 8,
-    lossScale: () => scale,
-    layerScale: () => 1,
-    endStep(finite: boolean) {
-      if (!finite) {
-        scale /= 2;
-        overflowSeen = true;
-      } else if (!overflowSeen) scale *= 2;
-      else scale *= 2 ** (1 / interval);
-      scale = Math.min(Math.max(scale, 1), maxScale);
-    },
-    dispose: () => {},
-  };
+  return globalScalePolicy('dynamic', () => scale, (finite) => {
+    if (!finite) {
+      scale /= 2;
+      overflowSeen = true;
+    } else if (!overflowSeen) scale *= 2;
+    else scale *= 2 ** (1 / interval);
+    scale = Math.min(Math.max(scale, 1), maxScale);
+  });
 }
 
 /** Options of {@link apexDynamicScaling}. */
@@ -62,24 +54,16 @@ export function apexDynamicScaling(options: ApexDynamicScalingOptions = {}): Los
   let scale = checkNumberOption(where, 'initScale', options.initScale ?? 2 ** 16, 0, true);
   if (scale < minScale || scale > maxScale) throw new Error(`${where}: initScale ${scale} must lie in [minScale ${minScale}, maxScale ${maxScale}]`);
   let clean = 0;
-  return {
-    method: 'dynamic-apex',
-    uMax: FLOAT16_MAX,
-    branchMinScale: 1 / 8,
-    lossScale: () => scale,
-    layerScale: () => 1,
-    endStep(finite: boolean) {
-      if (!finite) {
-        scale = Math.max(scale / 2, minScale);
-        clean = 0;
-        return;
-      }
-      clean++;
-      if (clean === growthInterval) {
-        scale = Math.min(scale * 2, maxScale);
-        clean = 0;
-      }
-    },
-    dispose: () => {},
-  };
+  return globalScalePolicy('dynamic-apex', () => scale, (finite) => {
+    if (!finite) {
+      scale = Math.max(scale / 2, minScale);
+      clean = 0;
+      return;
+    }
+    clean++;
+    if (clean === growthInterval) {
+      scale = Math.min(scale * 2, maxScale);
+      clean = 0;
+    }
+  });
 }

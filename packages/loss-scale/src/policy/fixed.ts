@@ -1,9 +1,9 @@
-import { FLOAT16_MAX } from '@nnlab/tensor-gpu';
+import { globalScalePolicy } from './global-scale';
 import { checkNumberOption, type LossScalePolicy } from './types';
 
 /** No loss scaling: s₀ = 1 and α = 1 everywhere; only non-finite steps are skipped. */
 export function noScaling(): LossScalePolicy {
-  return fixedPolicy('none', 1);
+  return globalScalePolicy('none', () => 1);
 }
 
 /** Options of {@link staticScaling}. */
@@ -15,17 +15,5 @@ export interface StaticScalingOptions {
 /** Static loss scaling: s₀ = S every step, α = 1; weight gradients are divided by S in float32. */
 export function staticScaling(options: StaticScalingOptions = {}): LossScalePolicy {
   const scale = checkNumberOption('staticScaling', 'scale', options.scale ?? 128, 0, true);
-  return fixedPolicy('static', scale);
-}
-
-function fixedPolicy(method: 'none' | 'static', scale: number): LossScalePolicy {
-  return {
-    method,
-    uMax: FLOAT16_MAX,
-    branchMinScale: 1 / 8,
-    lossScale: () => scale,
-    layerScale: () => 1,
-    endStep: () => {},
-    dispose: () => {},
-  };
+  return globalScalePolicy('static', () => scale);
 }
