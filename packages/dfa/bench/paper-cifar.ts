@@ -14,13 +14,14 @@
  * `--quick`: 490 images of one batch, 2 epochs, writes `paper-cifar.quick.json` (seconds).
  * `--seed N` (N ≥ 2) repeats a run with weights seed N, feedback seed N + 6 and data seed N (the
  * split, the subset and the shuffles; seed 1 is the run of the unsuffixed file: 1, 7, 1), every
- * other setting unchanged, into `….seedN.json`; `--methods bp,hybrid` trains only those methods;
- * `--threads N`: the cpu backend's threads (results are identical for every count). `--report`
- * also prints the per-seed hybrid − BP table of every seed of the full-set runs.
+ * other setting unchanged, into `….seedN.json`; `--feedback-scale S` multiplies the DFA blocks'
+ * feedback (their step size; BP blocks unaffected), into `….fbS[.seedN].json`; `--methods
+ * bp,hybrid` trains only those methods; `--threads N`: the cpu backend's threads (results are
+ * identical for every count). `--report` also prints the per-seed hybrid − BP tables of the
+ * full-set runs at rate 0.001, one per feedback scale.
  *
  * @module
  */
-import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,17 +30,17 @@ import { loadCifar10 } from '@nnlab/tensor-gpu/node';
 import { readJsonFile } from '../../../scripts/bench-report';
 import { CIFAR_BLOCK_NAMES, CIFAR_FULL_LOW_RATE_SETTINGS, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, CIFAR_TARGETS, cifarExperiment, type CifarMethod, type CifarPaperSettings } from './paper/cifar';
 import { cifarPaperTable, type CifarPaperResults } from './paper/cifar-report';
-import { curveTable, seedTable } from './paper/report';
+import { curveTable } from './paper/report';
 import { runPaperExperiment } from './paper/run';
+import { parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, 'feedback-scale': { type: 'string' } } });
 const data = values.data ?? 'both';
 if (!['subset', 'full', 'both', 'full-lr0.001'].includes(data)) throw new Error(`paper-cifar: --data must be subset, full, both or full-lr0.001, got ${data}`);
 const hours = values.hours === undefined ? undefined : Number(values.hours);
 if (hours !== undefined && !(hours > 0)) throw new Error(`paper-cifar: --hours must be a positive number, got ${values.hours}`);
-const seed = values.seed === undefined ? 1 : Number(values.seed);
-if (!(Number.isInteger(seed) && seed >= 1)) throw new Error(`paper-cifar: --seed must be an integer >= 1 (1 is the run of the unsuffixed file), got ${values.seed}`);
+const variant = parseVariant('paper-cifar', values);
 const methods = values.methods?.split(',') as CifarMethod[] | undefined;
 const unknown = methods?.filter((m) => !CIFAR_FULL_SETTINGS.methods.includes(m));
 if (unknown?.length) throw new Error(`paper-cifar: --methods takes a comma-separated list of ${CIFAR_FULL_SETTINGS.methods.join(', ')}, got ${values.methods}`);
@@ -55,33 +56,31 @@ const runs: { name: string; settings: Partial<CifarPaperSettings>; file: string;
       ...(data === 'subset' ? [] : [{ name: 'full set', settings: CIFAR_FULL_SETTINGS, file: 'paper-cifar-full.json', checkpoints: 'cifar-full' }]),
     ];
 
-// Another seed of a run: its own results file and checkpoints, the seeds replaced.
-const seeded = runs.map((r) => (seed === 1 && !methods ? r : {
-  ...r,
-  name: seed === 1 ? r.name : `${r.name}, seed ${seed}`,
-  settings: { ...r.settings, ...(seed === 1 ? {} : { modelSeed: seed, feedbackSeed: seed + 6, dataSeed: seed }), ...(methods ? { methods } : {}) },
-  file: seed === 1 ? r.file : r.file.replace(/\.json$/, `.seed${seed}.json`),
-  checkpoints: seed === 1 ? r.checkpoints : `${r.checkpoints}-seed${seed}`,
+// Another seed or feedback scale of a run: its own results file and checkpoints.
+const suffix = variantSuffix(variant);
+const seeded = runs.map((r) => ({
+  name: `${r.name}${suffix ? ` (${suffix.slice(1).replace('.', ', ')})` : ''}`,
+  settings: { ...r.settings, ...variantSettings(variant), ...(methods ? { methods } : {}) },
+  file: r.file.replace(/\.json$/, `${suffix}.json`),
+  checkpoints: `${r.checkpoints}${suffix.replace(/\./g, '-')}`,
 }));
-
-/** Every seed's results of the full-set run at rate 0.001 (seed 1 first), for the per-seed table. */
-function lowRateSeeds(): Promise<{ seed: number; results: CifarPaperResults }[]> {
-  const files = readdirSync(join(here, 'results')).filter((n) => /^paper-cifar-full-lr0\.001(\.seed\d+)?\.json$/.test(n));
-  const seedOf = (n: string) => Number(/seed(\d+)/.exec(n)?.[1] ?? 1);
-  return Promise.all(files.sort((a, b) => seedOf(a) - seedOf(b)).map(async (n) => ({ seed: seedOf(n), results: (await readJsonFile<CifarPaperResults>(join(here, 'results', n)))! })));
-}
 
 const tables = (all: CifarPaperResults[]) => [...all.map((r) => curveTable(r, CIFAR_METHOD_LABEL, CIFAR_BLOCK_NAMES)), cifarPaperTable(all)].join('\n\n');
 
 if (values.report) {
   const all = (await Promise.all(seeded.map((r) => readJsonFile<CifarPaperResults>(join(here, 'results', r.file))))).filter((r): r is CifarPaperResults => r !== null);
   console.log(tables(all));
-  const seeds = await lowRateSeeds();
-  if (seeds.length > 1) {
-    const hybrid = seedTable(seeds, { method: 'hybrid', baseline: 'bp', labels: CIFAR_METHOD_LABEL, target: CIFAR_TARGETS.hybridVsBpFull });
-    const binary = seedTable(seeds, { method: 'bhybrid', baseline: 'bp', labels: CIFAR_METHOD_LABEL });
-    console.log(`\nFull set, lr 0.001, per seed:\n\n${hybrid}\n\n${binary}`);
-  }
+  const comparison = { baseline: 'bp', labels: CIFAR_METHOD_LABEL } as const;
+  const hybrid = await variantSeedTables(join(here, 'results'), 'paper-cifar-full-lr0.001', { ...comparison, method: 'hybrid', target: CIFAR_TARGETS.hybridVsBpFull });
+  const binary = await variantSeedTables(join(here, 'results'), 'paper-cifar-full-lr0.001', { ...comparison, method: 'bhybrid' });
+  console.log(`
+Full set, lr 0.001, per seed: hybrid − BP
+
+${hybrid}
+
+binary hybrid − BP
+
+${binary}`);
 } else {
   await t.setBackend('cpu', threads === undefined ? {} : { threads });
   // One loaded copy serves both runs (the images are copied per run before standardising).

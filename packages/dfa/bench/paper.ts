@@ -11,46 +11,42 @@
  * into `paper.seedN.json`; `--methods bp,dfa` trains only those methods. `--threads N`: the cpu
  * backend's threads (default: every core; results are identical for every count). `--report`
  * prints the per-seed DFA − BP table of every finished or running seed without training.
+ * `--feedback-scale S` multiplies the DFA blocks' feedback (their step size; BP is unaffected),
+ * into `paper.fbS[.seedN].json`; `--report` prints one per-seed table per scale.
  *
  * @module
  */
-import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
-import { readJsonFile } from '../../../scripts/bench-report';
-import { curveTable, paperTable, seedTable } from './paper/report';
+import { curveTable, paperTable } from './paper/report';
 import { runDfaPaper, type DfaPaperResults } from './paper/mnist';
 import { DEFAULT_SETTINGS, METHOD_LABEL, TARGETS, type PaperMethod } from './paper/settings';
+import { parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' }, 'feedback-scale': { type: 'string' } } });
 const quick = values.quick === true;
-const seed = values.seed === undefined ? 1 : Number(values.seed);
-if (!(Number.isInteger(seed) && seed >= 1)) throw new Error(`paper: --seed must be an integer >= 1 (1 is the run of paper.json), got ${values.seed}`);
+const variant = parseVariant('paper', values);
 const methods = values.methods?.split(',') as PaperMethod[] | undefined;
 const unknown = methods?.filter((m) => !DEFAULT_SETTINGS.methods.includes(m));
 if (unknown?.length) throw new Error(`paper: --methods takes a comma-separated list of ${DEFAULT_SETTINGS.methods.join(', ')}, got ${values.methods}`);
 if (values.report) {
-  // Every seed's results file, seed 1 (paper.json) first.
-  const files = readdirSync(join(here, 'results')).filter((n) => /^paper(\.seed\d+)?\.json$/.test(n));
-  const seedOf = (n: string) => Number(/seed(\d+)/.exec(n)?.[1] ?? 1);
-  const runs = await Promise.all(files.sort((a, b) => seedOf(a) - seedOf(b)).map(async (n) => ({ seed: seedOf(n), results: (await readJsonFile<DfaPaperResults>(join(here, 'results', n)))! })));
-  console.log(seedTable(runs, { method: 'dfa', baseline: 'bp', labels: METHOD_LABEL, target: TARGETS.dfaVsBp }));
+  console.log(await variantSeedTables(join(here, 'results'), 'paper', { method: 'dfa', baseline: 'bp', labels: METHOD_LABEL, target: TARGETS.dfaVsBp }));
   process.exit(0);
 }
-const suffix = quick ? '.quick' : seed === 1 ? '' : `.seed${seed}`;
+const suffix = quick ? '.quick' : variantSuffix(variant);
 await t.setBackend('cpu', values.threads === undefined ? {} : { threads: Number(values.threads) });
 const results = await runDfaPaper(
   {
     settings: {
       ...(quick ? { hidden: 64, maxEpochs: 2, alignmentEvery: 200 } : values['max-epochs'] ? { maxEpochs: Number(values['max-epochs']) } : {}),
-      ...(seed === 1 ? {} : { modelSeed: seed, feedbackSeed: seed + 6, dataSeed: seed }),
+      ...variantSettings(variant),
       ...(methods ? { methods } : {}),
     },
     resultsFile: join(here, 'results', `paper${suffix}.json`),
-    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : `mnist-2x800${seed === 1 ? '' : `-seed${seed}`}`),
+    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : `mnist-2x800${variantSuffix(variant).replace(/\./g, '-')}`),
     budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
   },
   {

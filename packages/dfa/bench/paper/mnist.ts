@@ -28,7 +28,7 @@ export const MNIST_EXPERIMENT: PaperExperiment<PaperMethod, DfaPaperSettings, ty
   },
   makeNetwork(method, s): DfaNetwork {
     const model = tanhMlp(s.hidden, s.modelSeed);
-    return createDfa(model, { seed: s.feedbackSeed, inputShape: [784], rules: method === 'bp' ? 'bp' : 'dfa', binary: method === 'bdfa' });
+    return createDfa(model, { seed: s.feedbackSeed, inputShape: [784], rules: method === 'bp' ? 'bp' : 'dfa', binary: method === 'bdfa', feedbackScale: s.feedbackScale ?? 1 });
   },
 };
 

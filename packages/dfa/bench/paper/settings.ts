@@ -30,6 +30,11 @@ export interface PaperRunSettings<M extends string> {
   dataSeed: number;
   /** Measure the DFA/BP alignment every this many steps (methods with DFA blocks). */
   alignmentEvery: number;
+  /**
+   * Multiplies the feedback of the DFA blocks (`createDfa`'s `feedbackScale`); absent = 1. It sets
+   * the DFA blocks' step size without touching the BP blocks' (spec pitfall 2).
+   */
+  feedbackScale?: number;
 }
 
 /** What the MNIST run trains. */
