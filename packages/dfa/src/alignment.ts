@@ -11,18 +11,24 @@ export interface LayerAlignment {
   /** cos(∇W_l under the network's rules, ∇W_l by BP); 1 means the same direction. NaN when either is zero. */
   weightCosine: number;
   /**
+   * ‖∇W_l under the network's rules‖ / ‖∇W_l by BP‖: how large a step the rule takes against BP's
+   * at the same rate (1 for BP blocks). A DFA block's feedback is fixed while the layers above it
+   * grow, so this usually falls during training. NaN when BP's gradient is zero.
+   */
+  normRatio: number;
+  /**
    * For DFA blocks, the mean over the batch's samples of cos(e_i·B_lᵀ, ∂L/∂h_l,i): the gradient
    * DFA injects at the block's output against the one BP would bring there. Null for BP blocks.
    */
   deltaCosine: number | null;
 }
 
-/** cos(a, b) over all entries, on the device; three numbers read back. */
-async function cosine(a: t.Tensor, b: t.Tensor): Promise<number> {
+/** cos(a, b) over all entries and ‖a‖ / ‖b‖, on the device; three numbers read back. */
+async function compare(a: t.Tensor, b: t.Tensor): Promise<{ cosine: number; normRatio: number }> {
   const parts = t.tidy(() => t.stack([t.sum(t.mul(a, b)), t.sum(t.square(a)), t.sum(t.square(b))]));
   try {
     const [dot, na, nb] = await parts.data();
-    return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : NaN;
+    return { cosine: na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : NaN, normRatio: nb > 0 ? Math.sqrt(na / nb) : NaN };
   } finally {
     parts.dispose();
   }
@@ -99,7 +105,7 @@ async function deltaCosines(network: DfaNetwork, x: t.Tensor, labels: Int32Array
 
 /**
  * Per hidden block, the cosine between the weight update the network's rules give and the true
- * BP update, both computed on the same batch from the same weights (a BP twin pass that updates
+ * BP update and the ratio of their norms, both computed on the same batch from the same weights (a BP twin pass that updates
  * nothing), and for DFA blocks the per-sample cosine of the injected gradient with BP's at the
  * block's output. For the output layer both are the true gradient, so it is not listed. The batch
  * is validated by {@link DfaNetwork.gradients}.
@@ -114,7 +120,8 @@ export async function measureAlignment(network: DfaNetwork, x: t.Tensor, labels:
     const out: LayerAlignment[] = [];
     for (let l = 0; l < network.rules.length; l++) {
       const k = params.indexOf(network.blocks[l].weightLayer.weight);
-      out.push({ blockIndex: l, rule: network.rules[l], weightCosine: await cosine(ours.grads[k], bp.grads[k]), deltaCosine: deltas[l] });
+      const { cosine, normRatio } = await compare(ours.grads[k], bp.grads[k]);
+      out.push({ blockIndex: l, rule: network.rules[l], weightCosine: cosine, normRatio, deltaCosine: deltas[l] });
     }
     return out;
   } finally {

@@ -296,7 +296,7 @@ describe('measureAlignment (cpu)', () => {
     await t.setBackend('cpu');
   });
 
-  it('B₁ := W₂ᵀ aligns perfectly (weights and deltas); BP blocks report no delta; nothing leaks', async () => {
+  it('B₁ := W₂ᵀ aligns perfectly (weights, deltas and norms); BP blocks report no delta; nothing leaks', async () => {
     const { measureAlignment } = await import('./alignment');
     await t.expectNoLeaks(async () => {
       const ref = randomMlp([10, 16, 6], 27);
@@ -308,16 +308,23 @@ describe('measureAlignment (cpu)', () => {
       expect(a.rule).toBe('dfa');
       expect(a.weightCosine).toBeGreaterThan(1 - 1e-6);
       expect(a.deltaCosine!).toBeGreaterThan(1 - 1e-6);
+      expect(a.normRatio).toBeCloseTo(1, 5);
       const random = createDfa(model, { seed: 1, inputShape: [10], rules: 'dfa' });
       const [r] = await measureAlignment(random, x, labels);
       expect(r.weightCosine).toBeLessThan(0.9);
       expect(r.deltaCosine!).toBeLessThan(0.9);
+      // The DFA update is linear in B: three times the feedback, three times the step; same direction.
+      const tripled = createDfa(model, { seed: 1, inputShape: [10], rules: 'dfa', feedbackScale: 3 });
+      const [r3] = await measureAlignment(tripled, x, labels);
+      expect(r3.normRatio / r.normRatio).toBeCloseTo(3, 4);
+      expect(r3.weightCosine).toBeCloseTo(r.weightCosine, 5);
       const bp = createDfa(model, { seed: 1, inputShape: [10], rules: 'bp' });
       const [b] = await measureAlignment(bp, x, labels);
       expect(b.weightCosine).toBeGreaterThan(1 - 1e-6);
+      expect(b.normRatio).toBeCloseTo(1, 6);
       expect(b.deltaCosine).toBeNull();
       x.dispose();
-      for (const d of [exact, random, bp]) d.dispose();
+      for (const d of [exact, random, tripled, bp]) d.dispose();
       model.dispose();
     });
   });

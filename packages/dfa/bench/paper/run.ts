@@ -29,7 +29,8 @@ export interface EpochResult {
 /** Per-method results; `best` is the epoch of the lowest validation error. */
 export interface MethodResults {
   epochs: EpochResult[];
-  alignment: { epoch: number; layers: { weightCosine: number; deltaCosine: number | null }[] }[];
+  /** `normRatio` (‖ΔW_rule‖ / ‖ΔW_BP‖) is absent in the records of the first runs. */
+  alignment: { epoch: number; layers: { weightCosine: number; deltaCosine: number | null; normRatio?: number }[] }[];
   best: EpochResult | null;
   /** `'diverged'`: the epoch's mean training loss was not finite (NaN or ∞), so later epochs cannot recover. */
   stopped: 'diverged' | 'patience' | 'max-epochs' | null;
@@ -216,7 +217,7 @@ export async function runPaperExperiment<M extends string, S extends PaperRunSet
         };
         epochSeconds = (performance.now() - t0) / 1000;
         r.epochs.push(record);
-        for (const a of history.alignment) r.alignment.push({ epoch: epoch + a.epoch, layers: a.layers.map((l) => ({ weightCosine: l.weightCosine, deltaCosine: l.deltaCosine })) });
+        for (const a of history.alignment) r.alignment.push({ epoch: epoch + a.epoch, layers: a.layers.map((l) => ({ weightCosine: l.weightCosine, deltaCosine: l.deltaCosine, normRatio: l.normRatio })) });
         if (!r.best || record.validationErrorPercent < r.best.validationErrorPercent) r.best = record;
         r.stopped = stopReason(record.epoch, r.best.epoch, s, record.loss);
         state.done = record.epoch;

@@ -24,7 +24,7 @@ export function parseVariant(where: string, values: { seed?: string; 'feedback-s
 }
 
 /** The settings a variant replaces (none for the first run, so its file stays resumable). */
-export function variantSettings(v: RunVariant): Partial<PaperRunSettings<string>> {
+export function variantSettings(v: RunVariant): Pick<Partial<PaperRunSettings<string>>, 'modelSeed' | 'feedbackSeed' | 'dataSeed' | 'feedbackScale'> {
   return { ...(v.seed === 1 ? {} : { modelSeed: v.seed, feedbackSeed: v.seed + 6, dataSeed: v.seed }), ...(v.feedbackScale === 1 ? {} : { feedbackScale: v.feedbackScale }) };
 }
 
