@@ -61,8 +61,9 @@ export function paperTable(results: DfaPaperResults): string {
 
 /**
  * Per method and epoch: errors and the mean alignment cos(ΔW_rule, ΔW_BP) of each hidden layer
- * over the epoch's measurements (methods in `labels`' order; layers named `layerNames`, default
- * "layer 1", "layer 2", …).
+ * over the epoch's measurements, and where the records have it the mean step ratio
+ * ‖ΔW_rule‖ / ‖ΔW_BP‖ (methods in `labels`' order; layers named `layerNames`, default "layer 1",
+ * "layer 2", …).
  */
 export function curveTable<M extends string>(
   results: { methods: Partial<Record<M, MethodResults>> },
@@ -70,19 +71,26 @@ export function curveTable<M extends string>(
   layerNames?: readonly string[],
 ): string {
   const methods = Object.keys(labels) as M[];
-  const layerCount = Math.max(0, ...methods.flatMap((m) => results.methods[m]?.alignment.map((a) => a.layers.length) ?? []));
+  const records = methods.flatMap((m) => results.methods[m]?.alignment ?? []);
+  const layerCount = Math.max(0, ...records.map((a) => a.layers.length));
+  const withRatio = records.some((a) => a.layers.some((l) => l.normRatio !== undefined));
   const names = Array.from({ length: layerCount }, (_, i) => layerNames?.[i] ?? `layer ${i + 1}`);
+  const columns = [...names.map((n) => `alignment ${n}`), ...(withRatio ? names.map((n) => `step ratio ${n}`) : [])];
   const lines = [
-    `| method | epoch | train error % | validation error % | test error % | ${names.map((n) => `alignment ${n}`).join(' | ')} | s training | load (1 min) |`,
-    `|---|---|---|---|---|${names.map(() => '---|').join('')}---|---|`,
+    `| method | epoch | train error % | validation error % | test error % | ${columns.join(' | ')} | s training | load (1 min) |`,
+    `|---|---|---|---|---|${columns.map(() => '---|').join('')}---|---|`,
   ];
   for (const m of methods) {
     const r = results.methods[m];
     if (!r) continue;
     for (const e of r.epochs) {
       const inEpoch = r.alignment.filter((a) => a.epoch >= e.epoch - 1 && a.epoch < e.epoch);
-      const mean = (layer: number) => (inEpoch.length ? (inEpoch.reduce((s, a) => s + a.layers[layer].weightCosine, 0) / inEpoch.length).toFixed(2) : '—');
-      lines.push(`| ${labels[m]} | ${e.epoch} | ${f(e.trainErrorPercent)} | ${f(e.validationErrorPercent)} | ${f(e.testErrorPercent)} | ${names.map((_, i) => mean(i)).join(' | ')} | ${e.trainSeconds.toFixed(0)} | ${e.load[0]} |`);
+      const mean = (layer: number, value: (l: MethodResults['alignment'][number]['layers'][number]) => number | undefined) => {
+        const values = inEpoch.map((a) => value(a.layers[layer])).filter((v): v is number => v !== undefined);
+        return values.length ? (values.reduce((s, v) => s + v, 0) / values.length).toFixed(2) : '—';
+      };
+      const cells = [...names.map((_, i) => mean(i, (l) => l.weightCosine)), ...(withRatio ? names.map((_, i) => mean(i, (l) => l.normRatio)) : [])];
+      lines.push(`| ${labels[m]} | ${e.epoch} | ${f(e.trainErrorPercent)} | ${f(e.validationErrorPercent)} | ${f(e.testErrorPercent)} | ${cells.join(' | ')} | ${e.trainSeconds.toFixed(0)} | ${e.load[0]} |`);
     }
   }
   return lines.join('\n');
