@@ -12,7 +12,8 @@
  * backend's threads (default: every core; results are identical for every count). `--report`
  * prints the per-seed DFA − BP table of every finished or running seed without training.
  * `--feedback-scale S` multiplies the DFA blocks' feedback (their step size; BP is unaffected),
- * into `paper.fbS[.seedN].json`; `--report` prints one per-seed table per scale.
+ * into `paper.fbS[.seedN].json`; `--report` prints the epochs of the run so named and one
+ * per-seed table per scale.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
+import { readJsonFile } from '../../../scripts/bench-report';
 import { curveTable, paperTable } from './paper/report';
 import { runDfaPaper, type DfaPaperResults } from './paper/mnist';
 import { DEFAULT_SETTINGS, METHOD_LABEL, TARGETS, type PaperMethod } from './paper/settings';
@@ -32,11 +34,14 @@ const variant = parseVariant('paper', values);
 const methods = values.methods?.split(',') as PaperMethod[] | undefined;
 const unknown = methods?.filter((m) => !DEFAULT_SETTINGS.methods.includes(m));
 if (unknown?.length) throw new Error(`paper: --methods takes a comma-separated list of ${DEFAULT_SETTINGS.methods.join(', ')}, got ${values.methods}`);
+const suffix = quick ? '.quick' : variantSuffix(variant);
 if (values.report) {
+  // The epochs of the run asked for (`--seed`, `--feedback-scale`; default the first run), then every seed's gap.
+  const run = await readJsonFile<DfaPaperResults>(join(here, 'results', `paper${suffix}.json`));
+  if (run) console.log(`paper${suffix}.json:\n\n${curveTable(run)}\n`);
   console.log(await variantSeedTables(join(here, 'results'), 'paper', { method: 'dfa', baseline: 'bp', labels: METHOD_LABEL, target: TARGETS.dfaVsBp }));
   process.exit(0);
 }
-const suffix = quick ? '.quick' : variantSuffix(variant);
 await t.setBackend('cpu', values.threads === undefined ? {} : { threads: Number(values.threads) });
 const results = await runDfaPaper(
   {
