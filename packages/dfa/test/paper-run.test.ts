@@ -30,6 +30,17 @@ describe('paper runner', () => {
     expect(() => checkResumable('runDfaPaper', structuredClone(results), { ...DEFAULT_SETTINGS, lr: DEFAULT_SETTINGS.lr * 2 }, 'paper.json')).toThrow(/runDfaPaper: paper\.json was written with other settings \(lr\)/);
   });
 
+  it('lets a run take on more methods, never fewer or others', async () => {
+    const file = new URL('../bench/results/paper.seed2.json', import.meta.url);
+    const results = JSON.parse(await readFile(file, 'utf8')) as DfaPaperResults; // trained bp and dfa
+    const s = { ...DEFAULT_SETTINGS, modelSeed: 2, feedbackSeed: 8, dataSeed: 2 };
+    const grown = structuredClone(results);
+    expect(() => checkResumable('runDfaPaper', grown, { ...s, methods: ['bp', 'dfa', 'bdfa'] }, 'paper.seed2.json')).not.toThrow();
+    expect(grown.settings.methods).toEqual(['bp', 'dfa', 'bdfa']);
+    expect(() => checkResumable('runDfaPaper', structuredClone(results), { ...s, methods: ['dfa'] }, 'paper.seed2.json')).toThrow(/other settings \(methods\)/);
+    expect(() => checkResumable('runDfaPaper', structuredClone(results), { ...s, methods: ['bp', 'bdfa'] }, 'paper.seed2.json')).toThrow(/other settings \(methods\)/);
+  });
+
   it('stops a method whose loss is not finite, after patience counted from the last rate decay, or at the last epoch', () => {
     const s = CIFAR_FULL_SETTINGS; // patience 15, decays after 30 and 45, 60 epochs
     expect(stopReason(3, 2, s, Number.NaN)).toBe('diverged');

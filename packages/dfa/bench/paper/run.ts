@@ -100,13 +100,16 @@ async function readResults<R>(file: string): Promise<R | null> {
 }
 
 /**
- * A results file may be resumed with the same settings, or with settings it predates whose added
- * fields did not yet act on any epoch it ran (a learning-rate decay after its last epoch).
+ * A results file may be resumed with the same settings, with more methods, or with settings it
+ * predates whose added fields did not yet act on any epoch it ran (a learning-rate decay after its
+ * last epoch).
  */
 export function checkResumable<M extends string, S extends PaperRunSettings<M>>(name: string, previous: PaperResults<M, S, unknown>, s: S, file: string): void {
   const changed = (Object.keys(s) as (keyof S)[]).filter((k) => JSON.stringify(previous.settings[k]) !== JSON.stringify(s[k]));
   const epochsRun = Math.max(0, ...Object.values<MethodResults | undefined>(previous.methods).map((r) => r?.epochs.length ?? 0));
-  const harmless = (k: keyof S) => k === 'lrDecayEpochs' && previous.settings[k] === undefined && s.lrDecayEpochs.every((e) => e >= epochsRun);
+  // Methods may be added to a run: the ones it has trained are untouched, the new ones start afresh.
+  const addsMethods = (k: keyof S) => k === 'methods' && previous.settings.methods.every((m) => s.methods.includes(m));
+  const harmless = (k: keyof S) => addsMethods(k) || (k === 'lrDecayEpochs' && previous.settings[k] === undefined && s.lrDecayEpochs.every((e) => e >= epochsRun));
   const blocking = changed.filter((k) => !harmless(k));
   if (blocking.length > 0) throw new Error(`${name}: ${file} was written with other settings (${blocking.join(', ')}); move it away to start afresh`);
   previous.settings = s;
