@@ -59,7 +59,7 @@ const runs: { name: string; settings: Partial<CifarPaperSettings>; file: string;
 // Another seed or feedback scale of a run: its own results file and checkpoints.
 const suffix = variantSuffix(variant);
 const seeded = runs.map((r) => ({
-  name: `${r.name}${suffix ? ` (${suffix.slice(1).replace('.', ', ')})` : ''}`,
+  name: `${r.name}${suffix ? ` (${suffix})` : ''}`,
   settings: { ...r.settings, ...variantSettings(variant), ...(methods ? { methods } : {}) },
   file: r.file.replace(/\.json$/, `${suffix}.json`),
   checkpoints: `${r.checkpoints}${suffix.replace(/\./g, '-')}`,

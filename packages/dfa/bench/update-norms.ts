@@ -23,7 +23,7 @@ import { CIFAR_FULL_LOW_RATE_SETTINGS, cifarExperiment } from './paper/cifar';
 import type { PaperExperiment } from './paper/experiment';
 import { MNIST_EXPERIMENT } from './paper/mnist';
 import type { PaperRunSettings } from './paper/settings';
-import { variantSettings, type RunVariant } from './paper/variants';
+import { variantsAmong, variantSettings, type RunVariant } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SAMPLES = 256;
@@ -40,13 +40,8 @@ interface Row {
 
 /** The variants of a run that have a checkpoint folder (`<prefix>[-fbS][-seedN]`). */
 function variantsOf(prefix: string): { dir: string; variant: RunVariant }[] {
-  const pattern = new RegExp(`^${prefix.replace(/\./g, '\\.')}(-fb([\\d.]+?))?(-seed(\\d+))?$`);
   const root = join(here, 'checkpoints');
-  if (!existsSync(root)) return [];
-  return readdirSync(root).flatMap((name) => {
-    const m = pattern.exec(name);
-    return m ? [{ dir: join(root, name), variant: { feedbackScale: Number(m[2] ?? 1), seed: Number(m[4] ?? 1) } }] : [];
-  });
+  return existsSync(root) ? variantsAmong(readdirSync(root), prefix, '-').map(({ name, variant }) => ({ dir: join(root, name), variant })) : [];
 }
 
 async function measure<M extends string, S extends PaperRunSettings<M>>(run: string, experiment: PaperExperiment<M, S, unknown>, base: S, prefix: string, methods: readonly M[]): Promise<Row[]> {

@@ -33,6 +33,20 @@ export function variantSuffix(v: RunVariant): string {
   return `${v.feedbackScale === 1 ? '' : `.fb${v.feedbackScale}`}${v.seed === 1 ? '' : `.seed${v.seed}`}`;
 }
 
+/**
+ * The variants among `names` of the run named `base`: `<base>[.fbS][.seedN]<ending>` for result
+ * files (`ending` '.json'), `<base>[-fbS][-seedN]` for checkpoint folders (`separator` '-').
+ */
+export function variantsAmong(names: readonly string[], base: string, separator: '.' | '-', ending = ''): { name: string; variant: RunVariant }[] {
+  const esc = (text: string) => text.replace(/[.\\-]/g, '\\$&');
+  const sep = esc(separator);
+  const pattern = new RegExp(`^${esc(base)}(${sep}fb([\\d.]+?))?(${sep}seed(\\d+))?${esc(ending)}$`);
+  return names.flatMap((name) => {
+    const m = pattern.exec(name);
+    return m ? [{ name, variant: { feedbackScale: Number(m[2] ?? 1), seed: Number(m[4] ?? 1) } }] : [];
+  });
+}
+
 type Run<M extends string> = { settings: PaperRunSettings<M>; methods: Partial<Record<M, MethodResults>> };
 
 /**
@@ -41,11 +55,7 @@ type Run<M extends string> = { settings: PaperRunSettings<M>; methods: Partial<R
  * then read from the first scale's file of the same seed (the baseline has no feedback).
  */
 export async function variantSeedTables<M extends string>(dir: string, base: string, comparison: SeedComparison<M>): Promise<string> {
-  const pattern = new RegExp(`^${base.replace(/\./g, '\\.')}(\\.fb([\\d.]+?))?(\\.seed(\\d+))?\\.json$`);
-  const named = readdirSync(dir).flatMap((name) => {
-    const m = pattern.exec(name);
-    return m ? [{ name, scale: Number(m[2] ?? 1), seed: Number(m[4] ?? 1) }] : [];
-  });
+  const named = variantsAmong(readdirSync(dir), base, '.', '.json').map(({ name, variant }) => ({ name, scale: variant.feedbackScale, seed: variant.seed }));
   const read = new Map<string, Run<M>>();
   for (const f of named) read.set(f.name, (await readJsonFile<Run<M>>(join(dir, f.name)))!);
   // Runs that do not train the compared method (a repeat of some methods only) have no row.
