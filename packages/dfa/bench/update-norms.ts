@@ -1,9 +1,9 @@
 /**
  * How large a step each DFA block takes against back-propagation's, at the start and at the end of
  * the paper runs: per hidden block, ‖ΔW_rule‖ / ‖ΔW_BP‖ and cos(ΔW_rule, ΔW_BP) on the first 256
- * training images (`measureAlignment`), for the initial network and for the last checkpoint of
- * every finished paper run found (MNIST 2×800 and CIFAR-10 at rate 0.001, every seed and feedback
- * scale). The DFA feedback is fixed while the layers above a block grow, so its step shrinks
+ * training images (`measureAlignment`), for the initial network and for the latest checkpoint of
+ * every paper run found (MNIST 2×800 and CIFAR-10 at rate 0.001, every seed and feedback scale;
+ * the table says after how many epochs). The DFA feedback is fixed while the layers above a block grow, so its step shrinks
  * against BP's as training goes on; `--feedback-scale` of the paper runs compensates.
  *
  * Run from the package folder after the paper runs: `tsx bench/update-norms.ts`. Writes
