@@ -28,11 +28,11 @@ import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10 } from '@nnlab/tensor-gpu/node';
 import { readJsonFile } from '../../../scripts/bench-report';
-import { CIFAR_BLOCK_NAMES, CIFAR_FULL_LOW_RATE_SETTINGS, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, CIFAR_TARGETS, cifarExperiment, type CifarMethod, type CifarPaperSettings } from './paper/cifar';
+import { CIFAR_BLOCK_NAMES, CIFAR_FULL_LOW_RATE_SETTINGS, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, CIFAR_TARGETS, cifarExperiment, type CifarPaperSettings } from './paper/cifar';
 import { cifarPaperTable, type CifarPaperResults } from './paper/cifar-report';
 import { curveTable } from './paper/report';
 import { runPaperExperiment } from './paper/run';
-import { parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
+import { parseMethods, parseThreads, parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, 'feedback-scale': { type: 'string' } } });
@@ -41,11 +41,8 @@ if (!['subset', 'full', 'both', 'full-lr0.001'].includes(data)) throw new Error(
 const hours = values.hours === undefined ? undefined : Number(values.hours);
 if (hours !== undefined && !(hours > 0)) throw new Error(`paper-cifar: --hours must be a positive number, got ${values.hours}`);
 const variant = parseVariant('paper-cifar', values);
-const methods = values.methods?.split(',') as CifarMethod[] | undefined;
-const unknown = methods?.filter((m) => !CIFAR_FULL_SETTINGS.methods.includes(m));
-if (unknown?.length) throw new Error(`paper-cifar: --methods takes a comma-separated list of ${CIFAR_FULL_SETTINGS.methods.join(', ')}, got ${values.methods}`);
-const threads = values.threads === undefined ? undefined : Number(values.threads);
-if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`paper-cifar: --threads must be a positive integer, got ${values.threads}`);
+const methods = parseMethods('paper-cifar', values.methods, CIFAR_FULL_SETTINGS.methods);
+const threads = parseThreads('paper-cifar', values.threads);
 
 const runs: { name: string; settings: Partial<CifarPaperSettings>; file: string; checkpoints: string }[] = values.quick
   ? [{ name: 'quick', settings: { ...CIFAR_SUBSET_SETTINGS, ...CIFAR_QUICK_SETTINGS }, file: 'paper-cifar.quick.json', checkpoints: 'cifar-quick' }]
@@ -82,7 +79,7 @@ binary hybrid − BP
 
 ${binary}`);
 } else {
-  await t.setBackend('cpu', threads === undefined ? {} : { threads });
+  await t.setBackend('cpu', threads);
   // One loaded copy serves both runs (the images are copied per run before standardising).
   let loaded: Promise<t.data.DatasetSplits> | undefined;
   let loadedBatches = 0;

@@ -24,16 +24,15 @@ import * as t from '@nnlab/tensor-gpu';
 import { readJsonFile } from '../../../scripts/bench-report';
 import { curveTable, paperTable } from './paper/report';
 import { runDfaPaper, type DfaPaperResults } from './paper/mnist';
-import { DEFAULT_SETTINGS, METHOD_LABEL, TARGETS, type PaperMethod } from './paper/settings';
-import { parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
+import { DEFAULT_SETTINGS, METHOD_LABEL, TARGETS } from './paper/settings';
+import { parseMethods, parseThreads, parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' }, 'feedback-scale': { type: 'string' } } });
 const quick = values.quick === true;
 const variant = parseVariant('paper', values);
-const methods = values.methods?.split(',') as PaperMethod[] | undefined;
-const unknown = methods?.filter((m) => !DEFAULT_SETTINGS.methods.includes(m));
-if (unknown?.length) throw new Error(`paper: --methods takes a comma-separated list of ${DEFAULT_SETTINGS.methods.join(', ')}, got ${values.methods}`);
+const methods = parseMethods('paper', values.methods, DEFAULT_SETTINGS.methods);
+const threads = parseThreads('paper', values.threads);
 const suffix = quick ? '.quick' : variantSuffix(variant);
 if (values.report) {
   // The epochs of the run asked for (`--seed`, `--feedback-scale`; default the first run), then every seed's gap.
@@ -42,7 +41,7 @@ if (values.report) {
   console.log(await variantSeedTables(join(here, 'results'), 'paper', { method: 'dfa', baseline: 'bp', labels: METHOD_LABEL, target: TARGETS.dfaVsBp }));
   process.exit(0);
 }
-await t.setBackend('cpu', values.threads === undefined ? {} : { threads: Number(values.threads) });
+await t.setBackend('cpu', threads);
 const results = await runDfaPaper(
   {
     settings: {

@@ -3,8 +3,8 @@
  * the paper runs: per hidden block, ‖ΔW_rule‖ / ‖ΔW_BP‖ and cos(ΔW_rule, ΔW_BP) on the first 256
  * training images (`measureAlignment`), for the initial network and for the latest checkpoint of
  * every paper run found (MNIST 2×800 and CIFAR-10 at rate 0.001, every seed and feedback scale;
- * the table says after how many epochs). The DFA feedback is fixed while the layers above a block grow, so its step shrinks
- * against BP's as training goes on; `--feedback-scale` of the paper runs compensates.
+ * the table says after how many epochs). The DFA feedback is fixed while the layers above a block
+ * grow, so its step shrinks against BP's as training goes on; `--feedback-scale` compensates.
  *
  * Run from the package folder after the paper runs: `tsx bench/update-norms.ts`. Writes
  * `bench/results/update-norms.json` and prints a table. Needs `bench/checkpoints/` (not committed).
@@ -79,10 +79,13 @@ async function measure<M extends string, S extends PaperRunSettings<M>>(run: str
 }
 
 await t.setBackend('cpu');
+// Read once, when first needed, for every seed's split (each run copies the images before standardising them).
+let cifar: ReturnType<typeof loadCifar10> | undefined;
+const cifarSource = () => (cifar ??= loadCifar10(undefined, { trainBatches: Array.from({ length: CIFAR_FULL_LOW_RATE_SETTINGS.trainBatches }, (_, i) => i + 1) }));
 const startedAt = new Date().toISOString();
 const rows = [
   ...(await measure('MNIST 2×800 tanh', MNIST_EXPERIMENT, MNIST_EXPERIMENT.defaults, 'mnist-2x800', ['dfa', 'bdfa'])),
-  ...(await measure('CIFAR-10, lr 0.001', cifarExperiment((batches) => loadCifar10(undefined, { trainBatches: Array.from({ length: batches }, (_, i) => i + 1) })), CIFAR_FULL_LOW_RATE_SETTINGS, 'cifar-full-lr0.001', ['hybrid', 'bhybrid'])),
+  ...(await measure('CIFAR-10, lr 0.001', cifarExperiment(cifarSource), CIFAR_FULL_LOW_RATE_SETTINGS, 'cifar-full-lr0.001', ['hybrid', 'bhybrid'])),
 ];
 console.log(`\n${textTable(
   ['run', 'method', 'seed', 'feedback scale', 'network', '‖ΔW_rule‖ / ‖ΔW_BP‖ per hidden block (cos)'],

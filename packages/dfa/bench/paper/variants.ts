@@ -1,6 +1,6 @@
 // The repeats of a paper run: other seeds (weights N, feedback N + 6, data N) and another feedback
 // scale for the DFA blocks, each in its own results file `<base>[.fbS][.seedN].json` beside the
-// first run's, and the per-seed tables that read them back.
+// first run's, the command-line options that name them, and the per-seed tables that read them back.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile } from '../../../../scripts/bench-report';
@@ -21,6 +21,22 @@ export function parseVariant(where: string, values: { seed?: string; 'feedback-s
   const feedbackScale = values['feedback-scale'] === undefined ? 1 : Number(values['feedback-scale']);
   if (!(feedbackScale > 0 && Number.isFinite(feedbackScale))) throw new Error(`${where}: --feedback-scale must be a positive number, got ${values['feedback-scale']}`);
   return { seed, feedbackScale };
+}
+
+/** Reads `--methods a,b` (optional) against the methods a run knows. */
+export function parseMethods<M extends string>(where: string, list: string | undefined, known: readonly M[]): M[] | undefined {
+  const methods = list?.split(',') as M[] | undefined;
+  const unknown = methods?.filter((m) => !known.includes(m));
+  if (unknown?.length) throw new Error(`${where}: --methods takes a comma-separated list of ${known.join(', ')}, got ${list}`);
+  return methods;
+}
+
+/** Reads `--threads N` (optional): the cpu backend's threads. */
+export function parseThreads(where: string, value: string | undefined): { threads?: number } {
+  if (value === undefined) return {};
+  const threads = Number(value);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`${where}: --threads must be a positive integer, got ${value}`);
+  return { threads };
 }
 
 /** The settings a variant replaces (none for the first run, so its file stays resumable). */
