@@ -11,8 +11,9 @@
  * scaled network on 20,000 images for 12 epochs, tested on all 10,000: about an hour of both cores;
  * writes `paper.medium.json`), `--quick` (seconds;
  * writes `paper.quick.json`). `--only fp32 --only none ...` trains some methods (two processes
- * can share one results file); `--seed N` trains from other initial weights and batch order
- * (results file `paper.<preset>.seedN.json`); `--hours H` stops starting epochs after H hours; `--report` prints
+ * can share one results file); `--only adaptive-static` trains adaptive scaling started at the
+ * static scale S, which no preset trains unless named; `--seed N` trains from other initial weights and batch order
+ * (results file `paper.<preset>.seedN.json`); `--hours H` stops starting epochs after H hours; `--threads N` sets the cpu backend's threads; `--report` prints
  * the tables of the results file without running, and the final accuracies of every seed's file of the preset.
  *
  * @module
@@ -25,10 +26,10 @@ import * as t from '@nnlab/tensor-gpu';
 import { curveTable, layerTable, paperTable, seedTable, settingLine } from './paper/report';
 import { runLossScalePaper, type LossScalePaperResults } from './paper/run';
 import { readJsonFile } from '../../../scripts/bench-report';
-import { FULL_SETTINGS, MEDIUM_SETTINGS, PAPER_METHODS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
+import { ALL_METHODS, FULL_SETTINGS, MEDIUM_SETTINGS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, medium: { type: 'boolean' }, seed: { type: 'string' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' }, report: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, medium: { type: 'boolean' }, seed: { type: 'string' }, hours: { type: 'string' }, only: { type: 'string', multiple: true }, backend: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' } } });
 const preset = values.quick ? 'quick' : values.full ? 'full' : values.medium ? 'medium' : 'scaled';
 const presetSettings = { quick: QUICK_SETTINGS, full: FULL_SETTINGS, medium: MEDIUM_SETTINGS, scaled: SCALED_SETTINGS }[preset];
 // `--seed N`: the same preset from other initial weights and batch order, in its own results file.
@@ -36,8 +37,11 @@ const seed = values.seed === undefined ? presetSettings.seed : Number(values.see
 if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed: expected an integer ≥ 0, got ${values.seed}`);
 const settings = { ...presetSettings, seed };
 const seedSuffix = seed === presetSettings.seed ? '' : `.seed${seed}`;
-for (const m of values.only ?? []) if (!PAPER_METHODS.includes(m as PaperMethod)) throw new Error(`--only: expected one of ${PAPER_METHODS.join(', ')}, got ${m}`);
-await t.setBackend((values.backend ?? 'cpu') as Parameters<typeof t.setBackend>[0]);
+for (const m of values.only ?? []) if (!ALL_METHODS.includes(m as PaperMethod)) throw new Error(`--only: expected one of ${ALL_METHODS.join(', ')}, got ${m}`);
+// `--threads N`: the cpu backend's threads (default: every core); results do not depend on it.
+const threads = values.threads === undefined ? 'auto' : Number(values.threads);
+if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads: expected a positive integer, got ${values.threads}`);
+await t.setBackend((values.backend ?? 'cpu') as Parameters<typeof t.setBackend>[0], { threads });
 let lastLog = 0;
 const resultsFile = join(here, 'results', `${preset === 'scaled' ? 'paper' : `paper.${preset}`}${seedSuffix}.json`);
 // `--report`: print the tables of the results so far, run nothing.

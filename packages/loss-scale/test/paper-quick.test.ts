@@ -65,5 +65,15 @@ describe('CIFAR-10 paper run, quick setting', () => {
     expect(again.invocations).toHaveLength(2);
     expect(again.methods.fp32!.epochs).toEqual(onDisk.methods.fp32!.epochs);
     expect(again.methods.dynamic!.epochs).toEqual(onDisk.methods.dynamic!.epochs);
+
+    // A method beyond the reference's trains into the same file when named, without changing its settings.
+    const extra = await runLossScalePaper({ ...options, only: ['adaptive-static'] });
+    expect(extra.settings).toEqual(settings);
+    expect(extra.methods.fp32!.epochs).toEqual(onDisk.methods.fp32!.epochs);
+    const [adaptiveStatic] = extra.methods['adaptive-static']!.epochs;
+    expect(adaptiveStatic).toMatchObject({ epoch: 1, steps });
+    // It starts the backward pass at s₀ = S and, as adaptive scaling does, never changes it.
+    expect(adaptiveStatic.lossScale).toBe(settings.staticScale);
+    expect(adaptiveStatic.layers).toHaveLength(20);
   }, 900_000);
 });

@@ -9,7 +9,7 @@ import * as t from '@nnlab/tensor-gpu';
 import { adaptiveScaling, dynamicScaling, MixedPrecisionTrainer, noScaling, staticScaling, type LossScalePolicy, type StepRecord } from '../../src/index';
 import { gitRevision, loadAverages, machineInfo, readFileIfExists, readJsonFile, writeFileAtomic, writeJsonFileAtomic } from '../../../../scripts/bench-report';
 import { augmentBatch, loadPaperData } from './data';
-import { PAPER, SCALED_SETTINGS, TARGET_POINTS, type LossScalePaperSettings, type PaperMethod } from './settings';
+import { ALL_METHODS, EXTRA_METHODS, PAPER, SCALED_SETTINGS, TARGET_POINTS, type LossScalePaperSettings, type PaperMethod } from './settings';
 
 /** Float16 fate of one layer's gradients, pooled over an epoch's recorded steps. */
 export interface LayerEpoch {
@@ -60,7 +60,10 @@ export interface LossScalePaperOptions {
   checkpointDir: string;
   /** Stop starting epochs after this many seconds (the run stays resumable). */
   budgetSeconds?: number;
-  /** Train only these methods (e.g. two processes sharing one results file). */
+  /**
+   * Train only these methods (e.g. two processes sharing one results file); may name
+   * {@link EXTRA_METHODS}, which are trained only when named.
+   */
   only?: PaperMethod[];
 }
 
@@ -84,6 +87,8 @@ function makePolicy(method: PaperMethod, s: LossScalePaperSettings): LossScalePo
       return dynamicScaling();
     case 'adaptive':
       return adaptiveScaling(s.adaptive);
+    case 'adaptive-static':
+      return adaptiveScaling({ ...s.adaptive, initScale: s.staticScale });
   }
 }
 
@@ -120,7 +125,7 @@ export async function runLossScalePaper(options: LossScalePaperOptions, hooks: L
   const previous = await readJsonFile<LossScalePaperResults>(options.resultsFile);
   const s = options.settings ?? previous?.settings ?? SCALED_SETTINGS;
   if (previous && JSON.stringify(previous.settings) !== JSON.stringify(s)) throw new Error(`runLossScalePaper: ${options.resultsFile} was written with other settings; move it away to start afresh`);
-  const methods = s.methods.filter((m) => !options.only || options.only.includes(m));
+  const methods = options.only ? ALL_METHODS.filter((m) => options.only!.includes(m) && (s.methods.includes(m) || EXTRA_METHODS.includes(m))) : s.methods;
   await mkdir(options.checkpointDir, { recursive: true });
 
   const data = await loadPaperData(s);

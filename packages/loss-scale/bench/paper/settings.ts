@@ -2,9 +2,20 @@
 // setting that fits a shared 2-core CPU in about an hour, and the smoke setting (`--quick`).
 
 /** A precision/scaling configuration of the comparison. */
-export type PaperMethod = 'fp32' | 'none' | 'static' | 'dynamic' | 'adaptive';
+export type PaperMethod = 'fp32' | 'none' | 'static' | 'dynamic' | 'adaptive' | 'adaptive-static';
 
+/** The configurations the reference compared: every preset trains these. */
 export const PAPER_METHODS: readonly PaperMethod[] = ['fp32', 'none', 'static', 'dynamic', 'adaptive'];
+
+/**
+ * Configurations beyond the reference's, trained only when named (`--only adaptive-static`), so
+ * that a results file of the reference's five stays resumable: adaptive scaling started at the
+ * static scale S instead of the reference's s₀ = 1 (the reference script's `--loss_scale`).
+ */
+export const EXTRA_METHODS: readonly PaperMethod[] = ['adaptive-static'];
+
+/** Every configuration, in the order the tables show them. */
+export const ALL_METHODS: readonly PaperMethod[] = [...PAPER_METHODS, ...EXTRA_METHODS];
 
 export const METHOD_LABEL: Record<PaperMethod, string> = {
   fp32: 'float32',
@@ -12,6 +23,7 @@ export const METHOD_LABEL: Record<PaperMethod, string> = {
   static: 'fp16, static',
   dynamic: 'fp16, dynamic (Chainer)',
   adaptive: 'fp16, adaptive',
+  'adaptive-static': 'fp16, adaptive from s₀ = S',
 };
 
 /** What {@link runLossScalePaper} trains; every field is written to the results file. */
