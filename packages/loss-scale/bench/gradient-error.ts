@@ -1,7 +1,8 @@
 /**
  * How far each loss-scaling method's unscaled float16 gradients are from the float32 gradients
  * of the same weights and batches, per layer: the relative error ‖g₁₆ − g₃₂‖ / ‖g₃₂‖ and the
- * cosine. It runs the trainers' own step (an optimizer that only copies the gradients it is
+ * cosine, next to how far one batch's float32 gradient is from the next batch's (the noise SGD
+ * itself adds). It runs the trainers' own step (an optimizer that only copies the gradients it is
  * given), so the float16 forward, the scales, the underflow and the unscaling are the training
  * run's. The weights come from a paper-run checkpoint (`--checkpoint FILE`, e.g.
  * `bench/checkpoints/medium/fp32.nnlb`) or, without one, are the preset's initial weights.
@@ -88,6 +89,17 @@ async function gradients(precision: 'float32' | 'float16', policy: LossScalePoli
 
 const reference = await gradients('float32', noScaling());
 const rows: { config: string; layer: string; relativeError: number; cosine: number }[] = [];
+// The yardstick: how far one batch's float32 gradient is from the next batch's (SGD's own noise).
+for (let i = 0; i < names.length && batches.length > 1; i++) {
+  let err = 0;
+  let ref = 0;
+  for (let b = 0; b + 1 < batches.length; b++) {
+    const r = reference[b][i];
+    const next = reference[b + 1][i];
+    for (let k = 0; k < r.length; k++) (err += (next[k] - r[k]) ** 2), (ref += r[k] ** 2);
+  }
+  rows.push({ config: 'float32, next batch', layer: names[i], relativeError: Math.sqrt(err / ref), cosine: Number.NaN });
+}
 for (const config of CONFIGS) {
   const got = await gradients('float16', config.policy());
   names.forEach((layer, i) => {
@@ -112,9 +124,10 @@ model.dispose();
 
 // The table shows the convolution and Linear weights; the results file has every parameter.
 const weights = named.filter(([, p]) => p.value.rank >= 2).map(([name]) => name);
-const lines = [`| parameter | ${CONFIGS.map((c) => c.name).join(' | ')} |`, `|---|${CONFIGS.map(() => '---|').join('')}`];
+const columns = [...CONFIGS.map((c) => c.name), ...(batches.length > 1 ? ['float32, next batch'] : [])];
+const lines = [`| parameter | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`];
 for (const layer of weights) {
-  const cells = CONFIGS.map((c) => rows.find((r) => r.config === c.name && r.layer === layer)!).map((r) => `${(100 * r.relativeError).toFixed(2)}% (cos ${r.cosine.toFixed(4)})`);
+  const cells = columns.map((c) => rows.find((r) => r.config === c && r.layer === layer)!).map((r) => `${(100 * r.relativeError).toFixed(2)}%${Number.isNaN(r.cosine) ? '' : ` (cos ${r.cosine.toFixed(4)})`}`);
   lines.push(`| ${layer} | ${cells.join(' | ')} |`);
 }
 console.log(`${values.checkpoint ? `${values.checkpoint} after ${epochs} epochs` : 'initial weights'}, ${batches.length} batches of ${s.batchSize}, seed ${seed}\n\n${lines.join('\n')}`);
