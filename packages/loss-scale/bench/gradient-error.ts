@@ -9,7 +9,8 @@
  *
  * Run from the package folder: `tsx bench/gradient-error.ts --medium [--seed N] [--checkpoint FILE]
  * [--batches B] [--label NAME]`; prints a table and adds a row set to
- * `bench/results/gradient-error.json` under `--label` (default: the checkpoint's file name).
+ * `bench/results/gradient-error.json` under `--label` (default: the checkpoint's file name), then
+ * the summary of every stored run; `--report` prints only that summary.
  *
  * @module
  */
@@ -25,7 +26,7 @@ import { paperModel } from './paper/run';
 import { MEDIUM_SETTINGS, QUICK_SETTINGS, SCALED_SETTINGS } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, medium: { type: 'boolean' }, seed: { type: 'string' }, checkpoint: { type: 'string' }, batches: { type: 'string' }, label: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, medium: { type: 'boolean' }, seed: { type: 'string' }, checkpoint: { type: 'string' }, batches: { type: 'string' }, label: { type: 'string' }, report: { type: 'boolean' } } });
 const preset = values.quick ? QUICK_SETTINGS : values.medium ? MEDIUM_SETTINGS : SCALED_SETTINGS;
 const seed = values.seed === undefined ? preset.seed : Number(values.seed);
 if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed: expected an integer ≥ 0, got ${values.seed}`);
@@ -41,6 +42,35 @@ const CONFIGS: { name: string; policy: () => LossScalePolicy }[] = [
   { name: 'adaptive (s₀ = 1)', policy: () => adaptiveScaling(s.adaptive) },
   { name: 'adaptive from s₀ = 128', policy: () => adaptiveScaling({ ...s.adaptive, initScale: 128 }) },
 ];
+
+interface StoredRun {
+  epochs: number;
+  batches: number;
+  rows: { config: string; layer: string; relativeError: number; cosine: number | null }[];
+}
+
+/** Median and largest relative error over the convolution and Linear weights, per configuration and stored run. */
+function summary(runs: Record<string, StoredRun>): string {
+  const probe = paperModel(s);
+  const weights = new Set(probe.namedParameters().filter(([, p]) => p.value.rank >= 2).map(([name]) => name));
+  probe.dispose();
+  const columns = [...CONFIGS.map((c) => c.name), 'float32, next batch'];
+  const lines = [`| weights (epochs) | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`];
+  for (const [label, run] of Object.entries(runs)) {
+    const cell = (config: string) => {
+      const errors = run.rows.filter((r) => r.config === config && weights.has(r.layer)).map((r) => 100 * r.relativeError).sort((a, b) => a - b);
+      return errors.length ? `${errors[errors.length >> 1].toFixed(2)}% (${errors.at(-1)!.toFixed(2)}%)` : '—';
+    };
+    lines.push(`| ${label} (${run.epochs}) | ${columns.map(cell).join(' | ')} |`);
+  }
+  return `Relative error of the float16 weight gradients against float32, median (largest) over the ${weights.size} convolution and Linear weights:\n\n${lines.join('\n')}`;
+}
+
+const file = join(here, 'results', 'gradient-error.json');
+if (values.report) {
+  console.log(summary((await readJsonFile<Record<string, StoredRun>>(file)) ?? {}));
+  process.exit(0);
+}
 
 /** A step optimizer that keeps copies of the gradients it is given and updates nothing. */
 function gradientCopier(): t.optim.StepOptimizer & { taken: t.Tensor[][] } {
@@ -132,8 +162,8 @@ for (const layer of weights) {
 }
 console.log(`${values.checkpoint ? `${values.checkpoint} after ${epochs} epochs` : 'initial weights'}, ${batches.length} batches of ${s.batchSize}, seed ${seed}\n\n${lines.join('\n')}`);
 
-const file = join(here, 'results', 'gradient-error.json');
 const label = values.label ?? (values.checkpoint ? basename(values.checkpoint) : 'initial');
 const previous = (await readJsonFile<Record<string, unknown>>(file)) ?? {};
 previous[`${s.preset}.seed${seed}.${label}`] = { epochs, batches: batches.length, revision: gitRevision(), load: loadAverages(), date: new Date().toISOString(), rows };
 await writeJsonFileAtomic(file, previous);
+console.log(`\n${summary(previous as Record<string, StoredRun>)}`);
