@@ -94,3 +94,11 @@ export async function readJsonFile<T>(file: string): Promise<T | null> {
 export async function writeJsonFileAtomic(file: string, value: unknown): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(value, null, 1)}\n`);
 }
+
+/** Reads a bench script's `--threads N` (optional): the cpu backend's threads, for `setBackend`. */
+export function parseThreads(where: string, value: string | undefined): { threads?: number } {
+  if (value === undefined) return {};
+  const threads = Number(value);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`${where}: --threads must be a positive integer, got ${value}`);
+  return { threads };
+}

@@ -27,12 +27,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { loadCifar10 } from '@nnlab/tensor-gpu/node';
-import { readJsonFile } from '../../../scripts/bench-report';
+import { parseThreads, readJsonFile } from '../../../scripts/bench-report';
 import { CIFAR_BLOCK_NAMES, CIFAR_FULL_LOW_RATE_SETTINGS, CIFAR_FULL_SETTINGS, CIFAR_METHOD_LABEL, CIFAR_QUICK_SETTINGS, CIFAR_SUBSET_SETTINGS, CIFAR_TARGETS, cifarExperiment, type CifarPaperSettings } from './paper/cifar';
 import { cifarPaperTable, type CifarPaperResults } from './paper/cifar-report';
 import { curveTable } from './paper/report';
 import { runPaperExperiment } from './paper/run';
-import { parseMethods, parseThreads, parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
+import { parseMethods, parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, 'feedback-scale': { type: 'string' } } });

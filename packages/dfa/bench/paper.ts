@@ -21,11 +21,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
-import { readJsonFile } from '../../../scripts/bench-report';
+import { parseThreads, readJsonFile } from '../../../scripts/bench-report';
 import { curveTable, paperTable } from './paper/report';
 import { runDfaPaper, type DfaPaperResults } from './paper/mnist';
 import { DEFAULT_SETTINGS, METHOD_LABEL, TARGETS } from './paper/settings';
-import { parseMethods, parseThreads, parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
+import { parseMethods, parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' }, 'feedback-scale': { type: 'string' } } });

@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
 import { curveTable, layerTable, paperTable, seedTable, settingLine } from './paper/report';
 import { runLossScalePaper, type LossScalePaperResults } from './paper/run';
-import { readJsonFile } from '../../../scripts/bench-report';
+import { parseThreads, readJsonFile } from '../../../scripts/bench-report';
 import { ALL_METHODS, FULL_SETTINGS, MEDIUM_SETTINGS, QUICK_SETTINGS, SCALED_SETTINGS, type PaperMethod } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,9 +39,7 @@ const settings = { ...presetSettings, seed };
 const seedSuffix = seed === presetSettings.seed ? '' : `.seed${seed}`;
 for (const m of values.only ?? []) if (!ALL_METHODS.includes(m as PaperMethod)) throw new Error(`--only: expected one of ${ALL_METHODS.join(', ')}, got ${m}`);
 // `--threads N`: the cpu backend's threads (default: every core); results do not depend on it.
-const threads = values.threads === undefined ? 'auto' : Number(values.threads);
-if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads: expected a positive integer, got ${values.threads}`);
-await t.setBackend((values.backend ?? 'cpu') as Parameters<typeof t.setBackend>[0], { threads });
+await t.setBackend((values.backend ?? 'cpu') as Parameters<typeof t.setBackend>[0], parseThreads('paper', values.threads));
 let lastLog = 0;
 const resultsFile = join(here, 'results', `${preset === 'scaled' ? 'paper' : `paper.${preset}`}${seedSuffix}.json`);
 // `--report`: print the tables of the results so far, run nothing.

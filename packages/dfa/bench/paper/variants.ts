@@ -31,14 +31,6 @@ export function parseMethods<M extends string>(where: string, list: string | und
   return methods;
 }
 
-/** Reads `--threads N` (optional): the cpu backend's threads. */
-export function parseThreads(where: string, value: string | undefined): { threads?: number } {
-  if (value === undefined) return {};
-  const threads = Number(value);
-  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`${where}: --threads must be a positive integer, got ${value}`);
-  return { threads };
-}
-
 /** The settings a variant replaces (none for the first run, so its file stays resumable). */
 export function variantSettings(v: RunVariant): Pick<Partial<PaperRunSettings<string>>, 'modelSeed' | 'feedbackSeed' | 'dataSeed' | 'feedbackScale'> {
   return { ...(v.seed === 1 ? {} : { modelSeed: v.seed, feedbackSeed: v.seed + 6, dataSeed: v.seed }), ...(v.feedbackScale === 1 ? {} : { feedbackScale: v.feedbackScale }) };
