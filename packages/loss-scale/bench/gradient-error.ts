@@ -19,10 +19,10 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as t from '@nnlab/tensor-gpu';
-import { adaptiveScaling, MixedPrecisionTrainer, noScaling, staticScaling, type LossScalePolicy } from '../src/index';
+import { MixedPrecisionTrainer, noScaling, type LossScalePolicy } from '../src/index';
 import { gitRevision, loadAverages, readJsonFile, writeJsonFileAtomic } from '../../../scripts/bench-report';
 import { loadPaperData } from './paper/data';
-import { paperModel } from './paper/run';
+import { paperModel, paperPolicy } from './paper/run';
 import { MEDIUM_SETTINGS, QUICK_SETTINGS, SCALED_SETTINGS } from './paper/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,11 +40,11 @@ const s = { ...preset, seed };
  * what the float16 forward pass alone costs.
  */
 const CONFIGS: { name: string; policy: () => LossScalePolicy }[] = [
-  { name: 'no scaling', policy: () => noScaling() },
-  { name: `static ${s.staticScale}`, policy: () => staticScaling({ scale: s.staticScale }) },
-  { name: 'static 4096', policy: () => staticScaling({ scale: 4096 }) },
-  { name: 'adaptive (s₀ = 1)', policy: () => adaptiveScaling(s.adaptive) },
-  { name: `adaptive from s₀ = ${s.staticScale}`, policy: () => adaptiveScaling({ ...s.adaptive, initScale: s.staticScale }) },
+  { name: 'no scaling', policy: () => paperPolicy('none', s) },
+  { name: `static ${s.staticScale}`, policy: () => paperPolicy('static', s) },
+  { name: 'static 4096', policy: () => paperPolicy('static', { ...s, staticScale: 4096 }) },
+  { name: 'adaptive (s₀ = 1)', policy: () => paperPolicy('adaptive', s) },
+  { name: `adaptive from s₀ = ${s.staticScale}`, policy: () => paperPolicy('adaptive-static', s) },
 ];
 
 interface StoredRun {
@@ -54,9 +54,14 @@ interface StoredRun {
 }
 
 /** Median and largest relative error over the convolution and Linear weights, per configuration and stored run. */
+/** The convolution and Linear weights (the tables show these; the results file has every parameter). */
+function layerWeights(model: t.nn.Module): string[] {
+  return model.namedParameters().filter(([, p]) => p.value.rank >= 2).map(([name]) => name);
+}
+
 function summary(runs: Record<string, StoredRun>): string {
   const probe = paperModel(s);
-  const weights = new Set(probe.namedParameters().filter(([, p]) => p.value.rank >= 2).map(([name]) => name));
+  const weights = new Set(layerWeights(probe));
   probe.dispose();
   const columns = [...CONFIGS.map((c) => c.name), 'float32, next batch'];
   const lines = [`| weights (epochs) | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`];
@@ -96,8 +101,8 @@ if (values.checkpoint) {
   epochs = t.train.restoreCheckpoint(dict, model, optimizer).epochsDone;
   optimizer.dispose();
 }
-const named = model.namedParameters();
-const names = named.map(([name]) => name);
+const names = model.namedParameters().map(([name]) => name);
+const weights = layerWeights(model);
 const data = await loadPaperData(s);
 const sampleSize = data.train.shape.reduce((a, b) => a * b, 1);
 const order = t.data.permutation(data.train.count, seed * 100_003);
@@ -105,7 +110,7 @@ const batches = [...t.data.batches(order, s.batchSize, { dropLast: true })].slic
 
 async function gradients(precision: 'float32' | 'float16', policy: LossScalePolicy): Promise<Float32Array[][]> {
   const copier = gradientCopier();
-  const trainer = new MixedPrecisionTrainer(model, copier as unknown as t.optim.Optimizer, { precision, policy, recordEvery: 0 });
+  const trainer = new MixedPrecisionTrainer(model, copier, { precision, policy, recordEvery: 0 });
   const out: Float32Array[][] = [];
   for (const indices of batches) {
     const { x, y } = t.data.gatherBatch(data.train.images, data.train.labels as Uint8Array, indices, sampleSize);
@@ -156,8 +161,6 @@ for (const config of CONFIGS) {
 }
 model.dispose();
 
-// The table shows the convolution and Linear weights; the results file has every parameter.
-const weights = named.filter(([, p]) => p.value.rank >= 2).map(([name]) => name);
 const columns = [...CONFIGS.map((c) => c.name), ...(batches.length > 1 ? ['float32, next batch'] : [])];
 const lines = [`| parameter | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`];
 for (const layer of weights) {

@@ -76,7 +76,8 @@ export function paperModel(s: LossScalePaperSettings): t.nn.Module {
   return t.nn.resnet20({ seed: s.seed, width: s.width });
 }
 
-function makePolicy(method: PaperMethod, s: LossScalePaperSettings): LossScalePolicy {
+/** The loss-scaling policy of a configuration (float32 runs take no scaling). */
+export function paperPolicy(method: PaperMethod, s: LossScalePaperSettings): LossScalePolicy {
   switch (method) {
     case 'fp32':
     case 'none':
@@ -162,7 +163,7 @@ export async function runLossScalePaper(options: LossScalePaperOptions, hooks: L
       const r = (results.methods[method] ??= { epochs: [], skippedAt: [] });
       r.epochs = r.epochs.slice(0, done);
       r.skippedAt = r.skippedAt.filter((i) => i < done * stepsPerEpoch);
-      const policy = makePolicy(method, s);
+      const policy = paperPolicy(method, s);
       // Bring the policy's scale to where it was: replay which steps overflowed.
       const skipped = new Set(r.skippedAt);
       for (let i = 0; i < done * stepsPerEpoch; i++) policy.endStep(!skipped.has(i));

@@ -22,7 +22,7 @@ export interface TrainEpochsOptions {
  * Trains with `trainer` for `epochs` passes over `data` in seeded shuffled batches. Returns the
  * number of steps taken.
  */
-export async function trainEpochs(trainer: MixedPrecisionTrainer, data: t.train.LabeledData, options: TrainEpochsOptions): Promise<number> {
+export async function trainEpochs(trainer: MixedPrecisionTrainer<t.optim.StepOptimizer>, data: t.train.LabeledData, options: TrainEpochsOptions): Promise<number> {
   const where = 'trainEpochs';
   if (!data || !(data.images instanceof Float32Array) || !Number.isInteger(data.count) || data.count < 1) throw new Error(`${where}: data must be { images: Float32Array, labels, count ≥ 1, shape }`);
   if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`${where}: epochs must be an integer ≥ 1, got ${String(options.epochs)}`);

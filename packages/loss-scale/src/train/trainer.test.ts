@@ -36,6 +36,30 @@ describe('MixedPrecisionTrainer', () => {
     });
   });
 
+  it('drives any StepOptimizer: a hand-written SGD step gives the weights of tensor-gpu\'s sgd', async () => {
+    await t.expectNoLeaks(async () => {
+      const run = async (makeOptimizer: () => t.optim.StepOptimizer) => {
+        const model = mlp([8, 16, 4], 1);
+        const optimizer = makeOptimizer();
+        const trainer = new MixedPrecisionTrainer(model, optimizer, { policy: staticScaling({ scale: 64 }) });
+        const { x, labels } = batch(4, [8], 4, 2);
+        await trainer.step(x, labels);
+        const out = await values(model);
+        x.dispose();
+        trainer.dispose();
+        optimizer.dispose();
+        model.dispose();
+        return out;
+      };
+      const library = await run(() => t.optim.sgd({ lr: 0.1 }));
+      const handWritten = await run(() => ({
+        step: (params, grads) => params.forEach((p, i) => p.assign(t.tidy(() => t.sub(p.value, t.mul(grads[i], 0.1))))),
+        dispose: () => undefined,
+      }));
+      for (let i = 0; i < library.length; i++) for (let j = 0; j < library[i].length; j++) expect(handWritten[i][j]).toBeCloseTo(library[i][j], 6);
+    });
+  });
+
   it('applies unscaled float32 updates: static S gives the same weights as no scaling when nothing underflows', async () => {
     await t.expectNoLeaks(async () => {
       const run = async (policy: ReturnType<typeof noScaling>) => {

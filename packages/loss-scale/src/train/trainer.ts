@@ -48,7 +48,7 @@ export type StepResult = StepRecord;
  * trainer.dispose();
  * ```
  */
-export class MixedPrecisionTrainer {
+export class MixedPrecisionTrainer<O extends t.optim.StepOptimizer = t.optim.Optimizer> {
   /** The recorded steps (every step's loss and scale; per-layer data every `recordEvery` steps). */
   readonly recorder = new ScaleRecorder();
   /** The precision of the forward and backward passes. */
@@ -67,8 +67,11 @@ export class MixedPrecisionTrainer {
   constructor(
     /** The model (float32 master weights; updated in place by the optimizer). */
     readonly model: t.nn.Module,
-    /** The optimizer applied to the unscaled float32 gradients. */
-    readonly optimizer: t.optim.Optimizer,
+    /**
+     * The optimizer applied to the unscaled float32 gradients: any update rule with `step` (a
+     * tensor-gpu optimizer, or a `StepOptimizer` of your own).
+     */
+    readonly optimizer: O,
     options: MixedPrecisionOptions = {},
   ) {
     if (!(model instanceof t.nn.Module)) throw new Error('MixedPrecisionTrainer: model must be a tensor-gpu nn.Module');
