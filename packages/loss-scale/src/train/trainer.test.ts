@@ -4,11 +4,27 @@ import { NO_CAPS } from '../formula/options';
 import { adaptiveScaling } from '../policy/adaptive';
 import { dynamicScaling } from '../policy/dynamic';
 import { noScaling, staticScaling } from '../policy/fixed';
+import type { LossScalePolicy } from '../policy/types';
 import { batch, mlp } from '../testing/models.test-helper';
 import { MixedPrecisionTrainer } from './trainer';
 
 async function values(model: t.nn.Module): Promise<Float32Array[]> {
   return Promise.all(model.parameters().map((p) => p.value.data()));
+}
+
+/** The weights of a seeded MLP after one float16 step on a seeded batch. */
+async function weightsAfterOneStep(policy: LossScalePolicy, makeOptimizer: () => t.optim.StepOptimizer): Promise<Float32Array[]> {
+  const model = mlp([8, 16, 4], 1);
+  const optimizer = makeOptimizer();
+  const trainer = new MixedPrecisionTrainer(model, optimizer, { policy });
+  const { x, labels } = batch(4, [8], 4, 2);
+  await trainer.step(x, labels);
+  const out = await values(model);
+  x.dispose();
+  trainer.dispose();
+  optimizer.dispose();
+  model.dispose();
+  return out;
 }
 
 describe('MixedPrecisionTrainer', () => {
@@ -38,21 +54,8 @@ describe('MixedPrecisionTrainer', () => {
 
   it('drives any StepOptimizer: a hand-written SGD step gives the weights of tensor-gpu\'s sgd', async () => {
     await t.expectNoLeaks(async () => {
-      const run = async (makeOptimizer: () => t.optim.StepOptimizer) => {
-        const model = mlp([8, 16, 4], 1);
-        const optimizer = makeOptimizer();
-        const trainer = new MixedPrecisionTrainer(model, optimizer, { policy: staticScaling({ scale: 64 }) });
-        const { x, labels } = batch(4, [8], 4, 2);
-        await trainer.step(x, labels);
-        const out = await values(model);
-        x.dispose();
-        trainer.dispose();
-        optimizer.dispose();
-        model.dispose();
-        return out;
-      };
-      const library = await run(() => t.optim.sgd({ lr: 0.1 }));
-      const handWritten = await run(() => ({
+      const library = await weightsAfterOneStep(staticScaling({ scale: 64 }), () => t.optim.sgd({ lr: 0.1 }));
+      const handWritten = await weightsAfterOneStep(staticScaling({ scale: 64 }), () => ({
         step: (params, grads) => params.forEach((p, i) => p.assign(t.tidy(() => t.sub(p.value, t.mul(grads[i], 0.1))))),
         dispose: () => undefined,
       }));
@@ -62,21 +65,9 @@ describe('MixedPrecisionTrainer', () => {
 
   it('applies unscaled float32 updates: static S gives the same weights as no scaling when nothing underflows', async () => {
     await t.expectNoLeaks(async () => {
-      const run = async (policy: ReturnType<typeof noScaling>) => {
-        const model = mlp([8, 16, 4], 1);
-        const optimizer = t.optim.sgd({ lr: 0.1 });
-        const trainer = new MixedPrecisionTrainer(model, optimizer, { policy });
-        const { x, labels } = batch(4, [8], 4, 2);
-        await trainer.step(x, labels);
-        const out = await values(model);
-        x.dispose();
-        trainer.dispose();
-        optimizer.dispose();
-        model.dispose();
-        return out;
-      };
-      const plain = await run(noScaling());
-      const scaled = await run(staticScaling({ scale: 64 }));
+      const sgd = () => t.optim.sgd({ lr: 0.1 });
+      const plain = await weightsAfterOneStep(noScaling(), sgd);
+      const scaled = await weightsAfterOneStep(staticScaling({ scale: 64 }), sgd);
       // Power-of-two scaling is exact in float16 away from the subnormals and overflow.
       for (let i = 0; i < plain.length; i++) for (let j = 0; j < plain[i].length; j++) expect(scaled[i][j]).toBeCloseTo(plain[i][j], 6);
     });
