@@ -13,7 +13,9 @@
  * prints the per-seed DFA − BP table of every finished or running seed without training.
  * `--feedback-scale S` multiplies the DFA blocks' feedback (their step size; BP is unaffected),
  * into `paper.fbS[.seedN].json`; `--report` prints the epochs of the run so named and one
- * per-seed table per scale.
+ * per-seed table per scale. `--network 1x800|7x240` trains Nøkland's other tanh nets instead of
+ * 2x800 (the default), into `paper-1x800[.fbS][.seedN].json` and so on; `--report` reads that
+ * network's files.
  *
  * @module
  */
@@ -24,21 +26,25 @@ import * as t from '@nnlab/tensor-gpu';
 import { parseThreads, readJsonFile } from '../../../scripts/bench-report';
 import { curveTable, paperTable } from './paper/report';
 import { runDfaPaper, type DfaPaperResults } from './paper/mnist';
-import { DEFAULT_SETTINGS, METHOD_LABEL, TARGETS } from './paper/settings';
+import { DEFAULT_SETTINGS, METHOD_LABEL, NOKLAND_NETWORKS, TARGETS, type NoklandNetwork } from './paper/settings';
 import { parseMethods, parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' }, 'feedback-scale': { type: 'string' } } });
+const { values } = parseArgs({ options: { hours: { type: 'string' }, 'max-epochs': { type: 'string' }, quick: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, report: { type: 'boolean' }, 'feedback-scale': { type: 'string' }, network: { type: 'string' } } });
 const quick = values.quick === true;
 const variant = parseVariant('paper', values);
 const methods = parseMethods('paper', values.methods, DEFAULT_SETTINGS.methods);
 const threads = parseThreads('paper', values.threads);
+const network = (values.network ?? '2x800') as NoklandNetwork;
+if (!(network in NOKLAND_NETWORKS)) throw new Error(`paper: --network must be one of ${Object.keys(NOKLAND_NETWORKS).join(', ')}, got ${values.network}`);
+// The 2×800 runs came first and keep their file names.
+const base = network === '2x800' ? 'paper' : `paper-${network}`;
 const suffix = quick ? '.quick' : variantSuffix(variant);
 if (values.report) {
   // The epochs of the run asked for (`--seed`, `--feedback-scale`; default the first run), then every seed's gap.
-  const run = await readJsonFile<DfaPaperResults>(join(here, 'results', `paper${suffix}.json`));
-  if (run) console.log(`paper${suffix}.json:\n\n${curveTable(run)}\n`);
-  console.log(await variantSeedTables(join(here, 'results'), 'paper', { method: 'dfa', baseline: 'bp', labels: METHOD_LABEL, target: TARGETS.dfaVsBp }));
+  const run = await readJsonFile<DfaPaperResults>(join(here, 'results', `${base}${suffix}.json`));
+  if (run) console.log(`${base}${suffix}.json:\n\n${curveTable(run)}\n`);
+  console.log(await variantSeedTables(join(here, 'results'), base, { method: 'dfa', baseline: 'bp', labels: METHOD_LABEL, target: TARGETS.dfaVsBp }));
   process.exit(0);
 }
 await t.setBackend('cpu', threads);
@@ -49,8 +55,8 @@ const results = await runDfaPaper(
       ...variantSettings(variant),
       ...(methods ? { methods } : {}),
     },
-    resultsFile: join(here, 'results', `paper${suffix}.json`),
-    checkpointDir: join(here, 'checkpoints', quick ? 'quick' : `mnist-2x800${variantSuffix(variant).replace(/\./g, '-')}`),
+    resultsFile: join(here, 'results', `${base}${suffix}.json`),
+    checkpointDir: join(here, 'checkpoints', `${quick ? 'quick' : 'mnist'}-${network}${quick ? '' : variantSuffix(variant).replace(/\./g, '-')}`),
     budgetSeconds: values.hours ? Number(values.hours) * 3600 : undefined,
   },
   {
@@ -62,5 +68,6 @@ const results = await runDfaPaper(
       }
     },
   },
+  network,
 );
 console.log(`\n${curveTable(results)}\n\n${paperTable(results)}`);

@@ -24,8 +24,26 @@ describe('DFA models (cpu)', () => {
     });
   });
 
+  it('builds Nøkland’s deeper and shallower MLPs, seeding the layers in order', async () => {
+    await t.expectNoLeaks(async () => {
+      const [one, seven, two, twoNamed] = [tanhMlp(24, 3, 1), tanhMlp(24, 3, 7), tanhMlp(24, 3), tanhMlp(24, 3, 2)];
+      expect(count(one)).toBe(784 * 24 + 24 + 24 * 10 + 10);
+      expect(count(seven)).toBe(784 * 24 + 24 + 6 * (24 * 24 + 24) + 24 * 10 + 10);
+      expect(seven.layers.filter((l) => l instanceof t.nn.Tanh)).toHaveLength(7);
+      // The first layer draws the first seed whatever the depth; depth 2 is the default.
+      const weights = (m: t.nn.Sequential) => Promise.all(m.parameters().map((p) => p.value.data()));
+      expect((await weights(seven))[0]).toEqual((await weights(one))[0]);
+      expect(await weights(two)).toEqual(await weights(twoNamed));
+      const y = t.tidy(() => seven.forward(t.zeros([3, 784])));
+      expect(y.shape).toEqual([3, 10]);
+      y.dispose();
+      [one, seven, two, twoNamed].forEach((m) => m.dispose());
+    });
+  });
+
   it('rejects bad sizes and seeds naming the argument', () => {
     expect(() => tanhMlp(0, 1)).toThrow(/tanhMlp: hidden must be a positive integer, got 0/);
+    expect(() => tanhMlp(8, 1, 0)).toThrow(/tanhMlp: depth must be a positive integer \(hidden layers\), got 0/);
     expect(() => smallCifarCnn(1.5)).toThrow(/smallCifarCnn: seed must be an integer, got 1.5/);
   });
 });

@@ -39,8 +39,10 @@ export interface PaperRunSettings<M extends string> {
 
 /** What the MNIST run trains. */
 export interface DfaPaperSettings extends PaperRunSettings<PaperMethod> {
-  /** Hidden width of the 784-h-h-10 tanh MLP (Nøkland: 800). */
+  /** Hidden width of the tanh MLP (Nøkland: 800, or 240 in the 7-layer net). */
   hidden: number;
+  /** Hidden layers of the tanh MLP; absent = 2 (the 2×800 net, whose results files predate the field). */
+  depth?: number;
   /** Images held out of the 60,000 training images for the stopping choice. */
   validationCount: number;
 }
@@ -62,12 +64,31 @@ export const DEFAULT_SETTINGS: DfaPaperSettings = {
   alignmentEvery: 100,
 };
 
-/** Nøkland (2016), MNIST 2×800 tanh, test error %. Only the dropout DFA value (1.45) is confirmed against the paper. */
-export const NOKLAND_2X800 = {
-  source: 'Nøkland, "Direct Feedback Alignment Provides Learning in Deep Neural Networks", NeurIPS 2016 (arXiv 1609.01596), MNIST 2×800 tanh, no dropout',
+/** A published result the MNIST run is compared with: test error % per method (null where none is published). */
+export interface NoklandReference {
+  source: string;
+  verified: boolean;
+  testErrorPercent: Record<PaperMethod, number | null>;
+}
+
+const nokland = (network: string, bp: number, dfa: number): NoklandReference => ({
+  source: `Nøkland, "Direct Feedback Alignment Provides Learning in Deep Neural Networks", NeurIPS 2016 (arXiv 1609.01596), MNIST ${network} tanh, no dropout`,
   verified: false,
-  testErrorPercent: { bp: 1.6, dfa: 1.74, bdfa: null as number | null },
-};
+  testErrorPercent: { bp, dfa, bdfa: null },
+});
+
+/** Nøkland (2016), MNIST 2×800 tanh, test error %. Only the dropout DFA value (1.45) is confirmed against the paper. */
+export const NOKLAND_2X800 = nokland('2×800', 1.6, 1.74);
+
+/** Nøkland's MNIST tanh networks the run trains (`--network`), their shape and his test errors (unverified). */
+export const NOKLAND_NETWORKS = {
+  '2x800': { hidden: 800, depth: 2, paper: NOKLAND_2X800 },
+  '1x800': { hidden: 800, depth: 1, paper: nokland('1×800', 1.59, 1.68) },
+  '7x240': { hidden: 240, depth: 7, paper: nokland('7×240', 2.16, 2.32) },
+} as const satisfies Record<string, { hidden: number; depth: number; paper: NoklandReference }>;
+
+/** The name of one of {@link NOKLAND_NETWORKS}. */
+export type NoklandNetwork = keyof typeof NOKLAND_NETWORKS;
 
 /** Acceptance targets (points of test error). */
 export const TARGETS = { dfaVsBp: 0.3, bdfaVsDfa: 0.3 };
