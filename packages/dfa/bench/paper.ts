@@ -36,7 +36,7 @@ const variant = parseVariant('paper', values);
 const methods = parseMethods('paper', values.methods, DEFAULT_SETTINGS.methods);
 const threads = parseThreads('paper', values.threads);
 const network = (values.network ?? '2x800') as NoklandNetwork;
-if (!(network in NOKLAND_NETWORKS)) throw new Error(`paper: --network must be one of ${Object.keys(NOKLAND_NETWORKS).join(', ')}, got ${values.network}`);
+if (!Object.hasOwn(NOKLAND_NETWORKS, network)) throw new Error(`paper: --network must be one of ${Object.keys(NOKLAND_NETWORKS).join(', ')}, got ${values.network}`);
 // The 2×800 runs came first and keep their file names.
 const base = network === '2x800' ? 'paper' : `paper-${network}`;
 const suffix = quick ? '.quick' : variantSuffix(variant);
