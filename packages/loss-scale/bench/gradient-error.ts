@@ -53,12 +53,12 @@ interface StoredRun {
   rows: { config: string; layer: string; relativeError: number; cosine: number | null }[];
 }
 
-/** Median and largest relative error over the convolution and Linear weights, per configuration and stored run. */
 /** The convolution and Linear weights (the tables show these; the results file has every parameter). */
 function layerWeights(model: t.nn.Module): string[] {
   return model.namedParameters().filter(([, p]) => p.value.rank >= 2).map(([name]) => name);
 }
 
+/** Median and largest relative error over the convolution and Linear weights, per configuration and stored run. */
 function summary(runs: Record<string, StoredRun>): string {
   const probe = paperModel(s);
   const weights = new Set(layerWeights(probe));
