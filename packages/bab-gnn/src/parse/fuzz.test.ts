@@ -3,34 +3,14 @@
 // must stay within a time and memory budget (DEFAULT_FUZZ_BUDGET: 1 s, 64 MiB + 64 B per input byte).
 import { data } from '@nnlab/tensor-gpu';
 import { describe, expect, it } from 'vitest';
-import { measureParse, overBudget } from '../../../../scripts/fuzz-budget.test-helper';
 import type { VerificationSpec } from '../properties/spec';
 import { parseNnet } from './nnet';
 import { parseVnnlib } from './vnnlib';
+import { pick, mutated, runParserFuzz } from '../testing/parser-fuzz.test-helper';
 import { tinyNnet } from '../testing/tiny-nnet.test-helper';
 
-type Rng = () => number;
-const pick = <T>(u: Rng, xs: readonly T[]): T => xs[Math.floor(u() * xs.length)];
-
-/** Applies one random edit: replace, insert or delete a token-ish piece, duplicate or cut a span. */
-function mutate(u: Rng, text: string, pieces: readonly string[]): string {
-  const at = Math.floor(u() * (text.length + 1));
-  const len = Math.floor(u() * Math.min(40, text.length - at + 1));
-  switch (Math.floor(u() * 6)) {
-    case 0:
-      return text.slice(0, at) + pick(u, pieces) + text.slice(at + len);
-    case 1:
-      return text.slice(0, at) + pick(u, pieces) + text.slice(at);
-    case 2:
-      return text.slice(0, at) + text.slice(at + len);
-    case 3: // duplicate a span several times (grows nesting and width)
-      return text.slice(0, at) + text.slice(at, at + len).repeat(1 + Math.floor(u() * 50)) + text.slice(at);
-    case 4:
-      return text.slice(0, at);
-    default: // wrap the rest in many operators
-      return text.slice(0, at) + pick(u, ['(and ', '(or ', '(+ ', '(* 2 ']).repeat(1 + Math.floor(u() * 200)) + text.slice(at);
-  }
-}
+// Both formats get the same edits, deep operator nesting included.
+const EDITS = { maxSpan: 40, wraps: ['(and ', '(or ', '(+ ', '(* 2 '] };
 
 function checkSpec(spec: VerificationSpec): void {
   expect(spec.regions.length).toBeGreaterThan(0);
@@ -57,23 +37,16 @@ const NNET_PIECES = [',', '\n', '//', '0', '1', '-', '.', 'e', '2147483647', '50
 describe('parser fuzz (seeded, with time and memory budgets)', () => {
   it('VNN-LIB: 1,500 mutated and hostile properties', () => {
     const u = data.createRng(20240601);
-    const tally = { parsed: 0, rejected: 0 };
-    for (let trial = 0; trial < 1500; trial++) {
-      let text = pick(u, VNNLIB_BASES);
-      for (let k = 0, edits = 1 + Math.floor(u() * 4); k < edits; k++) text = mutate(u, text, VNNLIB_PIECES);
-      const m = measureParse(() => parseVnnlib(text, 'fuzz.vnnlib'));
-      const over = overBudget(m, text.length);
-      expect(over, `trial ${trial}: ${over}\n${text.slice(0, 300)}`).toBeNull();
-      if (m.error !== undefined) {
-        expect(m.error, `trial ${trial}`).toBeInstanceOf(Error);
-        expect((m.error as Error).name, `trial ${trial}: ${String(m.error)}`).toMatch(/^(Error|DeadlineError)$/);
-        expect((m.error as Error).message, `trial ${trial}`).toMatch(/^fuzz\.vnnlib: /);
-        tally.rejected++;
-      } else {
-        checkSpec(m.result as VerificationSpec);
-        tally.parsed++;
-      }
-    }
+    const tally = runParserFuzz({
+      trials: 1500,
+      input: () => {
+        const text = mutated(u, pick(u, VNNLIB_BASES), 4, VNNLIB_PIECES, EDITS);
+        return { parse: () => parseVnnlib(text, 'fuzz.vnnlib'), size: text.length, shown: text };
+      },
+      errorName: /^(Error|DeadlineError)$/,
+      errorMessage: /^fuzz\.vnnlib: /,
+      check: checkSpec,
+    });
     console.info(`vnnlib fuzz: ${JSON.stringify(tally)}`);
     expect(tally.parsed).toBeGreaterThan(5);
     expect(tally.rejected).toBeGreaterThan(500);
@@ -81,23 +54,16 @@ describe('parser fuzz (seeded, with time and memory budgets)', () => {
 
   it('.nnet: 1,500 mutated files', () => {
     const u = data.createRng(20240602);
-    const tally = { parsed: 0, rejected: 0 };
-    for (let trial = 0; trial < 1500; trial++) {
-      let text = NNET_BASE;
-      for (let k = 0, edits = 1 + Math.floor(u() * 3); k < edits; k++) text = mutate(u, text, NNET_PIECES);
-      const m = measureParse(() => parseNnet(text, 'fuzz.nnet'));
-      const over = overBudget(m, text.length);
-      expect(over, `trial ${trial}: ${over}\n${text.slice(0, 300)}`).toBeNull();
-      if (m.error !== undefined) {
-        expect((m.error as Error).name, `trial ${trial}: ${String(m.error)}`).toBe('Error');
-        expect((m.error as Error).message, `trial ${trial}`).toMatch(/^fuzz\.nnet: /);
-        tally.rejected++;
-      } else {
-        const net = m.result!.network;
-        expect(net.layers[0].inSize).toBe(net.inputSize);
-        tally.parsed++;
-      }
-    }
+    const tally = runParserFuzz({
+      trials: 1500,
+      input: () => {
+        const text = mutated(u, NNET_BASE, 3, NNET_PIECES, EDITS);
+        return { parse: () => parseNnet(text, 'fuzz.nnet'), size: text.length, shown: text };
+      },
+      errorName: /^Error$/,
+      errorMessage: /^fuzz\.nnet: /,
+      check: ({ network }) => expect(network.layers[0].inSize).toBe(network.inputSize),
+    });
     console.info(`nnet fuzz: ${JSON.stringify(tally)}`);
     expect(tally.parsed).toBeGreaterThan(20);
     expect(tally.rejected).toBeGreaterThan(500);
