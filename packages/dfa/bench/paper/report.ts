@@ -1,6 +1,6 @@
 // The tables of the paper runs: paper | ours | same setting? | verdict (MNIST), and the per-epoch
 // error and alignment curves of any paper run.
-import { mean } from '../../../../scripts/bench-report';
+import { mean, standardError } from '../../../../scripts/bench-report';
 import { METHOD_LABEL, TARGETS, type PaperMethod, type PaperRunSettings } from './settings';
 import type { DfaPaperResults } from './mnist';
 import type { EpochResult, MethodResults } from './run';
@@ -109,7 +109,8 @@ export interface SeedComparison<M extends string> {
 /**
  * One row per seed (a run's results file per seed): each of the two methods' test error at its best
  * validation epoch and at its last epoch, the gap of both, then their means over the seeds whose two
- * methods have finished (stopped by validation, by their epochs or by divergence).
+ * methods have finished (stopped by validation, by their epochs or by divergence), with
+ * the standard error of the best-epoch gap's mean.
  */
 export function seedTable<M extends string>(
   runs: readonly { seed: number; results: { settings: PaperRunSettings<M>; methods: Partial<Record<M, MethodResults>> } }[],
@@ -137,7 +138,8 @@ export function seedTable<M extends string>(
   if (gaps.length > 0) {
     const best = mean(gaps.map((g) => g.best));
     const verdict = target === undefined ? '' : ` (target ≤ ${target}: ${best <= target ? 'met' : 'missed'})`;
-    lines.push(`| **mean of ${gaps.length} finished** | | | **${best.toFixed(2)}**${verdict} | | | ${mean(gaps.map((g) => g.last)).toFixed(2)} | |`);
+    const se = gaps.length > 1 ? ` (s.e. ${standardError(gaps.map((g) => g.best)).toFixed(2)})` : '';
+    lines.push(`| **mean of ${gaps.length} finished** | | | **${best.toFixed(2)}**${se}${verdict} | | | ${mean(gaps.map((g) => g.last)).toFixed(2)} | |`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 // Tables of the CIFAR-10 paper run: per-epoch curves, per-layer underflow, and
 // paper | ours | same setting? | verdict.
-import { mean } from '../../../../scripts/bench-report';
+import { mean, standardError } from '../../../../scripts/bench-report';
 import type { EpochResult, LossScalePaperResults } from './run';
 import { ALL_METHODS, EXTRA_METHODS, METHOD_LABEL, PAPER_METHODS, type PaperMethod } from './settings';
 
@@ -105,8 +105,9 @@ export function seedTable(runs: readonly LossScalePaperResults[]): string {
       const b = finished(r, 'fp32');
       return a === null || b === null ? [] : [100 * (a - b)];
     });
-    return gaps.length ? `**${points(mean(gaps))}** (${gaps.length}; ${gaps.map(points).join(', ')})` : '—';
+    const se = gaps.length > 1 ? `; s.e. ${standardError(gaps).toFixed(2)}` : '';
+    return gaps.length ? `**${points(mean(gaps))}** (${gaps.length}${se}; ${gaps.map(points).join(', ')})` : '—';
   };
-  lines.push(`| **− float32**, mean pts (seeds; each) | ${methods.map(gapCell).join(' | ')} |`);
+  lines.push(`| **− float32**, mean pts (seeds; standard error; each) | ${methods.map(gapCell).join(' | ')} |`);
   return lines.join('\n');
 }
