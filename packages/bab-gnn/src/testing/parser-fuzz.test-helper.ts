@@ -22,7 +22,7 @@ export interface MutationOptions {
  * Applies one random edit to `text`: replace a span by one of `pieces`, insert a piece, delete a
  * span, duplicate a span up to 50 times, cut the text, or (with `wraps`) repeat a wrap many times.
  */
-export function mutate(u: Rng, text: string, pieces: readonly string[], options: MutationOptions): string {
+function mutate(u: Rng, text: string, pieces: readonly string[], options: MutationOptions): string {
   const at = Math.floor(u() * (text.length + 1));
   const len = Math.floor(u() * Math.min(options.maxSpan, text.length - at + 1));
   switch (Math.floor(u() * (options.wraps ? 6 : 5))) {
@@ -58,7 +58,8 @@ export interface FuzzInput<T> {
 /** A fuzz test: how to make each trial's input and what each outcome must satisfy. */
 export interface ParserFuzz<T> {
   readonly trials: number;
-  readonly input: (trial: number) => FuzzInput<T>;
+  /** Draws the next trial's input (from the test's seeded generator). */
+  readonly input: () => FuzzInput<T>;
   /** The names a refusal's Error may have. */
   readonly errorName: RegExp;
   /** What a refusal's message must match (the file it names). */
@@ -71,7 +72,7 @@ export interface ParserFuzz<T> {
 export function runParserFuzz<T>(fuzz: ParserFuzz<T>): { parsed: number; rejected: number } {
   const tally = { parsed: 0, rejected: 0 };
   for (let trial = 0; trial < fuzz.trials; trial++) {
-    const input = fuzz.input(trial);
+    const input = fuzz.input();
     const m = measureParse(input.parse);
     const over = overBudget(m, input.size);
     expect(over, `trial ${trial}: ${over}\n${input.shown.slice(0, 300)}`).toBeNull();
