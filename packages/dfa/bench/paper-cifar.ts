@@ -15,10 +15,12 @@
  * `--seed N` (N ≥ 2) repeats a run with weights seed N, feedback seed N + 6 and data seed N (the
  * split, the subset and the shuffles; seed 1 is the run of the unsuffixed file: 1, 7, 1), every
  * other setting unchanged, into `….seedN.json`; `--feedback-scale S` multiplies the DFA blocks'
- * feedback (their step size; BP blocks unaffected), into `….fbS[.seedN].json`; `--methods
+ * feedback (their step size; BP blocks unaffected), into `….fbS[.seedN].json`; `--boundary-feed
+ * bp-delta` gives the hybrids' conv blocks the true BP gradient at the conv/FC boundary instead of
+ * the one through fc1's DFA delta, into `….bpdelta[.fbS][.seedN].json`; `--methods
  * bp,hybrid` trains only those methods; `--threads N`: the cpu backend's threads (results are
  * identical for every count). `--report` also prints the per-seed hybrid − BP tables of the
- * full-set runs at rate 0.001, one per feedback scale.
+ * full-set runs at rate 0.001, one per boundary feed and feedback scale.
  *
  * @module
  */
@@ -35,7 +37,7 @@ import { runPaperExperiment } from './paper/run';
 import { parseMethods, parseVariant, variantSeedTables, variantSettings, variantSuffix } from './paper/variants';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, 'feedback-scale': { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, hours: { type: 'string' }, 'cifar-dir': { type: 'string' }, quick: { type: 'boolean' }, report: { type: 'boolean' }, seed: { type: 'string' }, methods: { type: 'string' }, threads: { type: 'string' }, 'feedback-scale': { type: 'string' }, 'boundary-feed': { type: 'string' } } });
 const data = values.data ?? 'both';
 if (!['subset', 'full', 'both', 'full-lr0.001'].includes(data)) throw new Error(`paper-cifar: --data must be subset, full, both or full-lr0.001, got ${data}`);
 const hours = values.hours === undefined ? undefined : Number(values.hours);

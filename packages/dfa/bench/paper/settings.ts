@@ -1,3 +1,5 @@
+import type { BoundaryFeed } from '../../src/index';
+
 // Settings of the MNIST paper run and the published numbers it is compared with; the fields every
 // paper run has (optimizer, schedule, stopping, seeds) are shared with the CIFAR-10 run.
 
@@ -35,6 +37,11 @@ export interface PaperRunSettings<M extends string> {
    * the DFA blocks' step size without touching the BP blocks' (spec pitfall 2).
    */
   feedbackScale?: number;
+  /**
+   * What a BP block below a DFA block receives (`createDfa`'s `boundaryFeed`); absent =
+   * `'dfa-delta'`. Only the CIFAR-10 hybrids have such a block.
+   */
+  boundaryFeed?: BoundaryFeed;
 }
 
 /** What the MNIST run trains. */

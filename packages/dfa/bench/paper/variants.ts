@@ -1,26 +1,31 @@
-// The repeats of a paper run: other seeds (weights N, feedback N + 6, data N) and another feedback
-// scale for the DFA blocks, each in its own results file `<base>[.fbS][.seedN].json` beside the
-// first run's, the command-line options that name them, and the per-seed tables that read them back.
+// The repeats of a paper run: other seeds (weights N, feedback N + 6, data N), another feedback
+// scale for the DFA blocks and the true BP gradient at the hybrid's conv/FC boundary, each in its
+// own results file `<base>[.bpdelta][.fbS][.seedN].json` beside the first run's, the command-line
+// options that name them, and the per-seed tables that read them back.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile } from '../../../../scripts/bench-report';
+import type { BoundaryFeed } from '../../src/index';
 import { seedTable, type SeedComparison } from './report';
 import type { MethodResults } from './run';
 import type { PaperRunSettings } from './settings';
 
-/** Which repeat of a run: seed 1 and feedback scale 1 are the first run. */
+/** Which repeat of a run: seed 1, feedback scale 1 and the `'dfa-delta'` boundary are the first run. */
 export interface RunVariant {
   seed: number;
   feedbackScale: number;
+  boundaryFeed: BoundaryFeed;
 }
 
-/** Reads `--seed` and `--feedback-scale` (both optional) for the bench script `where`. */
-export function parseVariant(where: string, values: { seed?: string; 'feedback-scale'?: string }): RunVariant {
+/** Reads `--seed`, `--feedback-scale` and `--boundary-feed` (all optional) for the bench script `where`. */
+export function parseVariant(where: string, values: { seed?: string; 'feedback-scale'?: string; 'boundary-feed'?: string }): RunVariant {
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!(Number.isInteger(seed) && seed >= 1)) throw new Error(`${where}: --seed must be an integer >= 1 (1 is the first run), got ${values.seed}`);
   const feedbackScale = values['feedback-scale'] === undefined ? 1 : Number(values['feedback-scale']);
   if (!(feedbackScale > 0 && Number.isFinite(feedbackScale))) throw new Error(`${where}: --feedback-scale must be a positive number, got ${values['feedback-scale']}`);
-  return { seed, feedbackScale };
+  const boundaryFeed = values['boundary-feed'] ?? 'dfa-delta';
+  if (boundaryFeed !== 'dfa-delta' && boundaryFeed !== 'bp-delta') throw new Error(`${where}: --boundary-feed must be dfa-delta or bp-delta, got ${boundaryFeed}`);
+  return { seed, feedbackScale, boundaryFeed };
 }
 
 /** Reads `--methods a,b` (optional) against the methods a run knows. */
@@ -32,52 +37,61 @@ export function parseMethods<M extends string>(where: string, list: string | und
 }
 
 /** The settings a variant replaces (none for the first run, so its file stays resumable). */
-export function variantSettings(v: RunVariant): Pick<Partial<PaperRunSettings<string>>, 'modelSeed' | 'feedbackSeed' | 'dataSeed' | 'feedbackScale'> {
-  return { ...(v.seed === 1 ? {} : { modelSeed: v.seed, feedbackSeed: v.seed + 6, dataSeed: v.seed }), ...(v.feedbackScale === 1 ? {} : { feedbackScale: v.feedbackScale }) };
+export function variantSettings(v: RunVariant): Pick<Partial<PaperRunSettings<string>>, 'modelSeed' | 'feedbackSeed' | 'dataSeed' | 'feedbackScale' | 'boundaryFeed'> {
+  return {
+    ...(v.seed === 1 ? {} : { modelSeed: v.seed, feedbackSeed: v.seed + 6, dataSeed: v.seed }),
+    ...(v.feedbackScale === 1 ? {} : { feedbackScale: v.feedbackScale }),
+    ...(v.boundaryFeed === 'dfa-delta' ? {} : { boundaryFeed: v.boundaryFeed }),
+  };
 }
 
-/** `.fbS.seedN` (each part only when it differs from the first run), for file and folder names. */
+/** `.bpdelta.fbS.seedN` (each part only when it differs from the first run), for file and folder names. */
 export function variantSuffix(v: RunVariant): string {
-  return `${v.feedbackScale === 1 ? '' : `.fb${v.feedbackScale}`}${v.seed === 1 ? '' : `.seed${v.seed}`}`;
+  return `${v.boundaryFeed === 'dfa-delta' ? '' : '.bpdelta'}${v.feedbackScale === 1 ? '' : `.fb${v.feedbackScale}`}${v.seed === 1 ? '' : `.seed${v.seed}`}`;
 }
 
 /**
- * The variants among `names` of the run named `base`: `<base>[.fbS][.seedN]<ending>` for result
- * files (`ending` '.json'), `<base>[-fbS][-seedN]` for checkpoint folders (`separator` '-').
+ * The variants among `names` of the run named `base`: `<base>[.bpdelta][.fbS][.seedN]<ending>` for
+ * result files (`ending` '.json'), `<base>[-bpdelta][-fbS][-seedN]` for checkpoint folders (`separator` '-').
  */
 export function variantsAmong(names: readonly string[], base: string, separator: '.' | '-', ending = ''): { name: string; variant: RunVariant }[] {
   const esc = (text: string) => text.replace(/[.\\-]/g, '\\$&');
   const sep = esc(separator);
-  const pattern = new RegExp(`^${esc(base)}(${sep}fb([\\d.]+?))?(${sep}seed(\\d+))?${esc(ending)}$`);
+  const pattern = new RegExp(`^${esc(base)}(${sep}bpdelta)?(${sep}fb([\\d.]+?))?(${sep}seed(\\d+))?${esc(ending)}$`);
   return names.flatMap((name) => {
     const m = pattern.exec(name);
-    return m ? [{ name, variant: { feedbackScale: Number(m[2] ?? 1), seed: Number(m[4] ?? 1) } }] : [];
+    return m ? [{ name, variant: { boundaryFeed: m[1] ? 'bp-delta' as const : 'dfa-delta' as const, feedbackScale: Number(m[3] ?? 1), seed: Number(m[5] ?? 1) } }] : [];
   });
 }
 
 type Run<M extends string> = { settings: PaperRunSettings<M>; methods: Partial<Record<M, MethodResults>> };
 
 /**
- * Per-seed tables of `comparison.method` − `comparison.baseline` for every feedback scale found
- * beside `<dir>/<base>.json`. A scale's files may hold the compared method alone: its baseline is
- * then read from the first scale's file of the same seed (the baseline has no feedback).
+ * Per-seed tables of `comparison.method` − `comparison.baseline` for every boundary feed and
+ * feedback scale found beside `<dir>/<base>.json`. A variant's files may hold the compared method
+ * alone: its baseline is then read from the first run's variant (scale 1, `'dfa-delta'`) of the
+ * same seed (the baseline has neither feedback nor boundary).
  */
 export async function variantSeedTables<M extends string>(dir: string, base: string, comparison: SeedComparison<M>): Promise<string> {
-  const named = variantsAmong(readdirSync(dir), base, '.', '.json').map(({ name, variant }) => ({ name, scale: variant.feedbackScale, seed: variant.seed }));
+  const named = variantsAmong(readdirSync(dir), base, '.', '.json').map(({ name, variant }) => ({ name, ...variant }));
   const read = new Map<string, Run<M>>();
   for (const f of named) read.set(f.name, (await readJsonFile<Run<M>>(join(dir, f.name)))!);
   // Runs that do not train the compared method (a repeat of some methods only) have no row.
   const files = named.filter((f) => read.get(f.name)!.settings.methods.includes(comparison.method));
-  const scales = [...new Set(files.map((f) => f.scale))].sort((a, b) => a - b);
+  const isFirst = (f: RunVariant) => f.feedbackScale === 1 && f.boundaryFeed === 'dfa-delta';
+  const groups = [...new Map(files.map((f) => [`${f.boundaryFeed} ${f.feedbackScale}`, f])).values()]
+    .sort((a, b) => a.boundaryFeed.localeCompare(b.boundaryFeed) || a.feedbackScale - b.feedbackScale);
   const tables: string[] = [];
-  for (const scale of scales) {
-    const runs = files.filter((f) => f.scale === scale).sort((a, b) => a.seed - b.seed).map((f) => {
+  for (const group of groups) {
+    const runs = files.filter((f) => f.feedbackScale === group.feedbackScale && f.boundaryFeed === group.boundaryFeed).sort((a, b) => a.seed - b.seed).map((f) => {
       const results = read.get(f.name)!;
-      const first = named.find((g) => g.scale === 1 && g.seed === f.seed);
+      const first = named.find((g) => isFirst(g) && g.seed === f.seed);
       const baseline = results.methods[comparison.baseline] ?? (first ? read.get(first.name)!.methods[comparison.baseline] : undefined);
       return { seed: f.seed, results: { ...results, methods: { ...results.methods, [comparison.baseline]: baseline } } };
     });
-    tables.push(`Feedback scale ${scale}${scale === 1 ? '' : ` (${comparison.labels[comparison.baseline]} from the scale-1 file of each seed)`}:\n\n${seedTable(runs, comparison)}`);
+    const boundary = group.boundaryFeed === 'dfa-delta' ? '' : ', true BP gradient at the conv/FC boundary';
+    const baselineFrom = isFirst(group) ? '' : ` (${comparison.labels[comparison.baseline]} from the first run's file of each seed)`;
+    tables.push(`Feedback scale ${group.feedbackScale}${boundary}${baselineFrom}:\n\n${seedTable(runs, comparison)}`);
   }
   return tables.join('\n\n');
 }
