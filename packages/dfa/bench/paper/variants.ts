@@ -57,10 +57,12 @@ export function variantSuffix(v: RunVariant): string {
 export function variantsAmong(names: readonly string[], base: string, separator: '.' | '-', ending = ''): { name: string; variant: RunVariant }[] {
   const esc = (text: string) => text.replace(/[.\\-]/g, '\\$&');
   const sep = esc(separator);
-  const pattern = new RegExp(`^${esc(base)}(${sep}bpdelta)?(${sep}fb([\\d.]+?))?(${sep}seed(\\d+))?${esc(ending)}$`);
+  // A fractional scale's point is the separator in folder names (fb0.5 -> fb0-5).
+  const pattern = new RegExp(`^${esc(base)}(${sep}bpdelta)?(${sep}fb([\\d${sep}]+?))?(${sep}seed(\\d+))?${esc(ending)}$`);
   return names.flatMap((name) => {
     const m = pattern.exec(name);
-    return m ? [{ name, variant: { boundaryFeed: m[1] ? 'bp-delta' as const : 'dfa-delta' as const, feedbackScale: Number(m[3] ?? 1), seed: Number(m[5] ?? 1) } }] : [];
+    const scale = m?.[3]?.split(separator).join('.') ?? '1';
+    return m ? [{ name, variant: { boundaryFeed: m[1] ? 'bp-delta' as const : 'dfa-delta' as const, feedbackScale: Number(scale), seed: Number(m[5] ?? 1) } }] : [];
   });
 }
 
@@ -80,7 +82,7 @@ export async function variantSeedTables<M extends string>(dir: string, base: str
   const files = named.filter((f) => read.get(f.name)!.settings.methods.includes(comparison.method));
   const isFirst = (f: RunVariant) => f.feedbackScale === 1 && f.boundaryFeed === 'dfa-delta';
   const groups = [...new Map(files.map((f) => [`${f.boundaryFeed} ${f.feedbackScale}`, f])).values()]
-    .sort((a, b) => a.boundaryFeed.localeCompare(b.boundaryFeed) || a.feedbackScale - b.feedbackScale);
+    .sort((a, b) => Number(a.boundaryFeed !== 'dfa-delta') - Number(b.boundaryFeed !== 'dfa-delta') || a.feedbackScale - b.feedbackScale);
   const tables: string[] = [];
   for (const group of groups) {
     const runs = files.filter((f) => f.feedbackScale === group.feedbackScale && f.boundaryFeed === group.boundaryFeed).sort((a, b) => a.seed - b.seed).map((f) => {
