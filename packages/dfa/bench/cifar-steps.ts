@@ -1,7 +1,7 @@
 /**
  * Step time of the CIFAR-10 experiments of Han and Yoo's setting on the cpu backend (the small CNN
- * of `smallCifarCnn`, batch 64): BP, all-layer DFA, the hybrid (conv BP, FC DFA) and the binary
- * hybrid, and from it the estimated duration of full-data training (50,000 images) and of the 10%
+ * of `smallCifarCnn`, batch 64): BP, all-layer DFA, the hybrid (conv BP, FC DFA), the hybrid with
+ * the true BP gradient at its conv/FC boundary and the binary hybrid, and from it the estimated duration of full-data training (50,000 images) and of the 10%
  * subset, per epoch and for 100 epochs. Training steps of the methods are interleaved so load
  * hits them alike; the median of `--steps` (default 5) after one warm-up step.
  *
@@ -24,6 +24,7 @@ const methods: { name: string; options: Partial<DfaOptions> }[] = [
   { name: 'BP', options: { rules: 'bp' } },
   { name: 'DFA (all layers)', options: { rules: 'dfa' } },
   { name: 'hybrid (conv BP, FC DFA)', options: { rules: 'hybrid' } },
+  { name: 'hybrid, true boundary gradient', options: { rules: 'hybrid', boundaryFeed: 'bp-delta' } },
   { name: 'binary hybrid', options: { rules: 'hybrid', binary: true } },
 ];
 const runs = methods.map((m) => {

@@ -20,7 +20,7 @@
  * the one through fc1's DFA delta, into `….bpdelta[.fbS][.seedN].json`; `--methods
  * bp,hybrid` trains only those methods; `--threads N`: the cpu backend's threads (results are
  * identical for every count). `--report` also prints the per-seed hybrid − BP tables of the
- * full-set runs at rate 0.001, one per boundary feed and feedback scale.
+ * full-set runs at rate 0.001 and of the subset runs, one per boundary feed and feedback scale.
  *
  * @module
  */
@@ -72,6 +72,7 @@ if (values.report) {
   const comparison = { baseline: 'bp', labels: CIFAR_METHOD_LABEL } as const;
   const hybrid = await variantSeedTables(join(here, 'results'), 'paper-cifar-full-lr0.001', { ...comparison, method: 'hybrid', target: CIFAR_TARGETS.hybridVsBpFull });
   const binary = await variantSeedTables(join(here, 'results'), 'paper-cifar-full-lr0.001', { ...comparison, method: 'bhybrid' });
+  const subset = await variantSeedTables(join(here, 'results'), 'paper-cifar-subset', { ...comparison, method: 'hybrid', target: CIFAR_TARGETS.hybridVsBpSubset });
   console.log(`
 Full set, lr 0.001, per seed: hybrid − BP
 
@@ -79,7 +80,11 @@ ${hybrid}
 
 binary hybrid − BP
 
-${binary}`);
+${binary}
+
+10% subset, lr 0.01, per seed: hybrid − BP
+
+${subset}`);
 } else {
   await t.setBackend('cpu', threads);
   // One loaded copy serves both runs (the images are copied per run before standardising).
