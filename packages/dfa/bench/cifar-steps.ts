@@ -1,7 +1,8 @@
 /**
  * Step time of the CIFAR-10 experiments of Han and Yoo's setting on the cpu backend (the small CNN
  * of `smallCifarCnn`, batch 64): BP, all-layer DFA, the hybrid (conv BP, FC DFA), the hybrid with
- * the true BP gradient at its conv/FC boundary and the binary hybrid, and from it the estimated duration of full-data training (50,000 images) and of the 10%
+ * the true BP gradient at its conv/FC boundary and the binary hybrid, and from it the estimated
+ * duration of full-data training (50,000 images) and of the 10%
  * subset, per epoch and for 100 epochs. Training steps of the methods are interleaved so load
  * hits them alike; the median of `--steps` (default 5) after one warm-up step.
  *

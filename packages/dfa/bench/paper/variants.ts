@@ -81,11 +81,12 @@ export async function variantSeedTables<M extends string>(dir: string, base: str
   // Runs that do not train the compared method (a repeat of some methods only) have no row.
   const files = named.filter((f) => read.get(f.name)!.settings.methods.includes(comparison.method));
   const isFirst = (f: RunVariant) => f.feedbackScale === 1 && f.boundaryFeed === 'dfa-delta';
-  const groups = [...new Map(files.map((f) => [`${f.boundaryFeed} ${f.feedbackScale}`, f])).values()]
+  const groupOf = (f: RunVariant) => `${f.boundaryFeed} ${f.feedbackScale}`;
+  const groups = [...new Map(files.map((f) => [groupOf(f), f])).values()]
     .sort((a, b) => Number(a.boundaryFeed !== 'dfa-delta') - Number(b.boundaryFeed !== 'dfa-delta') || a.feedbackScale - b.feedbackScale);
   const tables: string[] = [];
   for (const group of groups) {
-    const runs = files.filter((f) => f.feedbackScale === group.feedbackScale && f.boundaryFeed === group.boundaryFeed).sort((a, b) => a.seed - b.seed).map((f) => {
+    const runs = files.filter((f) => groupOf(f) === groupOf(group)).sort((a, b) => a.seed - b.seed).map((f) => {
       const results = read.get(f.name)!;
       const first = named.find((g) => isFirst(g) && g.seed === f.seed);
       const baseline = results.methods[comparison.baseline] ?? (first ? read.get(first.name)!.methods[comparison.baseline] : undefined);
