@@ -21,6 +21,9 @@ export type RulePreset = 'bp' | 'dfa' | 'hybrid';
  */
 export type BoundaryFeed = 'dfa-delta' | 'bp-delta';
 
+/** Every {@link BoundaryFeed}, the default first. */
+export const BOUNDARY_FEEDS: readonly BoundaryFeed[] = ['dfa-delta', 'bp-delta'];
+
 /** Options of {@link createDfa}. */
 export interface DfaOptions {
   /** Seed of the feedback matrices (required: they must be reproducible). */
@@ -126,8 +129,8 @@ export function resolveOptions(options: DfaOptions, blocks: readonly Block[]): R
   if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new Error(`createDfa: options.inputShape must list positive integers (one sample, e.g. [784]), got ${JSON.stringify(shape)}`);
   }
-  const boundaryFeed = options.boundaryFeed ?? 'dfa-delta';
-  if (boundaryFeed !== 'dfa-delta' && boundaryFeed !== 'bp-delta') throw new Error(`createDfa: options.boundaryFeed must be 'dfa-delta' or 'bp-delta', got ${JSON.stringify(boundaryFeed)}`);
+  const boundaryFeed = options.boundaryFeed ?? BOUNDARY_FEEDS[0];
+  if (!BOUNDARY_FEEDS.includes(boundaryFeed)) throw new Error(`createDfa: options.boundaryFeed must be 'dfa-delta' or 'bp-delta', got ${JSON.stringify(boundaryFeed)}`);
   const feedback = options.feedback ?? 'uniform-shared';
   if (!FEEDBACK_SCHEMES.includes(feedback)) throw new Error(`createDfa: options.feedback must be one of ${FEEDBACK_SCHEMES.join(', ')}, got ${JSON.stringify(feedback)}`);
   const binary = options.binary ?? false;

@@ -123,7 +123,7 @@ export function cifarExperiment(source: (trainBatches: number) => Promise<t.data
     makeNetwork(method, s): DfaNetwork {
       const model = smallCifarCnn(s.modelSeed);
       const rules = method === 'bp' ? 'bp' : method === 'dfa' ? 'dfa' : 'hybrid';
-      return createDfa(model, { seed: s.feedbackSeed, inputShape: [...SHAPE], rules, binary: method === 'bhybrid', feedbackScale: s.feedbackScale ?? 1, boundaryFeed: s.boundaryFeed ?? 'dfa-delta' });
+      return createDfa(model, { seed: s.feedbackSeed, inputShape: [...SHAPE], rules, binary: method === 'bhybrid', feedbackScale: s.feedbackScale ?? 1, boundaryFeed: s.boundaryFeed });
     },
   };
 }

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile } from '../../../../scripts/bench-report';
 import type { BoundaryFeed } from '../../src/index';
+import { BOUNDARY_FEEDS } from '../../src/options';
 import { seedTable, type SeedComparison } from './report';
 import type { MethodResults } from './run';
 import type { PaperRunSettings } from './settings';
@@ -23,8 +24,8 @@ export function parseVariant(where: string, values: { seed?: string; 'feedback-s
   if (!(Number.isInteger(seed) && seed >= 1)) throw new Error(`${where}: --seed must be an integer >= 1 (1 is the first run), got ${values.seed}`);
   const feedbackScale = values['feedback-scale'] === undefined ? 1 : Number(values['feedback-scale']);
   if (!(feedbackScale > 0 && Number.isFinite(feedbackScale))) throw new Error(`${where}: --feedback-scale must be a positive number, got ${values['feedback-scale']}`);
-  const boundaryFeed = values['boundary-feed'] ?? 'dfa-delta';
-  if (boundaryFeed !== 'dfa-delta' && boundaryFeed !== 'bp-delta') throw new Error(`${where}: --boundary-feed must be dfa-delta or bp-delta, got ${boundaryFeed}`);
+  const boundaryFeed = (values['boundary-feed'] ?? BOUNDARY_FEEDS[0]) as BoundaryFeed;
+  if (!BOUNDARY_FEEDS.includes(boundaryFeed)) throw new Error(`${where}: --boundary-feed must be ${BOUNDARY_FEEDS.join(' or ')}, got ${boundaryFeed}`);
   return { seed, feedbackScale, boundaryFeed };
 }
 
@@ -61,8 +62,9 @@ export function variantsAmong(names: readonly string[], base: string, separator:
   const pattern = new RegExp(`^${esc(base)}(${sep}bpdelta)?(${sep}fb([\\d${sep}]+?))?(${sep}seed(\\d+))?${esc(ending)}$`);
   return names.flatMap((name) => {
     const m = pattern.exec(name);
-    const scale = m?.[3]?.split(separator).join('.') ?? '1';
-    return m ? [{ name, variant: { boundaryFeed: m[1] ? 'bp-delta' as const : 'dfa-delta' as const, feedbackScale: Number(scale), seed: Number(m[5] ?? 1) } }] : [];
+    if (!m) return [];
+    const scale = m[3]?.split(separator).join('.') ?? '1';
+    return [{ name, variant: { boundaryFeed: m[1] ? 'bp-delta' as const : 'dfa-delta' as const, feedbackScale: Number(scale), seed: Number(m[5] ?? 1) } }];
   });
 }
 
